@@ -1,0 +1,148 @@
+/**
+ * Connections to cenv databases in the main process.
+ *
+ * Each cenv gets up to `perCenv` connections, opened lazily and leased one request at a time
+ * (a lease may span awaits, e.g. a transaction around a bcrypt call). Across cenvs the pools
+ * form an LRU bounded by `maxOpen`, so 10,000 cenvs on disk do not mean 10,000 open files,
+ * and a pool unused for `idleMs` is closed by a background sweep.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { openDatabase } from './open.ts';
+import { migrate } from './migrate.ts';
+import { cenvFile } from './paths.ts';
+
+export interface PoolOptions {
+  dataDir: string;
+  perCenv: number;
+  maxOpen: number;
+  idleMs: number;
+}
+
+class CenvConnections {
+  readonly idle: DatabaseSync[] = [];
+  readonly all: DatabaseSync[] = [];
+  readonly waiters: Array<(db: DatabaseSync) => void> = [];
+  leased = 0;
+  lastUsed = Date.now();
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  get busy(): boolean {
+    return this.leased > 0 || this.waiters.length > 0;
+  }
+
+  closeAll(): void {
+    for (const db of this.all) db.close();
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+}
+
+export class ConnectionPools {
+  private readonly pools = new Map<string, CenvConnections>();
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+  private readonly options: PoolOptions;
+
+  constructor(options: PoolOptions) {
+    this.options = options;
+    this.sweeper = setInterval(() => this.sweep(), Math.min(options.idleMs, 60_000));
+    this.sweeper.unref();
+  }
+
+  /**
+   * Runs `fn` with a connection leased to it alone, then returns the connection.
+   * @example const user = await pools.use(cenvId, (db) => db.prepare('SELECT ...').get(id));
+   */
+  async use<T>(cenvId: string, fn: (db: DatabaseSync) => T | Promise<T>): Promise<T> {
+    const pool = this.poolFor(cenvId);
+    const db = pool.idle.pop() ?? this.grow(pool) ?? (await new Promise<DatabaseSync>((resolve) => pool.waiters.push(resolve)));
+    pool.leased++;
+    try {
+      return await fn(db);
+    } finally {
+      pool.leased--;
+      pool.lastUsed = Date.now();
+      this.release(pool, db);
+    }
+  }
+
+  /** How many cenvs have open connections now, and how many connections in all. */
+  stats(): { openCenvs: number; connections: number } {
+    let connections = 0;
+    for (const pool of this.pools.values()) connections += pool.all.length;
+    return { openCenvs: this.pools.size, connections };
+  }
+
+  /** Closes every connection of one cenv (e.g. after its file was replaced). */
+  evict(cenvId: string): void {
+    const pool = this.pools.get(cenvId);
+    if (pool && !pool.busy) {
+      pool.closeAll();
+      this.pools.delete(cenvId);
+    }
+  }
+
+  /** Closes every connection; later `use` calls fail. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    for (const pool of this.pools.values()) pool.closeAll();
+    this.pools.clear();
+  }
+
+  private poolFor(cenvId: string): CenvConnections {
+    if (this.closed) throw new Error('connection pools are closed');
+    let pool = this.pools.get(cenvId);
+    if (pool) {
+      // Re-insert to move it to the most recently used end of the Map's order.
+      this.pools.delete(cenvId);
+      this.pools.set(cenvId, pool);
+      return pool;
+    }
+    pool = new CenvConnections(cenvFile(this.options.dataDir, cenvId));
+    this.pools.set(cenvId, pool);
+    this.trim();
+    return pool;
+  }
+
+  private grow(pool: CenvConnections): DatabaseSync | undefined {
+    if (pool.all.length >= this.options.perCenv) return undefined;
+    const db = openDatabase(pool.file);
+    // The first connection of a pool brings an older file up to the current schema.
+    if (pool.all.length === 0) migrate(db);
+    pool.all.push(db);
+    return db;
+  }
+
+  private release(pool: CenvConnections, db: DatabaseSync): void {
+    const waiter = pool.waiters.shift();
+    if (waiter) return waiter(db);
+    if (!pool.all.includes(db)) return; // the pool was closed while this lease was out
+    pool.idle.push(db);
+    this.trim();
+  }
+
+  /** Closes least recently used idle pools until at most `maxOpen` remain. */
+  private trim(): void {
+    if (this.pools.size <= this.options.maxOpen) return;
+    for (const [id, pool] of this.pools) {
+      if (this.pools.size <= this.options.maxOpen) break;
+      if (pool.busy) continue;
+      pool.closeAll();
+      this.pools.delete(id);
+    }
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - this.options.idleMs;
+    for (const [id, pool] of this.pools) {
+      if (!pool.busy && pool.lastUsed < cutoff) {
+        pool.closeAll();
+        this.pools.delete(id);
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The registry: one small database beside the cenv files that maps names to ids and holds
+ * each cenv's status. Only the main process writes it. Lookups are cached in memory because
+ * every request resolves its cenv through here.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { openDatabase } from './open.ts';
+import { nowIso } from '../tools/time.ts';
+import type { CenvRef } from './ids.ts';
+
+export type CenvStatus = 'creating' | 'active' | 'disabled';
+
+export interface CenvRecord {
+  id: string;
+  name: string | null;
+  status: CenvStatus;
+  createdAt: string;
+}
+
+interface Row { id: string; name: string | null; status: CenvStatus; created_at: string }
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS cenvs (
+  id         TEXT PRIMARY KEY,
+  name       TEXT UNIQUE,
+  status     TEXT NOT NULL CHECK (status IN ('creating', 'active', 'disabled')),
+  created_at TEXT NOT NULL
+) STRICT;`;
+
+/** Thrown by `reserve` when the requested name is taken. */
+export class NameTakenError extends Error {
+  override name = 'NameTakenError';
+}
+
+export class Registry {
+  readonly db: DatabaseSync;
+  private readonly byId = new Map<string, CenvRecord>();
+  private readonly byName = new Map<string, CenvRecord>();
+
+  constructor(file: string) {
+    this.db = openDatabase(file);
+    this.db.exec(SCHEMA);
+  }
+
+  /** Finds an active cenv by id or name; null when there is none. */
+  resolve(ref: CenvRef): CenvRecord | null {
+    const cached = ref.kind === 'id' ? this.byId.get(ref.id) : this.byName.get(ref.name);
+    const record = cached ?? this.load(ref);
+    return record && record.status === 'active' ? record : null;
+  }
+
+  /** Records a new cenv in status `creating`; fails with NameTakenError on a taken name. */
+  reserve(id: string, name: string | null): CenvRecord {
+    try {
+      this.db.prepare('INSERT INTO cenvs (id, name, status, created_at) VALUES (?, ?, ?, ?)')
+        .run(id, name, 'creating', nowIso());
+    } catch (error) {
+      if (String((error as Error).message).includes('UNIQUE constraint failed: cenvs.name')) {
+        throw new NameTakenError(`cenv name "${name}" is already taken`);
+      }
+      throw error;
+    }
+    return this.load({ kind: 'id', id })!;
+  }
+
+  setStatus(id: string, status: CenvStatus): void {
+    this.db.prepare('UPDATE cenvs SET status = ? WHERE id = ?').run(status, id);
+    this.forget(id);
+  }
+
+  /** Removes a cenv's record (used to undo a creation that failed half-way). */
+  remove(id: string): void {
+    this.db.prepare('DELETE FROM cenvs WHERE id = ?').run(id);
+    this.forget(id);
+  }
+
+  /** Adds many records at once, for tests and imports that bypass HTTP. */
+  insertActive(records: Array<{ id: string; name: string | null }>): void {
+    const insert = this.db.prepare("INSERT INTO cenvs (id, name, status, created_at) VALUES (?, ?, 'active', ?)");
+    this.db.exec('BEGIN');
+    try {
+      for (const r of records) insert.run(r.id, r.name, nowIso());
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Cheap liveness probe for /health/ready. */
+  ping(): void {
+    this.db.prepare('SELECT count(*) FROM cenvs').get();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private load(ref: CenvRef): CenvRecord | null {
+    const row = (ref.kind === 'id'
+      ? this.db.prepare('SELECT * FROM cenvs WHERE id = ?').get(ref.id)
+      : this.db.prepare('SELECT * FROM cenvs WHERE name = ?').get(ref.name)) as Row | undefined;
+    if (!row) return null;
+    const record: CenvRecord = { id: row.id, name: row.name, status: row.status, createdAt: row.created_at };
+    this.byId.set(record.id, record);
+    if (record.name) this.byName.set(record.name, record);
+    return record;
+  }
+
+  private forget(id: string): void {
+    const record = this.byId.get(id);
+    this.byId.delete(id);
+    if (record?.name) this.byName.delete(record.name);
+  }
+}

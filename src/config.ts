@@ -1,0 +1,87 @@
+/**
+ * Server configuration: built-in defaults overridden by environment variables.
+ * Per-cenv settings (session timeout, SQL limits) live in each cenv's `_wce_config`
+ * and are read where they are used; this file only holds the server-wide values.
+ *
+ * @example
+ *   const config = loadConfig(process.env); // throws ConfigError on a bad value
+ */
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  allowNewCenvs: boolean;
+  /** HS256 key from WCE_JWT_SECRET; null means "use the key file in the data directory". */
+  jwtSecret: Uint8Array | null;
+  cookieSecure: boolean;
+  bcryptCost: number;
+  /** Idle connection pools are closed after this long. */
+  poolIdleMs: number;
+  /** At most this many cenvs keep connections open at once (LRU). */
+  maxOpenCenvs: number;
+  /** Connections per cenv in the main process. */
+  connectionsPerCenv: number;
+  sessionCleanupMs: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  sqlTimeoutMs: number;
+  maxRows: number;
+  maxDbBytes: number;
+}
+
+/** A configuration value that cannot be used; the message says which variable and why. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function jwtSecret(env: Env): Uint8Array | null {
+  const raw = env.WCE_JWT_SECRET;
+  if (raw === undefined || raw === '') return null;
+  const bytes = new TextEncoder().encode(raw);
+  // HS256 with a short key is brute-forceable; refusing to start is the only safe answer.
+  if (bytes.length < 32) throw new ConfigError(`WCE_JWT_SECRET must be at least 32 bytes, got ${bytes.length}`);
+  return bytes;
+}
+
+/** Reads the configuration from an environment (normally `process.env`). */
+export function loadConfig(env: Env): Config {
+  return {
+    host: env.WCE_HOST || '0.0.0.0',
+    port: integer(env, 'WCE_PORT', 5309, 0, 65535),
+    dataDir: path.resolve(env.WCE_DATA_DIR || './cenvs'),
+    allowNewCenvs: boolean(env, 'ALLOW_NEW_CENVS', true),
+    jwtSecret: jwtSecret(env),
+    cookieSecure: boolean(env, 'WCE_COOKIE_SECURE', false),
+    bcryptCost: integer(env, 'WCE_BCRYPT_COST', 12, 4, 16),
+    poolIdleMs: integer(env, 'WCE_POOL_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3600_000),
+    maxOpenCenvs: integer(env, 'WCE_MAX_OPEN_CENVS', 200, 1, 100_000),
+    connectionsPerCenv: integer(env, 'WCE_CONNECTIONS_PER_CENV', 5, 1, 64),
+    sessionCleanupMs: integer(env, 'WCE_SESSION_CLEANUP_MS', 15 * 60_000, 1000, 24 * 3600_000),
+    bodyLimitBytes: integer(env, 'WCE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: env.WCE_LOG_LEVEL || 'info',
+    sqlTimeoutMs: integer(env, 'WCE_SQL_TIMEOUT_MS', 30_000, 10, 3600_000),
+    maxRows: integer(env, 'WCE_MAX_ROWS', 1000, 1, 1_000_000),
+    maxDbBytes: integer(env, 'WCE_MAX_DB_BYTES', 100 * 1024 * 1024, 64 * 1024, 1024 ** 4),
+  };
+}

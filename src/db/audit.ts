@@ -1,0 +1,49 @@
+/**
+ * The audit log of a cenv (`_wce_audit_log`). Callers write the entry on the same
+ * connection and inside the same transaction as the change it records, so a rolled-back
+ * change leaves no entry and a committed one always has one.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { nowIso } from '../tools/time.ts';
+
+/** Statement text is cut to this many characters; the log records, it does not archive. */
+export const MAX_AUDIT_STATEMENT = 2000;
+const MAX_AUDIT_FIELD = 512;
+
+export interface AuditEntry {
+  action: string;
+  userId?: string | null;
+  username?: string | null;
+  table?: string | null;
+  rowCount?: number | null;
+  statement?: string | null;
+  detail?: Record<string, unknown> | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+function cut(text: string | null | undefined, max: number): string | null {
+  if (text == null) return null;
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+/**
+ * Appends one entry.
+ * @example audit(db, { action: 'login_failed', username: 'ada', ip: '127.0.0.1' })
+ */
+export function audit(db: DatabaseSync, entry: AuditEntry): void {
+  db.prepare(`INSERT INTO _wce_audit_log
+    (at, user_id, username, action, table_name, row_count, statement, detail, ip, user_agent)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    nowIso(),
+    entry.userId ?? null,
+    cut(entry.username, MAX_AUDIT_FIELD),
+    entry.action,
+    entry.table ?? null,
+    entry.rowCount ?? null,
+    cut(entry.statement, MAX_AUDIT_STATEMENT),
+    entry.detail ? JSON.stringify(entry.detail) : null,
+    cut(entry.ip, MAX_AUDIT_FIELD),
+    cut(entry.userAgent, MAX_AUDIT_FIELD),
+  );
+}
