@@ -44,7 +44,8 @@ export function loadOrCreateKey(file: string): Uint8Array {
 }
 
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** The signing key; also keys the CSRF HMAC (see csrf.ts). */
+  readonly key: Uint8Array;
 
   constructor(key: Uint8Array) {
     if (key.length < 32) throw new Error('the token key must be at least 32 bytes');

@@ -5,6 +5,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
 import { nowIso } from '../tools/time.ts';
+import { prepared } from '../tools/statement-cache.ts';
 
 export const STORED_ROLES = ['owner', 'admin', 'user'] as const;
 export type StoredRole = (typeof STORED_ROLES)[number];
@@ -54,23 +55,23 @@ export function publicUser(user: User): User {
 export function insertUser(db: DatabaseSync, username: string, passwordHash: string, role: StoredRole): User {
   const id = randomUUID();
   const now = nowIso();
-  db.prepare('INSERT INTO _wce_users (id, username, password_hash, role, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)')
+  prepared(db, 'INSERT INTO _wce_users (id, username, password_hash, role, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)')
     .run(id, username, passwordHash, role, now, now);
   return { id, username, role, enabled: true, createdAt: now, lastLogin: null };
 }
 
 export function findUserByName(db: DatabaseSync, username: string): UserWithHash | null {
-  const row = db.prepare('SELECT * FROM _wce_users WHERE username = ?').get(username) as Row | undefined;
+  const row = prepared(db, 'SELECT * FROM _wce_users WHERE username = ?').get(username) as Row | undefined;
   return row ? toUser(row) : null;
 }
 
 export function findUserById(db: DatabaseSync, id: string): UserWithHash | null {
-  const row = db.prepare('SELECT * FROM _wce_users WHERE id = ?').get(id) as Row | undefined;
+  const row = prepared(db, 'SELECT * FROM _wce_users WHERE id = ?').get(id) as Row | undefined;
   return row ? toUser(row) : null;
 }
 
 export function recordLogin(db: DatabaseSync, id: string): string {
   const now = nowIso();
-  db.prepare('UPDATE _wce_users SET last_login = ? WHERE id = ?').run(now, id);
+  prepared(db, 'UPDATE _wce_users SET last_login = ? WHERE id = ?').run(now, id);
   return now;
 }

@@ -76,6 +76,11 @@ export class ConnectionPools {
     return { openCenvs: this.pools.size, connections };
   }
 
+  /** Ids of the cenvs that have open connections now. */
+  openCenvIds(): string[] {
+    return [...this.pools.keys()];
+  }
+
   /** Closes every connection of one cenv (e.g. after its file was replaced). */
   evict(cenvId: string): void {
     const pool = this.pools.get(cenvId);

@@ -3,7 +3,8 @@
  * each cenv's status. Only the main process writes it. Lookups are cached in memory because
  * every request resolves its cenv through here.
  */
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { closeSync, openSync } from 'node:fs';
 import { openDatabase } from './open.ts';
 import { nowIso } from '../tools/time.ts';
 import type { CenvRef } from './ids.ts';
@@ -38,6 +39,8 @@ export class Registry {
   private readonly byName = new Map<string, CenvRecord>();
 
   constructor(file: string) {
+    // Flag 'a' creates a missing file with mode 0600 and leaves an existing one untouched.
+    closeSync(openSync(file, 'a', 0o600));
     this.db = openDatabase(file);
     this.db.exec(SCHEMA);
   }

@@ -4,6 +4,7 @@
  * when no credentials were sent; a bad token is answered with 401 before the route runs).
  */
 import type {} from 'fastify';
+import type {} from '@fastify/cookie';
 import type { Config } from '../config.ts';
 import type { Registry, CenvRecord } from '../cenv/registry.ts';
 import type { ConnectionPools } from '../cenv/pool.ts';

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point in plain JavaScript so that an older Node can still read it and say what is
+// wrong, instead of failing on TypeScript syntax with a stack trace.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 24 || (major === 24 && minor < 10)) {
+  process.stderr.write(
+    `wce: Node.js >= 24.10 is required, but this is ${process.version}.\n` +
+    'Start WCE with "npm start" (it uses the Node.js that "npm install" brought along),\n' +
+    'or install Node.js 24 and run "node bin/wce.mjs".\n');
+  process.exit(1);
+}
+await import('../src/main.ts');

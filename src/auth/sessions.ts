@@ -1,0 +1,100 @@
+/**
+ * Sessions of a cenv (`_wce_sessions`). A token is only as good as its session row: logout
+ * and revocation take effect on the next request because every request checks the row.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { randomUUID } from 'node:crypto';
+import { nowIso } from '../tools/time.ts';
+import { prepared } from '../tools/statement-cache.ts';
+import type { StoredRole } from './users.ts';
+
+export interface Session {
+  id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsed: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+interface Row {
+  id: string; user_id: string; created_at: string; expires_at: string; last_used: string;
+  ip: string | null; user_agent: string | null;
+}
+
+/** last_used is written at most this often per session: a write per request would cost more than the check. */
+export const TOUCH_INTERVAL_MS = 60_000;
+const DEFAULT_TIMEOUT_HOURS = 24;
+
+function toSession(row: Row): Session {
+  return {
+    id: row.id, userId: row.user_id, createdAt: row.created_at, expiresAt: row.expires_at,
+    lastUsed: row.last_used, ip: row.ip, userAgent: row.user_agent,
+  };
+}
+
+/** The cenv's `session_timeout_hours` setting, in milliseconds. */
+export function sessionTimeoutMs(db: DatabaseSync): number {
+  const row = prepared(db, "SELECT value FROM _wce_config WHERE key = 'session_timeout_hours'").get() as { value: string } | undefined;
+  const hours = Number(row?.value);
+  return (Number.isFinite(hours) && hours > 0 ? hours : DEFAULT_TIMEOUT_HOURS) * 3600_000;
+}
+
+/** Starts a session for `userId`, expiring after the cenv's session timeout. */
+export function createSession(db: DatabaseSync, userId: string, client: { ip: string | null; userAgent: string | null }, now = Date.now()): Session {
+  const id = randomUUID();
+  const created = nowIso(now);
+  const expires = nowIso(now + sessionTimeoutMs(db));
+  prepared(db, `INSERT INTO _wce_sessions (id, user_id, created_at, expires_at, last_used, ip, user_agent)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`).run(id, userId, created, expires, created, client.ip, client.userAgent?.slice(0, 512) ?? null);
+  return { id, userId, createdAt: created, expiresAt: expires, lastUsed: created, ip: client.ip, userAgent: client.userAgent };
+}
+
+/** A live session with its user's current name and role. */
+export interface LiveSession { session: Session; username: string; role: StoredRole }
+
+/**
+ * The session if it exists, belongs to `userId`, is not revoked and has not expired, and
+ * its user is still enabled; otherwise null. One indexed query; refreshes last_used
+ * (throttled). The role comes from the user row, not the token, so a change applies at once.
+ */
+export function checkSession(db: DatabaseSync, sessionId: string, userId: string, now = Date.now()): LiveSession | null {
+  const row = prepared(db, `SELECT s.*, u.username, u.role FROM _wce_sessions s JOIN _wce_users u ON u.id = s.user_id
+    WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.enabled = 1`)
+    .get(sessionId, userId, nowIso(now)) as (Row & { username: string; role: StoredRole }) | undefined;
+  if (!row) return null;
+  if (now - Date.parse(row.last_used) >= TOUCH_INTERVAL_MS) {
+    row.last_used = nowIso(now);
+    prepared(db, 'UPDATE _wce_sessions SET last_used = ? WHERE id = ?').run(row.last_used, sessionId);
+  }
+  return { session: toSession(row), username: row.username, role: row.role };
+}
+
+/** Active sessions of one user, newest first. */
+export function listSessions(db: DatabaseSync, userId: string, now = Date.now()): Session[] {
+  const rows = prepared(db, `SELECT * FROM _wce_sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
+    ORDER BY created_at DESC`).all(userId, nowIso(now)) as unknown as Row[];
+  return rows.map(toSession);
+}
+
+/** Revokes one session of `userId`; false when there was no such active session. */
+export function revokeSession(db: DatabaseSync, userId: string, sessionId: string): boolean {
+  const result = prepared(db, 'UPDATE _wce_sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL')
+    .run(nowIso(), sessionId, userId);
+  return Number(result.changes) > 0;
+}
+
+/** Revokes every active session of `userId`; returns how many. */
+export function revokeAllSessions(db: DatabaseSync, userId: string): number {
+  const result = prepared(db, 'UPDATE _wce_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+    .run(nowIso(), userId);
+  return Number(result.changes);
+}
+
+/** Deletes sessions that expired or were revoked before `now`; returns how many. */
+export function deleteExpiredSessions(db: DatabaseSync, now = Date.now()): number {
+  const at = nowIso(now);
+  const result = prepared(db, 'DELETE FROM _wce_sessions WHERE expires_at <= ? OR revoked_at <= ?').run(at, at);
+  return Number(result.changes);
+}

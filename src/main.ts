@@ -1,0 +1,48 @@
+/**
+ * The WCE server: reads the configuration, opens the data directory, serves HTTP, and on
+ * SIGINT/SIGTERM stops accepting, lets in-flight requests finish, closes every SQLite
+ * connection and exits 0.
+ */
+import { loadConfig, ConfigError } from './config.ts';
+import { buildApp } from './server/app.ts';
+import { createDeps, closeDeps } from './server/deps.ts';
+import { startSessionSweeper } from './auth/session-sweeper.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`wce: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const deps = createDeps(config);
+  const app = await buildApp(deps);
+  const stopSweeper = startSessionSweeper(deps.pools, config.sessionCleanupMs, app.log);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    stopSweeper();
+    await app.close();
+    closeDeps(deps);
+    app.log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    app.log.error({ err: error }, `cannot listen on ${config.host}:${config.port}`);
+    process.stderr.write(`wce: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
+    closeDeps(deps);
+    process.exit(1);
+  }
+}
+
+await main();

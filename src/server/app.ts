@@ -1,0 +1,61 @@
+/**
+ * Assembles the Fastify application: logging with request ids, cookies, security headers,
+ * the error shape, health checks, cenv creation and the `/{cenv}/…` routes.
+ *
+ * @example
+ *   const app = await buildApp(deps);
+ *   await app.listen({ port: deps.config.port, host: deps.config.host });
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from './types.ts';
+import { installErrorHandlers } from './error-handler.ts';
+import { cenvScope } from './cenv-scope.ts';
+import { healthRoutes } from './routes/health.ts';
+import { createCenvRoutes } from './routes/create-cenv.ts';
+import { loginRoutes } from './routes/login.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+
+export interface BuildOptions {
+  /** A pino destination or `false`; tests pass a stream to read what was logged. */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+}
+
+/** Log fields that could carry credentials are replaced before anything is written. */
+const REDACT = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]', '*.password', '*.token',
+];
+
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger === false ? false : {
+    level: deps.config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    ...(typeof options.logger === 'object' ? options.logger : {}),
+  };
+  const app = Fastify({
+    logger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: false,
+    // Wrong JSON types are a client error, not something to coerce silently.
+    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+  });
+  app.decorate('deps', deps);
+  app.decorateRequest('cenv', null as never);
+  app.decorateRequest('principal', null as never);
+  app.decorateRequest('viaCookie', false);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(cookie);
+  await app.register(helmet, { global: true });
+  installErrorHandlers(app);
+  await app.register(healthRoutes);
+  await app.register(createCenvRoutes);
+  await app.register(cenvScope([loginRoutes, sessionRoutes]), { prefix: '/:cenv' });
+  return app;
+}
