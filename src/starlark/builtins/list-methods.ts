@@ -1,0 +1,4 @@
+/** Methods of list values. */
+import type { MethodTable } from './methods.ts';
+
+export const listMethods: MethodTable = {};

@@ -1,0 +1,32 @@
+/** Method lookup by receiver type: the tables live in the *-methods.ts files. */
+import { Bytes, Dict, List, StarSet, type BuiltinFn, type Value } from '../values/value.ts';
+import { bytesMethods } from './bytes-methods.ts';
+import { dictMethods } from './dict-methods.ts';
+import { listMethods } from './list-methods.ts';
+import { setMethods } from './set-methods.ts';
+import { stringMethods } from './string-methods.ts';
+
+/** A method table: name to implementation (the receiver arrives as `recv`). */
+export type MethodTable = Readonly<Record<string, BuiltinFn>>;
+
+function tableOf(v: Value): MethodTable | null {
+  if (typeof v === 'string') return stringMethods;
+  if (typeof v !== 'object' || v === null) return null;
+  if (v instanceof List) return listMethods;
+  if (v instanceof Dict) return dictMethods;
+  if (v instanceof StarSet) return setMethods;
+  if (v instanceof Bytes) return bytesMethods;
+  return null;
+}
+
+/** The builtin method `name` of v's type, if any. */
+export function lookupMethod(v: Value, name: string): BuiltinFn | undefined {
+  const t = tableOf(v);
+  return t !== null && Object.hasOwn(t, name) ? t[name] : undefined;
+}
+
+/** Names of v's builtin methods (a fresh array). */
+export function methodNames(v: Value): string[] {
+  const t = tableOf(v);
+  return t === null ? [] : Object.keys(t);
+}

@@ -1,0 +1,4 @@
+/** Methods of set values. */
+import type { MethodTable } from './methods.ts';
+
+export const setMethods: MethodTable = {};

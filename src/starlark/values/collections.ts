@@ -1,0 +1,81 @@
+/**
+ * Mutation primitives for lists, dicts and sets, with the frozen and
+ * mutation-during-iteration checks and growth limits in one place.
+ */
+import { fail } from './errors.ts';
+import { keyOf } from './hashing.ts';
+import { repr } from './repr.ts';
+import type { Thread } from './thread.ts';
+import { Dict, HashTable, List, type Value } from './value.ts';
+
+/** Fails unless list `l` may be mutated; `verb` as in "cannot append to frozen list". */
+export function checkListMutable(l: List, verb: string): void {
+  if (l.frozen) fail(`cannot ${verb} frozen list`);
+  if (l.itercount > 0) fail(`cannot ${verb} list during iteration`);
+}
+
+/** Fails unless the table may be mutated; `verb` as in "cannot insert into frozen hash table". */
+export function checkTableMutable(t: HashTable, verb: string): void {
+  if (t.frozen) fail(`cannot ${verb} frozen hash table`);
+  if (t.itercount > 0) fail(`cannot ${verb} hash table during iteration`);
+}
+
+/** l.append(v). */
+export function listAppend(thread: Thread, l: List, v: Value): void {
+  checkListMutable(l, 'append to');
+  if (l.elems.length >= thread.limits.maxListLength) thread.checkList(l.elems.length + 1);
+  l.elems.push(v);
+}
+
+/** Appends every element of `items` (list += iterable, list.extend). */
+export function listExtend(thread: Thread, l: List, items: Value[]): void {
+  checkListMutable(l, 'extend');
+  thread.checkList(l.elems.length + items.length);
+  thread.step(items.length);
+  const e = l.elems;
+  for (let i = 0; i < items.length; i++) e.push(items[i]!);
+}
+
+/** d[k], failing with `key "k" not in dict` when absent. */
+export function dictGet(d: Dict, k: Value): Value {
+  const e = d.map.get(keyOf(k));
+  if (e === undefined) fail(`key ${repr(k)} not in dict`);
+  return e.v;
+}
+
+/** d[k] = v (insert or update). */
+export function tableSet(thread: Thread, t: HashTable, k: Value, v: Value): void {
+  const key = keyOf(k);
+  checkTableMutable(t, 'insert into');
+  const e = t.map.get(key);
+  if (e !== undefined) {
+    e.v = v;
+    return;
+  }
+  if (t.map.size >= thread.limits.maxDictSize) thread.checkDict(t.map.size + 1);
+  t.map.set(key, { k, v });
+}
+
+/** Removes k; returns the removed value or undefined when absent. */
+export function tableDelete(t: HashTable, k: Value): Value | undefined {
+  const key = keyOf(k);
+  checkTableMutable(t, 'delete from');
+  const e = t.map.get(key);
+  if (e === undefined) return undefined;
+  t.map.delete(key);
+  return e.v;
+}
+
+/** Removes every entry. */
+export function tableClear(t: HashTable): void {
+  if (t.map.size === 0) return;
+  checkTableMutable(t, 'clear');
+  t.map.clear();
+}
+
+/** Builds a dict from [key, value] pairs (later keys win). */
+export function dictFromPairs(thread: Thread, pairs: Iterable<[Value, Value]>): Dict {
+  const d = new Dict();
+  for (const [k, v] of pairs) tableSet(thread, d, k, v);
+  return d;
+}

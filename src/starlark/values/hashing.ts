@@ -1,0 +1,92 @@
+/**
+ * Hash-table keys. A Starlark key maps to a JS Map key such that two keys are
+ * the same JS key exactly when they are equal Starlark values:
+ *   string -> itself (strings starting with U+FFFF get one more U+FFFF so
+ *             they never collide with the encodings below)
+ *   int    -> the number/bigint itself; bool and None -> themselves
+ *   float  -> the equal int when integral (1.0 and 1 are one key), else its number
+ *   tuple  -> "\uFFFF\u0001" + injective encoding of the elements
+ *   bytes  -> "\uFFFF\u0002" + latin-1 text
+ *   functions, modules, host values -> identity (the object)
+ */
+import { fail } from './errors.ts';
+import { fromIntegralNumber } from './int.ts';
+import { typeName } from './kinds.ts';
+import { Builtin, Bytes, Dict, Float, List, StarSet, Tuple, type Value } from './value.ts';
+
+const ESC = 0xffff;
+
+/** The JS Map key of v; fails for unhashable values. */
+export function keyOf(v: Value): unknown {
+  if (typeof v === 'string') return v.length !== 0 && v.charCodeAt(0) === ESC ? '\uffff' + v : v;
+  if (typeof v !== 'object' || v === null) return v;
+  if (v instanceof Float) return floatKey(v.value);
+  if (v instanceof Tuple) return '\uffff\u0001' + encodeTuple(v);
+  if (v instanceof Bytes) return '\uffff\u0002' + latin1(v.data);
+  if (v instanceof List || v instanceof Dict || v instanceof StarSet) fail(`unhashable type: ${typeName(v)}`);
+  if (v instanceof Builtin || typeof (v as { call?: unknown }).call === 'function') return v;
+  const t = typeName(v);
+  if (t === 'range' || t === 'module') fail(`unhashable: ${t}`);
+  return v;
+}
+
+function floatKey(f: number): unknown {
+  return Number.isInteger(f) ? fromIntegralNumber(f) : f;
+}
+
+/** Bytes as a string of char codes 0..255 (also used for hashing and repr). */
+export function latin1(data: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < data.length; i += 8192) {
+    s += String.fromCharCode(...data.subarray(i, i + 8192));
+  }
+  return s;
+}
+
+/** Identity ids for objects that appear inside tuple keys. */
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+
+function encodeTuple(t: Tuple): string {
+  let s = '(';
+  for (const e of t.elems) {
+    const k = keyOf(e);
+    switch (typeof k) {
+      case 'string':
+        s += 's' + k.length + ':' + k;
+        break;
+      case 'number':
+        s += 'n' + (Number.isNaN(k) ? 'nan' : String(k)) + ';';
+        break;
+      case 'bigint':
+        s += 'n' + k.toString() + ';';
+        break;
+      case 'boolean':
+        s += k ? 'T' : 'F';
+        break;
+      default:
+        if (k === null) {
+          s += 'N';
+        } else {
+          let id = ids.get(k as object);
+          if (id === undefined) ids.set(k as object, (id = nextId++));
+          s += 'o' + id + ';';
+        }
+    }
+  }
+  return s + ')';
+}
+
+/** hash(x) builtin for strings: Java's String.hashCode over UTF-16 code units. */
+export function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** hash(x) builtin for bytes: 32-bit FNV-1a. */
+export function fnv32a(data: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of data) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h >>> 0;
+}

@@ -1,0 +1,102 @@
+/** x[i], x[i] = v and x[lo:hi:step] (spec "Index expressions" and "Slice expressions"). */
+import { checkListMutable, dictGet, tableSet } from './collections.ts';
+import { fail } from './errors.ts';
+import { isHost, typeName } from './kinds.ts';
+import type { Thread } from './thread.ts';
+import { Bytes, Dict, List, Range, Tuple, type Value } from './value.ts';
+
+function outOfRange(i: number, n: number, x: Value): never {
+  if (n === 0) fail(`index ${i} out of range: empty ${typeName(x)}`);
+  return fail(`${typeName(x)} index ${i} out of range [${-n}:${n - 1}]`);
+}
+
+/** Converts an index operand to a number; `what` prefixes the error. */
+export function toIndex(i: Value, what: string): number {
+  if (typeof i === 'number') return i;
+  if (typeof i === 'bigint') return i > 0n ? Infinity : -Infinity; // out of range for any sequence
+  return fail(`${what}: got ${typeName(i)}, want int`);
+}
+
+/** Resolves a possibly negative index against length n, failing when out of range. */
+export function resolveIndex(i: number, n: number, x: Value): number {
+  const j = i < 0 ? i + n : i;
+  if (j < 0 || j >= n || !Number.isFinite(j)) outOfRange(i, n, x);
+  return j;
+}
+
+/** x[i]. */
+export function getIndex(x: Value, i: Value): Value {
+  if (x instanceof List || x instanceof Tuple) {
+    const e = x.elems;
+    if (typeof i === 'number' && i >= 0 && i < e.length) return e[i]!;
+    return e[resolveIndex(toIndex(i, `${typeName(x)} index`), e.length, x)]!;
+  }
+  if (x instanceof Dict) return dictGet(x, i);
+  if (typeof x === 'string') {
+    if (typeof i === 'number' && i >= 0 && i < x.length) return x[i]!;
+    return x[resolveIndex(toIndex(i, 'string index'), x.length, x)]!;
+  }
+  if (x instanceof Range) return x.start + x.step * resolveIndex(toIndex(i, 'range index'), x.len, x);
+  if (x instanceof Bytes) return x.data[resolveIndex(toIndex(i, 'bytes index'), x.data.length, x)]!;
+  if (isHost(x) && x.getIndex !== undefined) return x.getIndex(i);
+  return fail(`unhandled index operation ${typeName(x)}[${typeName(i)}]`);
+}
+
+/** x[i] = v. */
+export function setIndex(thread: Thread, x: Value, i: Value, v: Value): void {
+  if (x instanceof List) {
+    checkListMutable(x, 'assign to element of');
+    x.elems[resolveIndex(toIndex(i, 'list index'), x.elems.length, x)] = v;
+    return;
+  }
+  if (x instanceof Dict) {
+    tableSet(thread, x, i, v);
+    return;
+  }
+  fail(`${typeName(x)} value does not support item assignment`);
+}
+
+/** Normalised slice bounds: the indices to take are lo, lo+step, ... (stopping before hi). */
+function sliceIndices(n: number, lo: Value, hi: Value, step: Value): [number, number, number] {
+  const st = step === null ? 1 : toIndex(step, 'slice step');
+  if (st === 0) fail('zero is not a valid slice step');
+  // Defaults and clamping as in Python: for negative steps the range runs from n-1 down to -1.
+  const clamp = (v: Value, dflt: number): number => {
+    if (v === null) return dflt;
+    let j = toIndex(v, 'slice index');
+    if (j < 0) j += n;
+    if (st > 0) return j < 0 ? 0 : j > n ? n : j;
+    return j < -1 ? -1 : j > n - 1 ? n - 1 : j;
+  };
+  return st > 0 ? [clamp(lo, 0), clamp(hi, n), st] : [clamp(lo, n - 1), clamp(hi, -1), st];
+}
+
+function pick<T>(src: ArrayLike<T>, lo: number, hi: number, step: number): T[] {
+  const out: T[] = [];
+  if (step > 0) for (let i = lo; i < hi; i += step) out.push(src[i]!);
+  else for (let i = lo; i > hi; i += step) out.push(src[i]!);
+  return out;
+}
+
+/** x[lo:hi:step]; absent operands are null. */
+export function slice(x: Value, lo: Value, hi: Value, step: Value): Value {
+  if (typeof x === 'string') {
+    const [a, b, s] = sliceIndices(x.length, lo, hi, step);
+    if (s === 1) return a < b ? x.slice(a, b) : '';
+    return pick(x, a, b, s).join('');
+  }
+  if (x instanceof List || x instanceof Tuple) {
+    const [a, b, s] = sliceIndices(x.elems.length, lo, hi, step);
+    const elems = s === 1 ? x.elems.slice(a, Math.max(a, b)) : pick(x.elems, a, b, s);
+    return x instanceof List ? new List(elems) : new Tuple(elems);
+  }
+  if (x instanceof Bytes) {
+    const [a, b, s] = sliceIndices(x.data.length, lo, hi, step);
+    return new Bytes(s === 1 ? x.data.slice(a, Math.max(a, b)) : Uint8Array.from(pick(x.data, a, b, s)));
+  }
+  if (x instanceof Range) {
+    const [a, b, s] = sliceIndices(x.len, lo, hi, step);
+    return new Range(x.start + a * x.step, x.start + b * x.step, x.step * s);
+  }
+  return fail(`invalid slice operand ${typeName(x)}`);
+}

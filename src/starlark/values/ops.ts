@@ -1,0 +1,158 @@
+/**
+ * The operations compiled code calls. Everything here is re-exported or
+ * implemented in one place so the compiler has a single import.
+ *
+ * Operators: prefer the per-operator functions (add, sub, mul, ..., compare)
+ * in hot code; `binary(op, x, y, thread)` takes the operator token as a string
+ * ('+', '-', '*', '/', '//', '%', '&', '|', '^', '<<', '>>', 'in', 'not in'),
+ * `compare(op, x, y)` takes '==', '!=', '<', '<=', '>', '>='.
+ */
+import { lookupMethod, methodNames } from '../builtins/methods.ts';
+import { checkListMutable, listExtend } from './collections.ts';
+import { fail } from './errors.ts';
+import { isCallable, isHost, typeName } from './kinds.ts';
+import { iterableElems } from './iter.ts';
+import { binary, type BinaryOp } from './arith.ts';
+import type { Thread } from './thread.ts';
+import { Builtin, HashTable, List, Module, Tuple, type Kwargs, type Value } from './value.ts';
+
+export { add, sub, mul, div, floorDiv, mod, bitAnd, bitOr, bitXor, shl, shr, contains, binary, unary } from './arith.ts';
+export type { BinaryOp, UnaryOp } from './arith.ts';
+export { compare, equals, order } from './compare.ts';
+export type { CompareOp } from './compare.ts';
+export { truth, typeName, isCallable, isHost } from './kinds.ts';
+export { repr, str } from './repr.ts';
+export { iterate, toArray, iterableElems } from './iter.ts';
+export type { Iter } from './iter.ts';
+export { getIndex, setIndex, slice } from './indexing.ts';
+export { keyOf } from './hashing.ts';
+export { tableSet as dictSet } from './collections.ts';
+
+/** x.name: a field, or a method bound to x. Fails with a spelling suggestion. */
+export function getAttr(thread: Thread, x: Value, name: string): Value {
+  const m = lookupMethod(x, name);
+  if (m !== undefined) return new Builtin(name, m, x);
+  if (x instanceof Module) {
+    const v = x.members[name];
+    if (v !== undefined) return v;
+  } else if (isHost(x) && x.getAttr !== undefined) {
+    const v = x.getAttr(name, thread);
+    if (v !== undefined) return v;
+  }
+  return fail(noSuchAttr(x, name));
+}
+
+/** The attribute names of x (dir(x)), sorted. */
+export function attrNames(x: Value): string[] {
+  const names = methodNames(x);
+  if (x instanceof Module) names.push(...Object.keys(x.members));
+  else if (isHost(x) && x.attrNames !== undefined) names.push(...x.attrNames());
+  return names.sort();
+}
+
+/** True if x.name exists (hasattr). */
+export function hasAttr(thread: Thread, x: Value, name: string): boolean {
+  if (lookupMethod(x, name) !== undefined) return true;
+  if (x instanceof Module) return Object.hasOwn(x.members, name);
+  if (isHost(x) && x.getAttr !== undefined) return x.getAttr(name, thread) !== undefined;
+  return false;
+}
+
+function noSuchAttr(x: Value, name: string): string {
+  const hint = spellingHint(name, attrNames(x));
+  const what = x instanceof Module ? `module has no .${name} field or method` : `${typeName(x)} has no .${name} field or method`;
+  return hint === null ? what : `${what} (did you mean .${hint}?)`;
+}
+
+/** The closest candidate by edit distance (case-insensitive), if close enough to be a likely typo. */
+export function spellingHint(name: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestDist = Math.floor((name.length + 1) / 2);
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase().replaceAll('_', ''), c.toLowerCase().replaceAll('_', ''));
+    if (d < bestDist || (d === 0 && best === null)) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** x.name = v. */
+export function setField(x: Value, name: string, v: Value): void {
+  if (isHost(x) && x.setField !== undefined) {
+    x.setField(name, v);
+    return;
+  }
+  fail(`can't assign to .${name} field of ${typeName(x)}`);
+}
+
+/** fn(*args, **kwargs) for any callable; charges one step. */
+export function call(thread: Thread, fn: Value, args: Value[], kwargs: Kwargs | null): Value {
+  if (!isCallable(fn)) fail(`invalid call of non-function (${typeName(fn)})`);
+  thread.step();
+  return fn.call(thread, args, kwargs);
+}
+
+/**
+ * recv.name(*args, **kwargs) without allocating a bound method for builtin
+ * methods (list.append in a loop, etc.). Falls back to getAttr + call.
+ */
+export function callMethod(thread: Thread, recv: Value, name: string, args: Value[], kwargs: Kwargs | null): Value {
+  const m = lookupMethod(recv, name);
+  if (m !== undefined) {
+    thread.step();
+    return m(thread, args, kwargs, recv);
+  }
+  return call(thread, getAttr(thread, recv, name), args, kwargs);
+}
+
+/** Makes v and everything reachable from it immutable. */
+export function freeze(v: Value): void {
+  if (typeof v !== 'object' || v === null) return;
+  if (v instanceof List) {
+    if (v.frozen) return;
+    v.frozen = true;
+    for (const e of v.elems) freeze(e);
+  } else if (v instanceof HashTable) {
+    if (v.frozen) return;
+    v.frozen = true;
+    for (const e of v.map.values()) {
+      freeze(e.k);
+      freeze(e.v);
+    }
+  } else if (v instanceof Tuple) {
+    for (const e of v.elems) freeze(e);
+  } else if (typeof (v as { freeze?: unknown }).freeze === 'function') {
+    // Host values and compiled functions (which freeze their captured cells/defaults).
+    (v as { freeze(): void }).freeze();
+  }
+}
+
+/**
+ * `x op= y`. Same as binary(op, x, y) except that `list += iterable`
+ * extends the list in place (spec "Augmented assignments").
+ */
+export function augmented(op: BinaryOp, x: Value, y: Value, thread: Thread): Value {
+  if (op === '+' && x instanceof List) {
+    const items = iterableElems(thread, y);
+    if (items === null) fail(`unknown binary op: list + ${typeName(y)}`);
+    checkListMutable(x, 'apply += to');
+    // Copy first: `l += l` must not see its own growth.
+    listExtend(thread, x, items === x.elems ? items.slice() : items);
+    return x;
+  }
+  return binary(op, x, y, thread);
+}

@@ -1,0 +1,182 @@
+/**
+ * Per-execution state: step budget, deadline, growth limits, dialect options,
+ * print/load hooks and the call-frame stack used for backtraces.
+ */
+import { StarlarkError, type BacktraceFrame } from './errors.ts';
+import type { Value } from './value.ts';
+
+/** Growth limits, checked by builtins BEFORE allocating. */
+export interface Limits {
+  maxStringLength: number;
+  maxListLength: number;
+  maxDictSize: number;
+  maxCallDepth: number;
+}
+
+/** Dialect switches; all default to false (the strict spec dialect). */
+export interface DialectOptions {
+  allowSet: boolean;
+  allowWhile: boolean;
+  allowRecursion: boolean;
+  allowGlobalReassign: boolean;
+  allowToplevelControl: boolean;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  maxStringLength: 1 << 27,
+  maxListLength: 1 << 26,
+  maxDictSize: 1 << 24,
+  maxCallDepth: 1000,
+};
+
+export const DEFAULT_OPTIONS: Readonly<DialectOptions> = {
+  allowSet: false,
+  allowWhile: false,
+  allowRecursion: false,
+  allowGlobalReassign: false,
+  allowToplevelControl: false,
+};
+
+/** Hook resolving `load("module", ...)`: returns the module's globals. */
+export type LoadFn = (thread: Thread, module: string) => Record<string, Value>;
+
+export interface ThreadInit {
+  name?: string;
+  /** Abort after this many steps (a step ~ one loop iteration, call, or unit of builtin work). */
+  maxSteps?: number;
+  /** Abort once Date.now() passes this (ms since epoch). */
+  deadline?: number;
+  limits?: Partial<Limits>;
+  options?: Partial<DialectOptions>;
+  print?: (thread: Thread, msg: string) => void;
+  load?: LoadFn;
+}
+
+/** A call-stack frame. Compiled code updates `line`/`col` as it executes. */
+export class Frame {
+  readonly name: string;
+  readonly file: string;
+  line = 0;
+  col = 0;
+  constructor(name: string, file: string) {
+    this.name = name;
+    this.file = file;
+  }
+}
+
+/** How many steps may pass between two deadline checks (a step costs well under 1 µs). */
+const DEADLINE_CHECK_INTERVAL = 4096;
+
+export class Thread {
+  readonly name: string;
+  steps = 0;
+  readonly maxSteps: number;
+  readonly deadline: number;
+  readonly limits: Limits;
+  readonly options: DialectOptions;
+  print: (thread: Thread, msg: string) => void;
+  load: LoadFn | null;
+  /** Active frames, outermost first. Not popped when an error propagates (see captureBacktrace). */
+  readonly frames: Frame[] = [];
+  /** Embedder data (e.g. the current request); not touched by the interpreter. */
+  readonly locals: Map<string, unknown> = new Map();
+  /** Step count at which the slow check (budget, deadline, cancel) next runs. */
+  private nextCheck = 0;
+  private cancelReason: string | null = null;
+
+  constructor(init: ThreadInit = {}) {
+    this.name = init.name ?? 'main';
+    this.maxSteps = init.maxSteps ?? Infinity;
+    this.deadline = init.deadline ?? Infinity;
+    this.limits = { ...DEFAULT_LIMITS, ...init.limits };
+    this.options = { ...DEFAULT_OPTIONS, ...init.options };
+    this.print = init.print ?? ((_t, msg) => process.stderr.write(msg + '\n'));
+    this.load = init.load ?? null;
+    this.scheduleCheck();
+  }
+
+  /** Charges `n` steps; throws when the budget or deadline is exhausted. Cheap on the common path. */
+  step(n = 1): void {
+    if ((this.steps += n) >= this.nextCheck) this.slowCheck();
+  }
+
+  /** Asks the running program to stop at its next step (e.g. from a timer or signal). */
+  cancel(reason: string): void {
+    this.cancelReason = reason;
+    this.nextCheck = 0;
+  }
+
+  private slowCheck(): void {
+    if (this.cancelReason !== null) throw new StarlarkError(`Starlark computation cancelled: ${this.cancelReason}`);
+    if (this.steps > this.maxSteps) throw new StarlarkError(`step budget of ${this.maxSteps} exceeded`);
+    if (this.deadline !== Infinity && Date.now() > this.deadline) {
+      throw new StarlarkError(`deadline exceeded (timeout ${Math.max(0, Math.round(this.deadline - this.startTime))} ms)`);
+    }
+    this.scheduleCheck();
+  }
+
+  private readonly startTime = Date.now();
+
+  private scheduleCheck(): void {
+    const next = this.deadline === Infinity ? Infinity : this.steps + DEADLINE_CHECK_INTERVAL;
+    this.nextCheck = Math.min(this.maxSteps + 1, next);
+  }
+
+  /** Throws if a string of `len` code units would exceed the limit. */
+  checkString(len: number): void {
+    if (len > this.limits.maxStringLength) {
+      throw new StarlarkError(`string length ${len} exceeds limit of ${this.limits.maxStringLength}`);
+    }
+  }
+
+  /** Throws if a list/tuple/bytes of `len` elements would exceed the limit. */
+  checkList(len: number): void {
+    if (len > this.limits.maxListLength) {
+      throw new StarlarkError(`list length ${len} exceeds limit of ${this.limits.maxListLength}`);
+    }
+  }
+
+  /** Throws if a dict/set of `size` entries would exceed the limit. */
+  checkDict(size: number): void {
+    if (size > this.limits.maxDictSize) {
+      throw new StarlarkError(`dict size ${size} exceeds limit of ${this.limits.maxDictSize}`);
+    }
+  }
+
+  /** Enters a function; returns the frame so compiled code can update its position cheaply. */
+  pushFrame(name: string, file: string): Frame {
+    if (this.frames.length >= this.limits.maxCallDepth) {
+      throw new StarlarkError(`call stack depth exceeds limit of ${this.limits.maxCallDepth}`);
+    }
+    const f = new Frame(name, file);
+    this.frames.push(f);
+    return f;
+  }
+
+  /** Leaves the innermost function (on normal return only). */
+  popFrame(): void {
+    this.frames.pop();
+  }
+
+  /** Records the current position in the innermost frame. */
+  setPos(line: number, col: number): void {
+    const f = this.frames[this.frames.length - 1];
+    if (f !== undefined) {
+      f.line = line;
+      f.col = col;
+    }
+  }
+
+  /**
+   * Attaches the frames still on the stack to `err` (once: the first call
+   * wins, because frames are not popped while an error propagates), then
+   * unwinds the stack to `depth`. Call it where the error is caught.
+   */
+  captureBacktrace(err: StarlarkError, depth = 0): void {
+    if (err.backtrace.length === 0 && this.frames.length > 0) {
+      err.backtrace = this.frames.map((f): BacktraceFrame => ({ name: f.name, pos: { file: f.file, line: f.line, col: f.col } }));
+      err.pos = err.backtrace[err.backtrace.length - 1]!.pos;
+    }
+    this.frames.length = Math.min(this.frames.length, depth);
+  }
+}
