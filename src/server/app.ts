@@ -42,7 +42,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: false,
     // Wrong JSON types are a client error, not something to coerce silently.
-    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
   });
   app.decorate('deps', deps);
   app.decorateRequest('cenv', null as never);

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { findUserByName, recordLogin, MAX_USERNAME_LENGTH } from '../../auth/users.ts';
-import { createSession, revokeSession } from '../../auth/sessions.ts';
+import { createSession, deleteExpiredSessions, revokeSession } from '../../auth/sessions.ts';
 import { SESSION_COOKIE } from '../../auth/authenticate.ts';
 import { CSRF_COOKIE, csrfToken } from '../../auth/csrf.ts';
 import { MAX_PASSWORD_BYTES } from '../../auth/passwords.ts';
@@ -60,6 +60,8 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
     const session = await app.deps.pools.use(cenvId, (db) => {
       db.exec('BEGIN IMMEDIATE');
       try {
+        // Each login also clears this cenv's dead sessions, so a busy cenv never waits for the sweeper.
+        deleteExpiredSessions(db);
         const created = createSession(db, user.id, who);
         recordLogin(db, user.id);
         audit(db, { action: 'login', userId: user.id, username: user.username, ip: who.ip, userAgent: who.userAgent });

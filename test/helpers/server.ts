@@ -1,0 +1,135 @@
+/**
+ * Real servers for tests. `startServer` runs WCE in this process on a random port with its
+ * own temporary data directory (so a test can reach into `deps`); `spawnServer` runs
+ * `bin/wce.mjs` as a child process, for what only a whole process shows (signals, logs,
+ * exit codes). Both use bcrypt cost 4 unless told otherwise: fast, and the code path is the
+ * same as with cost 12.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { createDeps, closeDeps } from '../../src/server/deps.ts';
+import type { AppDeps } from '../../src/server/types.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export function tempDir(prefix = 'wce-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  deps: AppDeps;
+  dataDir: string;
+  /** Everything the server logged, one JSON line each. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Runs on the app before it listens, e.g. to add a route that throws. */
+  extend?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = tempDir();
+  const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', ...options.env });
+  const deps = createDeps(config);
+  const logs: string[] = [];
+  const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const app = await buildApp(deps, { logger: { stream } });
+  await options.extend?.(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`, app, deps, dataDir, logs,
+    async close() {
+      await app.close();
+      closeDeps(deps);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SpawnedServer {
+  url: string;
+  child: ChildProcess;
+  dataDir: string;
+  output(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Runs the real entry point (`bin/wce.mjs`) on a random port. */
+export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
+  const dataDir = env.WCE_DATA_DIR ?? tempDir();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], {
+    env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk) => { output += chunk; });
+    exited.then((code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  return { url, child, dataDir, output: () => output, exited };
+}
+
+export interface JsonResponse<T = any> { status: number; headers: Headers; body: T }
+
+/** fetch with a JSON body and a parsed JSON answer. */
+export async function request<T = any>(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: string | undefined = init.raw;
+  if (init.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(init.body);
+  }
+  const response = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const text = await response.text();
+  let parsed: any = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+export interface NewCenv { id: string; name?: string; username: string; password: string }
+
+let counter = 0;
+/** Creates a cenv over HTTP and returns its id and owner credentials. */
+export async function createCenv(url: string, options: { name?: string; username?: string; password?: string } = {}): Promise<NewCenv> {
+  const username = options.username ?? `owner${++counter}`;
+  const password = options.password ?? 'correct horse battery';
+  const response = await request(`${url}/new`, { body: { username, password, ...(options.name ? { name: options.name } : {}) } });
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return { id: response.body.cenv_id, name: options.name, username, password };
+}
+
+export interface LoggedIn { token: string; csrf: string; cookie: string; userId: string; role: string }
+
+/** Logs in and returns the bearer token, CSRF token and the Cookie header to replay. */
+export async function login(url: string, cenv: string, username: string, password: string): Promise<LoggedIn> {
+  const response = await request(`${url}/${cenv}/login`, { body: { username, password } });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { token: response.body.token, csrf: response.body.csrf_token, cookie, userId: response.body.user.id, role: response.body.user.role };
+}
+
+/** Authorization header for a token. */
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
