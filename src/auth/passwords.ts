@@ -20,6 +20,8 @@ function prehash(password: string): string {
 
 /** Why a password is unacceptable, or null. */
 export function passwordProblem(password: string): string | null {
+  // A lone surrogate would be hashed as U+FFFD, so two different inputs would match.
+  if (!password.isWellFormed()) return 'password must be valid Unicode text';
   if ([...password].length < MIN_PASSWORD_LENGTH) return `password must be at least ${MIN_PASSWORD_LENGTH} characters`;
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) return `password must be at most ${MAX_PASSWORD_BYTES} bytes`;
   return null;

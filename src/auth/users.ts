@@ -33,6 +33,7 @@ export const MAX_USERNAME_LENGTH = 64;
 export function usernameProblem(username: string): string | null {
   const length = [...username].length;
   if (length < 1 || length > MAX_USERNAME_LENGTH) return `username must be 1 to ${MAX_USERNAME_LENGTH} characters`;
+  if (!username.isWellFormed()) return 'username must be valid Unicode text';
   if (/[\u0000-\u001f\u007f]/.test(username)) return 'username must not contain control characters';
   if (username.trim() !== username) return 'username must not start or end with white space';
   return null;

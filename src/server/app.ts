@@ -11,8 +11,9 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './types.ts';
-import { installErrorHandlers } from './error-handler.ts';
+import { installErrorHandlers, frameworkErrorHandler } from './error-handler.ts';
 import { cenvScope } from './cenv-scope.ts';
+import { installJsonParser } from './json-body.ts';
 import { healthRoutes } from './routes/health.ts';
 import { createCenvRoutes } from './routes/create-cenv.ts';
 import { loginRoutes } from './routes/login.ts';
@@ -42,8 +43,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: false,
     // Wrong JSON types are a client error, not something to coerce silently.
+    frameworkErrors: frameworkErrorHandler,
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
   });
+  // JSON is the only body the API reads; anything else is a 415, not a schema error.
+  app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
   app.decorate('deps', deps);
   app.decorateRequest('cenv', null as never);
   app.decorateRequest('principal', null as never);

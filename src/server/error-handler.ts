@@ -8,8 +8,6 @@ import type { ErrorBody } from '../errors.ts';
 
 /** Fastify's own client-error codes, renamed into WCE's vocabulary. */
 const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'WCE_ERR_INVALID_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'WCE_ERR_INVALID_JSON',
   FST_ERR_CTP_BODY_TOO_LARGE: 'WCE_ERR_PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'WCE_ERR_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'WCE_ERR_BAD_REQUEST',
@@ -24,11 +22,17 @@ function body(code: string, message: string): ErrorBody {
 
 function clientMessage(error: FastifyError): string {
   if (error.validation) return `invalid request: ${error.message}`;
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    return `request body is not valid JSON: ${error.message}`;
-  }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported Content-Type; send application/json';
   return error.message;
+}
+
+/** Router-level errors (before any route runs) in the same shape. */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.status(414).send(body('WCE_ERR_URI_TOO_LONG', 'a path segment is too long'));
+    return;
+  }
+  reply.status(400).send(body('WCE_ERR_BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message));
 }
 
 /** Installs the error and not-found handlers on `app`. */
