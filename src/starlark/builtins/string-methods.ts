@@ -1,4 +1,236 @@
-/** Methods of string values. */
+/** Methods of string values (spec "String methods"). */
+import { fail } from '../values/errors.ts';
+import { toArray } from '../values/iter.ts';
+import { typeName } from '../values/kinds.ts';
+import type { Thread } from '../values/thread.ts';
+import { List, StringIter, Tuple, type BuiltinFn, type Kwargs, type Value } from '../values/value.ts';
+import { asInt, asString, params, positional, type Params } from './args.ts';
+import { strFormat } from './format.ts';
 import type { MethodTable } from './methods.ts';
+import * as C from './string-case.ts';
 
-export const stringMethods: MethodTable = {};
+/** Defines a method whose receiver is a string and whose arguments are unpacked by `P`. */
+function method(P: Params, impl: (thread: Thread, s: string, a: Array<Value | undefined>) => Value): BuiltinFn {
+  return (thread, args, kwargs, recv) => impl(thread, recv as string, P.unpack(args, kwargs));
+}
+
+/** A no-argument method. */
+function nullary(name: string, impl: (s: string) => Value): BuiltinFn {
+  return (_thread, args, kwargs, recv) => {
+    positional(name, args, kwargs, 0, 0);
+    return impl(recv as string);
+  };
+}
+
+/** Clamps optional start/end arguments to [0, n] as slice indices do. */
+function span(fn: string, n: number, start: Value | undefined, end: Value | undefined): [number, number] {
+  const clamp = (v: Value | undefined, param: string, dflt: number): number => {
+    if (v === undefined || v === null) return dflt;
+    let i = asInt(fn, param, v);
+    if (i < 0) i += n;
+    return i < 0 ? 0 : i > n ? n : i;
+  };
+  return [clamp(start, 'start', 0), clamp(end, 'end', n)];
+}
+
+function find(fn: string, s: string, a: Array<Value | undefined>, last: boolean): number {
+  const sub = asString(fn, 'sub', a[0]!);
+  const [lo, hi] = span(fn, s.length, a[1], a[2]);
+  if (hi - lo < sub.length) return -1;
+  const i = last ? s.lastIndexOf(sub, hi - sub.length) : s.indexOf(sub, lo);
+  return i < lo || i + sub.length > hi ? -1 : i;
+}
+
+const FIND = (name: string) => params(name, 'sub', 'start?', 'end?');
+
+function affix(name: string, test: (s: string, x: string) => boolean): BuiltinFn {
+  const P = params(name, 'prefix', 'start?', 'end?');
+  return method(P, (_t, s, a) => {
+    const [lo, hi] = span(name, s.length, a[1], a[2]);
+    const sub = s.slice(lo, hi);
+    const x = a[0]!;
+    if (typeof x === 'string') return test(sub, x);
+    if (!(x instanceof Tuple)) fail(`${name}: got ${typeName(x)}, want string or tuple of strings`);
+    return x.elems.some((e, i) => {
+      if (typeof e !== 'string') fail(`${name}: want string, got ${typeName(e)}, for element ${i}`);
+      return test(sub, e);
+    });
+  });
+}
+
+const WS = /\s/u;
+
+/** Strips characters in `chars` (whitespace when None or empty) from the chosen ends. */
+function strip(name: string, left: boolean, right: boolean): BuiltinFn {
+  return (_thread, args, kwargs, recv) => {
+    positional(name, args, kwargs, 0, 1);
+    const s = recv as string;
+    const chars = args[0] === undefined || args[0] === null ? '' : asString(name, 'chars', args[0]);
+    const strippable = chars === '' ? (c: string) => WS.test(c) : (c: string) => chars.includes(c);
+    let i = 0, j = s.length;
+    if (left) while (i < j && strippable(s[i]!)) i++;
+    if (right) while (j > i && strippable(s[j - 1]!)) j--;
+    return s.slice(i, j);
+  };
+}
+
+/** split/rsplit on whitespace runs (sep None). */
+function splitSpace(s: string, max: number, fromRight: boolean): string[] {
+  const words = s.split(/\s+/u).filter((w) => w !== '');
+  if (max < 0 || words.length <= max + 1) return words;
+  if (!fromRight) {
+    // Keep the remainder after the first `max` words, without its leading whitespace.
+    let rest = s.replace(/^\s+/u, '');
+    for (let i = 0; i < max; i++) rest = rest.slice(words[i]!.length).replace(/^\s+/u, '');
+    return [...words.slice(0, max), rest];
+  }
+  let rest = s.replace(/\s+$/u, '');
+  const tail = words.slice(words.length - max);
+  for (let i = tail.length - 1; i >= 0; i--) rest = rest.slice(0, rest.length - tail[i]!.length).replace(/\s+$/u, '');
+  return [rest, ...tail];
+}
+
+function split(name: string, fromRight: boolean): BuiltinFn {
+  const P = params(name, 'sep?', 'maxsplit?');
+  return method(P, (thread, s, a) => {
+    const max = a[1] === undefined || a[1] === null ? -1 : asInt(name, 'maxsplit', a[1]);
+    thread.step(s.length >> 4);
+    if (a[0] === undefined || a[0] === null) return new List(splitSpace(s, max, fromRight));
+    const sep = asString(name, 'sep', a[0]);
+    if (sep === '') fail(`${name}: empty separator`);
+    const parts = s.split(sep);
+    if (max < 0 || parts.length <= max + 1) return new List(parts);
+    if (!fromRight) return new List([...parts.slice(0, max), parts.slice(max).join(sep)]);
+    const k = parts.length - max;
+    return new List([parts.slice(0, k).join(sep), ...parts.slice(k)]);
+  });
+}
+
+function partition(name: string, fromRight: boolean): BuiltinFn {
+  return (_thread, args, kwargs, recv) => {
+    positional(name, args, kwargs, 1, 1);
+    const s = recv as string;
+    const sep = asString(name, 'sep', args[0]!);
+    if (sep === '') fail(`${name}: empty separator`);
+    const i = fromRight ? s.lastIndexOf(sep) : s.indexOf(sep);
+    if (i < 0) return new Tuple(fromRight ? ['', '', s] : [s, '', '']);
+    return new Tuple([s.slice(0, i), sep, s.slice(i + sep.length)]);
+  };
+}
+
+function join(thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
+  positional('join', args, kwargs, 1, 1);
+  const elems = toArray(thread, args[0]!, 'join');
+  thread.step(elems.length);
+  const sep = recv as string;
+  let len = 0;
+  for (let i = 0; i < elems.length; i++) {
+    const e = elems[i]!;
+    if (typeof e !== 'string') fail(`join: in list, want string, got ${typeName(e)}`);
+    len += e.length + sep.length;
+  }
+  thread.checkString(len);
+  return (elems as string[]).join(sep);
+}
+
+function replace(thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
+  positional('replace', args, kwargs, 2, 3);
+  const s = recv as string;
+  const old = asString('replace', 'old', args[0]!);
+  const rep = asString('replace', 'new', args[1]!);
+  let count = args[2] === undefined ? -1 : asInt('replace', 'count', args[2]);
+  thread.step(s.length >> 4);
+  if (count < 0) {
+    const n = old === '' ? s.length + 1 : s.split(old).length - 1;
+    thread.checkString(s.length + n * (rep.length - old.length));
+    return s.replaceAll(old, rep);
+  }
+  thread.checkString(s.length + count * Math.max(0, rep.length - old.length));
+  let out = '';
+  let i = 0;
+  while (count-- > 0) {
+    const j = old === '' ? (i <= s.length ? i : -1) : s.indexOf(old, i);
+    if (j < 0) break;
+    out += s.slice(i, j) + rep;
+    if (old === '') {
+      if (j < s.length) out += s[j];
+      i = j + 1;
+    } else i = j + old.length;
+  }
+  return out + s.slice(i);
+}
+
+function splitlines(_thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
+  positional('splitlines', args, kwargs, 0, 1);
+  const keep = args[0] !== undefined && args[0] !== null && args[0] !== false;
+  const s = recv as string;
+  if (s === '') return new List([]);
+  const lines = keep ? s.split(/(?<=\n)/) : s.split('\n');
+  if (!keep && s.endsWith('\n')) lines.pop();
+  return new List(lines);
+}
+
+function removeAffix(name: string, prefix: boolean): BuiltinFn {
+  return (_thread, args, kwargs, recv) => {
+    positional(name, args, kwargs, 1, 1);
+    const s = recv as string;
+    const x = asString(name, prefix ? 'prefix' : 'suffix', args[0]!);
+    if (prefix) return s.startsWith(x) ? s.slice(x.length) : s;
+    return x !== '' && s.endsWith(x) ? s.slice(0, s.length - x.length) : s;
+  };
+}
+
+function iterView(kind: StringIter['kind']): BuiltinFn {
+  return nullary(kind, (s) => new StringIter(s, kind));
+}
+
+export const stringMethods: MethodTable = {
+  capitalize: nullary('capitalize', C.capitalize),
+  codepoint_ords: iterView('codepoint_ords'),
+  codepoints: iterView('codepoints'),
+  count: method(params('count', 'sub', 'start?', 'end?'), (thread, s, a) => {
+    const sub = asString('count', 'sub', a[0]!);
+    const [lo, hi] = span('count', s.length, a[1], a[2]);
+    thread.step((hi - lo) >> 4);
+    if (lo > hi) return 0;
+    const part = s.slice(lo, hi);
+    return sub === '' ? part.length + 1 : part.split(sub).length - 1;
+  }),
+  elem_ords: iterView('elem_ords'),
+  elems: iterView('elems'),
+  endswith: affix('endswith', (s, x) => s.endsWith(x)),
+  find: method(FIND('find'), (_t, s, a) => find('find', s, a, false)),
+  format: (thread, args, kwargs, recv) => strFormat(thread, recv as string, args, kwargs),
+  index: method(FIND('index'), (_t, s, a) => {
+    const i = find('index', s, a, false);
+    return i < 0 ? fail('index: substring not found') : i;
+  }),
+  isalnum: nullary('isalnum', C.isalnum),
+  isalpha: nullary('isalpha', C.isalpha),
+  isdigit: nullary('isdigit', C.isdigit),
+  islower: nullary('islower', C.islower),
+  isspace: nullary('isspace', C.isspace),
+  istitle: nullary('istitle', C.istitle),
+  isupper: nullary('isupper', C.isupper),
+  join,
+  lower: nullary('lower', (s) => s.toLowerCase()),
+  lstrip: strip('lstrip', true, false),
+  partition: partition('partition', false),
+  removeprefix: removeAffix('removeprefix', true),
+  removesuffix: removeAffix('removesuffix', false),
+  replace,
+  rfind: method(FIND('rfind'), (_t, s, a) => find('rfind', s, a, true)),
+  rindex: method(FIND('rindex'), (_t, s, a) => {
+    const i = find('rindex', s, a, true);
+    return i < 0 ? fail('rindex: substring not found') : i;
+  }),
+  rpartition: partition('rpartition', true),
+  rsplit: split('rsplit', true),
+  rstrip: strip('rstrip', false, true),
+  split: split('split', false),
+  splitlines,
+  startswith: affix('startswith', (s, x) => s.startsWith(x)),
+  strip: strip('strip', true, true),
+  title: nullary('title', C.title),
+  upper: nullary('upper', (s) => s.toUpperCase()),
+};

@@ -3,7 +3,14 @@ import { checkListMutable, dictGet, tableSet } from './collections.ts';
 import { fail } from './errors.ts';
 import { isHost, typeName } from './kinds.ts';
 import type { Thread } from './thread.ts';
-import { Bytes, Dict, List, Range, Tuple, type Value } from './value.ts';
+import { Bytes, Dict, List, Range, StringIter, Tuple, type Value } from './value.ts';
+
+/** The indexable sequence behind .elems()/.elem_ords() (the other views are not indexable). */
+function elemsView(x: StringIter): Value {
+  const src = x.src;
+  if (src instanceof Bytes) return new Tuple(Array.from(src.data));
+  return x.kind === 'elems' ? src : new Tuple(Array.from(src, (_c, k) => src.charCodeAt(k)));
+}
 
 function outOfRange(i: number, n: number, x: Value): never {
   if (n === 0) fail(`index ${i} out of range: empty ${typeName(x)}`);
@@ -37,7 +44,11 @@ export function getIndex(x: Value, i: Value): Value {
     return x[resolveIndex(toIndex(i, 'string index'), x.length, x)]!;
   }
   if (x instanceof Range) return x.start + x.step * resolveIndex(toIndex(i, 'range index'), x.len, x);
-  if (x instanceof Bytes) return x.data[resolveIndex(toIndex(i, 'bytes index'), x.data.length, x)]!;
+  if (x instanceof Bytes) {
+    const j = resolveIndex(toIndex(i, 'bytes index'), x.data.length, x);
+    return new Bytes(x.data.slice(j, j + 1));
+  }
+  if (x instanceof StringIter && x.kind.startsWith('elem')) return getIndex(elemsView(x), i);
   if (isHost(x) && x.getIndex !== undefined) return x.getIndex(i);
   return fail(`unhandled index operation ${typeName(x)}[${typeName(i)}]`);
 }
@@ -58,17 +69,18 @@ export function setIndex(thread: Thread, x: Value, i: Value, v: Value): void {
 
 /** Normalised slice bounds: the indices to take are lo, lo+step, ... (stopping before hi). */
 function sliceIndices(n: number, lo: Value, hi: Value, step: Value): [number, number, number] {
-  const st = step === null ? 1 : toIndex(step, 'slice step');
-  if (st === 0) fail('zero is not a valid slice step');
+  const st = step === null ? 1 : toIndex(step, 'invalid slice step');
+  if (st === 0) fail('slice step cannot be zero');
   // Defaults and clamping as in Python: for negative steps the range runs from n-1 down to -1.
-  const clamp = (v: Value, dflt: number): number => {
+  const clamp = (v: Value, dflt: number, what: string): number => {
     if (v === null) return dflt;
-    let j = toIndex(v, 'slice index');
+    let j = toIndex(v, what);
     if (j < 0) j += n;
     if (st > 0) return j < 0 ? 0 : j > n ? n : j;
     return j < -1 ? -1 : j > n - 1 ? n - 1 : j;
   };
-  return st > 0 ? [clamp(lo, 0), clamp(hi, n), st] : [clamp(lo, n - 1), clamp(hi, -1), st];
+    const s = 'invalid start index', e = 'invalid end index';
+  return st > 0 ? [clamp(lo, 0, s), clamp(hi, n, e), st] : [clamp(lo, n - 1, s), clamp(hi, -1, e), st];
 }
 
 function pick<T>(src: ArrayLike<T>, lo: number, hi: number, step: number): T[] {

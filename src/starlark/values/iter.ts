@@ -98,9 +98,7 @@ export function toArray(thread: Thread, v: Value, what: string): Value[] {
 function stringIterElems(it: StringIter): Value[] {
   const src = it.src;
   if (src instanceof Bytes) {
-    const out: Value[] = [];
-    for (const b of src.data) out.push(it.kind === 'elem_ords' ? b : new Bytes(Uint8Array.of(b)));
-    return out;
+    return Array.from(src.data); // bytes.elems() yields ints
   }
   const out: Value[] = [];
   switch (it.kind) {

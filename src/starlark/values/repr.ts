@@ -11,33 +11,61 @@ function hex2(c: number): string {
   return (c < 16 ? '\\x0' : '\\x') + c.toString(16);
 }
 
-/** Double-quoted string literal with Starlark escapes (non-ASCII printable text kept as is). */
+/** Printable as in Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols, ASCII space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+/** Printable ASCII other than quote and backslash: needs no escaping at all. */
+const PLAIN = /^[^"\\\x00-\x1f\x7f-\uffff]*$/;
+
+/** Escape for one code point: \n-style, \xNN, \uNNNN or \UNNNNNNNN. */
+function escapeCodePoint(ch: string, c: number): string {
+  const esc = ESCAPES[c];
+  if (esc !== undefined) return esc;
+  if (PRINTABLE.test(ch)) return ch;
+  if (c < 0x80) return hex2(c);
+  if (c <= 0xffff) return '\\u' + c.toString(16).padStart(4, '0');
+  return '\\U' + c.toString(16).padStart(8, '0');
+}
+
+/** Double-quoted string literal with Starlark escapes (printable non-ASCII text kept as is). */
 export function quote(s: string): string {
-  // Fast path: nothing to escape.
-  if (!/["\\\x00-\x1f\x7f\ud800-\udfff]/.test(s)) return '"' + s + '"';
+  if (PLAIN.test(s)) return '"' + s + '"';
   let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const esc = ESCAPES[c];
-    if (esc !== undefined) out += esc;
-    else if (c < 0x20 || c === 0x7f) out += hex2(c);
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      out += s[i]! + s[i + 1]!;
-      i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) out += '\\u' + c.toString(16);
-    else out += s[i]!;
-  }
+  for (const ch of s) out += escapeCodePoint(ch, ch.codePointAt(0)!);
   return out + '"';
 }
 
-/** b"..." literal: printable ASCII as is, everything else as \xNN. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Length of the valid UTF-8 sequence starting at i, or 0 when invalid. */
+function utf8SeqLen(data: Uint8Array, i: number): number {
+  const b = data[i]!;
+  const n = b < 0xc2 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 0;
+  if (n === 0 || i + n > data.length) return 0;
+  try {
+    utf8.decode(data.subarray(i, i + n));
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+/** b"..." literal: valid printable UTF-8 text as is, other bytes as \xNN. */
 export function quoteBytes(data: Uint8Array): string {
   let out = 'b"';
-  for (const c of data) {
-    const esc = ESCAPES[c];
-    if (esc !== undefined) out += esc;
-    else if (c < 0x20 || c >= 0x7f) out += hex2(c);
-    else out += String.fromCharCode(c);
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i]!;
+    if (c < 0x80) {
+      out += escapeCodePoint(String.fromCharCode(c), c);
+      continue;
+    }
+    const n = utf8SeqLen(data, i);
+    if (n === 0) {
+      out += hex2(c);
+      continue;
+    }
+    const ch = utf8.decode(data.subarray(i, i + n));
+    out += escapeCodePoint(ch, ch.codePointAt(0)!);
+    i += n - 1;
   }
   return out + '"';
 }

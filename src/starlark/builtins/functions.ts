@@ -1,0 +1,204 @@
+/** The non-constructor builtins: abs, any, all, dir, enumerate, fail, getattr, hasattr, hash, len, min, max, print, repr, reversed, sorted, type, zip. */
+import { order } from '../values/compare.ts';
+import { fail as raise, StarlarkError } from '../values/errors.ts';
+import { fnv32a, javaStringHash } from '../values/hashing.ts';
+import * as I from '../values/int.ts';
+import { iterableElems, toArray } from '../values/iter.ts';
+import { truth as truthOf, typeName } from '../values/kinds.ts';
+import { attrNames, call, getAttr, hasAttr } from '../values/ops.ts';
+import { repr as reprOf, str } from '../values/repr.ts';
+import type { Thread } from '../values/thread.ts';
+import { Bytes, Dict, Float, List, Range, StarSet, StringIter, Tuple, type Kwargs, type Value } from '../values/value.ts';
+import { asCallable, asInt, asString, params, positional } from './args.ts';
+
+export function abs(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('abs', args, kwargs, 1, 1);
+  const x = args[0]!;
+  if (typeof x === 'number' || typeof x === 'bigint') return I.abs(x);
+  if (x instanceof Float) return x.value < 0 || Object.is(x.value, -0) ? new Float(-x.value) : x;
+  return raise(`abs: got ${typeName(x)}, want int or float`);
+}
+
+function quantifier(name: string, want: boolean) {
+  return (thread: Thread, args: Value[], kwargs: Kwargs | null): Value => {
+    positional(name, args, kwargs, 1, 1);
+    const elems = toArray(thread, args[0]!, name);
+    for (let i = 0; i < elems.length; i++) {
+      if (truthOf(elems[i]!) === want) {
+        thread.step(i);
+        return want;
+      }
+    }
+    thread.step(elems.length);
+    return !want;
+  };
+}
+export const any = quantifier('any', true);
+export const all = quantifier('all', false);
+
+export function dir(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('dir', args, kwargs, 1, 1);
+  return new List(attrNames(args[0]!));
+}
+
+const ENUMERATE = params('enumerate', 'iterable', 'start?');
+
+export function enumerate(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  const [it, start] = ENUMERATE.unpack(args, kwargs);
+  const elems = toArray(thread, it!, 'enumerate');
+  const s = start === undefined ? 0 : asInt('enumerate', 'start', start);
+  thread.step(elems.length);
+  return new List(elems.map((e, i) => new Tuple([s + i, e])));
+}
+
+/** The `sep` keyword of print/fail (default " "); no other keywords. */
+function sepOf(name: string, kwargs: Kwargs | null): string {
+  let sep = ' ';
+  if (kwargs !== null) {
+    for (const [k, v] of kwargs) {
+      if (k !== 'sep') raise(`${name}: unexpected keyword argument ${k}`);
+      sep = asString(name, 'sep', v);
+    }
+  }
+  return sep;
+}
+
+export function fail(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  const sep = sepOf('fail', kwargs);
+  throw new StarlarkError('fail: ' + args.map(str).join(sep));
+}
+
+export function print(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  const sep = sepOf('print', kwargs);
+  thread.print(thread, args.map(str).join(sep));
+  return null;
+}
+
+export function getattr(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('getattr', args, kwargs, 2, 3);
+  const name = asString('getattr', 'name', args[1]!);
+  if (args.length === 3 && !hasAttr(thread, args[0]!, name)) return args[2]!;
+  return getAttr(thread, args[0]!, name);
+}
+
+export function hasattr(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('hasattr', args, kwargs, 2, 2);
+  return hasAttr(thread, args[0]!, asString('hasattr', 'name', args[1]!));
+}
+
+export function hash(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('hash', args, kwargs, 1, 1);
+  const x = args[0]!;
+  if (typeof x === 'string') return javaStringHash(x);
+  if (x instanceof Bytes) return fnv32a(x.data);
+  return raise(`hash: got ${typeName(x)}, want string or bytes`);
+}
+
+export function len(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  if (args.length !== 1 || kwargs !== null) positional('len', args, kwargs, 1, 1);
+  const n = lengthOf(args[0]!);
+  return n >= 0 ? n : raise(`len: value of type ${typeName(args[0]!)} has no len`);
+}
+
+/** len(x), or -1 when x has no length. */
+export function lengthOf(x: Value): number {
+  if (typeof x === 'string') return x.length;
+  if (x instanceof List || x instanceof Tuple) return x.elems.length;
+  if (x instanceof Dict || x instanceof StarSet) return x.map.size;
+  if (x instanceof Range) return x.len;
+  if (x instanceof Bytes) return x.data.length;
+  if (x instanceof StringIter && x.kind.startsWith('elem')) return typeof x.src === 'string' ? x.src.length : x.src.data.length;
+  return -1;
+}
+
+function minmax(name: string, sign: number) {
+  return (thread: Thread, args: Value[], kwargs: Kwargs | null): Value => {
+    let key: Value | undefined;
+    if (kwargs !== null) {
+      for (const [k, v] of kwargs) {
+        if (k !== 'key') raise(`${name}: unexpected keyword argument ${k}`);
+        key = asCallable(name, 'key', v);
+      }
+    }
+    if (args.length === 0) raise(`${name} requires at least one positional argument`);
+    let elems = args;
+    if (args.length === 1) {
+      const it = iterableElems(thread, args[0]!);
+      if (it === null) raise(`${name}: ${typeName(args[0]!)} is not iterable`);
+      elems = it;
+    }
+    if (elems.length === 0) raise(`${name}: argument is an empty sequence`);
+    thread.step(elems.length);
+    let best = elems[0]!;
+    let bestKey = key === undefined ? best : call(thread, key, [best], null);
+    for (let i = 1; i < elems.length; i++) {
+      const k = key === undefined ? elems[i]! : call(thread, key, [elems[i]!], null);
+      if (sign * order(k, bestKey) > 0) {
+        best = elems[i]!;
+        bestKey = k;
+      }
+    }
+    return best;
+  };
+}
+
+export const min = minmax('min', -1);
+export const max = minmax('max', 1);
+
+export function repr(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('repr', args, kwargs, 1, 1);
+  return reprOf(args[0]!);
+}
+
+export function reversed(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('reversed', args, kwargs, 1, 1);
+  return new List(toArray(thread, args[0]!, 'reversed').slice().reverse());
+}
+
+const SORTED = params('sorted', 'iterable', 'key?', 'reverse?');
+
+export function sorted(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  const [it, key, rev] = SORTED.unpack(args, kwargs);
+  const elems = iterableElems(thread, it!) ?? SORTED.error('iterable', `got ${typeName(it!)}, want iterable`);
+  const sign = rev !== undefined && truthOf(rev) ? -1 : 1;
+  const n = elems.length;
+  thread.step(n * Math.ceil(Math.log2(n + 1)));
+  const keys = key === undefined ? elems : elems.map((e) => call(thread, asCallable('sorted', 'key', key), [e], null));
+  const idx = Array.from(keys, (_k, i) => i);
+  sortIndices(idx, keys, sign);
+  return new List(idx.map((i) => elems[i]!));
+}
+
+/** Stable sort of indices by keys; as starlark-go, the last comparison error (if any) is reported. */
+function sortIndices(idx: number[], keys: Value[], sign: number): void {
+  if (keys.every((k) => typeof k === 'number')) {
+    const nk = keys as number[];
+    idx.sort((a, b) => sign * (nk[a]! - nk[b]!));
+    return;
+  }
+  let err: unknown = null;
+  idx.sort((a, b) => {
+    try {
+      return sign * order(keys[a]!, keys[b]!);
+    } catch (e) {
+      err = e;
+      return 0;
+    }
+  });
+  if (err !== null) throw err;
+}
+
+export function type(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('type', args, kwargs, 1, 1);
+  return typeName(args[0]!);
+}
+
+export function zip(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  positional('zip', args, kwargs, 0, Infinity);
+  const cols = args.map((a, i) => iterableElems(thread, a) ?? raise(`zip: argument #${i + 1} is not iterable: ${typeName(a)}`));
+  const n = cols.length === 0 ? 0 : Math.min(...cols.map((c) => c.length));
+  thread.step(n * cols.length);
+  const out = new Array<Value>(n);
+  for (let i = 0; i < n; i++) out[i] = new Tuple(cols.map((c) => c[i]!));
+  return new List(out);
+}
