@@ -1,0 +1,185 @@
+/**
+ * Compiled Starlark functions (def and lambda): the shared code object, the
+ * callable value, and argument binding following the spec (and
+ * starlark-go's messages).
+ */
+import type { FunctionInfo } from "../syntax/ast.ts";
+import type { Ctx } from "./context.ts";
+import { Cell, Env, RETURN, type Ev, type Ex, type ModuleCtx, type Slot } from "./env.ts";
+import { compileExpr } from "./expr.ts";
+import { compileBlock } from "./stmt.ts";
+import { Dict, dictSet, freeze, StarlarkError, Tuple, type Callable, type Kwargs, type Thread, type Value } from "./rt.ts";
+
+/** What every closure of one def/lambda shares. */
+export interface FuncCode {
+  readonly name: string;
+  readonly mod: ModuleCtx;
+  readonly line: number;
+  readonly col: number;
+  body: Ex;
+  readonly numLocals: number;
+  /** Ordinary parameters (positional then keyword-only); their slots come first. */
+  readonly paramNames: readonly string[];
+  readonly numKwonly: number;
+  readonly hasVarargs: boolean;
+  readonly hasKwargs: boolean;
+  /** Some non-keyword-only parameter has a default ("accepts at most N"). */
+  readonly hasOptionalPositional: boolean;
+  readonly cells: readonly number[];
+  /** Only positional parameters, no defaults needed when all are supplied. */
+  readonly simple: boolean;
+  /** Calls of this code currently on the stack (recursion check). */
+  active: number;
+}
+
+function fail(msg: string): never {
+  throw new StarlarkError(msg);
+}
+
+/** A def or lambda value. */
+export class StarFunction implements Callable {
+  readonly name: string;
+  readonly code: FuncCode;
+  /** Default per ordinary parameter; undefined = mandatory. */
+  readonly defaults: ReadonlyArray<Value | undefined>;
+  readonly free: readonly Cell[];
+
+  constructor(code: FuncCode, defaults: ReadonlyArray<Value | undefined>, free: readonly Cell[]) {
+    this.name = code.name;
+    this.code = code;
+    this.defaults = defaults;
+    this.free = free;
+  }
+
+  /** Positional-only call from compiled code: binds args without building kwargs. */
+  callPositional(thread: Thread, args: Value[]): Value {
+    const code = this.code;
+    if (!code.simple || args.length !== code.paramNames.length) return this.call(thread, args, null);
+    const locals: Slot[] = args;
+    for (let i = args.length; i < code.numLocals; i++) locals.push(undefined);
+    return this.invoke(thread, locals);
+  }
+
+  call(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+    const locals = new Array<Slot>(this.code.numLocals).fill(undefined);
+    this.bindArgs(thread, locals, args, kwargs);
+    return this.invoke(thread, locals);
+  }
+
+  private invoke(thread: Thread, locals: Slot[]): Value {
+    const code = this.code;
+    thread.step();
+    if (code.active > 0 && !thread.options.allowRecursion) fail(`function ${this.name} called recursively`);
+    const frame = thread.pushFrame(this.name, code.mod.filename);
+    for (const c of code.cells) {
+      const cell = new Cell();
+      cell.v = locals[c] as Value | undefined;
+      locals[c] = cell;
+    }
+    const env = new Env(locals, this.free, thread, frame);
+    code.active++;
+    let signal;
+    try {
+      signal = code.body(env);
+    } finally {
+      code.active--;
+    }
+    thread.popFrame();
+    return signal === RETURN ? env.ret : null;
+  }
+
+  /** Binds arguments to parameter slots (spec "Function calls"). */
+  private bindArgs(thread: Thread, locals: Slot[], args: Value[], kwargs: Kwargs | null): void {
+    const code = this.code, name = this.name;
+    const names = code.paramNames;
+    const nparams = names.length;
+    const nkw = kwargs === null ? 0 : kwargs.length;
+    if (nparams === 0 && !code.hasVarargs && !code.hasKwargs) {
+      if (args.length + nkw > 0) fail(`function ${name} accepts no arguments (${args.length + nkw} given)`);
+      return;
+    }
+    let kwdict: Dict | null = null;
+    if (code.hasKwargs) {
+      kwdict = new Dict();
+      locals[nparams + (code.hasVarargs ? 1 : 0)] = kwdict;
+    }
+    const positional = nparams - code.numKwonly;
+    let n = args.length;
+    if (n > positional) {
+      if (!code.hasVarargs) {
+        const most = code.hasOptionalPositional ? "at most " : "";
+        fail(`function ${name} accepts ${most}${positional} positional argument${positional === 1 ? "" : "s"} (${n} given)`);
+      }
+      n = positional;
+    }
+    for (let i = 0; i < n; i++) locals[i] = args[i];
+    if (code.hasVarargs) locals[nparams] = new Tuple(args.slice(n));
+    if (kwargs !== null) {
+      for (const [k, v] of kwargs) {
+        const i = names.indexOf(k);
+        if (i >= 0) {
+          if (locals[i] !== undefined) fail(`function ${name} got multiple values for parameter ${k}`);
+          locals[i] = v;
+        } else if (kwdict === null) {
+          fail(`function ${name} got an unexpected keyword argument ${k}`);
+        } else {
+          const size = kwdict.map.size;
+          dictSet(thread, kwdict, k, v);
+          if (kwdict.map.size === size) fail(`function ${name} got multiple values for parameter ${k}`);
+        }
+      }
+    }
+    let missing: string[] | null = null;
+    for (let i = n; i < nparams; i++) {
+      if (locals[i] !== undefined) continue;
+      const d = this.defaults[i];
+      if (d === undefined) (missing ??= []).push(names[i]!);
+      else locals[i] = d;
+    }
+    if (missing !== null) {
+      fail(`function ${name} missing ${missing.length} argument${missing.length > 1 ? "s" : ""} (${missing.join(", ")})`);
+    }
+  }
+
+  /** Freezes default values and captured variables (module globals are frozen after init). */
+  freeze(): void {
+    for (const d of this.defaults) if (d !== undefined) freeze(d);
+    for (const c of this.free) if (c.v !== undefined) freeze(c.v);
+  }
+}
+
+/**
+ * Compiles a def/lambda into a closure that, each time it runs, evaluates
+ * the defaults and captures the free variables, producing a StarFunction.
+ */
+export function compileFunctionValue(info: FunctionInfo, cx: Ctx): Ev {
+  const ordinary = info.params.filter((p) => p.type === "required" || p.type === "optional");
+  const positional = ordinary.length - info.numKwonly;
+  const code: FuncCode = {
+    name: info.name,
+    mod: cx.mod,
+    line: info.line,
+    col: info.col,
+    body: () => 0,
+    numLocals: info.numLocals,
+    paramNames: ordinary.map((p) => p.name!.name),
+    numKwonly: info.numKwonly,
+    hasVarargs: info.hasVarargs,
+    hasKwargs: info.hasKwargs,
+    hasOptionalPositional: ordinary.slice(0, positional).some((p) => p.type === "optional"),
+    cells: info.cells,
+    simple: !info.hasVarargs && !info.hasKwargs && info.numKwonly === 0,
+    active: 0,
+  };
+  const numParams = ordinary.length + (info.hasVarargs ? 1 : 0) + (info.hasKwargs ? 1 : 0);
+  code.body = compileBlock(info.body, { ...cx, numParams });
+  const dflts = ordinary.map((p) => (p.dflt === null ? null : compileExpr(p.dflt, cx)));
+  const captures = info.freevars.map((b) => ({ cell: b.scope === "cell", index: b.index }));
+  const noDefaults = dflts.every((d) => d === null);
+  const none: Array<Value | undefined> = new Array<Value | undefined>(ordinary.length).fill(undefined);
+  return (env) => {
+    const defaults = noDefaults ? none : dflts.map((d) => (d === null ? undefined : d(env)));
+    const free = captures.map((c) => (c.cell ? (env.locals[c.index] as Cell) : env.free[c.index]!));
+    return new StarFunction(code, defaults, free);
+  };
+}
