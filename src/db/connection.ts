@@ -1,0 +1,71 @@
+/**
+ * One tenant connection to a cenv: the database, the access gate installed on it, the
+ * cenv's current limits and the few statements of WCE's own that every request uses.
+ * Lives in a sandbox child; the child keeps one per cenv it has served recently.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openDatabase } from '../cenv/open.ts';
+import { migrate } from '../cenv/migrate.ts';
+import type { Gate } from './gate.ts';
+import { applySizeLimit, ChangeWatch, readLimits, type SqlLimits } from './limits.ts';
+
+/** Builds the gate for a freshly opened connection (src/access's AccessGuard in production). */
+export type GateFactory = (db: DatabaseSync) => Gate;
+
+export class TenantConnection {
+  readonly db: DatabaseSync;
+  readonly gate: Gate;
+  private readonly defaults: SqlLimits;
+  private readonly watch: ChangeWatch;
+  private current: SqlLimits;
+  private readonly lastChanges: StatementSync;
+
+  /**
+   * Opens `file` (which must exist), upgrades its schema and installs the gate.
+   * @example const conn = new TenantConnection(cenvFile(dir, id), defaults, (db) => new AccessGuard(db));
+   */
+  constructor(file: string, defaults: SqlLimits, makeGate: GateFactory) {
+    this.db = openDatabase(file);
+    try {
+      migrate(this.db);
+      this.defaults = defaults;
+      this.current = readLimits(this.db, defaults);
+      applySizeLimit(this.db, this.current.maxDbBytes);
+      this.watch = new ChangeWatch(this.db);
+      this.lastChanges = this.db.prepare('SELECT changes(), last_insert_rowid()');
+      this.lastChanges.setReturnArrays(true);
+      this.lastChanges.setReadBigInts(true);
+      this.gate = makeGate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** The cenv's limits, re-read when another connection has committed since the last look. */
+  limits(): SqlLimits {
+    return this.gate.asSystem(() => {
+      if (this.watch.changed()) {
+        const next = readLimits(this.db, this.defaults);
+        if (next.maxDbBytes !== this.current.maxDbBytes) applySizeLimit(this.db, next.maxDbBytes);
+        this.current = next;
+      }
+      return this.current;
+    });
+  }
+
+  /** `changes()` and `last_insert_rowid()` of the statement that just ran. */
+  changes(): { changes: number; lastInsertRowid: bigint } {
+    const [changes, rowid] = this.gate.asSystem(() => this.lastChanges.get()) as unknown as [bigint, bigint];
+    return { changes: Number(changes), lastInsertRowid: rowid };
+  }
+
+  /** Runs WCE's own SQL text (transaction control) past the tenant rules. */
+  system(sql: string): void {
+    this.gate.asSystem(() => this.db.exec(sql));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

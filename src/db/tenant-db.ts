@@ -1,0 +1,221 @@
+/**
+ * The internal database API: tenant SQL run under one principal on one connection, with
+ * bound parameters, a deadline, row and size caps, transactions (nested ones are savepoints)
+ * and the audit log. The SQL API and Starlark endpoints both run through here.
+ *
+ * Every write lands in `_wce_audit_log` inside the same transaction as the write, so a
+ * rolled-back write leaves no audit row. A write outside an explicit transaction gets one of
+ * its own. `committed` lists what was written once the outermost transaction commits; the
+ * sandbox sends it to the main process, which runs the commit hooks.
+ */
+import type { SQLOutputValue, StatementSync } from 'node:sqlite';
+import type { Principal } from '../auth/principal.ts';
+import { TimeoutError } from '../errors.ts';
+import { audit } from './audit.ts';
+import type { TenantConnection } from './connection.ts';
+import { statementEffects, type Effect } from './effects.ts';
+import { MAX_RESULT_BYTES, type SqlLimits } from './limits.ts';
+import { toClientError } from './sqlite-errors.ts';
+import { decodeParams, encodeRow, type BoundParams } from './values.ts';
+
+/** Where the request came from, for the audit log. */
+export interface RequestContext { ip?: string | null; userAgent?: string | null }
+
+/** One statement's result, exactly as the SQL API returns it. */
+export interface StatementResult {
+  columns: string[];
+  rows: unknown[][];
+  changes: number;
+  last_insert_rowid: number | { $int: string };
+  truncated: boolean;
+}
+
+/** One write that committed. */
+export interface Write { table: string | null; action: string; rows: number }
+
+/** How often (in rows) a long result checks the clock. */
+const CLOCK_EVERY = 256;
+
+function runWith(stmt: StatementSync, bound: BoundParams): { changes: number | bigint; lastInsertRowid: number | bigint } {
+  return 'named' in bound ? stmt.run(bound.named) : stmt.run(...bound.positional);
+}
+
+function iterateWith(stmt: StatementSync, bound: BoundParams): Iterator<SQLOutputValue[]> {
+  const it = 'named' in bound ? stmt.iterate(bound.named) : stmt.iterate(...bound.positional);
+  return it as unknown as Iterator<SQLOutputValue[]>;
+}
+
+function rowidJson(rowid: number | bigint): number | { $int: string } {
+  return Number.isSafeInteger(Number(rowid)) ? Number(rowid) : { $int: rowid.toString() };
+}
+
+export class TenantDb {
+  /** Writes of committed transactions, oldest first. */
+  readonly committed: Write[] = [];
+  private readonly conn: TenantConnection;
+  private readonly principal: Principal;
+  private readonly context: RequestContext;
+  readonly limits: SqlLimits;
+  private readonly deadline: number;
+  private readonly pending: Write[] = [];
+  private depth = 0;
+
+  /**
+   * @example const tdb = new TenantDb(conn, principal, { ip: '127.0.0.1' });
+   *          tdb.transaction(() => tdb.run('INSERT INTO posts (title) VALUES (?)', ['hi']));
+   */
+  constructor(conn: TenantConnection, principal: Principal, context: RequestContext = {}) {
+    this.conn = conn;
+    this.principal = principal;
+    this.context = context;
+    this.limits = conn.limits();
+    this.deadline = Date.now() + this.limits.sqlTimeoutMs;
+  }
+
+  /**
+   * Runs one statement and returns its result; rows past `maxRows` are not read.
+   * @example tdb.run('SELECT * FROM posts WHERE author = :a', { a: 'u1' }).rows
+   */
+  run(sql: string, params?: unknown, maxRows: number = this.limits.maxRows): StatementResult {
+    const bound = decodeParams(params);
+    const effects = statementEffects(sql);
+    if (effects.length > 0 && this.depth === 0) return this.transaction(() => this.runStatement(sql, bound, effects, maxRows));
+    return this.runStatement(sql, bound, effects, maxRows);
+  }
+
+  private runStatement(sql: string, bound: BoundParams, effects: readonly Effect[], maxRows: number): StatementResult {
+    this.checkClock();
+    try {
+      const result = this.conn.gate.runAs(this.principal, () => this.step(sql, bound, effects, maxRows));
+      if (effects.length > 0) this.record(sql, effects, result.changes);
+      return result;
+    } catch (error) {
+      throw this.clientError(error);
+    }
+  }
+
+  /** Rows of a read, as arrays in column order. */
+  query(sql: string, params?: unknown): { columns: string[]; rows: unknown[][]; truncated: boolean } {
+    const { columns, rows, truncated } = this.run(sql, params);
+    return { columns, rows, truncated };
+  }
+
+  /** A write's row count and new rowid. */
+  execute(sql: string, params?: unknown): { changes: number; lastInsertRowid: number | { $int: string } } {
+    const result = this.run(sql, params);
+    return { changes: result.changes, lastInsertRowid: result.last_insert_rowid };
+  }
+
+  /**
+   * Runs `fn` atomically: commits when it returns, rolls back when it throws (and rethrows).
+   * Nested calls become savepoints, so an inner failure that the caller catches undoes only
+   * the inner part.
+   * @example tdb.transaction(() => { tdb.run(a); tdb.transaction(() => tdb.run(b)); })
+   */
+  transaction<T>(fn: () => T): T {
+    const mark = this.pending.length;
+    const savepoint = `wce_sp_${this.depth}`;
+    this.conn.system(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+    this.depth++;
+    let value: T;
+    try {
+      value = fn();
+      if (value instanceof Promise) throw new TypeError('transaction callbacks must be synchronous');
+    } catch (error) {
+      this.depth--;
+      this.undo(savepoint);
+      this.pending.length = mark;
+      throw error;
+    }
+    this.depth--;
+    if (this.depth > 0) {
+      this.conn.system(`RELEASE ${savepoint}`);
+      return value;
+    }
+    try {
+      this.conn.system('COMMIT');
+    } catch (error) {
+      this.undo(savepoint);
+      this.pending.length = 0;
+      throw this.clientError(error);
+    }
+    this.committed.push(...this.pending);
+    this.pending.length = 0;
+    return value;
+  }
+
+  /** Throws the timeout error once the deadline has passed (the cooperative half of it). */
+  checkClock(): void {
+    if (Date.now() > this.deadline) {
+      throw new TimeoutError(`SQL ran longer than the ${this.limits.sqlTimeoutMs} ms limit; ` +
+        'simplify the query or raise sql_timeout_ms in the cenv configuration');
+    }
+  }
+
+  private step(sql: string, bound: BoundParams, effects: readonly Effect[], maxRows: number): StatementResult {
+    const stmt = this.conn.gate.prepare(sql, this.principal);
+    stmt.setReturnArrays(true);
+    stmt.setReadBigInts(true);
+    const meta = stmt.columns();
+    const inserts = effects.some((e) => e.action === 'insert');
+    if (meta.length === 0) {
+      const { changes, lastInsertRowid } = runWith(stmt, bound);
+      const count = effects.length > 0 ? Number(changes) : 0;
+      return { columns: [], rows: [], changes: count, last_insert_rowid: inserts && count > 0 ? rowidJson(lastInsertRowid) : 0, truncated: false };
+    }
+    const { rows, truncated } = this.collect(iterateWith(stmt, bound), maxRows);
+    // A write with RETURNING has made all its changes by its first row (SQLite buffers them).
+    const after = effects.length > 0 ? this.conn.changes() : { changes: 0, lastInsertRowid: 0n };
+    return {
+      columns: meta.map((c) => c.name),
+      rows,
+      changes: after.changes,
+      last_insert_rowid: inserts && after.changes > 0 ? rowidJson(after.lastInsertRowid) : 0,
+      truncated,
+    };
+  }
+
+  private collect(it: Iterator<SQLOutputValue[]>, maxRows: number): { rows: unknown[][]; truncated: boolean } {
+    const rows: unknown[][] = [];
+    let bytes = 0;
+    try {
+      for (let step = it.next(); !step.done; step = it.next()) {
+        if (rows.length >= maxRows || bytes > MAX_RESULT_BYTES) return { rows, truncated: true };
+        bytes += encodeRow(step.value);
+        rows.push(step.value);
+        if (rows.length % CLOCK_EVERY === 0) this.checkClock();
+      }
+      return { rows, truncated: false };
+    } finally {
+      // Resets the statement so the connection holds no open read.
+      it.return?.();
+    }
+  }
+
+  /** Appends the audit row and remembers the write for the commit hooks. */
+  private record(sql: string, effects: readonly Effect[], changes: number): void {
+    const [first] = effects;
+    const ddl = !['insert', 'update', 'delete'].includes(first.action);
+    this.conn.gate.asSystem(() => audit(this.conn.db, {
+      action: first.action,
+      userId: this.principal.userId,
+      username: this.principal.username,
+      table: first.table,
+      rowCount: ddl ? null : changes,
+      statement: sql,
+      ip: this.context.ip ?? null,
+      userAgent: this.context.userAgent ?? null,
+    }));
+    for (const effect of effects) this.pending.push({ table: effect.table, action: effect.action, rows: ddl ? 0 : changes });
+  }
+
+  private undo(savepoint: string): void {
+    // SQLite may already have rolled the whole transaction back (SQLITE_FULL, NOMEM, BUSY).
+    if (!this.conn.db.isTransaction) return;
+    this.conn.system(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+  }
+
+  private clientError(error: unknown): Error {
+    return this.conn.gate.errorFrom(error) ?? toClientError(error, this.limits);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The internal database API: transactions, savepoints, limits from _wce_config, the size
+ * cap (507 with nothing half-written) and the cooperative deadline.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
+import { TenantDb } from '../tenant-db.ts';
+import type { TenantConnection } from '../connection.ts';
+import { connect, OWNER, USER, tempCenv, type TempCenv } from './helpers.ts';
+
+let cenv: TempCenv;
+let conn: TenantConnection;
+
+function count(table: string): number {
+  return (conn.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+before(() => {
+  cenv = tempCenv('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, data BLOB);');
+  conn = connect(cenv.file);
+});
+after(() => {
+  conn.close();
+  cenv.cleanup();
+});
+
+describe('transactions', () => {
+  test('commit on return, with the writes reported once committed', () => {
+    const tdb = new TenantDb(conn, OWNER);
+    const id = tdb.transaction(() => {
+      const { lastInsertRowid } = tdb.execute('INSERT INTO items (name) VALUES (?)', ['a']);
+      tdb.execute('UPDATE items SET name = ? WHERE id = ?', ['b', lastInsertRowid]);
+      assert.deepEqual(tdb.committed, []);
+      return lastInsertRowid;
+    });
+    assert.equal(typeof id, 'number');
+    assert.deepEqual(tdb.committed, [
+      { table: 'items', action: 'insert', rows: 1 },
+      { table: 'items', action: 'update', rows: 1 },
+    ]);
+  });
+
+  test('a throw rolls everything back, audit rows included', () => {
+    const tdb = new TenantDb(conn, OWNER);
+    const [items, audits] = [count('items'), count('_wce_audit_log')];
+    assert.throws(() => tdb.transaction(() => {
+      tdb.execute("INSERT INTO items (name) VALUES ('x')");
+      throw new Error('changed my mind');
+    }), /changed my mind/);
+    assert.equal(count('items'), items);
+    assert.equal(count('_wce_audit_log'), audits);
+    assert.deepEqual(tdb.committed, []);
+    assert.equal(conn.db.isTransaction, false);
+  });
+
+  test('nested transactions are savepoints: a caught inner failure undoes only the inner part', () => {
+    const tdb = new TenantDb(conn, OWNER);
+    const items = count('items');
+    tdb.transaction(() => {
+      tdb.execute("INSERT INTO items (name) VALUES ('outer')");
+      assert.throws(() => tdb.transaction(() => {
+        tdb.execute("INSERT INTO items (name) VALUES ('inner')");
+        throw new Error('inner fails');
+      }));
+      tdb.transaction(() => tdb.execute("INSERT INTO items (name) VALUES ('inner ok')"));
+    });
+    assert.equal(count('items'), items + 2);
+    assert.deepEqual(tdb.query("SELECT name FROM items WHERE name LIKE 'inner%'").rows, [['inner ok']]);
+    assert.deepEqual(tdb.committed.map((w) => w.rows), [1, 1]);
+  });
+
+  test('the principal is checked by the gate', () => {
+    const tdb = new TenantDb(conn, USER);
+    assert.throws(() => tdb.query('SELECT 1'), { statusCode: 403 });
+  });
+});
+
+describe('limits', () => {
+  test('per-cenv max_rows from _wce_config overrides the default', () => {
+    const other = new DatabaseSync(cenv.file);
+    other.exec("UPDATE _wce_config SET value = '3' WHERE key = 'max_rows'");
+    other.close();
+    const result = new TenantDb(conn, OWNER).query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT x FROM c');
+    assert.equal(result.rows.length, 3);
+    assert.equal(result.truncated, true);
+  });
+
+  test('a write past max_db_bytes is a 507 and leaves nothing half-written', () => {
+    const other = new DatabaseSync(cenv.file);
+    other.exec("UPDATE _wce_config SET value = '1048576' WHERE key = 'max_db_bytes'");
+    other.close();
+    const tdb = new TenantDb(conn, OWNER);
+    const [items, audits] = [count('items'), count('_wce_audit_log')];
+    assert.throws(
+      () => tdb.execute(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400)
+        INSERT INTO items (name, data) SELECT 'big', randomblob(8000) FROM c`),
+      (error: Error & { statusCode?: number }) => {
+        assert.equal(error.statusCode, 507);
+        assert.equal(error.message, 'database is full (limit 1 MB); delete data or raise max_db_bytes');
+        return true;
+      },
+    );
+    assert.equal(count('items'), items);
+    assert.equal(count('_wce_audit_log'), audits);
+    assert.equal(conn.db.isTransaction, false);
+    // Small writes still fit.
+    new TenantDb(conn, OWNER).execute("INSERT INTO items (name) VALUES ('small')");
+    assert.equal(count('items'), items + 1);
+  });
+
+  test('the deadline is checked between statements (the cooperative half)', () => {
+    const other = new DatabaseSync(cenv.file);
+    other.exec("UPDATE _wce_config SET value = '20' WHERE key = 'sql_timeout_ms'");
+    other.close();
+    const tdb = new TenantDb(conn, OWNER);
+    const until = Date.now() + 40;
+    while (Date.now() < until) { /* let the deadline pass */ }
+    assert.throws(() => tdb.query('SELECT 1'), (error: Error & { statusCode?: number }) => {
+      assert.equal(error.statusCode, 504);
+      assert.match(error.message, /longer than the 20 ms limit; .*raise sql_timeout_ms/);
+      return true;
+    });
+  });
+});
