@@ -4,7 +4,7 @@
  * statements write nothing; anything this does not recognise is treated as a write (with no
  * table) so it is audited rather than missed.
  */
-import { parse, type ParamType } from 'sql-parser-cst';
+import { parse, type ParserOptions } from 'sql-parser-cst';
 
 export interface Effect {
   /** `insert`, `update`, `delete`, or the DDL kind (`create_table`, `drop_index`, …). */
@@ -17,7 +17,7 @@ const DML: Record<string, string> = { insert_stmt: 'insert', update_stmt: 'updat
 const NONE: readonly Effect[] = Object.freeze([]);
 const UNKNOWN: readonly Effect[] = Object.freeze([{ action: 'sql', table: null }]);
 const CACHE_SIZE = 1000;
-const PARAM_TYPES: ParamType[] = ['?', '?nr', ':name', '@name', '$name'];
+const PARAM_TYPES: ParserOptions['paramTypes'] = ['?', '?nr', ':name', '@name', '$name'];
 const cache = new Map<string, readonly Effect[]>();
 
 type Node = { type?: string; name?: string; [key: string]: unknown };
