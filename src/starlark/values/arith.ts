@@ -8,12 +8,21 @@ import { hashedHas, equals } from './compare.ts';
 import { fail } from './errors.ts';
 import * as F from './float.ts';
 import * as I from './int.ts';
-import { typeName } from './kinds.ts';
+import { isHost, typeName } from './kinds.ts';
 import { setDifference, setIntersection, setSymmetricDifference, setUnion, dictUnion } from './setops.ts';
 import type { Thread } from './thread.ts';
 import { Bytes, Dict, Float, List, Range, StarSet, Tuple, type Value } from './value.ts';
 
-function unknown(op: string, x: Value, y: Value): never {
+/** Last resort for every operator: host values' own `binary` hook, else the spec error. */
+function unknown(op: string, x: Value, y: Value): Value {
+  if (isHost(x) && x.binary !== undefined) {
+    const r = x.binary(op, y, false);
+    if (r !== undefined) return r;
+  }
+  if (isHost(y) && y.binary !== undefined) {
+    const r = y.binary(op, x, true);
+    if (r !== undefined) return r;
+  }
   return fail(`unknown binary op: ${typeName(x)} ${op} ${typeName(y)}`);
 }
 

@@ -90,6 +90,7 @@ export function order(x: Value, y: Value, op: CompareOp = '<', depth = 0): numbe
   if (x instanceof List && y instanceof List) return orderSeq(x.elems, y.elems, op, depth);
   if (x instanceof Tuple && y instanceof Tuple) return orderSeq(x.elems, y.elems, op, depth);
   if (x instanceof Bytes && y instanceof Bytes) return orderBytes(x.data, y.data);
+  if (isHost(x) && isHost(y) && x.hostType === y.hostType && x.compare !== undefined) return x.compare(y);
   return fail(`${typeName(x)} ${op} ${typeName(y)} not implemented`);
 }
 

@@ -7,11 +7,12 @@
  *   float  -> the equal int when integral (1.0 and 1 are one key), else its number
  *   tuple  -> "\uFFFF\u0001" + injective encoding of the elements
  *   bytes  -> "\uFFFF\u0002" + latin-1 text
- *   functions, modules, host values -> identity (the object)
+ *   functions -> identity (the object); host values -> "\uFFFF\u0003" + type + hashKey(), else identity
+ *   range, module, string views -> unhashable
  */
 import { fail } from './errors.ts';
 import { fromIntegralNumber } from './int.ts';
-import { typeName } from './kinds.ts';
+import { isHost, typeName } from './kinds.ts';
 import { Builtin, Bytes, Dict, Float, List, StarSet, Tuple, type Value } from './value.ts';
 
 const ESC = 0xffff;
@@ -25,9 +26,8 @@ export function keyOf(v: Value): unknown {
   if (v instanceof Bytes) return '\uffff\u0002' + latin1(v.data);
   if (v instanceof List || v instanceof Dict || v instanceof StarSet) fail(`unhashable type: ${typeName(v)}`);
   if (v instanceof Builtin || typeof (v as { call?: unknown }).call === 'function') return v;
-  const t = typeName(v);
-  if (t === 'range' || t === 'module') fail(`unhashable: ${t}`);
-  return v;
+  if (isHost(v)) return v.hashKey !== undefined ? '\uffff\u0003' + v.hostType + ':' + String(v.hashKey()) : v;
+  return fail(`unhashable: ${typeName(v)}`);
 }
 
 function floatKey(f: number): unknown {

@@ -38,9 +38,19 @@ export interface HostValue {
   truth?(): boolean;
   repr?(): string;
   freeze?(): void;
-  /** Present only for hashable host values. */
-  hash?(): number;
+  /**
+   * Present only for hashable host values: a canonical key, equal for equal
+   * values of this hostType (e.g. a timestamp in nanoseconds).
+   */
+  hashKey?(): string | number | bigint;
   equals?(other: Value): boolean;
+  /** Ordering against another value of the same hostType: negative, zero or positive. */
+  compare?(other: Value): number;
+  /**
+   * `this op other` (or `other op this` when `right` is true); returns
+   * undefined when unsupported so the usual "unknown binary op" error results.
+   */
+  binary?(op: string, other: Value, right: boolean): Value | undefined;
   /** Present only for callable host values. */
   call?(thread: Thread, args: Value[], kwargs: Kwargs | null): Value;
 }

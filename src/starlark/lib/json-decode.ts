@@ -1,0 +1,184 @@
+/**
+ * JSON text to Starlark values. Hand-written rather than JSON.parse so that
+ * ints stay exact (bigints), `1.0` stays a float, and errors match starlark-go
+ * ("at offset 4, unexpected character 'f' after value").
+ */
+import { StarlarkError } from '../values/errors.ts';
+import { norm } from '../values/int.ts';
+import { Dict, Float, List, type Value } from '../values/value.ts';
+
+/** A decoding failure at an offset; turned into a StarlarkError by the caller. */
+export class JsonSyntaxError extends Error {
+  readonly offset: number;
+  constructor(offset: number, msg: string) {
+    super(msg);
+    this.offset = offset;
+  }
+}
+
+const WS = new Uint8Array(128);
+WS[0x20] = WS[0x09] = WS[0x0a] = WS[0x0d] = 1;
+
+function quoteChar(c: string): string {
+  return c === "'" ? "'\\''" : `'${c}'`;
+}
+
+/** Parses one JSON document. Throws JsonSyntaxError. */
+export function decodeJson(s: string): Value {
+  let i = 0;
+  const n = s.length;
+  const failAt = (msg: string): never => {
+    throw new JsonSyntaxError(i, msg);
+  };
+  const skip = (): boolean => {
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || WS[c] === 0) return true;
+      i++;
+    }
+    return false;
+  };
+
+  const parseString = (): string => {
+    i++; // opening quote
+    const start = i;
+    // Fast path: no escapes before the closing quote.
+    const close = s.indexOf('"', i);
+    if (close < 0) failAt('unclosed string literal');
+    const bs = s.indexOf('\\', i);
+    if (bs < 0 || bs > close) {
+      for (let k = start; k < close; k++) if (s.charCodeAt(k) < 0x20) (i = k), failAt('invalid character in string literal');
+      i = close + 1;
+      return s.slice(start, close);
+    }
+    let out = '';
+    let chunk = i;
+    for (;;) {
+      if (i >= n) failAt('unclosed string literal');
+      const c = s.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) failAt('invalid character in string literal');
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
+      out += s.slice(chunk, i);
+      const e = s[i + 1];
+      const simple = e === undefined ? undefined : ESCAPES[e];
+      if (simple !== undefined) {
+        out += simple;
+        i += 2;
+      } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) {
+        out += String.fromCharCode(Number.parseInt(s.slice(i + 2, i + 6), 16));
+        i += 6;
+      } else {
+        failAt(`invalid escape sequence \`\\${e ?? ''}\` in string`);
+      }
+      chunk = i;
+    }
+    out += s.slice(chunk, i);
+    i++;
+    return out;
+  };
+
+  const parseNumber = (): Value => {
+    const start = i;
+    let isFloat = false;
+    for (i++; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x30 && c <= 0x39) continue;
+      if (c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d) isFloat = true;
+      else break;
+    }
+    const num = s.slice(start, i);
+    const digits = num[0] === '-' ? num.slice(1) : num;
+    const bad = (): never => failAt(`invalid number: ${num}`);
+    if (digits === '' || (digits[0] === '0' && digits.length > 1 && digits[1]! >= '0' && digits[1]! <= '9')) bad();
+    if (isFloat) {
+      if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(num)) bad();
+      return new Float(Number(num));
+    }
+    if (!/^-?\d+$/.test(num)) bad();
+    return num.length < 16 ? Number(num) + 0 : norm(BigInt(num));
+  };
+
+  const parse = (): Value => {
+    if (!skip()) failAt('unexpected end of file');
+    const c = s[i]!;
+    switch (c) {
+      case '"':
+        return parseString();
+      case '[': {
+        i++;
+        const elems: Value[] = [];
+        if (!skip()) failAt('unexpected end of file');
+        if (s[i] === ']') {
+          i++;
+          return new List(elems);
+        }
+        for (;;) {
+          elems.push(parse());
+          if (!skip()) failAt('unexpected end of file');
+          const d = s[i++];
+          if (d === ']') return new List(elems);
+          if (d !== ',') (i--), failAt(`got ${quoteChar(d!)}, want ',' or ']'`);
+        }
+      }
+      case '{': {
+        i++;
+        const dict = new Dict();
+        if (!skip()) failAt('unexpected end of file');
+        if (s[i] === '}') {
+          i++;
+          return dict;
+        }
+        for (;;) {
+          if (!skip()) failAt('unexpected end of file');
+          if (s[i] !== '"') failAt(`unexpected character ${quoteChar(s[i]!)}`);
+          const key = parseString();
+          if (!skip()) failAt('unexpected end of file');
+          if (s[i] !== ':') failAt(`after object key, got ${quoteChar(s[i]!)}, want ':' `);
+          i++;
+          const v = parse();
+          // Keys are strings; a leading U+FFFF needs the hashing.ts escape.
+          const k = key.length !== 0 && key.charCodeAt(0) === 0xffff ? '\uffff' + key : key;
+          dict.map.set(k, { k: key, v });
+          if (!skip()) failAt('unexpected end of file');
+          const d = s[i++];
+          if (d === '}') return dict;
+          if (d !== ',') (i--), failAt(`in object, got ${quoteChar(d!)}, want ',' or '}'`);
+        }
+      }
+      case 't':
+        if (s.startsWith('true', i)) return (i += 4), true;
+        break;
+      case 'f':
+        if (s.startsWith('false', i)) return (i += 5), false;
+        break;
+      case 'n':
+        if (s.startsWith('null', i)) return (i += 4), null;
+        break;
+      default:
+        if (c === '-' || (c >= '0' && c <= '9')) return parseNumber();
+    }
+    return failAt(`unexpected character ${quoteChar(c)}`);
+  };
+
+  const v = parse();
+  if (skip()) failAt(`unexpected character ${quoteChar(s[i]!)} after value`);
+  return v;
+}
+
+const ESCAPES: Record<string, string> = {
+  '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
+};
+
+/** decodeJson with the error turned into "json.decode: at offset N, msg". */
+export function decodeOrFail(fn: string, s: string): Value {
+  try {
+    return decodeJson(s);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new StarlarkError(`${fn}: at offset ${e.offset}, ${e.message}`);
+    throw e;
+  }
+}
