@@ -54,6 +54,9 @@ export class ConnectionPools {
 
   /**
    * Runs `fn` with a connection leased to it alone, then returns the connection.
+   * node:sqlite is synchronous: keep write transactions inside one synchronous stretch of
+   * `fn`. A write transaction held across an await would make another lease's write wait on
+   * SQLite's busy timeout while blocking the event loop that could finish the first.
    * @example const user = await pools.use(cenvId, (db) => db.prepare('SELECT ...').get(id));
    */
   async use<T>(cenvId: string, fn: (db: DatabaseSync) => T | Promise<T>): Promise<T> {
