@@ -1,0 +1,199 @@
+/**
+ * The authorizer decision for one action of a tenant statement, as SQLite reports it while
+ * preparing (sqlite3_set_authorizer): action code, two arguments, schema name and the
+ * innermost trigger or view (or CTE) the access comes through ("context", null at top level).
+ *
+ * Everything not explicitly allowed here is denied. The rules, in short:
+ * - `_wce_*` objects: never, for anyone, in any action. The one exception is READ of our own
+ *   TEMP policy view `temp._wce_rls_T`, which counts as a SELECT on T.
+ * - ATTACH/DETACH (VACUUM INTO attaches), transaction control, temp objects: never.
+ * - PRAGMA: only the read-only schema pragmas of PRAGMA_ALLOWED, on non-reserved names.
+ * - Functions: all but those of DENIED_FUNCTIONS (extension loading, pointer-passing FTS
+ *   internals, schema-editing internals).
+ * - DDL (tables, indexes, views, triggers, allowed virtual table modules): owner/admin only.
+ * - Table actions: owner/admin hold all; others need a grant. A READ of a policy-protected
+ *   table is allowed only through its policy view, inside our policy triggers, or on the
+ *   target of the statement's own INSERT/UPDATE/DELETE (its rows are guarded by the triggers).
+ */
+import { constants as C } from 'node:sqlite';
+import type { Principal } from '../auth/principal.ts';
+import type { Grants, Operation } from './model.ts';
+import { isReservedName } from './tokens.ts';
+import { VIEW_PREFIX, viewName } from './rewrite.ts';
+import { TRIGGER_PREFIX } from './policy-sql.ts';
+
+/** What the authorizer needs to know about the statement being prepared. */
+export interface StatementContext {
+  principal: Principal;
+  admin: boolean;
+  grants: Grants;
+  /** Lower-case names of tables with row policies. */
+  protectedTables: ReadonlySet<string>;
+  /** Protected tables whose policy objects could not be built: closed to non-admins. */
+  broken: ReadonlySet<string>;
+  /** Lower-case main-schema table and view names. */
+  mainObjects: ReadonlyMap<string, string>;
+  /** The main table the statement itself inserts into, updates or deletes from. */
+  dmlTarget: string | null;
+  /**
+   * True when SQLite prepares while a statement runs (an expired statement re-prepared, a
+   * pragma table function, VACUUM). Writes to protected tables are then refused: a statement
+   * re-prepared after a rollback undid our TEMP triggers would otherwise write unguarded.
+   */
+  stepping: boolean;
+}
+
+/** Facts gathered while a statement is authorized. */
+export interface AuthRecord {
+  denial: string | null;
+  writes: Map<string, Set<'insert' | 'update' | 'delete'>>;
+  reads: Set<string>;
+  ddl: boolean;
+}
+
+export const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
+const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
+const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);
+export const DENIED_FUNCTIONS = new Set([
+  'load_extension', 'fts3_tokenizer', 'fts5', 'sqlite_rename_column', 'sqlite_rename_table', 'sqlite_rename_test',
+  'sqlite_rename_quotefix', 'sqlite_drop_column', 'readfile', 'writefile', 'edit', 'sqlite_dbpage',
+]);
+const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_schema', 'sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4']);
+
+const DDL: Record<number, string> = {
+  [C.SQLITE_CREATE_INDEX]: 'create index', [C.SQLITE_CREATE_TABLE]: 'create table',
+  [C.SQLITE_CREATE_TRIGGER]: 'create trigger', [C.SQLITE_CREATE_VIEW]: 'create view',
+  [C.SQLITE_DROP_INDEX]: 'drop index', [C.SQLITE_DROP_TABLE]: 'drop table',
+  [C.SQLITE_DROP_TRIGGER]: 'drop trigger', [C.SQLITE_DROP_VIEW]: 'drop view',
+  [C.SQLITE_REINDEX]: 'reindex', [C.SQLITE_ANALYZE]: 'analyze',
+};
+const TEMP_DDL = new Set([
+  C.SQLITE_CREATE_TEMP_INDEX, C.SQLITE_CREATE_TEMP_TABLE, C.SQLITE_CREATE_TEMP_TRIGGER, C.SQLITE_CREATE_TEMP_VIEW,
+  C.SQLITE_DROP_TEMP_INDEX, C.SQLITE_DROP_TEMP_TABLE, C.SQLITE_DROP_TEMP_TRIGGER, C.SQLITE_DROP_TEMP_VIEW,
+]);
+const WRITE: Record<number, 'insert' | 'update' | 'delete'> = {
+  [C.SQLITE_INSERT]: 'insert', [C.SQLITE_UPDATE]: 'update', [C.SQLITE_DELETE]: 'delete',
+};
+const PHRASE: Record<Operation, string> = { select: 'select from', insert: 'insert into', update: 'update', delete: 'delete from' };
+
+export function newAuthRecord(): AuthRecord {
+  return { denial: null, writes: new Map(), reads: new Set(), ddl: false };
+}
+
+/** `permission denied: user may not insert into posts` */
+export function deniedMessage(principal: Principal, what: string): string {
+  return `permission denied: ${principal.role} may not ${what}`;
+}
+
+/**
+ * Decides one action; returns SQLITE_OK or SQLITE_DENY and notes the first denial's reason.
+ * @example db.setAuthorizer((...a) => authorize(ctx, record, ...a))
+ */
+export function authorize(
+  ctx: StatementContext, record: AuthRecord,
+  action: number, arg1: string | null, arg2: string | null, dbName: string | null, context: string | null,
+): number {
+  const reason = decide(ctx, record, action, arg1, arg2, dbName, context);
+  if (reason === null) return C.SQLITE_OK;
+  record.denial ??= reason;
+  return C.SQLITE_DENY;
+}
+
+/** null = allowed; otherwise the reason, phrased to follow "permission denied: <role> may not". */
+function decide(
+  ctx: StatementContext, record: AuthRecord,
+  action: number, arg1: string | null, arg2: string | null, dbName: string | null, context: string | null,
+): string | null {
+  const { principal, admin } = ctx;
+  switch (action) {
+    case C.SQLITE_SELECT:
+    case C.SQLITE_RECURSIVE:
+      return null;
+    case C.SQLITE_READ:
+      return decideRead(ctx, record, (arg1 ?? '').toLowerCase(), dbName, context);
+    case C.SQLITE_INSERT:
+    case C.SQLITE_UPDATE:
+    case C.SQLITE_DELETE:
+      return decideWrite(ctx, record, WRITE[action], (arg1 ?? '').toLowerCase(), dbName);
+    case C.SQLITE_FUNCTION:
+      return DENIED_FUNCTIONS.has((arg2 ?? '').toLowerCase()) ? `call ${arg2}()` : null;
+    case C.SQLITE_PRAGMA: {
+      const name = (arg1 ?? '').toLowerCase();
+      if (!PRAGMA_ALLOWED.has(name) || arg2 === null || isReservedName(arg2) || (dbName !== null && dbName.toLowerCase() !== 'main')) return `run PRAGMA ${arg1}`;
+      const table = arg2.toLowerCase();
+      if (!admin && ctx.mainObjects.has(table) && !ctx.grants.allows(principal, table, 'select')) return `run PRAGMA ${arg1} on ${arg2}`;
+      return null;
+    }
+    case C.SQLITE_ATTACH:
+    case C.SQLITE_DETACH:
+      return 'attach or detach databases (this includes VACUUM INTO)';
+    case C.SQLITE_TRANSACTION:
+    case C.SQLITE_SAVEPOINT:
+      return 'control transactions in SQL; send a batch ("statements") instead';
+    case C.SQLITE_ALTER_TABLE:
+      return decideDdl(ctx, record, `alter table ${arg2}`, [arg2]);
+    case C.SQLITE_CREATE_VTABLE:
+    case C.SQLITE_DROP_VTABLE:
+      if (!VTAB_MODULES_ALLOWED.has((arg2 ?? '').toLowerCase())) return `use virtual table module ${arg2}`;
+      return decideDdl(ctx, record, `create or drop virtual table ${arg1}`, [arg1]);
+    default:
+      if (TEMP_DDL.has(action)) return 'create or drop temporary objects';
+      if (DDL[action] !== undefined && (dbName === null || dbName === 'main')) return decideDdl(ctx, record, `${DDL[action]} ${arg1 ?? ''}`.trim(), [arg1, arg2]);
+      return `perform SQLite action ${action}`;
+  }
+}
+
+function decideDdl(ctx: StatementContext, record: AuthRecord, what: string, names: Array<string | null>): string | null {
+  if (!ctx.admin || names.some(isReservedName)) return what;
+  record.ddl = true;
+  return null;
+}
+
+function decideRead(ctx: StatementContext, record: AuthRecord, table: string, dbName: string | null, context: string | null): string | null {
+  const { principal, admin } = ctx;
+  const inPolicyObject = context !== null && (context.startsWith(VIEW_PREFIX) || context.startsWith(TRIGGER_PREFIX));
+  if (dbName === 'temp') {
+    // Only our policy views live in temp; reading one is reading its table.
+    const base = table.startsWith(VIEW_PREFIX) ? table.slice(VIEW_PREFIX.length) : null;
+    if (base === null || !ctx.protectedTables.has(base)) return `read temp.${table}`;
+    return readTable(ctx, record, base);
+  }
+  if (dbName !== 'main' || isReservedName(table)) return `select from ${table}`;
+  if (SCHEMA_TABLES.has(table)) return admin ? null : `select from ${table}`;
+  if (!ctx.mainObjects.has(table)) {
+    return EPONYMOUS_ALLOWED.has(table) || (table.startsWith('pragma_') && PRAGMA_ALLOWED.has(table.slice(7))) ? null : `select from ${table}`;
+  }
+  if (ctx.protectedTables.has(table) && !admin) {
+    // Fail closed: a protected table is read only through its policy view (the 5th argument
+    // names it), inside our policy objects, or as the DML target whose rows the triggers guard.
+    if (context === viewName(table) || inPolicyObject) return null;
+    if (context === null && ctx.dmlTarget === table) return readTable(ctx, record, table);
+    return `select from ${table} except through its row policies`;
+  }
+  // Reads inside our policy view/trigger bodies (policy subqueries) are the admin's policy
+  // code; the grant was checked where the view itself was read.
+  if (inPolicyObject) return null;
+  return readTable(ctx, record, table);
+}
+
+function readTable(ctx: StatementContext, record: AuthRecord, table: string): string | null {
+  if (ctx.broken.has(table) && !ctx.admin) return `select from ${table} (its row policies are invalid)`;
+  if (!ctx.admin && !ctx.grants.allows(ctx.principal, table, 'select')) return `${PHRASE.select} ${table}`;
+  record.reads.add(table);
+  return null;
+}
+
+function decideWrite(
+  ctx: StatementContext, record: AuthRecord, op: 'insert' | 'update' | 'delete', table: string, dbName: string | null,
+): string | null {
+  if (dbName !== 'main' || isReservedName(table)) return `${PHRASE[op]} ${dbName ?? ''}.${table}`.replace(' .', ' ');
+  if (SCHEMA_TABLES.has(table)) return ctx.admin ? null : 'change the schema'; // bookkeeping of admin DDL
+  if (ctx.stepping && ctx.protectedTables.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} now: the schema changed while the statement was prepared; send it again`;
+  if (ctx.broken.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} (its row policies are invalid)`;
+  if (!ctx.admin && !ctx.grants.allows(ctx.principal, table, op)) return `${PHRASE[op]} ${table}`;
+  // Writes made by tenant triggers count too: commit hooks want every table that changed.
+  const ops = record.writes.get(table) ?? new Set();
+  ops.add(op);
+  record.writes.set(table, ops);
+  return null;
+}

@@ -1,0 +1,219 @@
+/**
+ * AccessGuard: the one entry point for running tenant SQL on a connection.
+ *
+ * @example
+ *   const guard = new AccessGuard(db);            // once per connection
+ *   const rows = guard.runAs(principal, () => {
+ *     const { stmt } = guard.prepare('SELECT * FROM posts WHERE id = ?', principal);
+ *     return stmt.all(7);                        // step inside runAs too
+ *   });
+ *   guard.trusted(() => db.exec('BEGIN IMMEDIATE')); // WCE's own SQL on this connection
+ *
+ * What `prepare` does, in order: reload access data and rebuild the TEMP policy objects when
+ * another process changed them (state.ts, version.ts); refuse `_wce_` identifiers in any
+ * quoting (tokens.ts) and anything but exactly one statement (parse.ts); rewrite reads of
+ * policy-protected tables to their policy views (rewrite.ts); prepare under the authorizer
+ * with the statement's principal (authorizer.ts).
+ *
+ * Modes of the authorizer: `closed` (default: deny everything), `trusted` (WCE's own SQL),
+ * `preparing` (decide with the statement's context), `running` (inside runAs: SQLite may
+ * prepare while stepping — see `authorizer()`).
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { constants as C } from 'node:sqlite';
+import { isAdministrator, type Principal } from '../auth/principal.ts';
+import { ForbiddenError, ValidationError } from '../errors.ts';
+import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
+import { reservedIdentifier } from './tokens.ts';
+import { parseSql, singleStatement, dmlTarget, errorPosition } from './parse.ts';
+import { rewriteStatement } from './rewrite.ts';
+import { buildAccessState, type AccessState } from './state.ts';
+import { VersionTracker } from './version.ts';
+import { BoundedCache } from './cache.ts';
+
+export interface GuardedStatement {
+  stmt: StatementSync;
+  /** The SQL SQLite prepared (after the rewrite). */
+  sql: string;
+  /** Main tables the statement (or a trigger it fires) may write, with the operations. */
+  writes: Array<{ table: string; operations: Array<'insert' | 'update' | 'delete'> }>;
+  /** Main tables it reads (through policy views or directly). */
+  reads: string[];
+  /** True for CREATE/DROP/ALTER and other schema changes. */
+  ddl: boolean;
+}
+
+interface Analysis { sql: string; dmlTarget: string | null }
+
+type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
+
+const CACHE_SIZE = 500;
+const POLICY_VIOLATION = /new row violates row policy[^\n]*/;
+
+export class AccessGuard {
+  readonly db: DatabaseSync;
+  private mode: Mode = 'closed';
+  private principal: Principal | null = null;
+  private preparing: { ctx: StatementContext; record: AuthRecord } | null = null;
+  private lastDenial: string | null = null;
+  private state!: AccessState;
+  private readonly tracker: VersionTracker;
+  private readonly analyses = new BoundedCache<string, Analysis>(CACHE_SIZE);
+  private readonly statements = new BoundedCache<string, GuardedStatement>(CACHE_SIZE);
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    // Principal functions: read the principal of the statement running now. Not deterministic,
+    // so SQLite never folds them into a constant shared across principals.
+    const current = (): Principal => {
+      if (!this.principal) throw new Error('no principal is set for this statement');
+      return this.principal;
+    };
+    db.function('wce_user_id', { deterministic: false }, () => current().userId);
+    db.function('wce_username', { deterministic: false }, () => current().username);
+    db.function('wce_role', { deterministic: false }, () => current().role);
+    // REPLACE deletes the conflicting row; with recursive triggers that delete fires the
+    // DELETE policy trigger instead of bypassing it.
+    db.exec('PRAGMA recursive_triggers = ON');
+    db.setAuthorizer((action, a1, a2, dbName, context) => this.authorizer(action, a1, a2, dbName, context));
+    this.tracker = this.trusted(() => new VersionTracker(db));
+  }
+
+  /**
+   * Runs `fn` with `principal` as the running principal (for the principal functions, and so
+   * that statement re-preparation is refused rather than allowed).
+   */
+  runAs<T>(principal: Principal, fn: () => T): T {
+    return this.withMode('running', principal, fn);
+  }
+
+  /** Runs `fn` with the authorizer allowing everything: for WCE's own SQL only, never tenant text. */
+  trusted<T>(fn: () => T): T {
+    return this.withMode('trusted', this.principal, fn);
+  }
+
+  /**
+   * Checks, rewrites and prepares one tenant statement for `principal`.
+   * Throws ValidationError (400) or ForbiddenError (403). Cached per (access state, principal
+   * key, SQL): do not cache the result yourself.
+   */
+  prepare(sql: string, principal: Principal): GuardedStatement {
+    this.refresh();
+    const key = `${this.tracker.current}\u0000${this.state.grants.principalKey(principal)}\u0000${sql}`;
+    const cached = this.statements.get(key);
+    if (cached) return cached;
+    const analysis = this.analyze(sql);
+    const ctx: StatementContext = {
+      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, ...this.state,
+    };
+    const record = newAuthRecord();
+    let stmt: StatementSync;
+    this.preparing = { ctx, record };
+    try {
+      stmt = this.withMode('preparing', principal, () => this.db.prepare(analysis.sql));
+    } catch (error) {
+      throw this.prepareError(error, record, principal);
+    } finally {
+      this.preparing = null;
+    }
+    const prepared: GuardedStatement = {
+      stmt, sql: analysis.sql, ddl: record.ddl, reads: [...record.reads],
+      writes: [...record.writes].map(([table, ops]) => ({ table, operations: [...ops] })),
+    };
+    this.statements.set(key, prepared);
+    return prepared;
+  }
+
+  /**
+   * Maps an error thrown while stepping a guarded statement to a named error: a row-policy
+   * CHECK violation or an authorizer denial → ForbiddenError; anything else → null.
+   * @example catch (e) { throw guard.explain(e) ?? e }
+   */
+  explain(error: unknown): Error | null {
+    const message = error instanceof Error ? error.message : '';
+    const violation = POLICY_VIOLATION.exec(message);
+    if (violation) return new ForbiddenError(violation[0]);
+    if (/not authorized|authorization denied/.test(message)) return new ForbiddenError(this.lastDenial ?? 'permission denied');
+    return null;
+  }
+
+  private withMode<T>(mode: Mode, principal: Principal | null, fn: () => T): T {
+    const saved = { mode: this.mode, principal: this.principal };
+    this.mode = mode;
+    this.principal = principal;
+    try {
+      return fn();
+    } finally {
+      this.mode = saved.mode;
+      this.principal = saved.principal;
+    }
+  }
+
+  private authorizer(action: number, a1: string | null, a2: string | null, dbName: string | null, context: string | null): number {
+    if (this.mode === 'trusted') return C.SQLITE_OK;
+    let active = this.preparing;
+    if (this.mode === 'running' && this.principal) {
+      // SQLite prepares while a statement runs: re-preparing an expired statement, VACUUM's
+      // ATTACH, pragma table functions. We do not know which statement it is, so decide with
+      // no DML target and with writes to protected tables refused (a statement re-prepared
+      // after a rollback removed our TEMP triggers must not write unguarded).
+      const principal = this.principal;
+      active = { ctx: { principal, admin: isAdministrator(principal), dmlTarget: null, stepping: true, ...this.state }, record: newAuthRecord() };
+    } else if (this.mode !== 'preparing') {
+      active = null;
+    }
+    if (!active) return C.SQLITE_DENY;
+    const verdict = authorize(active.ctx, active.record, action, a1, a2, dbName, context);
+    if (verdict !== C.SQLITE_OK) this.lastDenial = deniedMessage(active.ctx.principal, active.record.denial ?? 'do this');
+    return verdict;
+  }
+
+  /** Reloads access data and rebuilds policy objects when anything changed. */
+  private refresh(): void {
+    this.trusted(() => {
+      if (!this.tracker.changed()) return;
+      this.state = buildAccessState(this.db);
+      this.tracker.rebuilt();
+      this.analyses.clear();
+      this.statements.clear();
+    });
+  }
+
+  /** The checks and the rewrite, which depend on the SQL text and the access state only. */
+  private analyze(sql: string): Analysis {
+    const cached = this.analyses.get(sql);
+    if (cached) return cached;
+    const reserved = reservedIdentifier(sql);
+    if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
+    let program;
+    try {
+      program = parseSql(sql);
+    } catch (error) {
+      throw this.syntaxError(sql, error);
+    }
+    const statement = singleStatement(program);
+    const analysis = { sql: rewriteStatement(sql, statement, this.state.protectedTables), dmlTarget: dmlTarget(statement) };
+    this.analyses.set(sql, analysis);
+    return analysis;
+  }
+
+  /** SQLite's own message for text our parser refused, with the parser's position. */
+  private syntaxError(sql: string, parserError: unknown): Error {
+    const where = errorPosition(parserError);
+    let message = `SQL syntax not supported: ${String((parserError as Error).message).split('\n')[0]}`;
+    try {
+      // Closed mode: SQLite parses and reports syntax errors, but any name lookup is denied.
+      this.withMode('closed', null, () => this.db.prepare(sql));
+    } catch (error) {
+      const text = (error as Error).message;
+      if (!/not authorized/.test(text)) message = text;
+    }
+    return new ValidationError(where ? `${message} (at ${where})` : message);
+  }
+
+  private prepareError(error: unknown, record: AuthRecord, principal: Principal): Error {
+    if (record.denial !== null) return new ForbiddenError(deniedMessage(principal, record.denial));
+    const message = error instanceof Error ? error.message : String(error);
+    return new ValidationError(message);
+  }
+}

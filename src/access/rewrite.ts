@@ -1,0 +1,152 @@
+/**
+ * The read rewriter: every reference to a policy-protected table T in a table position
+ * becomes `temp."_wce_rls_T" AS "T"`, the TEMP view that shows only the rows the running
+ * principal may see (see policy-sql.ts).
+ *
+ * Table positions: FROM clauses of every SELECT wherever it sits (top level, subqueries in any
+ * clause, CTE bodies, compound members, INSERT … SELECT sources, UPDATE … FROM), join operands,
+ * parenthesised table lists, INDEXED BY tables, and `x IN T`. The walk is generic: it visits
+ * every node of the tree and acts when it meets one of those positions, so a new place where
+ * a SELECT can appear is covered without a change here.
+ *
+ * Security: the rewriter is a convenience, not the fence. The authorizer denies any read of
+ * main.T that does not come through `_wce_rls_T`, so a reference this code misses makes the
+ * statement fail; it never shows hidden rows. DML targets (INSERT INTO T, UPDATE T, DELETE
+ * FROM T) are left alone: their rows are guarded by the policy triggers.
+ *
+ * @example
+ *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', new Set(['posts']))
+ *   // 'SELECT * FROM temp."_wce_rls_posts" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts" AS "posts")'
+ */
+import { parseSql, singleStatement, tableRef, identifierName, type AnyNode } from './parse.ts';
+
+export const VIEW_PREFIX = '_wce_rls_';
+
+/** `name` as a double-quoted SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The TEMP view that stands for `table` (lower case name). */
+export function viewName(table: string): string {
+  return VIEW_PREFIX + table.toLowerCase();
+}
+
+interface Edit { start: number; end: number; text: string }
+
+class Rewriter {
+  readonly edits: Edit[] = [];
+  private readonly protectedTables: ReadonlySet<string>;
+
+  constructor(protectedTables: ReadonlySet<string>) {
+    this.protectedTables = protectedTables;
+  }
+
+  /** The protected table `node` names in a table position, or null. CTE names shadow tables. */
+  private protectedName(node: unknown, ctes: ReadonlySet<string>): string | null {
+    const ref = tableRef(node);
+    if (!ref) return null;
+    const table = ref.table.toLowerCase();
+    if (ref.schema === null && ctes.has(table)) return null;
+    if (ref.schema !== null && ref.schema.toLowerCase() !== 'main') return null; // temp.T is not main.T; the authorizer decides
+    return this.protectedTables.has(table) ? table : null;
+  }
+
+  private replace(node: unknown, text: string): void {
+    const range = (node as AnyNode).range;
+    if (!range) throw new Error('parser returned a node without a range');
+    this.edits.push({ start: range[0], end: range[1], text });
+  }
+
+  /** A node in a table position (FROM item, join operand, …). */
+  private table(node: unknown, ctes: ReadonlySet<string>): void {
+    const n = node as AnyNode | null;
+    if (!n || typeof n !== 'object') return;
+    const name = this.protectedName(n, ctes);
+    if (name !== null) return this.replace(n, `temp.${quoteIdent(viewName(name))} AS ${quoteIdent(name)}`);
+    switch (n.type) {
+      case 'alias': {
+        const aliased = this.protectedName(n.expr, ctes);
+        if (aliased !== null) return this.replace(n.expr, `temp.${quoteIdent(viewName(aliased))}`);
+        return this.table(n.expr, ctes);
+      }
+      case 'join_expr':
+        this.table(n.left, ctes);
+        this.table(n.right, ctes);
+        return this.walk(n.specification, ctes);
+      case 'paren_expr':
+        return this.table(n.expr, ctes);
+      case 'indexed_table':
+      case 'not_indexed_table':
+        return this.table(n.table, ctes);
+      default:
+        return this.walk(n, ctes);
+    }
+  }
+
+  /** Any node: looks for table positions below it. */
+  walk(node: unknown, ctes: ReadonlySet<string>): void {
+    if (Array.isArray(node)) {
+      for (const item of node) this.walk(item, ctes);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const n = node as AnyNode;
+    const scope = withCtes(n, ctes);
+    if (n.type === 'from_clause') return this.table(n.expr, scope);
+    if (n.type === 'binary_expr' && isInOperator(n.operator)) {
+      // `x IN posts` reads the whole table: make it `x IN (SELECT * FROM <view>)`.
+      const name = this.protectedName(n.right, scope);
+      if (name !== null) {
+        this.walk(n.left, scope);
+        return this.replace(n.right, `(SELECT * FROM temp.${quoteIdent(viewName(name))})`);
+      }
+    }
+    for (const [key, value] of Object.entries(n)) {
+      if (key !== 'range' && value && typeof value === 'object') this.walk(value, scope);
+    }
+  }
+}
+
+function isInOperator(operator: unknown): boolean {
+  const parts = Array.isArray(operator) ? operator : [operator];
+  return parts.some((part) => (part as AnyNode | null)?.type === 'keyword' && (part as AnyNode).name === 'IN');
+}
+
+/** `ctes` plus the CTE names a WITH clause of `node` introduces. */
+function withCtes(node: AnyNode, ctes: ReadonlySet<string>): ReadonlySet<string> {
+  if (!Array.isArray(node.clauses)) return ctes;
+  const withClause = (node.clauses as AnyNode[]).find((clause) => clause?.type === 'with_clause');
+  if (!withClause) return ctes;
+  const names = new Set(ctes);
+  for (const cte of ((withClause.tables as AnyNode).items as AnyNode[])) {
+    const name = identifierName(cte.table);
+    if (name !== null) names.add(name.toLowerCase());
+  }
+  return names;
+}
+
+/** Applies non-overlapping edits to `sql`, last first so earlier offsets stay valid. */
+function applyEdits(sql: string, edits: Edit[]): string {
+  let out = sql;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  }
+  return out;
+}
+
+/**
+ * Rewrites the reads of `statement` (a node of `parseSql(sql)`) to go through the policy views.
+ * Returns `sql` itself when no protected table is referenced.
+ */
+export function rewriteStatement(sql: string, statement: AnyNode, protectedTables: ReadonlySet<string>): string {
+  if (protectedTables.size === 0) return sql;
+  const rewriter = new Rewriter(protectedTables);
+  rewriter.walk(statement, new Set());
+  return rewriter.edits.length === 0 ? sql : applyEdits(sql, rewriter.edits);
+}
+
+/** Parses and rewrites one statement; see rewriteStatement. */
+export function rewriteReads(sql: string, protectedTables: ReadonlySet<string>): string {
+  return rewriteStatement(sql, singleStatement(parseSql(sql)), protectedTables);
+}

@@ -1,0 +1,77 @@
+/**
+ * Building the access state of one connection: grants, the protected tables and their TEMP
+ * policy objects. Runs with the authorizer in trusted mode (the guard arranges that).
+ *
+ * Fail closed: a protected table whose policy objects cannot be built (a policy names a
+ * dropped column, the table is a view, …) goes to `broken`, and the authorizer then refuses
+ * every non-admin action on it. A protected table that does not exist yet gets no view, so a
+ * reference to it fails with "no such table".
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { loadGrants, loadPolicies, loadMainObjects, tableColumns, type Grants, type RowPolicy } from './model.ts';
+import { translateExpression } from './expression.ts';
+import { policyObjectsSql } from './policy-sql.ts';
+import { quoteIdent, VIEW_PREFIX } from './rewrite.ts';
+import { TRIGGER_PREFIX } from './policy-sql.ts';
+
+export interface AccessState {
+  grants: Grants;
+  protectedTables: Set<string>;
+  broken: Set<string>;
+  mainObjects: Map<string, string>;
+}
+
+/** Drops every TEMP policy view and trigger of ours. */
+function dropPolicyObjects(db: DatabaseSync): void {
+  const rows = db.prepare('SELECT type, name FROM temp.sqlite_schema WHERE type IN (\'view\', \'trigger\')').all() as Array<{ type: string; name: string }>;
+  for (const row of rows) {
+    if (!row.name.startsWith(VIEW_PREFIX) && !row.name.startsWith(TRIGGER_PREFIX)) continue;
+    db.exec(`DROP ${row.type === 'view' ? 'VIEW' : 'TRIGGER'} IF EXISTS temp.${quoteIdent(row.name)}`);
+  }
+}
+
+function translated(policy: RowPolicy): RowPolicy {
+  return {
+    ...policy,
+    using: policy.using === null ? null : translateExpression(policy.using),
+    check: policy.check === null ? null : translateExpression(policy.check),
+  };
+}
+
+/** Creates the objects of one table; on failure removes what it made and returns false. */
+function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): boolean {
+  db.exec('SAVEPOINT _wce_policy_build');
+  try {
+    const statements = policyObjectsSql(table, tableColumns(db, table), policies.map(translated));
+    for (const sql of statements) db.exec(sql);
+    db.exec('RELEASE _wce_policy_build');
+    return true;
+  } catch {
+    db.exec('ROLLBACK TO _wce_policy_build');
+    db.exec('RELEASE _wce_policy_build');
+    return false;
+  }
+}
+
+/**
+ * Reloads grants and policies and rebuilds the TEMP policy objects.
+ * @example const state = buildAccessState(db) // inside guard.trusted(...)
+ */
+export function buildAccessState(db: DatabaseSync): AccessState {
+  dropPolicyObjects(db);
+  const mainObjects = loadMainObjects(db);
+  const byTable = new Map<string, { name: string; policies: RowPolicy[] }>();
+  for (const policy of loadPolicies(db)) {
+    const key = policy.table.toLowerCase();
+    const entry = byTable.get(key) ?? { name: policy.table, policies: [] };
+    entry.policies.push(policy);
+    byTable.set(key, entry);
+  }
+  const broken = new Set<string>();
+  for (const [key, { name, policies }] of byTable) {
+    const type = mainObjects.get(key);
+    if (type === undefined) continue; // no table yet: references fail on the missing view
+    if (type !== 'table' || !buildTable(db, name, policies)) broken.add(key);
+  }
+  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects };
+}
