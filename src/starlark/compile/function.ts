@@ -8,7 +8,7 @@ import type { Ctx } from "./context.ts";
 import { Cell, Env, RETURN, type Ev, type Ex, type ModuleCtx, type Slot } from "./env.ts";
 import { compileExpr } from "./expr.ts";
 import { compileBlock } from "./stmt.ts";
-import { Dict, dictSet, freeze, StarlarkError, Tuple, type Callable, type Kwargs, type Thread, type Value } from "./rt.ts";
+import { Dict, dictSet, freeze, quote, StarlarkError, Tuple, type Callable, type Kwargs, type Thread, type Value } from "./rt.ts";
 
 /** What every closure of one def/lambda shares. */
 export interface FuncCode {
@@ -118,14 +118,14 @@ export class StarFunction implements Callable {
       for (const [k, v] of kwargs) {
         const i = names.indexOf(k);
         if (i >= 0) {
-          if (locals[i] !== undefined) fail(`function ${name} got multiple values for parameter ${k}`);
+          if (locals[i] !== undefined) fail(`function ${name} got multiple values for parameter ${quote(k)}`);
           locals[i] = v;
         } else if (kwdict === null) {
-          fail(`function ${name} got an unexpected keyword argument ${k}`);
+          fail(`function ${name} got an unexpected keyword argument ${quote(k)}`);
         } else {
           const size = kwdict.map.size;
           dictSet(thread, kwdict, k, v);
-          if (kwdict.map.size === size) fail(`function ${name} got multiple values for parameter ${k}`);
+          if (kwdict.map.size === size) fail(`function ${name} got multiple values for parameter ${quote(k)}`);
         }
       }
     }

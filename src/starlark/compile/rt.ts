@@ -6,6 +6,7 @@ export {
   add, augmented, binary, call, callMethod, compare, dictSet, equals, freeze, getAttr, getIndex,
   iterableElems, iterate, mul, repr, setField, setIndex, slice, sub, truth, typeName, unary,
 } from "../values/ops.ts";
+export { quote } from "../values/repr.ts";
 export type { BinaryOp, CompareOp, UnaryOp } from "../values/ops.ts";
 export { StarlarkError } from "../values/errors.ts";
 export { Bytes, Dict, Float, List, Range, Tuple } from "../values/value.ts";
