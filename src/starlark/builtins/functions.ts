@@ -163,7 +163,8 @@ export function sorted(thread: Thread, args: Value[], kwargs: Kwargs | null): Va
   const sign = rev !== undefined && truthOf(rev) ? -1 : 1;
   const n = elems.length;
   thread.step(n * Math.ceil(Math.log2(n + 1)));
-  const keys = key === undefined ? elems : elems.map((e) => call(thread, asCallable('sorted', 'key', key), [e], null));
+  const keyFn = key === undefined ? undefined : asCallable('sorted', 'key', key);
+  const keys = keyFn === undefined ? elems : elems.map((e) => call(thread, keyFn, [e], null));
   const idx = Array.from(keys, (_k, i) => i);
   sortIndices(idx, keys, sign);
   return new List(idx.map((i) => elems[i]!));

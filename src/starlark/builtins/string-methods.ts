@@ -77,7 +77,7 @@ function strip(name: string, left: boolean, right: boolean): BuiltinFn {
 /** split/rsplit on whitespace runs (sep None). */
 function splitSpace(s: string, max: number, fromRight: boolean): string[] {
   const words = s.split(/\s+/u).filter((w) => w !== '');
-  if (max < 0 || words.length <= max + 1) return words;
+  if (max < 0 || words.length <= max) return words;
   if (!fromRight) {
     // Keep the remainder after the first `max` words, without its leading whitespace.
     let rest = s.replace(/^\s+/u, '');

@@ -90,13 +90,15 @@ export function sub(x: Value, y: Value): Value {
 
 /** Repeats a sequence n times, checking the limit before allocating. */
 function repeat(thread: Thread, x: string | List | Tuple | Bytes, n: Value): Value {
-  const count = typeof n === 'bigint' ? (n < 0n ? 0 : fail(`repeat count ${n} too large`)) : Math.max(0, n as number);
+  if (typeof n === 'bigint' && n > 0n) fail(`repeat count ${n} too large`);
+  const count = Math.max(0, Number(n));
+  if (count > 0x7fffffff) fail(`repeat count ${count} too large`);
   const len = typeof x === 'string' ? x.length : x instanceof Bytes ? x.data.length : x.elems.length;
   const total = len * count;
-  if (typeof x === 'string' || x instanceof Bytes) thread.checkString(total);
-  else {
-    if (count > 0x7fffffff) fail(`repeat count ${count} too large`);
-    if (total > thread.limits.maxListLength) fail(`excessive repeat (${len} * ${count} elements)`);
+  const isText = typeof x === 'string' || x instanceof Bytes;
+  const limit = isText ? thread.limits.maxStringLength : thread.limits.maxListLength;
+  if (total > limit) {
+    fail(`excessive repeat (${len} * ${count} elements): ${isText ? 'string' : 'list'} length limit is ${limit}`);
   }
   thread.step(total >> 4);
   if (typeof x === 'string') return x.repeat(count);
