@@ -48,6 +48,12 @@ interface Analysis { sql: string; dmlTarget: string | null }
 type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
 
 const CACHE_SIZE = 500;
+const guarded = new WeakSet<DatabaseSync>();
+
+/** True when an AccessGuard owns `db` (its authorizer must not be replaced). */
+export function isGuarded(db: DatabaseSync): boolean {
+  return guarded.has(db);
+}
 const POLICY_VIOLATION = /new row violates row policy[^\n]*/;
 
 export class AccessGuard {
@@ -62,6 +68,8 @@ export class AccessGuard {
   private readonly statements = new BoundedCache<string, GuardedStatement>(CACHE_SIZE);
 
   constructor(db: DatabaseSync) {
+    if (guarded.has(db)) throw new Error('this connection already has an AccessGuard');
+    guarded.add(db);
     this.db = db;
     // Principal functions: read the principal of the statement running now. Not deterministic,
     // so SQLite never folds them into a constant shared across principals.

@@ -28,7 +28,7 @@ interface GrantRow {
   can_select: number; can_insert: number; can_update: number; can_delete: number;
 }
 
-interface PolicyRow {
+export interface PolicyRow {
   id: number; table_name: string; name: string; commands: string; roles: string;
   using_expr: string | null; check_expr: string | null; kind: PolicyKind;
 }

@@ -1,0 +1,38 @@
+/**
+ * `GET/POST /{cenv}/admin/permissions`, `DELETE /{cenv}/admin/permissions/{id}` (owner/admin).
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { createPermission, deletePermission, listPermissions } from '../../access/permissions.ts';
+import { OPERATIONS, POLICY_ROLES } from '../../access/model.ts';
+import { actorOf, requireAdministrator } from './admin-guard.ts';
+
+const NewPermission = Type.Object({
+  table: Type.String({ minLength: 1, maxLength: 128 }),
+  role: Type.Optional(Type.Union(POLICY_ROLES.map((role) => Type.Literal(role)))),
+  user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  operations: Type.Array(Type.Union(OPERATIONS.map((op) => Type.Literal(op))), { minItems: 1, maxItems: 4 }),
+}, { additionalProperties: false });
+// Path parameters arrive as text (no type coercion): a positive integer of at most 15 digits.
+const Params = Type.Object({ cenv: Type.String(), id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
+
+export async function adminPermissionRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/admin/permissions', async (request) => {
+    requireAdministrator(request);
+    return { permissions: await app.deps.pools.use(request.cenv.id, (db) => listPermissions(db)) };
+  });
+
+  app.post<{ Body: Static<typeof NewPermission> }>('/admin/permissions', { schema: { body: NewPermission } }, async (request, reply) => {
+    requireAdministrator(request);
+    const actor = actorOf(request);
+    const permission = await app.deps.pools.use(request.cenv.id, (db) => createPermission(db, request.body, actor));
+    return reply.code(201).send(permission);
+  });
+
+  app.delete<{ Params: Static<typeof Params> }>('/admin/permissions/:id', { schema: { params: Params } }, async (request, reply) => {
+    requireAdministrator(request);
+    const actor = actorOf(request);
+    await app.deps.pools.use(request.cenv.id, (db) => deletePermission(db, Number(request.params.id), actor));
+    return reply.code(204).send();
+  });
+}
