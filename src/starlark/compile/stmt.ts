@@ -72,8 +72,10 @@ function compileStmt(s: Stmt, cx: Ctx): Ex {
       return compileFor(s, cx);
     case "While": {
       const c = compileExpr(s.cond, cx), body = compileBlock(s.body, cx);
+      const line = s.line, col = s.col;
       return (env) => {
         const thread = env.thread;
+        at(env, line, col); // a budget/deadline error in a body without calls points here
         for (;;) {
           const v = c(env);
           if (!(typeof v === "boolean" ? v : truth(v))) return NORMAL;
@@ -189,6 +191,7 @@ function compileFor(s: ForStmt, cx: Ctx): Ex {
   return (env) => {
     const x = iter(env);
     const thread = env.thread;
+    at(env, line, col);
     if (x instanceof Range) {
       for (let k = 0; k < x.len; k++) {
         thread.step();
@@ -199,7 +202,6 @@ function compileFor(s: ForStmt, cx: Ctx): Ex {
       }
       return NORMAL;
     }
-    at(env, line, col);
     const it = iterate(thread, x);
     try {
       for (let v = it.next(); v !== undefined; v = it.next()) {

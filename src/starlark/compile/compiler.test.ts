@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { callFunction, runModule, StarlarkError, toJS, type JSValue, type Options } from "../index.ts";
+
+/** Runs `src` and returns global `x` as a JS value. */
+function x(src: string, options: Options = {}): JSValue {
+  return toJS(runModule(src, { filename: "t.star", options }).x!);
+}
+
+/** Runs `src`, expecting a runtime error; returns "line:col: msg" of the innermost frame. */
+function runtimeError(src: string, options: Options = {}): string {
+  try {
+    runModule(src, { filename: "t.star", options });
+  } catch (e) {
+    assert.ok(e instanceof StarlarkError, String(e));
+    return `${e.pos!.line}:${e.pos!.col}: ${e.msg}`;
+  }
+  return assert.fail("expected a runtime error");
+}
+
+test("arithmetic with int fast paths and bigint overflow", () => {
+  assert.deepEqual(x("x = [1 + 2, 7 - 10, 6 * 7, 7 // 2, -7 // 2, 7 % -3, -7 % 3, 9007199254740991 + 1]"),
+    [3, -3, 42, 3, -4, -2, 2, 9007199254740992n]);
+  assert.deepEqual(x("x = [2 * 4611686018427387904, -(-9007199254740991 - 1)]"), [9223372036854775808n, 9007199254740992n]);
+  assert.deepEqual(x("x = [1 < 2, 2 <= 1, 'a' < 'b', 1 == 1.0, [1] == [1], 'a' != 'a']"), [true, false, true, true, true, false]);
+  assert.deepEqual(x("x = [1 and 2, 0 and 2, 0 or 'y', None or 0, not 0]"), [2, 0, "y", 0, true]);
+});
+
+test("assignment: unpacking, swaps, augmented", () => {
+  assert.deepEqual(x("def f():\n  a, b = 1, 2\n  a, b = b, a\n  [c, (d, e)] = [3, (4, 5)]\n  return [a, b, c, d, e]\nx = f()"), [2, 1, 3, 4, 5]);
+  assert.deepEqual(x("def f():\n  l = [1]\n  m = l\n  l += [2]\n  d = {'k': 1}\n  d['k'] += 5\n  return [m, d['k']]\nx = f()"), [[1, 2], 6]);
+  assert.match(runtimeError("a, b = 1, 2, 3\n"), /^1:1: too many values to unpack \(got 3, want 2\)/);
+  assert.match(runtimeError("def f():\n  a, b = [1]\nf()\n"), /^2:3: too few values to unpack/);
+  assert.match(runtimeError("a, b = 1\n"), /got int in sequence assignment/);
+});
+
+test("functions: defaults, *args, **kwargs, keyword-only, closures", () => {
+  assert.deepEqual(x("def f(a, b=2, *args, c, d=4, **kw):\n  return [a, b, args, c, d, kw]\nx = f(1, c=3, e=5)"), [1, 2, [], 3, 4, { e: 5 }]);
+  assert.deepEqual(x("def f(*args, **kw):\n  return [args, kw]\nx = f(*[1, 2], **{'a': 3})"), [[1, 2], { a: 3 }]);
+  assert.deepEqual(x("def mk():\n  n = [0]\n  def inc():\n    n[0] += 1\n    return n[0]\n  return inc\ndef run():\n  i = mk()\n  i()\n  return i()\nx = run()"), 2);
+  assert.deepEqual(x("x = (lambda a, b=10: a * b)(3)"), 30);
+  assert.deepEqual(x("def f():\n  fs = [lambda: i for i in [1, 2]]\n  return [g() for g in fs]\nx = f()"), [2, 2]);
+  assert.match(runtimeError("def f(a): pass\nf()\n"), /2:2: function f missing 1 argument \(a\)/);
+  assert.match(runtimeError("def f(a, b=1): pass\nf(1, 2, 3)\n"), /function f accepts at most 2 positional arguments \(3 given\)/);
+  assert.match(runtimeError("def f(a): pass\nf(1, a=2)\n"), /function f got multiple values for parameter "a"/);
+  assert.match(runtimeError("def f(): pass\nf(1)\n"), /function f accepts no arguments \(1 given\)/);
+  assert.match(runtimeError("x = 1\nx()\n"), /invalid call of non-function \(int\)/);
+});
+
+test("recursion is an error unless allowed", () => {
+  const src = "def fact(n):\n  return 1 if n <= 1 else n * fact(n - 1)\nx = fact(20)\n";
+  assert.match(runtimeError(src), /2:35: function fact called recursively/);
+  assert.equal(x(src, { allowRecursion: true }), 2432902008176640000n);
+});
+
+test("control flow: for, while, break, continue, if/elif/else", () => {
+  const src = "def f():\n  out = []\n  for i in range(10):\n    if i == 2:\n      continue\n    elif i > 5:\n      break\n    else:\n      out.append(i)\n  n = 0\n  while n < 3:\n    n += 1\n  return out + [n]\nx = f()";
+  assert.deepEqual(x(src, { allowWhile: true }), [0, 1, 3, 4, 5, 3]);
+  assert.deepEqual(x("x = []\nfor a, b in [(1, 2), (3, 4)]:\n  x.append(a * b)\n", { allowToplevelControl: true }), [2, 12]);
+  assert.match(runtimeError("def f():\n  l = [1]\n  for v in l:\n    l.append(v)\nf()\n"), /cannot append to list during iteration/);
+});
+
+test("comprehensions", () => {
+  assert.deepEqual(x("x = [i * j for i in range(3) if i for j in [10, 20]]"), [10, 20, 20, 40]);
+  assert.deepEqual(x("x = {k: len(k) for k in ['a', 'bb']}"), { a: 1, bb: 2 });
+  assert.deepEqual(x("y = 5\nx = [y for y in [y, 6]]"), [5, 6]);
+  assert.match(runtimeError("x = {[1]: 2 for _ in [0]}\n"), /unhashable/);
+});
+
+test("dict literals reject duplicate keys at the duplicate", () => {
+  assert.match(runtimeError("x = {\n  'a': 1,\n  'a': 2,\n}\n"), /^3:3: duplicate key: "a"/);
+});
+
+test("unbound variables", () => {
+  assert.match(runtimeError("def f():\n  print(z)\n  z = 1\nf()\n"), /2:9: local variable z referenced before assignment/);
+  assert.match(runtimeError("def f():\n  return y\nf()\ny = 1\n"), /global variable y referenced before assignment/);
+});
+
+test("module globals are frozen after execution", () => {
+  const g = runModule("xs = []\ndef add(v):\n  xs.append(v)\n", { filename: "t.star" });
+  assert.throws(() => callFunction(g.add!, [1]), /cannot append to frozen list/);
+  assert.deepEqual(toJS(g.xs!), []);
+});
