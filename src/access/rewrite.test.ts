@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rewriteReads } from './rewrite.ts';
+
+const P = new Set(['posts', 'notes']);
+const V = 'temp."_wce_rls_posts"';
+
+const cases: Array<[string, string, string]> = [
+  ['bare FROM', 'SELECT * FROM posts', `SELECT * FROM ${V} AS "posts"`],
+  ['alias kept', 'SELECT p.id FROM posts AS p', `SELECT p.id FROM ${V} AS p`],
+  ['main-qualified, any case, quoted', 'SELECT * FROM MAIN."Posts"', `SELECT * FROM ${V} AS "posts"`],
+  ['join operands', 'SELECT * FROM tags JOIN posts ON 1 LEFT JOIN notes n USING (id)', `SELECT * FROM tags JOIN ${V} AS "posts" ON 1 LEFT JOIN temp."_wce_rls_notes" n USING (id)`],
+  ['subquery in WHERE', 'SELECT 1 WHERE EXISTS (SELECT 1 FROM posts)', `SELECT 1 WHERE EXISTS (SELECT 1 FROM ${V} AS "posts")`],
+  ['subquery in select list', 'SELECT (SELECT max(id) FROM posts)', `SELECT (SELECT max(id) FROM ${V} AS "posts")`],
+  ['subquery in ORDER BY and LIMIT', 'SELECT 1 ORDER BY (SELECT 1 FROM posts) LIMIT (SELECT 1 FROM posts)', `SELECT 1 ORDER BY (SELECT 1 FROM ${V} AS "posts") LIMIT (SELECT 1 FROM ${V} AS "posts")`],
+  ['CTE body', 'WITH c AS (SELECT * FROM posts) SELECT * FROM c', `WITH c AS (SELECT * FROM ${V} AS "posts") SELECT * FROM c`],
+  ['compound select', 'SELECT id FROM tags UNION ALL SELECT id FROM posts', `SELECT id FROM tags UNION ALL SELECT id FROM ${V} AS "posts"`],
+  ['derived table', 'SELECT * FROM (SELECT * FROM posts) x', `SELECT * FROM (SELECT * FROM ${V} AS "posts") x`],
+  ['parenthesised table', 'SELECT * FROM (posts)', `SELECT * FROM (${V} AS "posts")`],
+  ['INSERT … SELECT source, not the target', 'INSERT INTO posts SELECT * FROM posts', `INSERT INTO posts SELECT * FROM ${V} AS "posts"`],
+  ['UPDATE … FROM and subquery in SET', 'UPDATE posts SET title = (SELECT title FROM posts) FROM notes', `UPDATE posts SET title = (SELECT title FROM ${V} AS "posts") FROM temp."_wce_rls_notes" AS "notes"`],
+  ['x IN table', 'SELECT 1 WHERE 1 IN posts', `SELECT 1 WHERE 1 IN (SELECT * FROM ${V})`],
+  ['CTE name shadows the table', 'WITH posts AS (SELECT 1) SELECT * FROM posts', 'WITH posts AS (SELECT 1) SELECT * FROM posts'],
+  ['temp.posts is not main.posts (the authorizer decides)', 'SELECT * FROM temp.posts', 'SELECT * FROM temp.posts'],
+  ['unprotected table untouched', 'SELECT * FROM tags', 'SELECT * FROM tags'],
+];
+
+for (const [label, sql, expected] of cases) {
+  test(`rewrite: ${label}`, () => assert.equal(rewriteReads(sql, P), expected));
+}
