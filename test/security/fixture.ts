@@ -94,7 +94,7 @@ export function run(f: Fixture, who: Principal, sql: string, ...params: Array<st
   return f.guard.runAs(who, () => {
     try {
       const { stmt } = f.guard.prepare(sql, who);
-      return stmt.all(...params) as Array<Record<string, unknown>>;
+      return (stmt.all(...params) as Array<Record<string, unknown>>).map((row) => ({ ...row }));
     } catch (error) {
       throw f.guard.explain(error) ?? error;
     }
