@@ -6,6 +6,7 @@
  * (hasfields, struct).
  */
 import { toRegExp } from "./chunks.ts";
+import { nearest } from "../syntax/spell.ts";
 import { StarlarkError, toStarlarkError } from "../values/errors.ts";
 import { binary, call, compare, equals, freeze, repr, str, truth } from "../values/ops.ts";
 import type { Thread } from "../values/thread.ts";
@@ -119,6 +120,11 @@ class HasFields implements HostValue {
   }
   setField(name: string, v: Value): void {
     if (this.frozen) throw new StarlarkError("cannot set field on a frozen hasfields");
+    // Like starlark-go's test type: a "no" prefix makes the field nonexistent (to test spelling hints).
+    if (name.startsWith("no")) {
+      const hint = nearest(name, this.attrs.keys());
+      throw new StarlarkError(`hasfields has no .${name} field or method${hint === null ? "" : ` (did you mean .${hint}?)`}`);
+    }
     this.attrs.set(name, v);
   }
   freeze(): void {

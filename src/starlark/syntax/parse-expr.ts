@@ -45,6 +45,32 @@ export class ExprParser {
     return t;
   }
 
+  /** Index of the current token, to resume from after an error. */
+  protected mark(): number {
+    return this.p;
+  }
+
+  /**
+   * Error recovery: from the token at `start` (the first token of a toplevel
+   * statement), skips past the end of that statement — a NEWLINE or the
+   * OUTDENT closing its block, at its own indentation level.
+   */
+  protected skipStatementFrom(start: number): void {
+    let depth = 0;
+    for (let i = start; i < this.toks.length - 1; i++) {
+      const k = this.toks[i]!.kind;
+      if (k === "INDENT") depth++;
+      else if (k === "OUTDENT") depth--;
+      if (depth <= 0 && (k === "OUTDENT" || (k === "NEWLINE" && this.toks[i + 1]!.kind !== "INDENT"))) {
+        this.p = i + 1;
+        this.tok = this.toks[this.p]!;
+        return;
+      }
+    }
+    this.p = this.toks.length - 1;
+    this.tok = this.toks[this.p]!;
+  }
+
   /** Kind of the current token (a call, so type narrowing does not survive next()). */
   protected kind(): string {
     return this.tok.kind;

@@ -83,3 +83,20 @@ test("syntax errors carry file:line:col and starlark-go's wording", () => {
   assert.match(syntaxError("x is y\n"), /got is, want newline/);
   assert.match(syntaxError("load(x)\n"), /first operand of load statement must be a string literal/);
 });
+
+test("every erroneous toplevel statement is reported, up to a lexical error", () => {
+  const diagnostics = (src: string) => {
+    try {
+      parseFile(src, "t.star");
+    } catch (e) {
+      assert.ok(e instanceof StarlarkSyntaxError);
+      return e.diagnostics.map((d) => `${d.pos.line}:${d.pos.col}: ${d.msg}`);
+    }
+    return [];
+  };
+  assert.deepEqual(diagnostics("a = 1 +\ndef f():\n  return 1 1\nok = 2\nc = )\nd = +\n"), [
+    "1:8: got newline, want primary expression",
+    "3:12: got int literal, want newline",
+    "5:5: unexpected ')'",
+  ]);
+});

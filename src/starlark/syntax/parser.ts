@@ -2,32 +2,54 @@
  * Statement half of the parser, and the `parseFile` entry point.
  */
 import type { AssignOp, Expr, File, Ident, LoadStmt, Stmt } from "./ast.ts";
+import { StarlarkSyntaxError, type Diagnostic } from "./errors.ts";
 import { ExprParser } from "./parse-expr.ts";
-import { scan } from "./scanner.ts";
+import { scanPartial } from "./scanner.ts";
 import { describeToken } from "./tokens.ts";
 
 const ASSIGN_OPS: ReadonlySet<string> = new Set(["=", "+=", "-=", "*=", "/=", "//=", "%=", "&=", "|=", "^=", "<<=", ">>="]);
 
 /**
- * Scans and parses a file. Throws StarlarkSyntaxError at the first error.
+ * Scans and parses a file. Throws StarlarkSyntaxError listing the first
+ * error of each erroneous toplevel statement (a lexical error stops at once).
  *
  * @example
  *   const file = parseFile("def f(x):\n  return x + 1\n", "a.star");
  *   file.stmts[0].kind; // "Def"
  */
 export function parseFile(source: string, filename: string): File {
-  return new StmtParser(scan(source, filename), filename).parseAll();
+  const { tokens, error } = scanPartial(source, filename);
+  const parser = new StmtParser(tokens, filename);
+  const file = parser.parseAll();
+  if (error === null && parser.errors.length === 0) return file;
+  // Parse errors at or after a lexical error are artefacts of the truncated token stream.
+  const before = (d: Diagnostic) => error === null || d.pos.line < error.pos.line || (d.pos.line === error.pos.line && d.pos.col < error.pos.col);
+  const all = parser.errors.filter(before);
+  if (error !== null) all.push(error);
+  throw new StarlarkSyntaxError(all);
 }
 
 class StmtParser extends ExprParser {
+  /** Parses the file, resuming after each erroneous toplevel statement (see errors). */
+  /** The first error of each erroneous toplevel statement. */
+  readonly errors: Diagnostic[] = [];
+
   parseAll(): File {
     const stmts: Stmt[] = [];
+    const errors = this.errors;
     while (this.kind() !== "EOF") {
       if (this.kind() === "NEWLINE") {
         this.next();
         continue;
       }
-      this.stmt(stmts);
+      const start = this.mark();
+      try {
+        this.stmt(stmts);
+      } catch (e) {
+        if (!(e instanceof StarlarkSyntaxError)) throw e;
+        errors.push(...e.diagnostics);
+        this.skipStatementFrom(start);
+      }
     }
     return { filename: this.file, stmts, globals: [], numLocals: 0, localNames: [], cells: [] };
   }

@@ -6,7 +6,7 @@
  * Newlines inside brackets and after a backslash join lines. The first
  * lexical error aborts scanning with a StarlarkSyntaxError.
  */
-import { syntaxError } from "./errors.ts";
+import { StarlarkSyntaxError, syntaxError, type Diagnostic } from "./errors.ts";
 import { KEYWORDS, PUNCTUATION, type Token } from "./tokens.ts";
 import { decodeQuoted } from "./quote.ts";
 
@@ -24,7 +24,27 @@ function isDigit(c: string): boolean {
  *   scan("x = 1\n", "a.star").map((t) => t.kind); // ["IDENT", "=", "INT", "NEWLINE", "EOF"]
  */
 export function scan(source: string, file: string): Token[] {
-  return new Scanner(source.replace(/\r\n?/g, "\n"), file).run();
+  return new Scanner(normalize(source), file).run();
+}
+
+/**
+ * Like scan, but on a lexical error returns the tokens before it (ended by
+ * an EOF token at the error) together with the error, so that the parser
+ * can still report the syntax errors that precede it.
+ */
+export function scanPartial(source: string, file: string): { tokens: Token[]; error: Diagnostic | null } {
+  const scanner = new Scanner(normalize(source), file);
+  try {
+    return { tokens: scanner.run(), error: null };
+  } catch (e) {
+    if (!(e instanceof StarlarkSyntaxError)) throw e;
+    const error = e.diagnostics[0]!;
+    return { tokens: scanner.truncated(error.pos.line, error.pos.col), error };
+  }
+}
+
+function normalize(source: string): string {
+  return source.replace(/\r\n?/g, "\n");
 }
 
 class Scanner {
@@ -63,6 +83,12 @@ class Scanner {
 
   private push(kind: string, line: number, col: number, value?: Token["value"]): void {
     this.tokens.push(value === undefined ? { kind, line, col } : { kind, line, col, value });
+  }
+
+  /** The tokens scanned so far, closed by EOF at the given position. */
+  truncated(line: number, col: number): Token[] {
+    this.push("EOF", line, col);
+    return this.tokens;
   }
 
   run(): Token[] {
