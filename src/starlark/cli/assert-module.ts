@@ -3,14 +3,14 @@
  * module (assert.eq/ne/true/lt/contains/fails/fail and `freeze`), whose
  * failed assertions are reported without stopping the chunk, and the
  * application-defined values starlark-go's tests predeclare
- * (hasfields, struct).
+ * (hasfields, struct, fibonacci).
  */
 import { toRegExp } from "./chunks.ts";
 import { nearest } from "../syntax/spell.ts";
 import { StarlarkError, toStarlarkError } from "../values/errors.ts";
 import { binary, call, compare, equals, freeze, repr, str, truth } from "../values/ops.ts";
 import type { Thread } from "../values/thread.ts";
-import { Builtin, Float, Module, type HostValue, type Kwargs, type Value } from "../values/value.ts";
+import { Builtin, Float, List, Module, type HostValue, type Kwargs, type Value } from "../values/value.ts";
 
 /** Receives assertion outcomes; `line` is the Starlark line of the failing call. */
 export interface Reporter {
@@ -135,6 +135,10 @@ class HasFields implements HostValue {
   repr(): string {
     return "hasfields";
   }
+  /** list + hasfields is 42: exercises `list += x` where x is not iterable but defines list + x. */
+  binary(op: string, other: Value): Value | undefined {
+    return op === "+" && other instanceof List ? 42 : undefined;
+  }
   hash(): number {
     return 42;
   }
@@ -170,6 +174,9 @@ export function testPredeclared(): Record<string, Value> {
       if (args.length + (kwargs?.length ?? 0) > 0) throw new StarlarkError("hasfields: unexpected arguments");
       return new HasFields();
     }),
+    // An infinite iterable in starlark-go; HostValue has no iteration hook, so
+    // iterating it fails (a listed difference) but the rest of control.star runs.
+    fibonacci: { hostType: "fib", repr: () => "fib" } satisfies HostValue,
     struct: new Builtin("struct", (_t, args, kwargs) => {
       if (args.length > 0) throw new StarlarkError(`struct: unexpected positional arguments`);
       return new Struct(new Map(kwargs ?? []));
