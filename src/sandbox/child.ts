@@ -1,0 +1,62 @@
+/**
+ * Entry point of a sandbox child process (forked by pool.ts). It serves one request at a
+ * time, in the order they arrive: find the cenv's connection, run the op, send one reply.
+ * Everything here is synchronous, which is the point: while SQLite runs, this process is
+ * busy, and the main process stays free to answer others or to kill this one.
+ *
+ * Options arrive in the WCE_SANDBOX environment variable as JSON (see ChildOptions).
+ */
+import { ChildConnections } from './connections.ts';
+import { makeGate } from './gate.ts';
+import { toWireError, type ChildReply, type ChildRequest } from './protocol.ts';
+import { runSqlRequest, type SqlRequest } from '../db/run-sql.ts';
+import type { SqlLimits } from '../db/limits.ts';
+import type { TenantConnection } from '../db/connection.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { RequestContext, Write } from '../db/tenant-db.ts';
+
+export interface ChildOptions { dataDir: string; defaults: SqlLimits; maxConnections: number }
+
+type Op = (conn: TenantConnection, principal: Principal, context: RequestContext, payload: unknown) => { body: string; writes: Write[] };
+
+/** What a child can run; Starlark endpoints and page renders add theirs here. */
+const OPS: Record<string, Op> = {
+  sql: (conn, principal, context, payload) => runSqlRequest(conn, principal, context, payload as SqlRequest),
+};
+
+const options = JSON.parse(process.env.WCE_SANDBOX ?? '{}') as ChildOptions;
+const connections = new ChildConnections(options.dataDir, options.defaults, makeGate, options.maxConnections);
+
+function send(reply: ChildReply | { kind: 'ready' }): void {
+  process.send!(reply);
+}
+
+function serve(request: ChildRequest): ChildReply {
+  try {
+    const op = OPS[request.op];
+    if (!op) throw new Error(`unknown sandbox op "${request.op}"`);
+    const conn = connections.get(request.cenvId);
+    const { sqlTimeoutMs } = conn.limits();
+    // The main process armed its hard deadline with the limit it knew; correct it first.
+    if (sqlTimeoutMs !== request.timeoutMs) send({ id: request.id, kind: 'deadline', timeoutMs: sqlTimeoutMs });
+    const { body, writes } = op(conn, request.principal, request.context, request.payload);
+    return { id: request.id, kind: 'ok', body, writes };
+  } catch (error) {
+    const wire = toWireError(error);
+    if (wire.status >= 500) {
+      // A resource limit or a fault: start this cenv's connection afresh, and keep the
+      // details of a fault (not of a limit) in the server log.
+      if (wire.status === 500) console.error(`sandbox ${process.pid}: ${request.op} on ${request.cenvId} failed:`, error);
+      connections.evict(request.cenvId);
+    }
+    return { id: request.id, kind: 'error', error: wire };
+  }
+}
+
+process.on('message', (message: ChildRequest | { op: 'evict'; cenvId: string }) => {
+  if (message.op === 'evict') return connections.evict(message.cenvId);
+  send(serve(message as ChildRequest));
+});
+// Keep serving even if the main process is briefly slow to read; exit when it goes away.
+process.on('disconnect', () => process.exit(0));
+send({ kind: 'ready' });

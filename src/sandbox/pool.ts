@@ -1,0 +1,262 @@
+/**
+ * The sandbox pool, in the main process: a few warm child processes that run all tenant
+ * work, a FIFO queue in front of them, and the hard half of every deadline.
+ *
+ * A child serves its requests one at a time, in order, so the first request it holds is the
+ * one running. That request's timer is armed when it reaches the front; if the child has not
+ * answered by deadline + grace it is SIGKILLed (SQLite's WAL drops whatever it had not
+ * committed), that one request fails with a 504, the requests queued behind it go back to
+ * the front of the queue, and a fresh child takes its place. A child that dies on its own
+ * (out of memory, a crash) costs only the request it was running the same way (503).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import type { Principal } from '../auth/principal.ts';
+import type { CommitHooks } from '../db/commit-hooks.ts';
+import type { SqlLimits } from '../db/limits.ts';
+import type { SqlRequest } from '../db/run-sql.ts';
+import type { RequestContext } from '../db/tenant-db.ts';
+import { TimeoutError, UnavailableError } from '../errors.ts';
+import { fromWireError, type ChildReply, type ChildRequest } from './protocol.ts';
+import { spawnChild } from './spawn.ts';
+
+export interface SandboxOptions {
+  dataDir: string;
+  /** Server-wide limits (config); a cenv's `_wce_config` overrides them in the child. */
+  defaults: SqlLimits;
+  /** Number of children; default min(2, available cores)… at least 1. */
+  size?: number;
+  /** Memory budget per child in MB (SQLite and JS together; V8's heap gets half). */
+  memoryMb?: number;
+  /** How long past its deadline a request may run before its child is killed. */
+  graceMs?: number;
+  /** Requests sent to a child before earlier ones finish (keeps it busy across the IPC hop). */
+  pipeline?: number;
+  /** More waiting requests than this are refused with 503. */
+  maxQueue?: number;
+  /** Open cenv connections per child. */
+  maxConnections?: number;
+  hooks?: CommitHooks;
+  /** Extra Node flags for the children (profiling). */
+  execArgv?: string[];
+  logger?: { warn(details: object, message: string): void };
+}
+
+/** One unit of tenant work. */
+export interface SandboxJob {
+  op: string;
+  cenvId: string;
+  principal: Principal;
+  context: RequestContext;
+  payload: unknown;
+  /** The `_wce_config` key of the time limit, named in the timeout message. */
+  limitName: string;
+  /** The limit to assume until the child reports the cenv's own. */
+  timeoutMs: number;
+}
+
+interface Pending {
+  job: SandboxJob;
+  request: ChildRequest;
+  resolve(body: string): void;
+  reject(error: Error): void;
+  startedAt: number;
+}
+
+interface Child {
+  proc: ChildProcess;
+  ready: boolean;
+  retired: boolean;
+  inflight: Pending[];
+  timer: NodeJS.Timeout | null;
+}
+
+export class SandboxPool {
+  private readonly options: Required<Omit<SandboxOptions, 'hooks' | 'logger' | 'execArgv'>> & SandboxOptions;
+  private readonly children = new Set<Child>();
+  private readonly queue: Pending[] = [];
+  /** Time limits children reported, by op and cenv. */
+  private readonly limits = new Map<string, number>();
+  private nextId = 1;
+  private failedStarts = 0;
+  private closed = false;
+  /** Children replaced since start (killed at a deadline, or died). */
+  restarts = 0;
+
+  /** @example const sandbox = new SandboxPool({ dataDir, defaults: { sqlTimeoutMs, maxRows, maxDbBytes }, hooks }) */
+  constructor(options: SandboxOptions) {
+    this.options = {
+      size: Math.max(1, Math.min(2, availableParallelism())),
+      memoryMb: 512,
+      graceMs: 1000,
+      pipeline: 1,
+      maxQueue: 10_000,
+      maxConnections: 64,
+      ...options,
+    };
+    for (let i = 0; i < this.options.size; i++) this.spawn();
+  }
+
+  /**
+   * Runs one SQL API request; resolves with the reply's JSON text.
+   * @example reply.type('application/json').send(await sandbox.sql(cenv.id, principal, { ip }, body))
+   */
+  sql(cenvId: string, principal: Principal, context: RequestContext, request: SqlRequest): Promise<string> {
+    return this.run({ op: 'sql', cenvId, principal, context, payload: request, limitName: 'sql_timeout_ms', timeoutMs: this.options.defaults.sqlTimeoutMs });
+  }
+
+  /** Queues any op a child knows; resolves with its reply body, rejects with a named error. */
+  run(job: SandboxJob): Promise<string> {
+    if (this.closed) return Promise.reject(new UnavailableError('the server is shutting down'));
+    if (this.queue.length >= this.options.maxQueue) {
+      return Promise.reject(new UnavailableError('the sandbox is overloaded; retry shortly'));
+    }
+    const timeoutMs = this.limits.get(`${job.op}:${job.cenvId}`) ?? job.timeoutMs;
+    return new Promise<string>((resolve, reject) => {
+      const request: ChildRequest = {
+        id: this.nextId++, op: job.op, cenvId: job.cenvId, principal: job.principal,
+        context: job.context, timeoutMs, payload: job.payload,
+      };
+      this.queue.push({ job, request, resolve, reject, startedAt: 0 });
+      this.pump();
+    });
+  }
+
+  /** Makes every child close its connection to one cenv (its file was replaced or removed). */
+  evict(cenvId: string): void {
+    for (const child of this.children) if (child.ready) child.proc.send({ op: 'evict', cenvId });
+  }
+
+  /** Process ids of the live children (tests use it to see a replacement). */
+  pids(): number[] {
+    return [...this.children].map((c) => c.proc.pid!);
+  }
+
+  stats(): { children: number; busy: number; queued: number; restarts: number } {
+    const busy = [...this.children].filter((c) => c.inflight.length > 0).length;
+    return { children: this.children.size, busy, queued: this.queue.length, restarts: this.restarts };
+  }
+
+  /** Fails whatever is waiting and stops the children. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopping = new UnavailableError('the server is shutting down');
+    for (const pending of this.queue.splice(0)) pending.reject(stopping);
+    await Promise.all([...this.children].map((child) => {
+      const exited = new Promise((resolve) => child.proc.once('exit', resolve));
+      this.retire(child, stopping);
+      return child.proc.exitCode === null && child.proc.signalCode === null ? exited : undefined;
+    }));
+  }
+
+  private spawn(): void {
+    const { dataDir, defaults, maxConnections, memoryMb, execArgv } = this.options;
+    const child: Child = { proc: spawnChild({ dataDir, defaults, maxConnections, memoryMb, execArgv }), ready: false, retired: false, inflight: [], timer: null };
+    this.children.add(child);
+    child.proc.on('message', (message: ChildReply | { kind: 'ready' }) => this.onMessage(child, message));
+    child.proc.on('exit', (code, signal) => this.onExit(child, code, signal));
+    child.proc.on('error', (error) => this.options.logger?.warn({ err: error }, 'sandbox child error'));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let best: Child | null = null;
+      for (const child of this.children) {
+        if (!child.ready || child.retired || child.inflight.length >= this.options.pipeline) continue;
+        if (!best || child.inflight.length < best.inflight.length) best = child;
+      }
+      if (!best) return;
+      const pending = this.queue.shift()!;
+      best.inflight.push(pending);
+      best.proc.send(pending.request);
+      if (best.inflight.length === 1) this.arm(best);
+    }
+  }
+
+  /** Starts the hard deadline of the request at the front of `child`. */
+  private arm(child: Child): void {
+    const head = child.inflight[0];
+    head.startedAt = Date.now();
+    this.setTimer(child, head.request.timeoutMs + this.options.graceMs);
+  }
+
+  private setTimer(child: Child, ms: number): void {
+    if (child.timer) clearTimeout(child.timer);
+    child.timer = setTimeout(() => this.onDeadline(child), Math.max(0, ms));
+  }
+
+  private onMessage(child: Child, message: ChildReply | { kind: 'ready' }): void {
+    if (message.kind === 'ready') {
+      child.ready = true;
+      this.failedStarts = 0;
+      return this.pump();
+    }
+    const head = child.inflight[0];
+    if (!head || head.request.id !== message.id) return;
+    if (message.kind === 'deadline') {
+      head.request.timeoutMs = message.timeoutMs;
+      this.rememberLimit(`${head.job.op}:${head.job.cenvId}`, message.timeoutMs);
+      return this.setTimer(child, head.startedAt + message.timeoutMs + this.options.graceMs - Date.now());
+    }
+    child.inflight.shift();
+    if (child.timer) clearTimeout(child.timer);
+    child.timer = null;
+    if (child.inflight.length > 0) this.arm(child);
+    if (message.kind === 'ok') {
+      head.resolve(message.body);
+      if (message.writes.length > 0) void this.options.hooks?.emit(head.job.cenvId, head.job.principal, message.writes);
+    } else {
+      head.reject(fromWireError(message.error));
+    }
+    this.pump();
+  }
+
+  private onDeadline(child: Child): void {
+    const head = child.inflight[0];
+    if (!head) return;
+    this.retire(child, new TimeoutError(`the request ran longer than the ${head.request.timeoutMs} ms limit and was stopped; ` +
+      `simplify it or raise ${head.job.limitName} in the cenv configuration`));
+  }
+
+  private onExit(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child.retired) return;
+    const how = signal ?? `exit code ${code}`;
+    this.options.logger?.warn({ pid: child.proc.pid, how }, 'sandbox child stopped unexpectedly');
+    this.retire(child, new UnavailableError(`the sandbox process running this request stopped (${how}), most likely ` +
+      `out of memory (limit ${this.options.memoryMb} MB per process); ask for less data at once`));
+    if (child.ready) return;
+    // It never started: do not let requests wait for children that cannot start either.
+    this.failedStarts++;
+    if (this.failedStarts >= 3 && ![...this.children].some((c) => c.ready)) {
+      const broken = new UnavailableError('the sandbox cannot start its processes; the server log says why');
+      for (const pending of this.queue.splice(0)) pending.reject(broken);
+    }
+  }
+
+  /** Kills `child`, fails its running request with `error`, requeues the rest, replaces it. */
+  private retire(child: Child, error: Error): void {
+    if (child.retired) return;
+    child.retired = true;
+    this.children.delete(child);
+    if (child.timer) clearTimeout(child.timer);
+    if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
+    const [head, ...waiting] = child.inflight;
+    head?.reject(error);
+    if (this.closed) {
+      for (const pending of waiting) pending.reject(error);
+      return;
+    }
+    this.queue.unshift(...waiting);
+    this.restarts++;
+    // A child that cannot even start (broken install) must not be respawned in a hot loop.
+    const delay = this.failedStarts === 0 ? 0 : Math.min(5000, 50 * 2 ** this.failedStarts);
+    setTimeout(() => {
+      if (!this.closed) this.spawn();
+    }, delay).unref();
+  }
+
+  private rememberLimit(key: string, timeoutMs: number): void {
+    if (this.limits.size >= 10_000) this.limits.clear();
+    this.limits.set(key, timeoutMs);
+  }
+}
