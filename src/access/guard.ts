@@ -200,7 +200,8 @@ export class AccessGuard {
       throw this.syntaxError(sql, error);
     }
     const statement = singleStatement(program);
-    const analysis = { sql: rewriteStatement(sql, statement, this.state.protectedTables), dmlTarget: dmlTarget(statement) };
+    const rewritten = rewriteStatement(sql, statement, this.state.protectedTables, this.state.predicates);
+    const analysis = { sql: rewritten, dmlTarget: dmlTarget(statement) };
     this.analyses.set(sql, analysis);
     return analysis;
   }

@@ -97,6 +97,14 @@ function checkSteps(table: string, columns: string[], policies: RowPolicy[], com
 }
 
 /**
+ * The row filter of the policy view for the running principal: what a SELECT may see.
+ * @example selectPredicate([ownPosts]) // "wce_role() IN ('owner', 'admin') OR (…)"
+ */
+export function selectPredicate(policies: TranslatedPolicy[]): string {
+  return `${BYPASS} OR ${usingOf(policies, 'select')}`;
+}
+
+/**
  * The statements that create the policy objects of `table` (its name as in the schema) with
  * `columns`, from its translated `policies`.
  * @example policyObjectsSql('posts', ['id', 'author'], [ownPosts]) // ['CREATE TEMP VIEW …', 'CREATE TEMP TRIGGER …', …]
@@ -110,7 +118,7 @@ export function policyObjectsSql(table: string, columns: string[], policies: Tra
   const body = (event: string, steps: string[]) =>
     `CREATE TEMP TRIGGER ${trigger(event)} BEFORE ${event} ON ${on} FOR EACH ROW WHEN NOT ${BYPASS} BEGIN ${steps.join(' ')} END`;
   return [
-    `CREATE TEMP VIEW ${quoteIdent(viewName(table))} AS SELECT * FROM ${on} WHERE ${BYPASS} OR ${usingOf(policies, 'select')}`,
+    `CREATE TEMP VIEW ${quoteIdent(viewName(table))} AS SELECT * FROM ${on} WHERE ${selectPredicate(policies)}`,
     body('DELETE', [skipUnless('delete')]),
     body('UPDATE', [skipUnless('update'), ...checkSteps(table, columns, policies, 'update')]),
     body('INSERT', checkSteps(table, columns, policies, 'insert')),

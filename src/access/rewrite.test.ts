@@ -28,3 +28,15 @@ const cases: Array<[string, string, string]> = [
 for (const [label, sql, expected] of cases) {
   test(`rewrite: ${label}`, () => assert.equal(rewriteReads(sql, P), expected));
 }
+
+const filters = new Map([['posts', 'F']]);
+const dml: Array<[string, string, string]> = [
+  ['UPDATE with WHERE', 'UPDATE posts SET a = 1 WHERE b IN posts RETURNING a', `UPDATE posts SET a = 1 WHERE (F) AND (b IN (SELECT * FROM ${V})) RETURNING a`],
+  ['UPDATE without WHERE', 'UPDATE posts SET a = 1 RETURNING a', 'UPDATE posts SET a = 1 WHERE (F) RETURNING a'],
+  ['DELETE without WHERE', 'DELETE FROM posts', 'DELETE FROM posts WHERE (F)'],
+  ['upsert DO UPDATE', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2 WHERE (F)'],
+  ['other table untouched', 'DELETE FROM tags WHERE 1', 'DELETE FROM tags WHERE 1'],
+];
+for (const [label, sql, expected] of dml) {
+  test(`row filter for DML: ${label}`, () => assert.equal(rewriteReads(sql, P, filters), expected));
+}

@@ -18,7 +18,7 @@
  *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', new Set(['posts']))
  *   // 'SELECT * FROM temp."_wce_rls_posts" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts" AS "posts")'
  */
-import { parseSql, singleStatement, tableRef, identifierName, type AnyNode } from './parse.ts';
+import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, type AnyNode } from './parse.ts';
 
 export const VIEW_PREFIX = '_wce_rls_';
 
@@ -126,27 +126,66 @@ function withCtes(node: AnyNode, ctes: ReadonlySet<string>): ReadonlySet<string>
   return names;
 }
 
-/** Applies non-overlapping edits to `sql`, last first so earlier offsets stay valid. */
+/**
+ * UPDATE/DELETE (and an upsert's DO UPDATE) on a protected table: the row filter of its
+ * policy view is put in front of the statement's own WHERE, `WHERE (<policy>) AND (<where>)`,
+ * or becomes the WHERE when there is none. The triggers already keep hidden rows unchanged;
+ * this keeps the tenant's WHERE and SET expressions from being evaluated on hidden rows,
+ * where a row-dependent error (`CASE WHEN body = 'x' THEN abs(-9223372036854775808) END`)
+ * would tell whether a hidden row matches. Best effort, like the view: SQLite evaluates
+ * plain AND terms in order but may defer terms with subqueries.
+ */
+function guardDmlRows(statement: AnyNode, predicates: ReadonlyMap<string, string>, edits: Edit[]): void {
+  const target = dmlTarget(statement);
+  const predicate = target === null ? undefined : predicates.get(target);
+  if (predicate === undefined || !Array.isArray(statement.clauses)) return;
+  const clauses = statement.clauses as AnyNode[];
+  const filter = (where: AnyNode | undefined, after: AnyNode | undefined) => {
+    const expr = where?.expr as AnyNode | undefined;
+    if (expr?.range) {
+      edits.push({ start: expr.range[0], end: expr.range[0], text: `(${predicate}) AND (` }, { start: expr.range[1], end: expr.range[1], text: ')' });
+    } else if (after?.range) {
+      edits.push({ start: after.range[1], end: after.range[1], text: ` WHERE (${predicate})` });
+    }
+  };
+  if (statement.type === 'update_stmt' || statement.type === 'delete_stmt') {
+    const where = clauses.find((c) => c.type === 'where_clause');
+    const before = clauses.filter((c) => ['update_clause', 'set_clause', 'from_clause', 'delete_clause'].includes(c.type)).at(-1);
+    filter(where, before);
+  }
+  const upsert = clauses.find((c) => c.type === 'upsert_clause')?.action as AnyNode | undefined;
+  if (upsert?.type === 'upsert_action_update') filter(upsert.where as AnyNode | undefined, upsert.set as AnyNode);
+}
+
+/**
+ * Applies edits to `sql`, last first so earlier offsets stay valid. Edits never overlap, but
+ * an insertion may sit where a replacement starts or ends: at equal starts the replacement
+ * goes first, so the insertion lands in front of its text.
+ */
 function applyEdits(sql: string, edits: Edit[]): string {
   let out = sql;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+  for (const edit of [...edits].sort((a, b) => b.start - a.start || (b.end - b.start) - (a.end - a.start))) {
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   }
   return out;
 }
 
 /**
- * Rewrites the reads of `statement` (a node of `parseSql(sql)`) to go through the policy views.
- * Returns `sql` itself when no protected table is referenced.
+ * Rewrites the reads of `statement` (a node of `parseSql(sql)`) to go through the policy views,
+ * and filters the rows of UPDATE/DELETE on a protected table with `predicates` (table → row
+ * filter of its view; see guardDmlRows). Returns `sql` itself when there is nothing to do.
  */
-export function rewriteStatement(sql: string, statement: AnyNode, protectedTables: ReadonlySet<string>): string {
+export function rewriteStatement(
+  sql: string, statement: AnyNode, protectedTables: ReadonlySet<string>, predicates: ReadonlyMap<string, string> = new Map(),
+): string {
   if (protectedTables.size === 0) return sql;
   const rewriter = new Rewriter(protectedTables);
   rewriter.walk(statement, new Set());
+  guardDmlRows(statement, predicates, rewriter.edits);
   return rewriter.edits.length === 0 ? sql : applyEdits(sql, rewriter.edits);
 }
 
 /** Parses and rewrites one statement; see rewriteStatement. */
-export function rewriteReads(sql: string, protectedTables: ReadonlySet<string>): string {
-  return rewriteStatement(sql, singleStatement(parseSql(sql)), protectedTables);
+export function rewriteReads(sql: string, protectedTables: ReadonlySet<string>, predicates?: ReadonlyMap<string, string>): string {
+  return rewriteStatement(sql, singleStatement(parseSql(sql)), protectedTables, predicates);
 }

@@ -10,7 +10,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { loadGrants, loadPolicies, loadMainObjects, tableColumns, type Grants, type RowPolicy } from './model.ts';
 import { translateExpression } from './expression.ts';
-import { policyObjectsSql } from './policy-sql.ts';
+import { policyObjectsSql, selectPredicate } from './policy-sql.ts';
 import { quoteIdent, VIEW_PREFIX } from './rewrite.ts';
 import { TRIGGER_PREFIX } from './policy-sql.ts';
 
@@ -19,6 +19,8 @@ export interface AccessState {
   protectedTables: Set<string>;
   broken: Set<string>;
   mainObjects: Map<string, string>;
+  /** Row filter of each built policy view (for UPDATE/DELETE, see rewrite.ts). */
+  predicates: Map<string, string>;
 }
 
 /** Drops every TEMP policy view and trigger of ours. */
@@ -38,18 +40,18 @@ function translated(policy: RowPolicy): RowPolicy {
   };
 }
 
-/** Creates the objects of one table; on failure removes what it made and returns false. */
-function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): boolean {
+/** Creates the objects of one table and returns its row filter; on failure removes what it made and returns null. */
+function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): string | null {
   db.exec('SAVEPOINT _wce_policy_build');
   try {
-    const statements = policyObjectsSql(table, tableColumns(db, table), policies.map(translated));
-    for (const sql of statements) db.exec(sql);
+    const ready = policies.map(translated);
+    for (const sql of policyObjectsSql(table, tableColumns(db, table), ready)) db.exec(sql);
     db.exec('RELEASE _wce_policy_build');
-    return true;
+    return selectPredicate(ready);
   } catch {
     db.exec('ROLLBACK TO _wce_policy_build');
     db.exec('RELEASE _wce_policy_build');
-    return false;
+    return null;
   }
 }
 
@@ -68,10 +70,13 @@ export function buildAccessState(db: DatabaseSync): AccessState {
     byTable.set(key, entry);
   }
   const broken = new Set<string>();
+  const predicates = new Map<string, string>();
   for (const [key, { name, policies }] of byTable) {
     const type = mainObjects.get(key);
     if (type === undefined) continue; // no table yet: references fail on the missing view
-    if (type !== 'table' || !buildTable(db, name, policies)) broken.add(key);
+    const predicate = type === 'table' ? buildTable(db, name, policies) : null;
+    if (predicate === null) broken.add(key);
+    else predicates.set(key, predicate);
   }
-  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects };
+  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, predicates };
 }
