@@ -55,7 +55,7 @@ test('frozen values and mutation during iteration fail', () => {
 
 test('dict keys: equal ints and floats collide, tuples hash structurally, lists are unhashable', () => {
   const d = dict([f(123), 'x'], [123, 'y'], [tuple(1, 'a'), 't']);
-  assert.equal(method(d, 'keys').constructor, List);
+  assert.ok(method(d, 'keys') instanceof List);
   eqRepr(d, '{123.0: "y", (1, "a"): "t"}');
   assert.equal(getIndex(d, tuple(f(1), 'a')), 't');
   throwsStar(() => getIndex(d, 'zz'), /key "zz" not in dict/);
@@ -95,7 +95,7 @@ test('sets', () => {
   throwsStar(() => method(x, 'union', [1]), /argument #1 is not iterable: int/);
   throwsStar(() => method(x, 'add', [list(5)]), /add: unhashable type: list/);
   throwsStar(() => method(new StarSet(), 'pop'), /pop: empty set/);
-  eqRepr(builtin('dir', [x]).constructor === List ? 'ok' : 'no', '"ok"');
+  assert.ok(builtin('dir', [x]) instanceof List);
 });
 
 test('ranges, slices and tuples', () => {

@@ -23,8 +23,106 @@ function quoteChar(c: string): string {
   return c === "'" ? "'\\''" : `'${c}'`;
 }
 
-/** Parses one JSON document. Throws JsonSyntaxError. */
+/**
+ * Parses one JSON document. Throws JsonSyntaxError. Fast path: the native
+ * JSON.parse, then a conversion guided by a scan of the number tokens
+ * (which ones are floats or too big for a double); the hand-written parser
+ * below handles what that cannot (errors, integer-like or duplicate keys).
+ */
 export function decodeJson(s: string): Value {
+  const fast = decodeNative(s);
+  return fast !== undefined ? fast : decodeSlow(s);
+}
+
+/** Number tokens that are not plain safe ints, by ordinal among all number tokens. */
+interface SpecialNumbers {
+  ordinals: number[];
+  sources: string[];
+  count: number;
+}
+
+function scanNumbers(s: string): SpecialNumbers {
+  const ordinals: number[] = [];
+  const sources: string[] = [];
+  let count = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < n; i++) {
+        const d = s.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const start = i;
+      let special = false;
+      for (i++; i < n; i++) {
+        const d = s.charCodeAt(i);
+        if (d >= 0x30 && d <= 0x39) continue;
+        if (d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) special = true;
+        else break;
+      }
+      if (special || i - start >= 16) {
+        ordinals.push(count);
+        sources.push(s.slice(start, i));
+      }
+      count++;
+      i--;
+    }
+  }
+  return { ordinals, sources, count };
+}
+
+/** An array index-like key, which JS objects would move to the front. */
+const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+
+/** JSON.parse-based decoding, or undefined when the slow path must decide. */
+function decodeNative(s: string): Value | undefined {
+  let tree: unknown;
+  try {
+    tree = JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+  const nums = scanNumbers(s);
+  let ordinal = 0;
+  let p = 0;
+  let ok = true;
+  const convert = (v: unknown): Value => {
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return v;
+      case 'number': {
+        if (nums.ordinals[p] === ordinal++) {
+          const src = nums.sources[p++]!;
+          return /[.eE]/.test(src) ? new Float(v) : norm(BigInt(src));
+        }
+        return v + 0;
+      }
+    }
+    if (v === null) return null;
+    if (Array.isArray(v)) {
+      const out = new Array<Value>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = convert(v[i]);
+      return new List(out);
+    }
+    const d = new Dict();
+    const obj = v as Record<string, unknown>;
+    for (const k in obj) {
+      if (INDEX_KEY.test(k)) ok = false;
+      const key = k.length !== 0 && k.charCodeAt(0) === 0xffff ? '\uffff' + k : k;
+      d.map.set(key, { k, v: convert(obj[k]) });
+    }
+    return d;
+  };
+  const out = convert(tree);
+  return ok && ordinal === nums.count ? out : undefined;
+}
+
+/** The hand-written parser: exact error messages with offsets. */
+function decodeSlow(s: string): Value {
   let i = 0;
   const n = s.length;
   const failAt = (msg: string): never => {
@@ -42,17 +140,17 @@ export function decodeJson(s: string): Value {
   const parseString = (): string => {
     i++; // opening quote
     const start = i;
-    // Fast path: no escapes before the closing quote.
-    const close = s.indexOf('"', i);
-    if (close < 0) failAt('unclosed string literal');
-    const bs = s.indexOf('\\', i);
-    if (bs < 0 || bs > close) {
-      for (let k = start; k < close; k++) if (s.charCodeAt(k) < 0x20) (i = k), failAt('invalid character in string literal');
-      i = close + 1;
-      return s.slice(start, close);
+    // Fast path: a string without escapes is a plain slice.
+    let k = i;
+    let c = 0;
+    while (k < n && (c = s.charCodeAt(k)) !== 0x22 && c !== 0x5c && c >= 0x20) k++;
+    if (k < n && c === 0x22) {
+      i = k + 1;
+      return s.slice(start, k);
     }
+    i = k;
     let out = '';
-    let chunk = i;
+    let chunk = start;
     for (;;) {
       if (i >= n) failAt('unclosed string literal');
       const c = s.charCodeAt(i);

@@ -1,95 +1,17 @@
 /** The `json` module: encode, decode, indent, encode_indent (as starlark-go's lib/json). */
-import { params, positional, asString } from '../builtins/args.ts';
+import { asString, params, positional } from '../builtins/args.ts';
 import { fail, StarlarkError } from '../values/errors.ts';
 import { formatFloat } from '../values/float.ts';
 import { isHost, typeName } from '../values/kinds.ts';
 import type { Thread } from '../values/thread.ts';
-import { Builtin, Dict, Float, List, Module, Range, StarSet, Tuple, type Kwargs, type Value } from '../values/value.ts';
+import { Builtin, Dict, Float, List, Module, Range, StarSet, Tuple, type Entry, type Kwargs, type Value } from '../values/value.ts';
 import { decodeJson, decodeOrFail, JsonSyntaxError } from './json-decode.ts';
 
-/** Appends the JSON encoding of x to `out`; `path` holds the containers being encoded (cycle check). */
-function emit(thread: Thread, x: Value, out: string[], path: object[]): void {
-  switch (typeof x) {
-    case 'string':
-      out.push(JSON.stringify(x));
-      return;
-    case 'number':
-    case 'bigint':
-      out.push(String(x));
-      return;
-    case 'boolean':
-      out.push(x ? 'true' : 'false');
-      return;
-  }
-  if (x === null) {
-    out.push('null');
-    return;
-  }
-  if (x instanceof Float) {
-    if (!Number.isFinite(x.value)) fail(`cannot encode non-finite float ${formatFloat(x.value)}`);
-    out.push(formatFloat(x.value));
-    return;
-  }
-  if (path.includes(x)) fail('cycle in JSON structure');
-  path.push(x);
-  if (x instanceof Dict) emitObject(thread, x, out, path);
-  else if (x instanceof List || x instanceof Tuple) emitArray(thread, typeName(x), x.elems, out, path);
-  else if (x instanceof Range || x instanceof StarSet) emitArray(thread, typeName(x), iterElems(x), out, path);
-  else if (isHost(x) && x.attrNames !== undefined && x.getAttr !== undefined) emitFields(thread, x.attrNames(), (n) => x.getAttr!(n, thread), out, path);
-  else fail(`cannot encode ${typeName(x)} as JSON`);
-  path.pop();
-}
+/** Strings that JSON.stringify would emit unchanged between quotes. */
+const PLAIN = /^[^"\\\x00-\x1f\ud800-\udfff]*$/;
 
-function iterElems(x: Range | StarSet): Value[] {
-  if (x instanceof StarSet) return [...x.map.values()].map((e) => e.k);
-  return Array.from({ length: x.len }, (_v, i) => x.start + i * x.step);
-}
-
-function emitArray(thread: Thread, type: string, elems: Value[], out: string[], path: object[]): void {
-  thread.step(elems.length);
-  out.push('[');
-  for (let i = 0; i < elems.length; i++) {
-    if (i > 0) out.push(',');
-    try {
-      emit(thread, elems[i]!, out, path);
-    } catch (e) {
-      throw wrap(e, `at ${type} index ${i}`);
-    }
-  }
-  out.push(']');
-}
-
-function emitObject(thread: Thread, d: Dict, out: string[], path: object[]): void {
-  const entries = [...d.map.values()];
-  thread.step(entries.length);
-  for (const e of entries) if (typeof e.k !== 'string') fail(`dict has ${typeName(e.k)} key, want string`);
-  entries.sort((a, b) => ((a.k as string) < (b.k as string) ? -1 : 1));
-  out.push('{');
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    if (i > 0) out.push(',');
-    out.push(JSON.stringify(e.k), ':');
-    try {
-      emit(thread, e.v, out, path);
-    } catch (err) {
-      throw wrap(err, `in dict key ${JSON.stringify(e.k)}`);
-    }
-  }
-  out.push('}');
-}
-
-function emitFields(thread: Thread, names: string[], get: (n: string) => Value | undefined, out: string[], path: object[]): void {
-  out.push('{');
-  [...names].sort().forEach((name, i) => {
-    if (i > 0) out.push(',');
-    out.push(JSON.stringify(name), ':');
-    try {
-      emit(thread, get(name) ?? null, out, path);
-    } catch (err) {
-      throw wrap(err, `in field .${name}`);
-    }
-  });
-  out.push('}');
+function quote(s: string): string {
+  return s.length < 64 && PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(s);
 }
 
 /** Prefixes a nested encoding error with where it happened. */
@@ -97,17 +19,116 @@ function wrap(e: unknown, where: string): unknown {
   return e instanceof StarlarkError ? new StarlarkError(`${where}: ${e.msg}`) : e;
 }
 
+function byKey(a: Entry, b: Entry): number {
+  return (a.k as string) < (b.k as string) ? -1 : 1;
+}
+
+/** Accumulates the encoding in one string (V8 concatenation is cheap); `path` detects cycles. */
+class Encoder {
+  out = '';
+  private readonly path: object[] = [];
+  private readonly thread: Thread;
+  constructor(thread: Thread) {
+    this.thread = thread;
+  }
+
+  emit(x: Value): void {
+    switch (typeof x) {
+      case 'string':
+        this.out += quote(x);
+        return;
+      case 'number':
+      case 'bigint':
+        this.out += String(x);
+        return;
+      case 'boolean':
+        this.out += x ? 'true' : 'false';
+        return;
+    }
+    if (x === null) {
+      this.out += 'null';
+      return;
+    }
+    if (x instanceof Float) {
+      if (!Number.isFinite(x.value)) fail(`cannot encode non-finite float ${formatFloat(x.value)}`);
+      this.out += formatFloat(x.value);
+      return;
+    }
+    if (this.path.includes(x)) fail('cycle in JSON structure');
+    this.path.push(x);
+    if (x instanceof Dict) this.object(x);
+    else if (x instanceof List || x instanceof Tuple) this.array(typeName(x), x.elems);
+    else if (x instanceof StarSet) this.array('set', [...x.map.values()].map((e) => e.k));
+    else if (x instanceof Range) this.array('range', Array.from({ length: x.len }, (_v, i) => x.start + i * x.step));
+    else if (isHost(x) && x.attrNames !== undefined && x.getAttr !== undefined) this.fields(x.attrNames(), (n) => x.getAttr!(n, this.thread));
+    else fail(`cannot encode ${typeName(x)} as JSON`);
+    this.path.pop();
+  }
+
+  private array(type: string, elems: Value[]): void {
+    this.thread.step(elems.length);
+    this.out += '[';
+    for (let i = 0; i < elems.length; i++) {
+      if (i > 0) this.out += ',';
+      try {
+        this.emit(elems[i]!);
+      } catch (e) {
+        throw wrap(e, `at ${type} index ${i}`);
+      }
+    }
+    this.out += ']';
+  }
+
+  /** Keys are sorted (starlark-go emits key order, not insertion order). */
+  private object(d: Dict): void {
+    const entries = Array.from(d.map.values());
+    this.thread.step(entries.length);
+    let sorted = true;
+    for (let i = 0; i < entries.length; i++) {
+      const k = entries[i]!.k;
+      if (typeof k !== 'string') fail(`dict has ${typeName(k)} key, want string`);
+      if (i > 0 && k < (entries[i - 1]!.k as string)) sorted = false;
+    }
+    if (!sorted) entries.sort(byKey);
+    this.out += '{';
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (i > 0) this.out += ',';
+      this.out += quote(e.k as string) + ':';
+      try {
+        this.emit(e.v);
+      } catch (err) {
+        throw wrap(err, `in dict key ${quote(e.k as string)}`);
+      }
+    }
+    this.out += '}';
+  }
+
+  private fields(names: string[], get: (n: string) => Value | undefined): void {
+    this.out += '{';
+    [...names].sort().forEach((name, i) => {
+      if (i > 0) this.out += ',';
+      this.out += quote(name) + ':';
+      try {
+        this.emit(get(name) ?? null);
+      } catch (err) {
+        throw wrap(err, `in field .${name}`);
+      }
+    });
+    this.out += '}';
+  }
+}
+
 /** JSON encoding of x; errors are prefixed with `fn`. */
 function encodeValue(thread: Thread, fn: string, x: Value): string {
-  const out: string[] = [];
+  const enc = new Encoder(thread);
   try {
-    emit(thread, x, out, []);
+    enc.emit(x);
   } catch (e) {
     throw wrap(e, fn);
   }
-  const s = out.join('');
-  thread.checkString(s.length);
-  return s;
+  thread.checkString(enc.out.length);
+  return enc.out;
 }
 
 /** Re-indents valid JSON text the way Go's json.Indent does. */
@@ -151,6 +172,7 @@ function indentText(fn: string, s: string, prefix: string, indent: string): stri
 
 const INDENT_OPTS = params('indent', 'prefix?', 'indent?');
 
+/** The keyword-only prefix/indent options of indent and encode_indent. */
 function indentOptions(fn: string, kwargs: Kwargs | null): [string, string] {
   const [p, ind] = INDENT_OPTS.unpack([], kwargs);
   return [p === undefined ? '' : asString(fn, 'prefix', p), ind === undefined ? '\t' : asString(fn, 'indent', ind)];

@@ -46,14 +46,18 @@ export function dictGet(d: Dict, k: Value): Value {
 /** d[k] = v (insert or update). */
 export function tableSet(thread: Thread, t: HashTable, k: Value, v: Value): void {
   const key = keyOf(k);
-  checkTableMutable(t, 'insert into');
-  const e = t.map.get(key);
-  if (e !== undefined) {
-    e.v = v;
+  if (t.frozen || t.itercount > 0) checkTableMutable(t, 'insert into');
+  const map = t.map;
+  if (map.size >= thread.limits.maxDictSize && !map.has(key)) thread.checkDict(map.size + 1);
+  if (typeof k === 'string' && key === k) {
+    // A string key can only equal the identical string, so replacing the entry is safe: one hash operation.
+    map.set(key, { k, v });
     return;
   }
-  if (t.map.size >= thread.limits.maxDictSize) thread.checkDict(t.map.size + 1);
-  t.map.set(key, { k, v });
+  // Otherwise keep the first key on update (d[1.0] = x; d[1] = y keeps the key 1.0).
+  const e = map.get(key);
+  if (e !== undefined) e.v = v;
+  else map.set(key, { k, v });
 }
 
 /** Removes k; returns the removed value or undefined when absent. */

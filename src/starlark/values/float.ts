@@ -72,6 +72,12 @@ function nonFinite(v: number): string | null {
  * form when exp < -4 or exp >= 6), always showing a '.' or an exponent.
  */
 export function formatFloat(v: number): string {
+  const a = Math.abs(v);
+  // Fast path: in this range JS's shortest decimal form is already the %g form.
+  if (a >= 1e-4 && a < 1e6) {
+    const s = String(v);
+    return s.includes('.') ? s : s + '.0';
+  }
   const nf = nonFinite(v);
   if (nf !== null) return nf;
   const { digits, exp } = shortest(v);
