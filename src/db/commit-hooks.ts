@@ -26,7 +26,8 @@ function summarise(writes: Write[]): Write[] {
   for (const w of writes) {
     const key = `${w.action}\u0000${w.table ?? ''}`;
     const seen = byKey.get(key);
-    if (seen) seen.rows += w.rows;
+    // null (unknown) counts do not hide the known ones.
+    if (seen) seen.rows = seen.rows === null || w.rows === null ? (seen.rows ?? w.rows) : seen.rows + w.rows;
     else byKey.set(key, { ...w });
   }
   return [...byKey.values()];

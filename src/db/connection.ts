@@ -44,7 +44,7 @@ export class TenantConnection {
 
   /** The cenv's limits, re-read when another connection has committed since the last look. */
   limits(): SqlLimits {
-    return this.gate.asSystem(() => {
+    return this.gate.trusted(() => {
       if (this.watch.changed()) {
         const next = readLimits(this.db, this.defaults);
         if (next.maxDbBytes !== this.current.maxDbBytes) applySizeLimit(this.db, next.maxDbBytes);
@@ -56,13 +56,13 @@ export class TenantConnection {
 
   /** `changes()` and `last_insert_rowid()` of the statement that just ran. */
   changes(): { changes: number; lastInsertRowid: bigint } {
-    const [changes, rowid] = this.gate.asSystem(() => this.lastChanges.get()) as unknown as [bigint, bigint];
+    const [changes, rowid] = this.gate.trusted(() => this.lastChanges.get()) as unknown as [bigint, bigint];
     return { changes: Number(changes), lastInsertRowid: rowid };
   }
 
   /** Runs WCE's own SQL text (transaction control) past the tenant rules. */
   system(sql: string): void {
-    this.gate.asSystem(() => this.db.exec(sql));
+    this.gate.trusted(() => this.db.exec(sql));
   }
 
   close(): void {

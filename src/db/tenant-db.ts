@@ -13,6 +13,7 @@ import type { Principal } from '../auth/principal.ts';
 import { TimeoutError } from '../errors.ts';
 import { audit } from './audit.ts';
 import type { TenantConnection } from './connection.ts';
+import type { GatedStatement } from './gate.ts';
 import { statementEffects, type Effect } from './effects.ts';
 import { MAX_RESULT_BYTES, type SqlLimits } from './limits.ts';
 import { toClientError } from './sqlite-errors.ts';
@@ -30,8 +31,8 @@ export interface StatementResult {
   truncated: boolean;
 }
 
-/** One write that committed. */
-export interface Write { table: string | null; action: string; rows: number }
+/** One write that committed; `rows` is null where it is not known (DDL, a trigger's writes). */
+export interface Write { table: string | null; action: string; rows: number | null }
 
 /** How often (in rows) a long result checks the clock. */
 const CLOCK_EVERY = 256;
@@ -73,22 +74,21 @@ export class TenantDb {
   }
 
   /**
-   * Runs one statement and returns its result; rows past `maxRows` are not read.
+   * Runs one statement and returns its result; rows past `maxRows` are not read. A write
+   * outside a transaction gets a transaction of its own, for its audit row.
    * @example tdb.run('SELECT * FROM posts WHERE author = :a', { a: 'u1' }).rows
    */
   run(sql: string, params?: unknown, maxRows: number = this.limits.maxRows): StatementResult {
     const bound = decodeParams(params);
-    const effects = statementEffects(sql);
-    if (effects.length > 0 && this.depth === 0) return this.transaction(() => this.runStatement(sql, bound, effects, maxRows));
-    return this.runStatement(sql, bound, effects, maxRows);
-  }
-
-  private runStatement(sql: string, bound: BoundParams, effects: readonly Effect[], maxRows: number): StatementResult {
     this.checkClock();
+    const { gate } = this.conn;
     try {
-      const result = this.conn.gate.runAs(this.principal, () => this.step(sql, bound, effects, maxRows));
-      if (effects.length > 0) this.record(sql, effects, result.changes);
-      return result;
+      return gate.runAs(this.principal, () => {
+        const prepared = gate.prepare(sql, this.principal);
+        if (prepared.writes.length === 0 && !prepared.ddl) return this.step(prepared.stmt, bound, maxRows, null);
+        const write = () => this.write(sql, prepared, bound, maxRows);
+        return this.depth > 0 ? write() : this.transaction(write);
+      });
     } catch (error) {
       throw this.clientError(error);
     }
@@ -152,20 +152,49 @@ export class TenantDb {
     }
   }
 
-  private step(sql: string, bound: BoundParams, effects: readonly Effect[], maxRows: number): StatementResult {
-    const stmt = this.conn.gate.prepare(sql, this.principal);
+  /** Runs a statement that writes, then audits it and remembers what it wrote. */
+  private write(sql: string, prepared: GatedStatement, bound: BoundParams, maxRows: number): StatementResult {
+    const [main] = statementEffects(sql);
+    const result = this.step(prepared.stmt, bound, maxRows, prepared.ddl ? null : main);
+    const rows = prepared.ddl ? null : result.changes;
+    this.conn.gate.trusted(() => audit(this.conn.db, {
+      action: main.action,
+      userId: this.principal.userId,
+      username: this.principal.username,
+      table: main.table,
+      rowCount: rows,
+      statement: sql,
+      ip: this.context.ip ?? null,
+      userAgent: this.context.userAgent ?? null,
+    }));
+    if (prepared.ddl) this.pending.push({ table: main.table, action: main.action, rows: null });
+    // Tables a trigger wrote are reported too (pages built from them are stale), count unknown.
+    for (const { table, operations } of prepared.writes) {
+      for (const action of operations) {
+        const own = table.toLowerCase() === main.table?.toLowerCase() && action === main.action;
+        this.pending.push({ table, action, rows: own ? rows : null });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Steps a prepared statement. `main` is the write it performs (null for reads and DDL),
+   * which decides whether changes and the new rowid are reported.
+   */
+  private step(stmt: StatementSync, bound: BoundParams, maxRows: number, main: Effect | null): StatementResult {
     stmt.setReturnArrays(true);
     stmt.setReadBigInts(true);
     const meta = stmt.columns();
-    const inserts = effects.some((e) => e.action === 'insert');
+    const inserts = main?.action === 'insert';
     if (meta.length === 0) {
       const { changes, lastInsertRowid } = runWith(stmt, bound);
-      const count = effects.length > 0 ? Number(changes) : 0;
+      const count = main ? Number(changes) : 0;
       return { columns: [], rows: [], changes: count, last_insert_rowid: inserts && count > 0 ? rowidJson(lastInsertRowid) : 0, truncated: false };
     }
     const { rows, truncated } = this.collect(iterateWith(stmt, bound), maxRows);
     // A write with RETURNING has made all its changes by its first row (SQLite buffers them).
-    const after = effects.length > 0 ? this.conn.changes() : { changes: 0, lastInsertRowid: 0n };
+    const after = main ? this.conn.changes() : { changes: 0, lastInsertRowid: 0n };
     return {
       columns: meta.map((c) => c.name),
       rows,
@@ -192,23 +221,6 @@ export class TenantDb {
     }
   }
 
-  /** Appends the audit row and remembers the write for the commit hooks. */
-  private record(sql: string, effects: readonly Effect[], changes: number): void {
-    const [first] = effects;
-    const ddl = !['insert', 'update', 'delete'].includes(first.action);
-    this.conn.gate.asSystem(() => audit(this.conn.db, {
-      action: first.action,
-      userId: this.principal.userId,
-      username: this.principal.username,
-      table: first.table,
-      rowCount: ddl ? null : changes,
-      statement: sql,
-      ip: this.context.ip ?? null,
-      userAgent: this.context.userAgent ?? null,
-    }));
-    for (const effect of effects) this.pending.push({ table: effect.table, action: effect.action, rows: ddl ? 0 : changes });
-  }
-
   private undo(savepoint: string): void {
     // SQLite may already have rolled the whole transaction back (SQLITE_FULL, NOMEM, BUSY).
     if (!this.conn.db.isTransaction) return;
@@ -216,6 +228,6 @@ export class TenantDb {
   }
 
   private clientError(error: unknown): Error {
-    return this.conn.gate.errorFrom(error) ?? toClientError(error, this.limits);
+    return this.conn.gate.explain(error) ?? toClientError(error, this.limits);
   }
 }

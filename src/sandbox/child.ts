@@ -7,7 +7,7 @@
  * Options arrive in the WCE_SANDBOX environment variable as JSON (see ChildOptions).
  */
 import { ChildConnections } from './connections.ts';
-import { makeGate } from './gate.ts';
+import { AccessGuard } from '../access/guard.ts';
 import { toWireError, type ChildReply, type ChildRequest } from './protocol.ts';
 import { runSqlRequest, type SqlRequest } from '../db/run-sql.ts';
 import type { SqlLimits } from '../db/limits.ts';
@@ -25,7 +25,7 @@ const OPS: Record<string, Op> = {
 };
 
 const options = JSON.parse(process.env.WCE_SANDBOX ?? '{}') as ChildOptions;
-const connections = new ChildConnections(options.dataDir, options.defaults, makeGate, options.maxConnections);
+const connections = new ChildConnections(options.dataDir, options.defaults, (db) => new AccessGuard(db), options.maxConnections);
 
 function send(reply: ChildReply | { kind: 'ready' }): void {
   process.send!(reply);

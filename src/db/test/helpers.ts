@@ -1,36 +1,20 @@
 /**
- * Test helpers for src/db: a real cenv file in a temp directory and a stand-in gate that
- * lets owners and admins do anything and nobody else anything (src/access provides the real
- * one; these tests are about running SQL, not about access rules).
+ * Test helpers for src/db: a real cenv file in a temp directory and a connection to it with
+ * the real access guard (these tests run as the owner unless they test a denial).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../cenv/open.ts';
 import { migrate } from '../../cenv/migrate.ts';
-import { isAdministrator, type Principal } from '../../auth/principal.ts';
-import { ForbiddenError } from '../../errors.ts';
-import type { Gate } from '../gate.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { AccessGuard } from '../../access/guard.ts';
 import { TenantConnection } from '../connection.ts';
 import type { SqlLimits } from '../limits.ts';
 
 export const OWNER: Principal = { userId: 'u-owner', username: 'owner', role: 'owner', sessionId: 's1' };
 export const USER: Principal = { userId: 'u-user', username: 'user', role: 'user', sessionId: 's2' };
 export const DEFAULT_LIMITS: SqlLimits = { sqlTimeoutMs: 30_000, maxRows: 1000, maxDbBytes: 100 * 1024 * 1024 };
-
-/** Owners/admins only; statements prepared fresh each time. */
-export function ownerGate(db: DatabaseSync): Gate {
-  return {
-    prepare(sql: string, principal: Principal) {
-      if (!isAdministrator(principal)) throw new ForbiddenError(`permission denied: ${principal.role} may not run SQL here`);
-      return db.prepare(sql);
-    },
-    runAs: (_principal, fn) => fn(),
-    asSystem: (fn) => fn(),
-    errorFrom: () => null,
-  };
-}
 
 export interface TempCenv { dir: string; file: string; cleanup(): void }
 
@@ -45,7 +29,7 @@ export function tempCenv(setup = ''): TempCenv {
   return { dir, file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A TenantConnection on `file` with the stand-in gate. */
+/** A TenantConnection on `file` guarded by src/access, as in a sandbox child. */
 export function connect(file: string, limits: SqlLimits = DEFAULT_LIMITS): TenantConnection {
-  return new TenantConnection(file, limits, ownerGate);
+  return new TenantConnection(file, limits, (db) => new AccessGuard(db));
 }
