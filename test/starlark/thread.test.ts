@@ -63,7 +63,7 @@ test('frames give a backtrace; call depth is limited', () => {
   t.pushFrame('a', 'x');
   t.pushFrame('b', 'x');
   t.pushFrame('c', 'x');
-  throwsStar(() => t.pushFrame('d', 'x'), /call stack depth exceeds limit of 3/);
+  throwsStar(() => t.pushFrame('d', 'x'), /Starlark stack overflow: call depth exceeds limit of 3/);
 });
 
 test('JS stack overflow becomes a Starlark error', () => {

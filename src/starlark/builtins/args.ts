@@ -7,6 +7,7 @@
  */
 import { fail } from '../values/errors.ts';
 import { isCallable, typeName } from '../values/kinds.ts';
+import { spellingHint } from '../values/spell.ts';
 import { Float, type Kwargs, type Value } from '../values/value.ts';
 
 /** A parsed parameter list: names, with a `?` suffix marking optional ones. */
@@ -30,7 +31,7 @@ export class Params {
     if (kwargs !== null) {
       for (const [name, v] of kwargs) {
         const i = this.names.indexOf(name);
-        if (i < 0) fail(`${this.fnName}: unexpected keyword argument ${name}`);
+        if (i < 0) unexpectedKeyword(this.fnName, name, this.names);
         if (out[i] !== undefined) fail(`${this.fnName}: got multiple values for keyword argument ${name}`);
         out[i] = v;
       }
@@ -45,6 +46,12 @@ export class Params {
   error(param: string, msg: string): never {
     return fail(`${this.fnName}: for parameter ${param}: ${msg}`);
   }
+}
+
+/** Fails with "f: unexpected keyword argument x", suggesting the closest valid name. */
+export function unexpectedKeyword(fnName: string, name: string, valid: readonly string[]): never {
+  const hint = spellingHint(name, [...valid]);
+  return fail(`${fnName}: unexpected keyword argument ${name}${hint === null ? '' : ` (did you mean ${hint}?)`}`);
 }
 
 /** Declares a parameter list (see Params). */

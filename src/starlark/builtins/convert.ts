@@ -5,7 +5,8 @@ import { parseFloat } from '../values/float.ts';
 import * as I from '../values/int.ts';
 import { iterableElems, toArray } from '../values/iter.ts';
 import { truth, typeName } from '../values/kinds.ts';
-import { str } from '../values/repr.ts';
+import { quote, str } from '../values/repr.ts';
+import { codePointString } from '../values/utf8.ts';
 import type { Thread } from '../values/thread.ts';
 import { Bytes, Dict, Float, List, Range, StarSet, Tuple, type Kwargs, type Value } from '../values/value.ts';
 import { asInt, params, positional } from './args.ts';
@@ -46,8 +47,7 @@ export function bool(_thread: Thread, args: Value[], kwargs: Kwargs | null): Val
 
 export function str_(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('str', args, kwargs, 1, 1);
-  const x = args[0]!;
-  return x instanceof Bytes ? new TextDecoder().decode(x.data) : str(x);
+  return str(args[0]!);
 }
 
 export function bytes(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
@@ -80,6 +80,13 @@ export function tuple(thread: Thread, args: Value[], kwargs: Kwargs | null): Val
 
 export function dict(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   if (args.length > 1) fail(`dict: got ${args.length} arguments, want at most 1`);
+  if (kwargs !== null && kwargs.length > 1) {
+    const seen = new Set<string>();
+    for (const [k] of kwargs) {
+      if (seen.has(k)) fail(`dict: duplicate keyword arg: ${quote(k)}`);
+      seen.add(k);
+    }
+  }
   const d = new Dict();
   dictUpdate(thread, d, 'dict', args, kwargs);
   return d;
@@ -111,7 +118,7 @@ export function chr(_thread: Thread, args: Value[], kwargs: Kwargs | null): Valu
   const c = asInt('chr', 'i', args[0]!);
   if (c < 0) fail(`chr: Unicode code point ${c} out of range (<0)`);
   if (c > 0x10ffff) fail(`chr: Unicode code point U+${c.toString(16).toUpperCase()} out of range (>0x10FFFF)`);
-  return String.fromCodePoint(c);
+  return codePointString(c);
 }
 
 export function ord(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {

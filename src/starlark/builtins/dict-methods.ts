@@ -47,6 +47,7 @@ export function dictUpdate(thread: Thread, d: Dict, fn: string, args: Value[], k
 export const dictMethods: MethodTable = {
   clear: named('clear', (_thread, args, kwargs, recv) => {
     positional('clear', args, kwargs, 0, 0);
+    checkTableMutable(recv as Dict, 'clear'); // even an empty frozen dict (unlike sets)
     tableClear(recv as Dict);
     return null;
   }),

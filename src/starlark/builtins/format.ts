@@ -3,6 +3,7 @@ import { dictGet } from '../values/collections.ts';
 import { fail } from '../values/errors.ts';
 import { formatE, formatF, formatFloat } from '../values/float.ts';
 import { fromFloat } from '../values/int.ts';
+import { codePointString } from '../values/utf8.ts';
 import { typeName } from '../values/kinds.ts';
 import { repr, str } from '../values/repr.ts';
 import type { Thread } from '../values/thread.ts';
@@ -51,7 +52,7 @@ function convert(c: string, v: Value): string {
 function charOperand(v: Value): string {
   if (typeof v === 'number') {
     if (v < 0 || v > 0x10ffff) fail(`%c format requires a valid Unicode code point, got ${v}`);
-    return String.fromCodePoint(v);
+    return codePointString(v);
   }
   if (typeof v === 'string') {
     if ([...v].length !== 1) fail('%c format requires a single-character string');

@@ -9,7 +9,7 @@ import { attrNames, call, getAttr, hasAttr } from '../values/ops.ts';
 import { repr as reprOf, str } from '../values/repr.ts';
 import type { Thread } from '../values/thread.ts';
 import { Bytes, Dict, Float, List, Range, StarSet, StringIter, Tuple, type Kwargs, type Value } from '../values/value.ts';
-import { asCallable, asInt, asString, params, positional } from './args.ts';
+import { asCallable, asInt, asString, params, positional, unexpectedKeyword } from './args.ts';
 
 export function abs(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('abs', args, kwargs, 1, 1);
@@ -56,7 +56,7 @@ function sepOf(name: string, kwargs: Kwargs | null): string {
   let sep = ' ';
   if (kwargs !== null) {
     for (const [k, v] of kwargs) {
-      if (k !== 'sep') raise(`${name}: unexpected keyword argument ${k}`);
+      if (k !== 'sep') unexpectedKeyword(name, k, ['sep']);
       sep = asString(name, 'sep', v);
     }
   }
@@ -116,7 +116,7 @@ function minmax(name: string, sign: number) {
     let key: Value | undefined;
     if (kwargs !== null) {
       for (const [k, v] of kwargs) {
-        if (k !== 'key') raise(`${name}: unexpected keyword argument ${k}`);
+        if (k !== 'key') unexpectedKeyword(name, k, ['key']);
         key = asCallable(name, 'key', v);
       }
     }

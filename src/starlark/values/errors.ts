@@ -58,7 +58,7 @@ export function fail(msg: string): never {
 export function toStarlarkError(e: unknown): StarlarkError {
   if (e instanceof StarlarkError) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return new StarlarkError('stack overflow: call stack too deep');
+    return new StarlarkError('Starlark stack overflow: JS call stack exhausted');
   }
   if (e instanceof RangeError && /Invalid (string|array|typed array) length|allocation failed/i.test(e.message)) {
     return new StarlarkError(`out of memory: ${e.message}`);

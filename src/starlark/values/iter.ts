@@ -9,7 +9,7 @@
  * fails ("cannot append to list during iteration"); `done()` lifts this.
  */
 import { fail } from './errors.ts';
-import { typeName } from './kinds.ts';
+import { isHost, typeName } from './kinds.ts';
 import type { Thread } from './thread.ts';
 import { Bytes, Dict, HashTable, List, Range, StarSet, StringIter, Tuple, type Value } from './value.ts';
 
@@ -38,6 +38,14 @@ class ArrayIter implements Iter {
   }
 }
 
+class HostIter implements Iter {
+  readonly next: () => Value | undefined;
+  constructor(next: () => Value | undefined) {
+    this.next = next;
+  }
+  done(): void {}
+}
+
 class RangeIter implements Iter {
   private i = 0;
   private readonly r: Range;
@@ -54,6 +62,7 @@ class RangeIter implements Iter {
 export function iterate(thread: Thread, v: Value): Iter {
   if (v instanceof List) return new ArrayIter(v.elems, v);
   if (v instanceof Range) return new RangeIter(v);
+  if (isHost(v) && v.iterate !== undefined) return new HostIter(v.iterate());
   const elems = iterableElems(thread, v);
   if (elems === null) fail(`${typeName(v)} value is not iterable`);
   return new ArrayIter(elems, v instanceof HashTable ? v : null);
@@ -85,6 +94,17 @@ export function iterableElems(thread: Thread, v: Value): Value[] | null {
     return out;
   }
   if (v instanceof StringIter) return stringIterElems(v);
+  if (isHost(v) && v.iterate !== undefined) {
+    // Materialise a finite host iterable, charging for (and bounding) its length.
+    const next = v.iterate();
+    const out: Value[] = [];
+    for (let e = next(); e !== undefined; e = next()) {
+      if (out.length >= thread.limits.maxListLength) thread.checkList(out.length + 1);
+      thread.step();
+      out.push(e);
+    }
+    return out;
+  }
   return null;
 }
 

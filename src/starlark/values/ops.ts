@@ -8,13 +8,14 @@
  * `compare(op, x, y)` takes '==', '!=', '<', '<=', '>', '>='.
  */
 import { lookupMethod, methodNames } from '../builtins/methods.ts';
-import { checkListMutable, listExtend } from './collections.ts';
+import { checkListMutable, listExtend, tableSet } from './collections.ts';
 import { fail } from './errors.ts';
 import { isCallable, isHost, typeName } from './kinds.ts';
 import { iterableElems } from './iter.ts';
+import { spellingHint } from './spell.ts';
 import { binary, type BinaryOp } from './arith.ts';
 import type { Thread } from './thread.ts';
-import { Builtin, HashTable, List, Module, Tuple, type Kwargs, type Value } from './value.ts';
+import { Builtin, Dict, HashTable, List, Module, Tuple, type Kwargs, type Value } from './value.ts';
 
 export { add, sub, mul, div, floorDiv, mod, bitAnd, bitOr, bitXor, shl, shr, contains, binary, unary } from './arith.ts';
 export type { BinaryOp, UnaryOp } from './arith.ts';
@@ -62,32 +63,6 @@ function noSuchAttr(x: Value, name: string): string {
   const hint = spellingHint(name, attrNames(x));
   const what = x instanceof Module ? `module has no .${name} field or method` : `${typeName(x)} has no .${name} field or method`;
   return hint === null ? what : `${what} (did you mean .${hint}?)`;
-}
-
-/** The closest candidate by edit distance (case-insensitive), if close enough to be a likely typo. */
-export function spellingHint(name: string, candidates: string[]): string | null {
-  let best: string | null = null;
-  let bestDist = Math.floor((name.length + 1) / 2);
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase().replaceAll('_', ''), c.toLowerCase().replaceAll('_', ''));
-    if (d < bestDist || (d === 0 && best === null)) {
-      best = c;
-      bestDist = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** x.name = v. */
@@ -143,15 +118,21 @@ export function freeze(v: Value): void {
 
 /**
  * `x op= y`. Same as binary(op, x, y) except that `list += iterable`
- * extends the list in place (spec "Augmented assignments").
+ * extends the list and `dict |= dict` updates the dict, in place (spec "Augmented assignments").
  */
 export function augmented(op: BinaryOp, x: Value, y: Value, thread: Thread): Value {
   if (op === '+' && x instanceof List) {
     const items = iterableElems(thread, y);
-    if (items === null) fail(`unknown binary op: list + ${typeName(y)}`);
+    // A non-iterable operand may still define `list + y` (a host value's binary hook).
+    if (items === null) return binary(op, x, y, thread);
     checkListMutable(x, 'apply += to');
     // Copy first: `l += l` must not see its own growth.
     listExtend(thread, x, items === x.elems ? items.slice() : items);
+    return x;
+  }
+  if (op === '|' && x instanceof Dict && y instanceof Dict) {
+    // `d |= other` updates d in place (aliases see the change).
+    for (const e of Array.from(y.map.values())) tableSet(thread, x, e.k, e.v);
     return x;
   }
   return binary(op, x, y, thread);

@@ -1,5 +1,6 @@
 /** str() and repr() of every value. */
 import { formatFloat } from './float.ts';
+import { decodeUtf8, utf8SeqLen } from './utf8.ts';
 import { isHost, typeName } from './kinds.ts';
 import { Builtin, Bytes, Dict, Float, List, Module, Range, StarSet, StringIter, Tuple, type Value } from './value.ts';
 
@@ -34,21 +35,6 @@ export function quote(s: string): string {
   return out + '"';
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Length of the valid UTF-8 sequence starting at i, or 0 when invalid. */
-function utf8SeqLen(data: Uint8Array, i: number): number {
-  const b = data[i]!;
-  const n = b < 0xc2 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 0;
-  if (n === 0 || i + n > data.length) return 0;
-  try {
-    utf8.decode(data.subarray(i, i + n));
-    return n;
-  } catch {
-    return 0;
-  }
-}
-
 /** b"..." literal: valid printable UTF-8 text as is, other bytes as \xNN. */
 export function quoteBytes(data: Uint8Array): string {
   let out = 'b"';
@@ -63,16 +49,17 @@ export function quoteBytes(data: Uint8Array): string {
       out += hex2(c);
       continue;
     }
-    const ch = utf8.decode(data.subarray(i, i + n));
+    const ch = decodeUtf8(data.subarray(i, i + n));
     out += escapeCodePoint(ch, ch.codePointAt(0)!);
     i += n - 1;
   }
   return out + '"';
 }
 
-/** str(v): strings unquoted, everything else as repr. */
+/** str(v): strings unquoted, bytes decoded as UTF-8, everything else as repr. */
 export function str(v: Value): string {
-  return typeof v === 'string' ? v : repr(v);
+  if (typeof v === 'string') return v;
+  return v instanceof Bytes ? decodeUtf8(v.data) : repr(v);
 }
 
 /** repr(v). Cyclic lists/dicts print as [...] / {...}. */

@@ -146,7 +146,7 @@ export class Thread {
   /** Enters a function; returns the frame so compiled code can update its position cheaply. */
   pushFrame(name: string, file: string): Frame {
     if (this.frames.length >= this.limits.maxCallDepth) {
-      throw new StarlarkError(`call stack depth exceeds limit of ${this.limits.maxCallDepth}`);
+      throw new StarlarkError(`Starlark stack overflow: call depth exceeds limit of ${this.limits.maxCallDepth}`);
     }
     const f = new Frame(name, file);
     this.frames.push(f);

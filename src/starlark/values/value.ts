@@ -33,6 +33,11 @@ export interface HostValue {
   attrNames?(): string[];
   /** Throw a StarlarkError to refuse. */
   setField?(name: string, value: Value): void;
+  /**
+   * Iteration (for loops, list(x), ...): returns a function yielding the next
+   * element, or undefined at the end. May be infinite (loops then use break).
+   */
+  iterate?(): () => Value | undefined;
   /** x[i]; throw a StarlarkError for a bad index. */
   getIndex?(i: Value): Value;
   truth?(): boolean;
