@@ -4,12 +4,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
 import { runSqlRequest, type SqlRequest } from '../run-sql.ts';
 import type { TenantConnection } from '../connection.ts';
 import { connect, OWNER, tempCenv, type TempCenv } from './helpers.ts';
 
 let cenv: TempCenv;
 let conn: TenantConnection;
+/** A plain connection for looking at the file behind the guard's back. */
+let inspect: DatabaseSync;
 
 function sql(request: SqlRequest) {
   const reply = runSqlRequest(conn, OWNER, { ip: '10.0.0.1', userAgent: 'test-agent' }, request);
@@ -26,17 +29,23 @@ function failure(request: SqlRequest): { status: number; message: string; code: 
   assert.fail('expected the request to fail');
 }
 
+function count(): number {
+  return (inspect.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+}
+
 function auditRows(): Array<{ action: string; table_name: string; row_count: number | null; statement: string; ip: string; user_agent: string; user_id: string }> {
-  return conn.db.prepare('SELECT * FROM _wce_audit_log ORDER BY id').all() as never;
+  return inspect.prepare('SELECT * FROM _wce_audit_log ORDER BY id').all() as never;
 }
 
 before(() => {
   cenv = tempCenv(`CREATE TABLE t (id INTEGER PRIMARY KEY, a, b TEXT UNIQUE);
     WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2500) INSERT INTO t (a) SELECT x FROM c;`);
   conn = connect(cenv.file);
+  inspect = new DatabaseSync(cenv.file);
 });
 after(() => {
   conn.close();
+  inspect.close();
   cenv.cleanup();
 });
 
@@ -56,7 +65,7 @@ describe('parameters', () => {
   test('parameters are bound, never interpolated', () => {
     const evil = "x'); DROP TABLE t; --";
     assert.deepEqual(sql({ sql: 'SELECT ?', params: [evil] }).rows, [[evil]]);
-    assert.equal(sql({ sql: 'SELECT count(*) FROM t' }).rows[0][0], 2500);
+    assert.equal(count(), 2500);
   });
   test('bad params are 400s that say what is wrong', () => {
     assert.equal(failure({ sql: 'SELECT ?', params: [[1]] }).status, 400);
@@ -93,10 +102,10 @@ describe('results', () => {
     assert.equal(reply.truncated, false);
   });
   test('more rows than max_rows are cut with truncated: true', () => {
-    const reply = sql({ sql: 'SELECT id FROM t ORDER BY id' });
+    const reply = sql({ sql: 'SELECT id, a FROM t' });
     assert.equal(reply.rows.length, 1000);
     assert.equal(reply.truncated, true);
-    assert.equal(sql({ sql: 'SELECT id FROM t LIMIT 1000' }).truncated, false);
+    assert.equal(sql({ sql: 'SELECT id, a FROM t LIMIT 1000' }).truncated, false);
   });
   test('an insert reports changes and the new rowid; RETURNING rows come back', () => {
     const reply = sql({ sql: 'INSERT INTO t (a, b) VALUES (?, ?) RETURNING id, a', params: ['r', 'ret'] });
@@ -141,7 +150,7 @@ describe('batches and audit', () => {
   });
   test('any failure rolls the whole batch back and leaves no audit row', () => {
     const before = auditRows().length;
-    const count = sql({ sql: 'SELECT count(*) FROM t' }).rows[0][0];
+    const rows = count();
     const { status, message } = failure({ statements: [
       { sql: "INSERT INTO t (b) VALUES ('gone')" },
       { sql: 'DELETE FROM t' },
@@ -149,7 +158,7 @@ describe('batches and audit', () => {
     ] });
     assert.equal(status, 400);
     assert.match(message, /^statements\[2\]: no such table: nope/);
-    assert.equal(sql({ sql: 'SELECT count(*) FROM t' }).rows[0][0], count);
+    assert.equal(count(), rows);
     assert.equal(auditRows().length, before);
   });
   test('reads leave no audit row and report no writes', () => {
