@@ -110,7 +110,8 @@ function decide(
     case C.SQLITE_RECURSIVE:
       return null;
     case C.SQLITE_READ:
-      return decideRead(ctx, record, (arg1 ?? '').toLowerCase(), dbName, context);
+      // count(*) reports its table with no schema name; it is decided as a main table.
+      return decideRead(ctx, record, (arg1 ?? '').toLowerCase(), dbName ?? 'main', context);
     case C.SQLITE_INSERT:
     case C.SQLITE_UPDATE:
     case C.SQLITE_DELETE:
@@ -137,6 +138,9 @@ function decide(
       if (!VTAB_MODULES_ALLOWED.has((arg2 ?? '').toLowerCase())) return `use virtual table module ${arg2}`;
       return decideDdl(ctx, record, `create or drop virtual table ${arg1}`, [arg1]);
     default:
+      // Dropping a protected table drops our policy triggers on it with it (the guard builds
+      // them again when the table comes back); no other temp object may be made or dropped.
+      if (action === C.SQLITE_DROP_TEMP_TRIGGER && admin && (arg1 ?? '').startsWith(TRIGGER_PREFIX)) return decideDdl(ctx, record, 'drop table', [arg2]);
       if (TEMP_DDL.has(action)) return 'create or drop temporary objects';
       if (DDL[action] !== undefined && (dbName === null || dbName === 'main')) return decideDdl(ctx, record, `${DDL[action]} ${arg1 ?? ''}`.trim(), [arg1, arg2]);
       return `perform SQLite action ${action}`;
@@ -153,6 +157,7 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
   const { principal, admin } = ctx;
   const inPolicyObject = context !== null && (context.startsWith(VIEW_PREFIX) || context.startsWith(TRIGGER_PREFIX));
   if (dbName === 'temp') {
+    if (table === 'sqlite_temp_master') return admin ? null : `select from ${table}`; // admin DROP TABLE, see decideWrite
     // Only our policy views live in temp; reading one is reading its table.
     const base = table.startsWith(VIEW_PREFIX) ? table.slice(VIEW_PREFIX.length) : null;
     if (base === null || !ctx.protectedTables.has(base)) return `read temp.${table}`;
@@ -186,8 +191,11 @@ function readTable(ctx: StatementContext, record: AuthRecord, table: string): st
 function decideWrite(
   ctx: StatementContext, record: AuthRecord, op: 'insert' | 'update' | 'delete', table: string, dbName: string | null,
 ): string | null {
+  // Schema bookkeeping of admin DDL (direct writes are stopped by SQLite's defensive mode);
+  // temp.sqlite_temp_master changes only when a dropped table takes our triggers with it.
+  if (dbName === 'temp' && table === 'sqlite_temp_master') return ctx.admin ? null : 'change the schema';
   if (dbName !== 'main' || isReservedName(table)) return `${PHRASE[op]} ${dbName ?? ''}.${table}`.replace(' .', ' ');
-  if (SCHEMA_TABLES.has(table)) return ctx.admin ? null : 'change the schema'; // bookkeeping of admin DDL
+  if (SCHEMA_TABLES.has(table)) return ctx.admin ? null : 'change the schema';
   if (ctx.stepping && ctx.protectedTables.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} now: the schema changed while the statement was prepared; send it again`;
   if (ctx.broken.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} (its row policies are invalid)`;
   if (!ctx.admin && !ctx.grants.allows(ctx.principal, table, op)) return `${PHRASE[op]} ${table}`;

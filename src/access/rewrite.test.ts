@@ -11,7 +11,7 @@ const cases: Array<[string, string, string]> = [
   ['main-qualified, any case, quoted', 'SELECT * FROM MAIN."Posts"', `SELECT * FROM ${V} AS "posts"`],
   ['join operands', 'SELECT * FROM tags JOIN posts ON 1 LEFT JOIN notes n USING (id)', `SELECT * FROM tags JOIN ${V} AS "posts" ON 1 LEFT JOIN temp."_wce_rls_notes" n USING (id)`],
   ['subquery in WHERE', 'SELECT 1 WHERE EXISTS (SELECT 1 FROM posts)', `SELECT 1 WHERE EXISTS (SELECT 1 FROM ${V} AS "posts")`],
-  ['subquery in select list', 'SELECT (SELECT max(id) FROM posts)', `SELECT (SELECT max(id) FROM ${V} AS "posts")`],
+  ['subquery in select list (keeps its column name)', 'SELECT (SELECT max(id) FROM posts)', `SELECT (SELECT max(id) FROM ${V} AS "posts") AS "(SELECT max(id) FROM posts)"`],
   ['subquery in ORDER BY and LIMIT', 'SELECT 1 ORDER BY (SELECT 1 FROM posts) LIMIT (SELECT 1 FROM posts)', `SELECT 1 ORDER BY (SELECT 1 FROM ${V} AS "posts") LIMIT (SELECT 1 FROM ${V} AS "posts")`],
   ['CTE body', 'WITH c AS (SELECT * FROM posts) SELECT * FROM c', `WITH c AS (SELECT * FROM ${V} AS "posts") SELECT * FROM c`],
   ['compound select', 'SELECT id FROM tags UNION ALL SELECT id FROM posts', `SELECT id FROM tags UNION ALL SELECT id FROM ${V} AS "posts"`],
@@ -40,3 +40,9 @@ const dml: Array<[string, string, string]> = [
 for (const [label, sql, expected] of dml) {
   test(`row filter for DML: ${label}`, () => assert.equal(rewriteReads(sql, P, filters), expected));
 }
+
+test('a rewritten expression column keeps the name SQLite would give the original text', () => {
+  assert.equal(rewriteReads('UPDATE tags SET a = 1 RETURNING (SELECT max(id) FROM posts)', P),
+    `UPDATE tags SET a = 1 RETURNING (SELECT max(id) FROM ${V} AS "posts") AS "(SELECT max(id) FROM posts)"`);
+  assert.equal(rewriteReads('SELECT (SELECT max(id) FROM posts) AS m', P), `SELECT (SELECT max(id) FROM ${V} AS "posts") AS m`);
+});

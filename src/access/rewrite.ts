@@ -18,7 +18,7 @@
  *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', new Set(['posts']))
  *   // 'SELECT * FROM temp."_wce_rls_posts" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts" AS "posts")'
  */
-import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, type AnyNode } from './parse.ts';
+import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, descendants, type AnyNode } from './parse.ts';
 
 export const VIEW_PREFIX = '_wce_rls_';
 
@@ -158,6 +158,23 @@ function guardDmlRows(statement: AnyNode, predicates: ReadonlyMap<string, string
 }
 
 /**
+ * SQLite names an unaliased result column after its text. A rewritten subquery in a select
+ * list would show our view's name in the column name (and change the name the client sees),
+ * so such columns get the alias they would have had: their original text.
+ */
+function keepColumnNames(sql: string, statement: AnyNode, edits: Edit[]): void {
+  const changed = edits.filter((e) => e.end > e.start);
+  for (const node of descendants(statement)) {
+    if (node.type !== 'select_clause' && node.type !== 'returning_clause') continue;
+    for (const item of ((node.columns as AnyNode | undefined)?.items ?? []) as AnyNode[]) {
+      if (!item.range || item.type === 'alias') continue;
+      const [start, end] = item.range;
+      if (changed.some((e) => e.start >= start && e.end <= end)) edits.push({ start: end, end, text: ` AS ${quoteIdent(sql.slice(start, end))}` });
+    }
+  }
+}
+
+/**
  * Applies edits to `sql`, last first so earlier offsets stay valid. Edits never overlap, but
  * an insertion may sit where a replacement starts or ends: at equal starts the replacement
  * goes first, so the insertion lands in front of its text.
@@ -181,6 +198,7 @@ export function rewriteStatement(
   if (protectedTables.size === 0) return sql;
   const rewriter = new Rewriter(protectedTables);
   rewriter.walk(statement, new Set());
+  keepColumnNames(sql, statement, rewriter.edits);
   guardDmlRows(statement, predicates, rewriter.edits);
   return rewriter.edits.length === 0 ? sql : applyEdits(sql, rewriter.edits);
 }
