@@ -102,7 +102,7 @@ test('indexing, slicing, repr and the string views', () => {
   eqRepr('\x00\t"\\\u200d😿', '"\\x00\\t\\"\\\\\\u200d😿"');
   eqRepr(builtin('list', [method('a😿', 'codepoints')]), '["a", "😿"]');
   eqRepr(method('ab', 'elem_ords'), '"ab".elem_ords()');
-  eqRepr(builtin('type', [method('ab', 'codepoints')]), '"string.codepoints"');
+  eqRepr(builtin('type', [method('ab', 'codepoint_ords')]), '"string.codepoints"');
   throwsStar(() => getAttr(t, '', 'fin'), /no \.fin field.*did you mean \.find/);
   eqRepr(builtin('hash', ['hello']), '99162322');
   eqRepr(builtin('ord', ['😿']), '128575');

@@ -33,7 +33,10 @@ export function typeName(v: Value): string {
   if (v instanceof Bytes) return 'bytes';
   if (v instanceof Builtin) return 'builtin_function_or_method';
   if (v instanceof Module) return 'module';
-  if (v instanceof StringIter) return (typeof v.src === 'string' ? 'string.' : 'bytes.') + v.kind;
+  if (v instanceof StringIter) {
+    if (typeof v.src !== 'string') return 'bytes.elems';
+    return v.kind.startsWith('elem') ? 'string.elems' : 'string.codepoints';
+  }
   if (isHost(v)) return v.hostType;
   return 'function';
 }
