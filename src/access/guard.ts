@@ -48,6 +48,8 @@ interface Analysis { sql: string; dmlTarget: string | null }
 type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
 
 const CACHE_SIZE = 500;
+/** Parsing is linear but not free (about 2.5 s per MB): longer text is refused up front. */
+export const MAX_SQL_LENGTH = 1_000_000;
 const guarded = new WeakSet<DatabaseSync>();
 
 /** True when an AccessGuard owns `db` (its authorizer must not be replaced). */
@@ -191,6 +193,20 @@ export class AccessGuard {
   private analyze(sql: string): Analysis {
     const cached = this.analyses.get(sql);
     if (cached) return cached;
+    if (sql.length > MAX_SQL_LENGTH) throw new ValidationError(`a statement may be at most ${MAX_SQL_LENGTH} characters`);
+    try {
+      const analysis = this.analyzeText(sql);
+      this.analyses.set(sql, analysis);
+      return analysis;
+    } catch (error) {
+      // The parser and the tree walks recurse: an absurdly nested statement ends here, as a
+      // client error (SQLite itself refuses expressions deeper than 1000 anyway).
+      if (error instanceof RangeError) throw new ValidationError('the statement is nested too deeply');
+      throw error;
+    }
+  }
+
+  private analyzeText(sql: string): Analysis {
     const reserved = reservedIdentifier(sql);
     if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
     let program;
@@ -201,9 +217,7 @@ export class AccessGuard {
     }
     const statement = singleStatement(program);
     const rewritten = rewriteStatement(sql, statement, this.state.protectedTables, this.state.predicates);
-    const analysis = { sql: rewritten, dmlTarget: dmlTarget(statement) };
-    this.analyses.set(sql, analysis);
-    return analysis;
+    return { sql: rewritten, dmlTarget: dmlTarget(statement) };
   }
 
   /** SQLite's own message for text our parser refused, with the parser's position. */
