@@ -109,9 +109,14 @@ function decide(
     case C.SQLITE_SELECT:
     case C.SQLITE_RECURSIVE:
       return null;
-    case C.SQLITE_READ:
-      // count(*) reports its table with no schema name; it is decided as a main table.
-      return decideRead(ctx, record, (arg1 ?? '').toLowerCase(), dbName ?? 'main', context);
+    case C.SQLITE_READ: {
+      // count(*) and rowid-only scans report a table with no schema name and no column; so
+      // does a read of a whole CTE. A main table is decided as one; any other name is a CTE
+      // (the tables inside it are reported, and decided, on their own).
+      const table = (arg1 ?? '').toLowerCase();
+      if (dbName === null && !ctx.mainObjects.has(table) && !isReservedName(table)) return null;
+      return decideRead(ctx, record, table, dbName ?? 'main', context);
+    }
     case C.SQLITE_INSERT:
     case C.SQLITE_UPDATE:
     case C.SQLITE_DELETE:

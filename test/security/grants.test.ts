@@ -27,6 +27,17 @@ const ungranted: Attack[] = [
 ];
 attacks('table permissions', ungranted);
 
+test('table permissions: count(*) and rowid-only scans (no column, no schema reported) follow the grants', () => {
+  const f = openFixture();
+  try {
+    assert.deepEqual(run(f, f.owner, 'SELECT count(*) AS n FROM notes'), [{ n: 1 }]);
+    assert.deepEqual(run(f, f.alice, 'SELECT id FROM tags ORDER BY id'), [{ id: 1 }, { id: 2 }]);
+    assert.equal(failure(() => run(f, f.alice, 'SELECT count(*) FROM notes')), 403);
+  } finally {
+    f.close();
+  }
+});
+
 test('table permissions: the 403 names the table and the action', () => {
   const f = openFixture();
   try {

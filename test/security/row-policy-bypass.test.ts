@@ -23,6 +23,7 @@ const ctes: Attack[] = [
   { name: 'CTE named like the table, reading main.posts', sql: 'WITH posts AS (SELECT * FROM main.posts) SELECT * FROM posts', expect: 'no-leak' },
   { name: 'recursive CTE walking the table', sql: 'WITH RECURSIVE r(id, body) AS (SELECT id, body FROM posts WHERE id = 1 UNION ALL SELECT p.id, p.body FROM posts p JOIN r ON p.id = r.id + 1) SELECT * FROM r', expect: 'no-leak' },
   { name: 'nested CTE in a subquery', sql: 'SELECT (WITH c AS (SELECT body FROM posts WHERE id = 4) SELECT * FROM c)', expect: 'no-leak' },
+  { name: 'CTE feeding an INSERT copies only visible rows', sql: "WITH c AS (SELECT body FROM main.posts) INSERT INTO posts (author, title, body) SELECT wce_user_id(), 'copy', body FROM c", expect: 'no-leak', writes: true },
   { name: 'CTE feeding a DELETE', sql: 'WITH c AS (SELECT id FROM main.posts WHERE id = 4) DELETE FROM posts WHERE id IN c', expect: 'no-leak' },
 ];
 
