@@ -8,6 +8,7 @@ import type { Ctx } from "./context.ts";
 import type { Env, Ev } from "./env.ts";
 import { compileFunctionValue } from "./function.ts";
 import { compileLoad } from "./names.ts";
+import { operand } from "./operand.ts";
 import { compileBinary, compileUnary } from "./operators.ts";
 import { at, failAt } from "./position.ts";
 import {
@@ -37,7 +38,7 @@ export function compileExpr(e: Expr, cx: Ctx): Ev {
     case "Unary":
       return compileUnary(e.op, compileExpr(e.x, cx), e.line, e.col);
     case "Binary":
-      return compileBinary(e.op, compileExpr(e.x, cx), compileExpr(e.y, cx), e.line, e.col);
+      return compileBinary(e.op, operand(e.x, cx), operand(e.y, cx), e.line, e.col);
     case "Cond": {
       const c = compileExpr(e.cond, cx), t = compileExpr(e.then, cx), f = compileExpr(e.else, cx);
       return (env) => {

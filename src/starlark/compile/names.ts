@@ -2,7 +2,7 @@
  * Reading and writing resolved identifiers: local slots, cells, free
  * variables, module globals, predeclared and universal names.
  */
-import type { Ident } from "../syntax/ast.ts";
+import type { Expr, Ident } from "../syntax/ast.ts";
 import type { Ctx } from "./context.ts";
 import type { Cell, Ev, Store } from "./env.ts";
 import { failAt } from "./position.ts";
@@ -70,4 +70,9 @@ export function compileStoreName(id: Ident, cx: Ctx): Store {
     default:
       throw new Error(`internal error: cannot assign ${b.scope} ${b.name}`);
   }
+}
+
+/** The slot of a plain (non-cell) local variable target, or -1; lets hot stores skip a closure call. */
+export function localSlot(e: Expr): number {
+  return e.kind === "Ident" && e.binding?.scope === "local" ? e.binding.index : -1;
 }

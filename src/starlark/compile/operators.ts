@@ -5,6 +5,7 @@
  */
 import type { BinaryOp as AstBinaryOp, UnaryOp as AstUnaryOp } from "../syntax/ast.ts";
 import type { Ev } from "./env.ts";
+import { fetch, type Operand } from "./operand.ts";
 import { at } from "./position.ts";
 import { binary, compare, equals, truth, unary, type BinaryOp, type CompareOp, type Value } from "./rt.ts";
 
@@ -14,30 +15,30 @@ const MIN = -MAX;
 /**
  * Compiles `x op y` (x, y already compiled); line/col locate the operator.
  *
- * @example compileBinary("+", () => 1, () => 2, 1, 3)(env); // 3
+ * Operands are read through `fetch` (see operand.ts).
  */
-export function compileBinary(op: AstBinaryOp, x: Ev, y: Ev, line: number, col: number): Ev {
+export function compileBinary(op: AstBinaryOp, x: Operand, y: Operand, line: number, col: number): Ev {
   switch (op) {
     case "and":
       return (env) => {
-        const a = x(env);
-        return (typeof a === "boolean" ? a : truth(a)) ? y(env) : a;
+        const a = fetch(env, x);
+        return (typeof a === "boolean" ? a : truth(a)) ? fetch(env, y) : a;
       };
     case "or":
       return (env) => {
-        const a = x(env);
-        return (typeof a === "boolean" ? a : truth(a)) ? a : y(env);
+        const a = fetch(env, x);
+        return (typeof a === "boolean" ? a : truth(a)) ? a : fetch(env, y);
       };
     case "==":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === typeof b && (typeof a === "number" || typeof a === "string")) return a === b;
         at(env, line, col);
         return equals(a, b);
       };
     case "!=":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === typeof b && (typeof a === "number" || typeof a === "string")) return a !== b;
         at(env, line, col);
         return !equals(a, b);
@@ -46,7 +47,7 @@ export function compileBinary(op: AstBinaryOp, x: Ev, y: Ev, line: number, col: 
       return compileOrder(op, x, y, line, col);
     case "+":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === "number" && typeof b === "number") {
           const r = a + b;
           if (r <= MAX && r >= MIN) return r;
@@ -56,7 +57,7 @@ export function compileBinary(op: AstBinaryOp, x: Ev, y: Ev, line: number, col: 
       };
     case "-":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === "number" && typeof b === "number") {
           const r = a - b;
           if (r <= MAX && r >= MIN) return r;
@@ -66,7 +67,7 @@ export function compileBinary(op: AstBinaryOp, x: Ev, y: Ev, line: number, col: 
       };
     case "*":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === "number" && typeof b === "number") {
           const r = a * b;
           // An exact product below 2^53 is computed exactly; otherwise use bigints. (-0 is 0.)
@@ -77,7 +78,7 @@ export function compileBinary(op: AstBinaryOp, x: Ev, y: Ev, line: number, col: 
       };
     case "//":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         // Within int32 the float quotient is exact enough for floor to be right.
         if (typeof a === "number" && typeof b === "number" && b !== 0 && (a | 0) === a && (b | 0) === b) {
           return Math.floor(a / b) + 0;
@@ -87,8 +88,13 @@ export function compileBinary(op: AstBinaryOp, x: Ev, y: Ev, line: number, col: 
       };
     case "%":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === "number" && typeof b === "number" && b !== 0) {
+          // Separate int32 and double sites keep V8's integer modulus for small ints.
+          if ((a | 0) === a && (b | 0) === b) {
+            const r = a % b;
+            return r !== 0 && (r < 0) !== (b < 0) ? r + b : r + 0;
+          }
           const r = a % b;
           return (r !== 0 && (r < 0) !== (b < 0) ? r + b : r) + 0;
         }
@@ -101,15 +107,15 @@ export function compileBinary(op: AstBinaryOp, x: Ev, y: Ev, line: number, col: 
 }
 
 /** Operators without a fast path worth inlining. */
-function generic(op: BinaryOp, x: Ev, y: Ev, line: number, col: number): Ev {
+function generic(op: BinaryOp, x: Operand, y: Operand, line: number, col: number): Ev {
   return (env) => {
-    const a = x(env), b = y(env);
+    const a = fetch(env, x), b = fetch(env, y);
     at(env, line, col);
     return binary(op, a, b, env.thread);
   };
 }
 
-function compileOrder(op: CompareOp, x: Ev, y: Ev, line: number, col: number): Ev {
+function compileOrder(op: CompareOp, x: Operand, y: Operand, line: number, col: number): Ev {
   const slow = (env: Parameters<Ev>[0], a: Value, b: Value): boolean => {
     at(env, line, col);
     return compare(op, a, b);
@@ -117,22 +123,22 @@ function compileOrder(op: CompareOp, x: Ev, y: Ev, line: number, col: number): E
   switch (op) {
     case "<":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         return typeof a === "number" && typeof b === "number" ? a < b : slow(env, a, b);
       };
     case "<=":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         return typeof a === "number" && typeof b === "number" ? a <= b : slow(env, a, b);
       };
     case ">":
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         return typeof a === "number" && typeof b === "number" ? a > b : slow(env, a, b);
       };
     default:
       return (env) => {
-        const a = x(env), b = y(env);
+        const a = fetch(env, x), b = fetch(env, y);
         return typeof a === "number" && typeof b === "number" ? a >= b : slow(env, a, b);
       };
   }

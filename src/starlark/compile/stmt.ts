@@ -9,7 +9,7 @@ import type { Ctx } from "./context.ts";
 import { BREAK, CONTINUE, NORMAL, RETURN, type Ev, type Ex, type Store } from "./env.ts";
 import { compileExpr } from "./expr.ts";
 import { compileFunctionValue } from "./function.ts";
-import { compileLoad, compileStoreName } from "./names.ts";
+import { compileLoad, compileStoreName, localSlot } from "./names.ts";
 import { at, failAt } from "./position.ts";
 import {
   augmented, getAttr, getIndex, iterate, Range, setField, setIndex, StarlarkError, truth, type BinaryOp, type Value,
@@ -115,6 +115,15 @@ function compileAssign(lhs: Expr, rhs: Expr, cx: Ctx): Ex {
     const stores = lhs.elts.map((x) => compileStore(x, cx));
     if (values.length === 2) {
       const [v0, v1] = values as [Ev, Ev];
+      const i0 = localSlot(lhs.elts[0]!), i1 = localSlot(lhs.elts[1]!);
+      if (i0 >= 0 && i1 >= 0) {
+        return (env) => {
+          const a = v0(env), b = v1(env);
+          env.locals[i0] = a;
+          env.locals[i1] = b;
+          return NORMAL;
+        };
+      }
       const [s0, s1] = stores as [Store, Store];
       return (env) => {
         const a = v0(env), b = v1(env);
@@ -129,7 +138,15 @@ function compileAssign(lhs: Expr, rhs: Expr, cx: Ctx): Ex {
       return NORMAL;
     };
   }
-  const v = compileExpr(rhs, cx), store = compileStore(lhs, cx);
+  const v = compileExpr(rhs, cx);
+  const slot = localSlot(lhs);
+  if (slot >= 0) {
+    return (env) => {
+      env.locals[slot] = v(env);
+      return NORMAL;
+    };
+  }
+  const store = compileStore(lhs, cx);
   return (env) => {
     store(env, v(env));
     return NORMAL;
@@ -187,7 +204,7 @@ function compileAugmented(s: AssignStmt, cx: Ctx): Ex {
 /** `for vars in iter:` — ranges iterate arithmetically, without an iterator object. */
 function compileFor(s: ForStmt, cx: Ctx): Ex {
   const iter = compileExpr(s.iter, cx), store = compileStore(s.vars, cx), body = compileBlock(s.body, cx);
-  const line = s.line, col = s.col;
+  const line = s.line, col = s.col, slot = localSlot(s.vars);
   return (env) => {
     const x = iter(env);
     const thread = env.thread;
@@ -195,7 +212,8 @@ function compileFor(s: ForStmt, cx: Ctx): Ex {
     if (x instanceof Range) {
       for (let k = 0; k < x.len; k++) {
         thread.step();
-        store(env, x.start + x.step * k);
+        if (slot >= 0) env.locals[slot] = x.start + x.step * k;
+        else store(env, x.start + x.step * k);
         const sig = body(env);
         if (sig === BREAK) break;
         if (sig === RETURN) return RETURN;
