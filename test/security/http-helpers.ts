@@ -1,0 +1,45 @@
+/**
+ * A real server with the admin routes, a cenv with an owner, an admin and a user, and a
+ * `call` helper. If src/server/app.ts does not register the admin routes yet, they are added
+ * here under the same `/:cenv` scope (so these tests run before and after the wiring).
+ */
+import type { FastifyInstance } from 'fastify';
+import { startServer, request, createCenv, login, bearer, type TestServer, type NewCenv, type LoggedIn, type JsonResponse } from '../helpers/server.ts';
+import { cenvScope } from '../../src/server/cenv-scope.ts';
+import { adminUserRoutes } from '../../src/server/routes/admin-users.ts';
+import { adminPermissionRoutes } from '../../src/server/routes/admin-permissions.ts';
+import { adminPolicyRoutes } from '../../src/server/routes/admin-policies.ts';
+
+async function withAdminRoutes(app: FastifyInstance): Promise<void> {
+  if (app.hasRoute({ method: 'GET', url: '/:cenv/admin/users' })) return;
+  await app.register(cenvScope([adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes]), { prefix: '/:cenv' });
+}
+
+export interface AdminWorld {
+  server: TestServer;
+  cenv: NewCenv;
+  other: NewCenv;
+  owner: LoggedIn;
+  admin: LoggedIn;
+  user: LoggedIn;
+  call<T = any>(who: LoggedIn | null, method: string, path: string, body?: unknown, cenv?: string): Promise<JsonResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** Starts the server and creates the users (admin "adam", user "ursula"). */
+export async function adminWorld(): Promise<AdminWorld> {
+  const server = await startServer({ extend: withAdminRoutes });
+  const cenv = await createCenv(server.url);
+  const other = await createCenv(server.url);
+  const owner = await login(server.url, cenv.id, cenv.username, cenv.password);
+  const call = <T = any>(who: LoggedIn | null, method: string, path: string, body?: unknown, target = cenv.id) =>
+    request<T>(`${server.url}/${target}${path}`, { method, body, headers: who ? bearer(who.token) : {} });
+  for (const [username, role] of [['adam', 'admin'], ['ursula', 'user']]) {
+    const created = await call(owner, 'POST', '/admin/users', { username, password: 'long enough pw', role });
+    if (created.status !== 201) throw new Error(`user setup failed: ${JSON.stringify(created.body)}`);
+  }
+  const admin = await login(server.url, cenv.id, 'adam', 'long enough pw');
+  const user = await login(server.url, cenv.id, 'ursula', 'long enough pw');
+  await server.deps.pools.use(cenv.id, (db) => db.exec('CREATE TABLE posts (id INTEGER PRIMARY KEY, author TEXT, title TEXT)'));
+  return { server, cenv, other, owner, admin, user, call, close: () => server.close() };
+}
