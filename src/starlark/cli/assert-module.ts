@@ -167,6 +167,20 @@ class Struct implements HostValue {
   }
 }
 
+/** The infinite Fibonacci sequence 0, 1, 1, 2, ... as an iterable host value. */
+const FIBONACCI: HostValue = {
+  hostType: "fib",
+  repr: () => "fib",
+  iterate: () => {
+    let x = 0, y = 1;
+    return () => {
+      const v = x;
+      [x, y] = [y, x + y];
+      return v;
+    };
+  },
+};
+
 /** Values predeclared in every executed test chunk, as in starlark-go's eval_test.go. */
 export function testPredeclared(): Record<string, Value> {
   return {
@@ -174,9 +188,7 @@ export function testPredeclared(): Record<string, Value> {
       if (args.length + (kwargs?.length ?? 0) > 0) throw new StarlarkError("hasfields: unexpected arguments");
       return new HasFields();
     }),
-    // An infinite iterable in starlark-go; HostValue has no iteration hook, so
-    // iterating it fails (a listed difference) but the rest of control.star runs.
-    fibonacci: { hostType: "fib", repr: () => "fib" } satisfies HostValue,
+    fibonacci: FIBONACCI,
     struct: new Builtin("struct", (_t, args, kwargs) => {
       if (args.length > 0) throw new StarlarkError(`struct: unexpected positional arguments`);
       return new Struct(new Map(kwargs ?? []));
