@@ -18,6 +18,7 @@ function intOperand(c: string, v: Value): number | bigint {
 }
 
 function radix(v: number | bigint, base: number): string {
+  if (base === 10) return String(v);
   const neg = v < 0;
   const s = (neg ? -v : v).toString(base);
   return neg ? '-' + s : s;
@@ -32,7 +33,7 @@ function floatOperand(c: string, v: Value): number {
 
 function convert(c: string, v: Value): string {
   switch (c) {
-    case 's': return str(v);
+    case 's': return typeof v === 'string' ? v : str(v);
     case 'r': return repr(v);
     case 'd': case 'i': return radix(intOperand(c, v), 10);
     case 'o': return radix(intOperand(c, v), 8);

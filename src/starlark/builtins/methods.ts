@@ -19,8 +19,16 @@ function tableOf(v: Value): MethodTable | null {
   return null;
 }
 
-/** The builtin method `name` of v's type, if any. */
+/** Copies of the tables without a prototype, so a plain property read is a safe lookup. */
+const LIST = Object.assign(Object.create(null), listMethods) as MethodTable;
+const DICT = Object.assign(Object.create(null), dictMethods) as MethodTable;
+const STRING = Object.assign(Object.create(null), stringMethods) as MethodTable;
+
+/** The builtin method `name` of v's type, if any. Hot: list.append, dict.get, str.join in loops. */
 export function lookupMethod(v: Value, name: string): BuiltinFn | undefined {
+  if (v instanceof List) return LIST[name];
+  if (typeof v === 'string') return STRING[name];
+  if (v instanceof Dict) return DICT[name];
   const t = tableOf(v);
   return t !== null && Object.hasOwn(t, name) ? t[name] : undefined;
 }

@@ -22,7 +22,7 @@ export function checkTableMutable(t: HashTable, verb: string): void {
 
 /** l.append(v). */
 export function listAppend(thread: Thread, l: List, v: Value): void {
-  checkListMutable(l, 'append to');
+  if (l.frozen || l.itercount > 0) checkListMutable(l, 'append to');
   if (l.elems.length >= thread.limits.maxListLength) thread.checkList(l.elems.length + 1);
   l.elems.push(v);
 }
