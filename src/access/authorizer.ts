@@ -173,6 +173,7 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
   if (!ctx.mainObjects.has(table)) {
     return EPONYMOUS_ALLOWED.has(table) || (table.startsWith('pragma_') && PRAGMA_ALLOWED.has(table.slice(7))) ? null : `select from ${table}`;
   }
+  if (ctx.broken.has(table) && !admin) return `select from ${table} (its row policies are invalid)`;
   if (ctx.protectedTables.has(table) && !admin) {
     // Fail closed: a protected table is read only through its policy view (the 5th argument
     // names it), inside our policy objects, or as the DML target whose rows the triggers guard.
@@ -187,7 +188,6 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
 }
 
 function readTable(ctx: StatementContext, record: AuthRecord, table: string): string | null {
-  if (ctx.broken.has(table) && !ctx.admin) return `select from ${table} (its row policies are invalid)`;
   if (!ctx.admin && !ctx.grants.allows(ctx.principal, table, 'select')) return `${PHRASE.select} ${table}`;
   record.reads.add(table);
   return null;

@@ -216,7 +216,7 @@ export class AccessGuard {
       throw this.syntaxError(sql, error);
     }
     const statement = singleStatement(program);
-    const rewritten = rewriteStatement(sql, statement, this.state.protectedTables, this.state.predicates);
+    const rewritten = rewriteStatement(sql, statement, this.state.views, this.state.predicates);
     return { sql: rewritten, dmlTarget: dmlTarget(statement) };
   }
 

@@ -11,7 +11,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { loadGrants, loadPolicies, loadMainObjects, tableColumns, type Grants, type RowPolicy } from './model.ts';
 import { translateExpression } from './expression.ts';
 import { policyObjectsSql, selectPredicate } from './policy-sql.ts';
-import { quoteIdent, VIEW_PREFIX } from './rewrite.ts';
+import { quoteIdent, viewName, VIEW_PREFIX } from './rewrite.ts';
 import { TRIGGER_PREFIX } from './policy-sql.ts';
 
 export interface AccessState {
@@ -19,6 +19,8 @@ export interface AccessState {
   protectedTables: Set<string>;
   broken: Set<string>;
   mainObjects: Map<string, string>;
+  /** Tables whose policy objects were built; reads of exactly these are rewritten. */
+  views: Set<string>;
   /** Row filter of each built policy view (for UPDATE/DELETE, see rewrite.ts). */
   predicates: Map<string, string>;
 }
@@ -45,7 +47,15 @@ function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): str
   db.exec('SAVEPOINT _wce_policy_build');
   try {
     const ready = policies.map(translated);
-    for (const sql of policyObjectsSql(table, tableColumns(db, table), ready)) db.exec(sql);
+    const columns = tableColumns(db, table);
+    for (const sql of policyObjectsSql(table, columns, ready)) db.exec(sql);
+    // SQLite resolves names in views and trigger bodies only when a statement uses them, so
+    // compile one statement per event now: a policy naming a column that is gone fails here.
+    const on = `main.${quoteIdent(table)}`;
+    db.prepare(`SELECT * FROM temp.${quoteIdent(viewName(table))}`);
+    db.prepare(`INSERT INTO ${on} DEFAULT VALUES`);
+    db.prepare(`UPDATE ${on} SET ${quoteIdent(columns[0])} = ${quoteIdent(columns[0])}`);
+    db.prepare(`DELETE FROM ${on}`);
     db.exec('RELEASE _wce_policy_build');
     return selectPredicate(ready);
   } catch {
@@ -78,5 +88,8 @@ export function buildAccessState(db: DatabaseSync): AccessState {
     if (predicate === null) broken.add(key);
     else predicates.set(key, predicate);
   }
-  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, predicates };
+  // A protected table without a view (broken, or not created yet) is not rewritten: the read
+  // reaches main.T and the authorizer refuses it with a 403 naming the table.
+  const views = new Set(predicates.keys());
+  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, predicates };
 }
