@@ -5,16 +5,17 @@
  */
 import type { Arg, CallExpr } from "../syntax/ast.ts";
 import type { Ctx } from "./context.ts";
-import type { Env, Ev } from "./env.ts";
+import type { Env, Ev, Slot } from "./env.ts";
 import { compileExpr, compileList } from "./expr.ts";
-import { StarFunction } from "./function.ts";
+import { planKeywordCall, StarFunction, type FuncCode } from "./function.ts";
 import { at, failAt } from "./position.ts";
 import { call, callMethod, Dict, iterableElems, typeName, type Kwargs, type Value } from "./rt.ts";
 
 /** Compiles `fn(args...)`. */
 export function compileCall(e: CallExpr, cx: Ctx): Ev {
   const line = e.line, col = e.col;
-  if (!e.args.every((a) => a.type === "pos")) return compileGeneralCall(e, cx);
+  if (e.args.some((a) => a.type === "star" || a.type === "starstar")) return compileGeneralCall(e, cx);
+  if (e.args.some((a) => a.type === "named")) return compileKeywordCall(e, cx);
   const args = compileList(e.args.map((a) => a.value), cx);
   if (e.fn.kind === "Dot") {
     const recv = compileExpr(e.fn.x, cx), name = e.fn.name;
@@ -34,13 +35,44 @@ export function compileCall(e: CallExpr, cx: Ctx): Ev {
 
 type ArgPusher = (env: Env, args: Value[], kw: Kwargs) => void;
 
-/** Calls with keyword, *args or **kwargs arguments. */
-function compileGeneralCall(e: CallExpr, cx: Ctx): Ev {
+/**
+ * Calls with keyword arguments (and no *args/**kwargs) of compiled
+ * functions bind straight into the callee's locals: each call site caches
+ * the argument-to-slot plan for the last code object it called.
+ */
+function compileKeywordCall(e: CallExpr, cx: Ctx): Ev {
+  const general = compileGeneralCall(e, cx);
+  const fn = compileExpr(e.fn, cx);
+  const pos = e.args.filter((a) => a.type === "pos").map((a) => compileExpr(a.value, cx));
+  const named = e.args.filter((a) => a.type === "named");
+  const names = named.map((a) => a.name!);
+  const values = named.map((a) => compileExpr(a.value, cx));
+  const line = e.line, col = e.col;
+  let planned: FuncCode | null = null;
+  let slots: number[] | null = null;
+  return (env) => {
+    const f = fn(env);
+    if (!(f instanceof StarFunction)) return general(env, f);
+    if (f.code !== planned) {
+      planned = f.code;
+      slots = planKeywordCall(f.code, pos.length, names);
+    }
+    if (slots === null) return general(env, f);
+    const locals = new Array<Slot>(f.code.numLocals).fill(undefined);
+    for (let i = 0; i < pos.length; i++) locals[i] = pos[i]!(env);
+    for (let j = 0; j < values.length; j++) locals[slots[j]!] = values[j]!(env);
+    at(env, line, col);
+    return f.callPlanned(env.thread, locals, pos.length);
+  };
+}
+
+/** Calls with keyword, *args or **kwargs arguments; `callee` when already evaluated. */
+function compileGeneralCall(e: CallExpr, cx: Ctx): (env: Env, callee?: Value) => Value {
   const line = e.line, col = e.col;
   const fn = compileExpr(e.fn, cx);
   const pushers = e.args.map((a) => compileArg(a, cx));
-  return (env) => {
-    const f = fn(env);
+  return (env, callee) => {
+    const f = callee === undefined ? fn(env) : callee;
     const args: Value[] = [];
     const kw: Kwargs = [];
     for (const p of pushers) p(env, args, kw);

@@ -129,16 +129,32 @@ export class StarFunction implements Callable {
         }
       }
     }
+    this.fillDefaults(locals, n);
+  }
+
+  /** Binds defaults to the unset parameters from index `from` on; fails if a mandatory one is unset. */
+  private fillDefaults(locals: Slot[], from: number): void {
+    const names = this.code.paramNames;
     let missing: string[] | null = null;
-    for (let i = n; i < nparams; i++) {
+    for (let i = from; i < names.length; i++) {
       if (locals[i] !== undefined) continue;
       const d = this.defaults[i];
       if (d === undefined) (missing ??= []).push(names[i]!);
       else locals[i] = d;
     }
     if (missing !== null) {
-      fail(`function ${name} missing ${missing.length} argument${missing.length > 1 ? "s" : ""} (${missing.join(", ")})`);
+      const n = missing.length;
+      fail(`function ${this.name} missing ${n} argument${n > 1 ? "s" : ""} (${missing.join(", ")})`);
     }
+  }
+
+  /**
+   * Call with locals already bound by a call site that planned the argument
+   * to slot mapping for this code (see planKeywordCall): only defaults remain.
+   */
+  callPlanned(thread: Thread, locals: Slot[], npos: number): Value {
+    this.fillDefaults(locals, npos);
+    return this.invoke(thread, locals);
   }
 
   /** Freezes default values and captured variables (module globals are frozen after init). */
@@ -182,4 +198,22 @@ export function compileFunctionValue(info: FunctionInfo, cx: Ctx): Ev {
     const free = captures.map((c) => (c.cell ? (env.locals[c.index] as Cell) : env.free[c.index]!));
     return new StarFunction(code, defaults, free);
   };
+}
+
+/**
+ * For a call site passing `npos` positional arguments then the keyword
+ * arguments `names`, the parameter slot of each keyword argument — or null
+ * when the call needs the general binder (*args/**kwargs parameters, too many
+ * positional arguments, unknown or repeated names: cases that also produce
+ * its error messages).
+ */
+export function planKeywordCall(code: FuncCode, npos: number, names: readonly string[]): number[] | null {
+  if (code.hasVarargs || code.hasKwargs || npos > code.paramNames.length - code.numKwonly) return null;
+  const slots: number[] = [];
+  for (const n of names) {
+    const i = code.paramNames.indexOf(n);
+    if (i < npos) return null;
+    slots.push(i);
+  }
+  return slots;
 }
