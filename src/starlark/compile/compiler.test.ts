@@ -85,12 +85,12 @@ test("module globals are frozen after execution", () => {
 test("keyword calls: one call site, several callees and the general binder's errors", () => {
   const src = [
     "def a(x, y=1, *, z=2):\n  return [x, y, z]",
-    "def b(z, x=0, y=0):\n  return [z, x, y]",
+    "def b(x, z=0, y=0):\n  return [x, z, y]",
     "def c(x, **kw):\n  return [x, kw]",
     "def call(f):\n  return f(5, z=9)",
     "x = [call(a), call(b), call(c), call(a)]",
   ].join("\n");
-  assert.deepEqual(x(src), [[5, 1, 9], [9, 5, 0], [5, { z: 9 }], [5, 1, 9]]);
+  assert.deepEqual(x(src), [[5, 1, 9], [5, 9, 0], [5, { z: 9 }], [5, 1, 9]]);
   assert.match(runtimeError("def f(a, b): pass\nf(1, c=2)\n"), /function f got an unexpected keyword argument "c"/);
   assert.match(runtimeError("def f(a, b): pass\nf(1, a=2)\n"), /function f got multiple values for parameter "a"/);
   assert.match(runtimeError("def f(a, b, *, c): pass\nf(1, b=2)\n"), /function f missing 1 argument \(c\)/);
