@@ -7,23 +7,9 @@
 import type { Binding, Expr, File, FunctionInfo, Ident, Param, Scope, Stmt } from "./ast.ts";
 import type { Diagnostic } from "./errors.ts";
 import type { SyntaxOptions } from "./options.ts";
+import { bindParams, checkCallArgs, NODE_NAMES, type Report } from "./resolve-rules.ts";
+import { cellIndices, newBlock, resolveLocalUses, type Block, type Use } from "./scope.ts";
 import { nearest } from "./spell.ts";
-
-/** A lexical block: the file, a function body, or a comprehension. */
-interface Block {
-  readonly parent: Block | null;
-  readonly fn: FunctionInfo | null;
-  readonly bindings: Map<string, Binding>;
-  readonly children: Block[];
-  /** Container blocks (file, function) only: pending uses and local slots. */
-  uses: Use[];
-  readonly locals: Binding[];
-}
-
-interface Use {
-  readonly id: Ident;
-  readonly env: Block;
-}
 
 /** Name predicates supplied by the embedder. */
 export interface NameEnv {
@@ -42,16 +28,6 @@ const DOESNT = "dialect does not ";
  */
 export function resolveFile(file: File, names: NameEnv, options: SyntaxOptions): Diagnostic[] {
   return new Resolver(file, names, options).run();
-}
-
-function newBlock(parent: Block | null, fn: FunctionInfo | null): Block {
-  return { parent, fn, bindings: new Map(), children: [], uses: [], locals: [] };
-}
-
-function cellIndices(locals: Binding[]): number[] {
-  const cells: number[] = [];
-  for (const b of locals) if (b.scope === "cell") cells.push(b.index);
-  return cells;
 }
 
 class Resolver {
@@ -93,6 +69,8 @@ class Resolver {
   private error(at: { line: number; col: number }, msg: string): void {
     this.errors.push({ pos: { file: this.file.filename, line: at.line, col: at.col }, msg });
   }
+
+  private readonly report: Report = (at, msg) => this.error(at, msg);
 
   private container(): Block {
     let b = this.env;
@@ -340,7 +318,8 @@ class Resolver {
         return;
       case "Call":
         this.expr(e.fn);
-        this.callArgs(e);
+        checkCallArgs(e.args, this.report);
+        for (const a of e.args) this.expr(a.value);
         return;
       case "Lambda":
         e.fn = this.function("lambda", e, e.params, [{ kind: "Return", value: e.body, line: e.body.line, col: e.body.col }]);
@@ -374,31 +353,6 @@ class Resolver {
     this.pop();
   }
 
-  private callArgs(e: Extract<Expr, { kind: "Call" }>): void {
-    let seenStar = false, seenStarStar = false;
-    const seenNames = new Set<string>();
-    for (const a of e.args) {
-      if (a.type === "starstar") {
-        if (seenStarStar) this.error(a, "multiple **kwargs not allowed");
-        seenStarStar = true;
-      } else if (a.type === "star") {
-        if (seenStarStar) this.error(a, "*args may not follow **kwargs");
-        else if (seenStar) this.error(a, "multiple *args not allowed");
-        seenStar = true;
-      } else if (a.type === "named") {
-        if (seenStarStar) this.error(a, "keyword argument may not follow **kwargs");
-        else if (seenStar) this.error(a, "keyword argument may not follow *args");
-        if (seenNames.has(a.name!)) this.error(a, `keyword argument "${a.name}" is repeated`);
-        seenNames.add(a.name!);
-      } else {
-        if (seenStar) this.error(a, "positional argument may not follow *args");
-        else if (seenStarStar) this.error(a, "positional argument may not follow **kwargs");
-        else if (seenNames.size > 0) this.error(a, "positional argument may not follow named");
-      }
-      this.expr(a.value);
-    }
-  }
-
   private function(name: string, at: { line: number; col: number }, params: Param[], body: Stmt[]): FunctionInfo {
     // Defaults are evaluated in the enclosing block.
     for (const p of params) if (p.dflt !== null) this.expr(p.dflt);
@@ -410,7 +364,7 @@ class Resolver {
     this.push(block);
     const outerLoops = this.loops;
     this.loops = 0;
-    this.params(fn, params);
+    bindParams(fn, params, (id) => this.bind(id), this.report);
     this.stmts(body);
     resolveLocalUses(block);
     this.pop();
@@ -425,75 +379,7 @@ class Resolver {
     return fn;
   }
 
-  /** Binds parameters: ordinary ones in order, then *args, then **kwargs (so slots are contiguous). */
-  private params(fn: FunctionInfo, params: Param[]): void {
-    let seenOptional = false;
-    let star: Param | null = null;
-    let starStar: Param | null = null;
-    for (const p of params) {
-      if (p.type === "required" || p.type === "optional") {
-        if (starStar !== null) {
-          const kind = p.type === "required" ? "required" : "optional";
-          this.error(p, `${kind} parameter may not follow **${starStar.name!.name}`);
-        } else if (star !== null) {
-          fn.numKwonly++;
-        } else if (p.type === "required" && seenOptional) {
-          this.error(p, "required parameter may not follow optional");
-        }
-        if (p.type === "optional") seenOptional = true;
-        if (this.bind(p.name!)) this.error(p, `duplicate parameter: ${p.name!.name}`);
-      } else if (p.type === "star") {
-        if (starStar !== null) this.error(p, `* parameter may not follow **${starStar.name!.name}`);
-        else if (star !== null) this.error(p, "multiple * parameters not allowed");
-        else star = p;
-      } else {
-        if (starStar !== null) this.error(p, "multiple ** parameters not allowed");
-        starStar = p;
-      }
-    }
-    if (star !== null) {
-      if (star.name !== null) {
-        if (this.bind(star.name)) this.error(star.name, `duplicate parameter: ${star.name.name}`);
-        fn.hasVarargs = true;
-      } else if (fn.numKwonly === 0) {
-        this.error(star, "bare * must be followed by keyword-only parameters");
-      }
-    }
-    if (starStar !== null) {
-      if (this.bind(starStar.name!)) this.error(starStar.name!, `duplicate parameter: ${starStar.name!.name}`);
-      fn.hasKwargs = true;
-    }
-  }
-
   private finish(): void {
     for (const f of this.finishers) f();
   }
-}
-
-/** starlark-go names nodes by their Go type in "can't assign to" errors. */
-const NODE_NAMES: Record<string, string> = {
-  Literal: "literal", Call: "callexpr", Binary: "binaryexpr", Unary: "unaryexpr", Cond: "condexpr",
-  Slice: "sliceexpr", Lambda: "lambdaexpr", Comprehension: "comprehension", Dict: "dictexpr",
-};
-
-/** Resolves the uses in a container block that refer to its own locals. */
-function resolveLocalUses(b: Block): void {
-  b.uses = b.uses.filter((use) => {
-    const bind = lookupLocal(use);
-    if (bind !== null && (bind.scope === "local" || bind.scope === "cell")) {
-      use.id.binding = bind;
-      return false;
-    }
-    return true;
-  });
-}
-
-/** Looks use.id up within its innermost enclosing function (or the file). */
-function lookupLocal(use: Use): Binding | null {
-  for (let env: Block | null = use.env; env !== null; env = env.parent) {
-    const b = env.bindings.get(use.id.name);
-    if (b !== undefined) return b;
-    if (env.fn !== null) break;
-  }
-  return null;
 }
