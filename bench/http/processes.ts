@@ -1,0 +1,98 @@
+/**
+ * Servers under test run as child processes, so the load generator (autocannon, in the
+ * bench's own process) never shares their event loop. Their output goes to a file, as a
+ * production server's would, rather than through a pipe the bench would have to drain.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Sends SIGTERM and waits for the exit (SIGKILL after 5 s). */
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilHealthy(url: string, exited: Promise<number | null>, logFile: string): Promise<void> {
+  let gone = false;
+  void exited.then(() => { gone = true; });
+  for (const started = Date.now(); Date.now() - started < 15_000;) {
+    if (gone) throw new Error(`server exited before answering:\n${readFileSync(logFile, 'utf8')}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`server did not answer /health within 15 s:\n${readFileSync(logFile, 'utf8')}`);
+}
+
+/**
+ * Starts `node [nodeArgs] script` with `env` (plus PATH) and resolves once GET /health
+ * answers on `port`. Everything the child writes goes to `logFile`.
+ */
+export async function startServer(script: string, port: number, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', out, out],
+    cwd: ROOT,
+  });
+  closeSync(out);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilHealthy(url, exited, logFile);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    url, child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Where one bench run keeps its files; `secret` is the JWT key WCE and the bare server share. */
+export interface Workspace { dir: string; dataDir: string; secret: string }
+
+/**
+ * Starts WCE (`bin/wce.mjs`) on a free port. `logLevel` null means the default (info), as in
+ * production; `nodeArgs` e.g. `--cpu-prof`.
+ */
+export async function startWce(space: Workspace, logLevel: string | null, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const port = await freePort();
+  const env: Record<string, string> = { WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret };
+  if (logLevel) env.WCE_LOG_LEVEL = logLevel;
+  return startServer(path.join(ROOT, 'bin/wce.mjs'), port, env, path.join(space.dir, `wce-${logLevel ?? 'info'}.log`), nodeArgs);
+}
+
+/** Starts bare-server.ts on a free port, serving the cenv `cenvId` that WCE created. */
+export async function startBare(space: Workspace, cenvId: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer(path.join(import.meta.dirname, 'bare-server.ts'), port, {
+    BARE_PORT: String(port), BARE_DB: path.join(space.dataDir, `${cenvId}.db`), BARE_CENV: cenvId, BARE_KEY: space.secret,
+  }, path.join(space.dir, 'bare.log'), nodeArgs);
+}
