@@ -130,6 +130,7 @@ export class AccessGuard {
       stmt, sql: analysis.sql, ddl: record.ddl, reads: [...record.reads],
       writes: [...record.writes].map(([table, ops]) => ({ table, operations: [...ops] })),
     };
+    if (record.ddl) this.tracker.watchSchema();
     this.statements.set(key, prepared);
     return prepared;
   }

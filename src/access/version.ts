@@ -5,8 +5,7 @@
  * A tenant connection must notice a change committed by another process before its next
  * statement. Reading the counter every time would cost a query per statement, so the
  * tracker first asks `PRAGMA data_version`, which SQLite answers from memory and which
- * changes only when another connection committed; only then is the counter read. Changes made through this connection itself (tenant DDL) show in the schema
- * cookies, which are read from memory as well.
+ * changes only when another connection committed; only then is the counter read.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
@@ -29,17 +28,27 @@ export function readAccessVersion(db: DatabaseSync): number {
  * (changed by the admin API, usually in another process), the main schema (tenant DDL, here
  * or elsewhere) and the TEMP schema (a rolled-back transaction can undo our policy objects:
  * then they must be built again, never silently missing).
+ *
+ * Cost: one in-memory pragma in the common case. The schema cookies are read only when they
+ * can have moved: main after another connection committed or after DDL was prepared here;
+ * temp while the transaction our objects were built in is still open (and once after).
  */
 export class VersionTracker {
+  private readonly db: DatabaseSync;
   private readonly dataVersion: StatementSync;
   private readonly mainSchema: StatementSync;
   private readonly tempSchema: StatementSync;
   private readonly accessVersion: StatementSync;
   private lastData = -1;
   private access = 0;
+  private main = 0;
+  private temp = 0;
+  private watchMain = false;
+  private watchTemp = true;
   private key = '';
 
   constructor(db: DatabaseSync) {
+    this.db = db;
     this.dataVersion = db.prepare('PRAGMA data_version');
     this.mainSchema = db.prepare('PRAGMA main.schema_version');
     this.tempSchema = db.prepare('PRAGMA temp.schema_version');
@@ -51,17 +60,24 @@ export class VersionTracker {
     return this.key;
   }
 
+  /** DDL was prepared on this connection: from now on the main schema cookie is watched. */
+  watchSchema(): void {
+    this.watchMain = true;
+  }
+
   private read(): string {
-    // data_version moves only when another connection committed: only then can the counter
-    // have changed, so the common case skips the table read.
     const data = Number((this.dataVersion.get() as { data_version: number }).data_version);
-    if (data !== this.lastData) {
+    const foreign = data !== this.lastData;
+    if (foreign) {
       this.lastData = data;
       this.access = (this.accessVersion.get() as { version: number } | undefined)?.version ?? 0;
     }
-    const main = (this.mainSchema.get() as { schema_version: number }).schema_version;
-    const temp = (this.tempSchema.get() as { schema_version: number }).schema_version;
-    return `${this.access}.${main}.${temp}`;
+    if (foreign || this.watchMain) this.main = (this.mainSchema.get() as { schema_version: number }).schema_version;
+    if (this.watchTemp) {
+      this.temp = (this.tempSchema.get() as { schema_version: number }).schema_version;
+      this.watchTemp = this.db.isTransaction; // read once more after the transaction ends
+    }
+    return `${this.access}.${this.main}.${this.temp}`;
   }
 
   /** True when the state must be rebuilt (always the first time). */
@@ -71,6 +87,9 @@ export class VersionTracker {
 
   /** Records the state after a rebuild (which itself changed the TEMP schema). */
   rebuilt(): void {
+    this.watchTemp = true;
     this.key = this.read();
+    // Built inside a transaction: a rollback may undo it, so keep watching until it ends.
+    this.watchTemp = this.db.isTransaction;
   }
 }
