@@ -116,3 +116,19 @@ test("host values: attribute access and field assignment", () => {
   assert.equal(callFunction(g.f!, [obj]), "n");
   assert.equal(fields.get("count"), 3);
 });
+
+test("deeply nested programs fail with a static error, not a JS stack overflow", () => {
+  const msgs = (src: string) => {
+    try {
+      runModule(src);
+    } catch (e) {
+      assert.ok(e instanceof StarlarkSyntaxError, String(e));
+      return e.diagnostics.map((d) => d.msg);
+    }
+    return [];
+  };
+  assert.deepEqual(msgs(`x = ${"(".repeat(300)}1${")".repeat(300)}\n`), ["brackets nested more than 200 deep"]);
+  assert.deepEqual(msgs(`x = ${"-".repeat(20000)}1\n`), ["expression nested too deeply"]);
+  assert.deepEqual(msgs(`x = ${"lambda: ".repeat(5000)}1\n`), ["program nested too deeply to compile"]);
+  assert.deepEqual(msgs(`x = ${"(".repeat(150)}1${")".repeat(150)}\n`), []);
+});

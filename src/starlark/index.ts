@@ -10,7 +10,7 @@ import { compileProgram, type Program } from "./compile/compiler.ts";
 import type { File } from "./syntax/ast.ts";
 import { StarlarkSyntaxError, type Diagnostic } from "./syntax/errors.ts";
 import type { SyntaxOptions } from "./syntax/options.ts";
-import { parseFile } from "./syntax/parser.ts";
+import { isStackOverflow, parseFile } from "./syntax/parser.ts";
 import { resolveFile } from "./syntax/resolver.ts";
 import { universe as builtins } from "./builtins/universe.ts";
 import { fail, StarlarkError, toStarlarkError } from "./values/errors.ts";
@@ -96,10 +96,16 @@ function resolveParsed(file: File, opts: Omit<CompileOptions, "filename">): Diag
  * @example compile("x = 1\n").execute(new Thread()).x; // 1
  */
 export function compile(source: string, opts: CompileOptions = {}): Program {
-  const file = parseFile(source, opts.filename ?? "main.star");
-  const errors = resolveParsed(file, opts);
-  if (errors.length > 0) throw new StarlarkSyntaxError(errors);
-  return compileProgram(file, opts.predeclared ?? {}, UNIVERSE);
+  const filename = opts.filename ?? "main.star";
+  const file = parseFile(source, filename);
+  try {
+    const errors = resolveParsed(file, opts);
+    if (errors.length > 0) throw new StarlarkSyntaxError(errors);
+    return compileProgram(file, opts.predeclared ?? {}, UNIVERSE);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    throw new StarlarkSyntaxError([{ pos: { file: filename, line: 1, col: 1 }, msg: "program nested too deeply to compile" }]);
+  }
 }
 
 /** Creates a thread configured from run options. */
@@ -143,7 +149,8 @@ function installLoad(thread: Thread, load: LoadCallback): void {
  * @example runModule("x = [1, 2]\ny = len(x)\n").y; // 2
  */
 export function runModule(source: string, opts: RunOptions = {}): Record<string, Value> {
-  const program = compile(source, opts);
+  // A supplied thread's dialect applies to the static checks too, unless overridden.
+  const program = compile(source, { ...opts, options: opts.options ?? opts.thread?.options });
   const thread = opts.thread ?? newThread(opts);
   return guard(thread, () => program.execute(thread));
 }
@@ -201,7 +208,7 @@ export function sourceLoader(source: (module: string) => string | undefined, opt
     const text = source(module);
     if (text === undefined) throw new StarlarkError(`module ${module} not found`);
     try {
-      return compile(text, { ...opts, filename: module }).execute(thread);
+      return compile(text, { options: thread.options, ...opts, filename: module }).execute(thread);
     } catch (e) {
       if (e instanceof StarlarkSyntaxError) throw new StarlarkError(e.message);
       throw e;

@@ -46,8 +46,9 @@ class StmtParser extends ExprParser {
       try {
         this.stmt(stmts);
       } catch (e) {
-        if (!(e instanceof StarlarkSyntaxError)) throw e;
-        errors.push(...e.diagnostics);
+        if (e instanceof StarlarkSyntaxError) errors.push(...e.diagnostics);
+        else if (isStackOverflow(e)) errors.push({ pos: { file: this.file, line: this.tok.line, col: this.tok.col }, msg: "expression nested too deeply" });
+        else throw e;
         this.skipStatementFrom(start);
       }
     }
@@ -188,4 +189,9 @@ class StmtParser extends ExprParser {
     }
     return out;
   }
+}
+
+/** A JS stack overflow (the program nests deeper than the parser can recurse). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
 }

@@ -11,6 +11,7 @@ import { KEYWORDS, PUNCTUATION, type Token } from "./tokens.ts";
 import { decodeQuoted } from "./quote.ts";
 
 const IDENT_START = /[\p{L}_]/u;
+const MAX_BRACKET_DEPTH = 200;
 const IDENT_PART = /[\p{L}\p{Nd}_]/u;
 
 function isDigit(c: string): boolean {
@@ -193,7 +194,10 @@ class Scanner {
       return;
     }
     if (isDigit(c) || (c === "." && isDigit(this.peek(1)))) return this.number(line, col);
-    if (c === "(" || c === "[" || c === "{") this.depth++;
+    if (c === "(" || c === "[" || c === "{") {
+      // The parser and compiler recurse per nesting level; bound it well below the JS stack.
+      if (++this.depth > MAX_BRACKET_DEPTH) this.error(line, col, `brackets nested more than ${MAX_BRACKET_DEPTH} deep`);
+    }
     if (c === ")" || c === "]" || c === "}") {
       if (this.depth === 0) this.error(line, col, `unexpected '${c}'`);
       this.depth--;
