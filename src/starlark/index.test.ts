@@ -128,7 +128,9 @@ test("deeply nested programs fail with a static error, not a JS stack overflow",
     return [];
   };
   assert.deepEqual(msgs(`x = ${"(".repeat(300)}1${")".repeat(300)}\n`), ["brackets nested more than 200 deep"]);
-  assert.deepEqual(msgs(`x = ${"-".repeat(20000)}1\n`), ["expression nested too deeply"]);
-  assert.deepEqual(msgs(`x = ${"lambda: ".repeat(5000)}1\n`), ["program nested too deeply to compile"]);
+  // Whether the parser or the compiler runs out of stack first depends on the JS stack in use.
+  for (const deep of [`x = ${"-".repeat(20000)}1\n`, `x = ${"lambda: ".repeat(5000)}1\n`, `x = 1${" + 1".repeat(20000)}\n`]) {
+    assert.match(msgs(deep).join(), /^(expression|program) nested too deeply( to compile)?$/);
+  }
   assert.deepEqual(msgs(`x = ${"(".repeat(150)}1${")".repeat(150)}\n`), []);
 });
