@@ -1,6 +1,7 @@
 /**
- * Compilation of call expressions. Positional-only calls take fast paths:
- * compiled functions bind the argument array directly as their locals, and
+ * Compilation of call expressions. Fast paths: positional calls of compiled
+ * functions bind the argument array as the callee's locals; keyword calls
+ * of compiled functions bind through a per-call-site plan; and
  * `recv.method(...)` avoids allocating a bound method.
  */
 import type { Arg, CallExpr } from "../syntax/ast.ts";
@@ -14,8 +15,7 @@ import { call, callMethod, Dict, iterableElems, typeName, type Kwargs, type Valu
 /** Compiles `fn(args...)`. */
 export function compileCall(e: CallExpr, cx: Ctx): Ev {
   const line = e.line, col = e.col;
-  if (e.args.some((a) => a.type === "star" || a.type === "starstar")) return compileGeneralCall(e, cx);
-  if (e.args.some((a) => a.type === "named")) return compileKeywordCall(e, cx);
+  if (e.args.some((a) => a.type !== "pos")) return compileArgCall(e, cx);
   const args = compileList(e.args.map((a) => a.value), cx);
   if (e.fn.kind === "Dot") {
     const recv = compileExpr(e.fn.x, cx), name = e.fn.name;
@@ -33,21 +33,31 @@ export function compileCall(e: CallExpr, cx: Ctx): Ev {
   };
 }
 
+/** Appends one evaluated argument to the positional list or the keyword list. */
 type ArgPusher = (env: Env, args: Value[], kw: Kwargs) => void;
 
 /**
- * Calls with keyword arguments (and no *args/**kwargs) of compiled
- * functions bind straight into the callee's locals: each call site caches
- * the argument-to-slot plan for the last code object it called.
+ * Calls with keyword, *args or **kwargs arguments. Without *args/**kwargs,
+ * calls of compiled functions bind straight into the callee's locals: the
+ * call site caches the argument-to-slot plan of the last code it called.
  */
-function compileKeywordCall(e: CallExpr, cx: Ctx): Ev {
-  const general = compileGeneralCall(e, cx);
-  const fn = compileExpr(e.fn, cx);
-  const pos = e.args.filter((a) => a.type === "pos").map((a) => compileExpr(a.value, cx));
-  const named = e.args.filter((a) => a.type === "named");
-  const names = named.map((a) => a.name!);
-  const values = named.map((a) => compileExpr(a.value, cx));
+function compileArgCall(e: CallExpr, cx: Ctx): Ev {
   const line = e.line, col = e.col;
+  const fn = compileExpr(e.fn, cx);
+  const evs = e.args.map((a) => compileExpr(a.value, cx));
+  const pushers = e.args.map((a, i) => argPusher(a, evs[i]!));
+  const general = (env: Env, f: Value): Value => {
+    const args: Value[] = [];
+    const kw: Kwargs = [];
+    for (const p of pushers) p(env, args, kw);
+    at(env, line, col);
+    return call(env.thread, f, args, kw.length === 0 ? null : kw);
+  };
+  if (e.args.some((a) => a.type === "star" || a.type === "starstar")) return (env) => general(env, fn(env));
+
+  // Positional arguments precede keyword ones (the resolver checks), so evs is [pos..., named...].
+  const npos = e.args.filter((a) => a.type === "pos").length;
+  const names = e.args.slice(npos).map((a) => a.name!);
   let planned: FuncCode | null = null;
   let slots: number[] | null = null;
   return (env) => {
@@ -55,34 +65,18 @@ function compileKeywordCall(e: CallExpr, cx: Ctx): Ev {
     if (!(f instanceof StarFunction)) return general(env, f);
     if (f.code !== planned) {
       planned = f.code;
-      slots = planKeywordCall(f.code, pos.length, names);
+      slots = planKeywordCall(f.code, npos, names);
     }
     if (slots === null) return general(env, f);
     const locals = new Array<Slot>(f.code.numLocals).fill(undefined);
-    for (let i = 0; i < pos.length; i++) locals[i] = pos[i]!(env);
-    for (let j = 0; j < values.length; j++) locals[slots[j]!] = values[j]!(env);
+    for (let i = 0; i < npos; i++) locals[i] = evs[i]!(env);
+    for (let j = 0; j < slots.length; j++) locals[slots[j]!] = evs[npos + j]!(env);
     at(env, line, col);
-    return f.callPlanned(env.thread, locals, pos.length);
+    return f.callPlanned(env.thread, locals, npos);
   };
 }
 
-/** Calls with keyword, *args or **kwargs arguments; `callee` when already evaluated. */
-function compileGeneralCall(e: CallExpr, cx: Ctx): (env: Env, callee?: Value) => Value {
-  const line = e.line, col = e.col;
-  const fn = compileExpr(e.fn, cx);
-  const pushers = e.args.map((a) => compileArg(a, cx));
-  return (env, callee) => {
-    const f = callee === undefined ? fn(env) : callee;
-    const args: Value[] = [];
-    const kw: Kwargs = [];
-    for (const p of pushers) p(env, args, kw);
-    at(env, line, col);
-    return call(env.thread, f, args, kw.length === 0 ? null : kw);
-  };
-}
-
-function compileArg(a: Arg, cx: Ctx): ArgPusher {
-  const v = compileExpr(a.value, cx);
+function argPusher(a: Arg, v: Ev): ArgPusher {
   const line = a.line, col = a.col;
   switch (a.type) {
     case "pos":
