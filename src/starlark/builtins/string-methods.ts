@@ -45,7 +45,7 @@ const FIND = (name: string) => params(name, 'sub', 'start?', 'end?');
 
 function affix(name: string, test: (s: string, x: string) => boolean): BuiltinFn {
   const P = params(name, 'prefix', 'start?', 'end?');
-  return method(P, (_t, s, a) => {
+  const general = method(P, (_t, s, a) => {
     const [lo, hi] = span(name, s.length, a[1], a[2]);
     const sub = s.slice(lo, hi);
     const x = a[0]!;
@@ -56,6 +56,9 @@ function affix(name: string, test: (s: string, x: string) => boolean): BuiltinFn
       return test(sub, e);
     });
   });
+  // Fast path for the common s.startswith("x").
+  return (thread, args, kwargs, recv) =>
+    args.length === 1 && kwargs === null && typeof args[0] === 'string' ? test(recv as string, args[0]) : general(thread, args, kwargs, recv);
 }
 
 const WS = /\s/u;

@@ -6,7 +6,7 @@ import { fail } from './errors.ts';
 import { keyOf } from './hashing.ts';
 import { repr } from './repr.ts';
 import type { Thread } from './thread.ts';
-import { Dict, HashTable, List, type Value } from './value.ts';
+import { Dict, Float, HashTable, List, type Value } from './value.ts';
 
 /** Fails unless list `l` may be mutated; `verb` as in "cannot append to frozen list". */
 export function checkListMutable(l: List, verb: string): void {
@@ -49,11 +49,12 @@ export function tableSet(thread: Thread, t: HashTable, k: Value, v: Value): void
   if (t.frozen || t.itercount > 0) checkTableMutable(t, 'insert into');
   const map = t.map;
   if (map.size >= thread.limits.maxDictSize && !map.has(key)) thread.checkDict(map.size + 1);
-  if (typeof k === 'string' && key === k) {
-    // A string key can only equal the identical string, so replacing the entry is safe: one hash operation.
+  if ((typeof k === 'string' && key === k) || (typeof k === 'number' && !t.floatKeys)) {
+    // The existing entry (if any) has this very key, so replacing it is safe: one hash operation.
     map.set(key, { k, v });
     return;
   }
+  if (k instanceof Float) t.floatKeys = true;
   // Otherwise keep the first key on update (d[1.0] = x; d[1] = y keeps the key 1.0).
   const e = map.get(key);
   if (e !== undefined) e.v = v;

@@ -110,6 +110,8 @@ export class HashTable {
   map: Map<unknown, Entry> = new Map();
   frozen = false;
   itercount = 0;
+  /** Set once a float key is inserted: only then can an int key meet an existing entry with another key. */
+  floatKeys = false;
 }
 
 /** Insertion-ordered dict. */
