@@ -6,6 +6,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { audit, type AuditEntry } from '../db/audit.ts';
 import { bumpAccessVersion } from './version.ts';
+import { isReservedName } from './tokens.ts';
 
 /** Who makes a change, for the audit log. */
 export interface Actor {
@@ -35,7 +36,11 @@ export function adminChange<T>(db: DatabaseSync, actor: Actor, change: () => { r
   }
 }
 
-/** Checks that `table` names an existing tenant table (or view) of the main schema. */
-export function tenantTableExists(db: DatabaseSync, table: string): boolean {
-  return db.prepare("SELECT 1 FROM main.sqlite_schema WHERE type IN ('table', 'view') AND lower(name) = lower(?) AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND lower(name) NOT LIKE '\\_wce\\_%' ESCAPE '\\'").get(table) !== undefined;
+/**
+ * True when `table` names a tenant table of the main schema (not a view: reads through a view
+ * are decided on the tables it reads, so a grant on the view itself would mean nothing).
+ */
+export function isTenantTable(db: DatabaseSync, table: string): boolean {
+  const row = db.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND lower(name) = lower(?)").get(table) as { name: string } | undefined;
+  return row !== undefined && !row.name.toLowerCase().startsWith('sqlite_') && !isReservedName(row.name);
 }

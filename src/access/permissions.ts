@@ -5,9 +5,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { nowIso } from '../tools/time.ts';
-import { isReservedName } from './tokens.ts';
 import { OPERATIONS, POLICY_ROLES, type Operation } from './model.ts';
-import { adminChange, tenantTableExists, type Actor } from './admin-change.ts';
+import { adminChange, isTenantTable, type Actor } from './admin-change.ts';
 
 export interface Permission {
   id: number;
@@ -44,7 +43,7 @@ export function listPermissions(db: DatabaseSync): Permission[] {
 }
 
 function validate(db: DatabaseSync, input: NewPermission): Operation[] {
-  if (isReservedName(input.table) || !tenantTableExists(db, input.table)) throw new ValidationError(`no table "${input.table}" to grant on`);
+  if (!isTenantTable(db, input.table)) throw new ValidationError(`no table "${input.table}" to grant on`);
   if ((input.role === undefined) === (input.user_id === undefined)) throw new ValidationError('give exactly one of "role" and "user_id"');
   if (input.role !== undefined && !(POLICY_ROLES as readonly string[]).includes(input.role)) throw new ValidationError(`role must be one of ${POLICY_ROLES.join(', ')}`);
   if (input.user_id !== undefined && !db.prepare('SELECT 1 FROM _wce_users WHERE id = ?').get(input.user_id)) throw new ValidationError('no user with that user_id');

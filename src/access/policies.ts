@@ -13,8 +13,7 @@ import { translateExpression } from './expression.ts';
 import { authorize, newAuthRecord } from './authorizer.ts';
 import { Grants, loadMainObjects, toPolicy, POLICY_COMMANDS, POLICY_ROLES, type RowPolicy, type PolicyKind, type PolicyRow } from './model.ts';
 import { quoteIdent } from './rewrite.ts';
-import { isReservedName } from './tokens.ts';
-import { adminChange, type Actor } from './admin-change.ts';
+import { adminChange, isTenantTable, type Actor } from './admin-change.ts';
 import { isGuarded } from './guard.ts';
 
 export interface PolicyInput {
@@ -73,8 +72,7 @@ export function validateExpression(db: DatabaseSync, table: string, expr: string
 
 function validate(db: DatabaseSync, input: PolicyInput): void {
   if (!NAME.test(input.name)) throw new ValidationError('policy name must be 1 to 63 letters, digits, spaces, "_" or "-"');
-  const type = (db.prepare('SELECT type FROM main.sqlite_schema WHERE lower(name) = lower(?)').get(input.table) as { type: string } | undefined)?.type;
-  if (isReservedName(input.table) || input.table.toLowerCase().startsWith('sqlite_') || type !== 'table') throw new ValidationError(`no table "${input.table}" to put a policy on`);
+  if (!isTenantTable(db, input.table)) throw new ValidationError(`no table "${input.table}" to put a policy on`);
   const badCommand = input.commands.find((c) => !(POLICY_COMMANDS as readonly string[]).includes(c));
   if (input.commands.length === 0 || badCommand !== undefined) throw new ValidationError(`commands must be a non-empty list of ${POLICY_COMMANDS.join(', ')}`);
   const badRole = input.roles.find((r) => !(POLICY_ROLES as readonly string[]).includes(r));

@@ -90,6 +90,7 @@ describe('admin API', () => {
   });
 
   test('permissions: create (201), list, delete (204); bad grants are 400', async () => {
+    await w.server.deps.pools.use(w.cenv.id, (db) => db.exec('CREATE VIEW IF NOT EXISTS posts_view AS SELECT * FROM posts'));
     const created = await w.call(w.admin, 'POST', '/admin/permissions', { table: 'posts', role: 'anonymous', operations: ['select'] });
     assert.equal(created.status, 201);
     assert.deepEqual(created.body.operations, ['select']);
@@ -100,6 +101,7 @@ describe('admin API', () => {
       { table: '_wce_users', role: 'user', operations: ['select'] },
       { table: 'sqlite_schema', role: 'user', operations: ['select'] },
       { table: 'nope', role: 'user', operations: ['select'] },
+      { table: 'posts_view', role: 'user', operations: ['select'] },
       { table: 'posts', role: 'user', user_id: 'x', operations: ['select'] },
       { table: 'posts', role: 'user', operations: ['drop'] },
       { table: 'posts', role: 'user', operations: [] },
