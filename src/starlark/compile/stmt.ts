@@ -10,6 +10,7 @@ import { BREAK, CONTINUE, NORMAL, RETURN, type Ev, type Ex, type Store } from ".
 import { compileExpr } from "./expr.ts";
 import { compileFunctionValue } from "./function.ts";
 import { compileLoad, compileStoreName, localSlot } from "./names.ts";
+import { fetch, operand } from "./operand.ts";
 import { at, failAt } from "./position.ts";
 import {
   augmented, getAttr, getIndex, iterate, Range, setField, setIndex, StarlarkError, truth, type BinaryOp, type Value,
@@ -167,6 +168,15 @@ function compileAugmented(s: AssignStmt, cx: Ctx): Ex {
     return augmented(op, x, y, env.thread);
   };
   const lhs = s.lhs;
+  const slot = localSlot(lhs);
+  if (slot >= 0) {
+    const target = operand(lhs, cx);
+    return (env) => {
+      const x = fetch(env, target);
+      env.locals[slot] = apply(env, x, rhs(env));
+      return NORMAL;
+    };
+  }
   if (lhs.kind === "Ident") {
     const load = compileLoad(lhs, cx), store = compileStoreName(lhs, cx);
     return (env) => {
