@@ -18,6 +18,9 @@ import { healthRoutes } from './routes/health.ts';
 import { createCenvRoutes } from './routes/create-cenv.ts';
 import { loginRoutes } from './routes/login.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { adminUserRoutes } from './routes/admin-users.ts';
+import { adminPermissionRoutes } from './routes/admin-permissions.ts';
+import { adminPolicyRoutes } from './routes/admin-policies.ts';
 
 export interface BuildOptions {
   /** A pino destination or `false`; tests pass a stream to read what was logged. */
@@ -61,6 +64,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   installErrorHandlers(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  await app.register(cenvScope([loginRoutes, sessionRoutes]), { prefix: '/:cenv' });
+  await app.register(cenvScope([loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes]), { prefix: '/:cenv' });
   return app;
 }
