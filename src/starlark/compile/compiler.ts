@@ -14,6 +14,8 @@ export class Program {
   private readonly body: ReturnType<typeof compileBlock>;
   private readonly numLocals: number;
   private readonly cells: readonly number[];
+  /** The closures write this program's own globals array, so it runs only once. */
+  private executed = false;
 
   constructor(file: File, mod: ModuleCtx, body: ReturnType<typeof compileBlock>) {
     this.filename = file.filename;
@@ -29,6 +31,8 @@ export class Program {
    * (the caller captures the backtrace).
    */
   execute(thread: Thread): Record<string, Value> {
+    if (this.executed) throw new Error("Program.execute: a compiled program runs once (compile again)");
+    this.executed = true;
     const frame = thread.pushFrame("<toplevel>", this.filename);
     const locals = new Array<Slot>(this.numLocals).fill(undefined);
     for (const c of this.cells) locals[c] = new Cell();
