@@ -70,3 +70,14 @@ function soleColumn(root: AnyNode): AnyNode | null {
   const items = (select.columns as AnyNode | undefined)?.items as AnyNode[] | undefined;
   return items && items.length === 1 ? items[0] : null;
 }
+
+/**
+ * True when a (valid) policy expression contains a subquery.
+ * @example hasSubquery('EXISTS (SELECT 1 FROM members WHERE user = $user_id)') // true
+ */
+export function hasSubquery(expr: string): boolean {
+  const root = parseSql(`${PREFIX}${expr}\n)`) as unknown as AnyNode;
+  let depth = 0;
+  for (const node of descendants(root)) if (node.type === 'select_stmt' && ++depth > 1) return true;
+  return false;
+}

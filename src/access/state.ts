@@ -9,7 +9,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { loadGrants, loadPolicies, loadMainObjects, tableColumns, type Grants, type RowPolicy } from './model.ts';
-import { translateExpression } from './expression.ts';
+import { translateExpression, hasSubquery } from './expression.ts';
 import { policyObjectsSql, selectPredicate } from './policy-sql.ts';
 import { quoteIdent, viewName, VIEW_PREFIX } from './rewrite.ts';
 import { TRIGGER_PREFIX } from './policy-sql.ts';
@@ -19,9 +19,17 @@ export interface AccessState {
   protectedTables: Set<string>;
   broken: Set<string>;
   mainObjects: Map<string, string>;
-  /** Tables whose policy objects were built; reads of exactly these are rewritten. */
+  /**
+   * Tables whose policy objects were built; reads of exactly these are rewritten. A protected
+   * table without a view (broken, or not created yet) is not: the read reaches main.T and the
+   * authorizer refuses it with a 403 naming the table.
+   */
   views: Set<string>;
-  /** Row filter of each built policy view (for UPDATE/DELETE, see rewrite.ts). */
+  /**
+   * Row filter of each policy view, put in front of UPDATE/DELETE WHERE clauses (rewrite.ts).
+   * Left out when a policy has a subquery: SQLite evaluates such terms last anyway, and its
+   * reads would run outside our policy objects (as the caller, through the authorizer).
+   */
   predicates: Map<string, string>;
 }
 
@@ -34,6 +42,10 @@ function dropPolicyObjects(db: DatabaseSync): void {
   }
 }
 
+function readsTables(policy: RowPolicy): boolean {
+  return [policy.using, policy.check].some((expr) => expr !== null && hasSubquery(expr));
+}
+
 function translated(policy: RowPolicy): RowPolicy {
   return {
     ...policy,
@@ -42,7 +54,10 @@ function translated(policy: RowPolicy): RowPolicy {
   };
 }
 
-/** Creates the objects of one table and returns its row filter; on failure removes what it made and returns null. */
+/**
+ * Creates the objects of one table and returns its row filter; on failure removes what it
+ * made and returns null.
+ */
 function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): string | null {
   db.exec('SAVEPOINT _wce_policy_build');
   try {
@@ -80,16 +95,18 @@ export function buildAccessState(db: DatabaseSync): AccessState {
     byTable.set(key, entry);
   }
   const broken = new Set<string>();
+  const views = new Set<string>();
   const predicates = new Map<string, string>();
   for (const [key, { name, policies }] of byTable) {
     const type = mainObjects.get(key);
     if (type === undefined) continue; // no table yet: references fail on the missing view
     const predicate = type === 'table' ? buildTable(db, name, policies) : null;
-    if (predicate === null) broken.add(key);
-    else predicates.set(key, predicate);
+    if (predicate === null) {
+      broken.add(key);
+      continue;
+    }
+    views.add(key);
+    if (!policies.some(readsTables)) predicates.set(key, predicate);
   }
-  // A protected table without a view (broken, or not created yet) is not rewritten: the read
-  // reaches main.T and the authorizer refuses it with a 403 naming the table.
-  const views = new Set(predicates.keys());
   return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, predicates };
 }
