@@ -1,4 +1,4 @@
-# Runs one benchmark program under CPython and prints one JSON line: {ms, output, maxRssKb}.
+# Runs one benchmark program under CPython and prints one JSON line: {ms, cpuMs, output, maxRssKb}.
 # The programs call json.encode/json.decode (Starlark's json module); this shim provides them.
 import io, json as _j, resource, sys, time, contextlib
 
@@ -9,8 +9,10 @@ class _Json:
 src = open(sys.argv[1]).read()
 buf = io.StringIO()
 start = time.perf_counter()
+cpu0 = time.process_time()
 with contextlib.redirect_stdout(buf):
     exec(compile(src, sys.argv[1], "exec"), {"json": _Json()})
 ms = (time.perf_counter() - start) * 1000
+cpu_ms = (time.process_time() - cpu0) * 1000
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(_j.dumps({"ms": ms, "output": buf.getvalue().rstrip("\n"), "maxRssKb": rss}))
+print(_j.dumps({"ms": ms, "cpuMs": cpu_ms, "output": buf.getvalue().rstrip("\n"), "maxRssKb": rss}))

@@ -83,3 +83,13 @@ test('print goes to the thread callback', () => {
   builtin('print', ['a', 1, list(2)], [['sep', '-']], t);
   assert.deepEqual(out, ['a-1-[2]']);
 });
+
+test('repr of a shared-structure blow-up is bounded by the string limit', () => {
+  const t = new Thread({ limits: { maxStringLength: 100000 } });
+  const a = list(...Array(1000).fill(1));
+  const b = list(...Array(1000).fill(a));
+  const c = list(...Array(1000).fill(b));
+  throwsStar(() => builtin('str', [c], null, t), /exceeds limit of 100000/);
+  throwsStar(() => builtin('repr', [c], null, t), /exceeds limit of 100000/);
+  throwsStar(() => method('{}', 'format', [c], null, t), /exceeds limit of 100000/);
+});

@@ -45,9 +45,10 @@ export function bool(_thread: Thread, args: Value[], kwargs: Kwargs | null): Val
   return args.length === 0 ? false : truth(args[0]!);
 }
 
-export function str_(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+export function str_(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('str', args, kwargs, 1, 1);
-  return str(args[0]!);
+  const x = args[0]!;
+  return typeof x === 'number' ? String(x) : str(x, thread);
 }
 
 export function bytes(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {

@@ -31,10 +31,10 @@ function floatOperand(c: string, v: Value): number {
   return fail(`%${c} format requires float, not ${typeName(v)}`);
 }
 
-function convert(c: string, v: Value): string {
+function convert(thread: Thread, c: string, v: Value): string {
   switch (c) {
-    case 's': return typeof v === 'string' ? v : str(v);
-    case 'r': return repr(v);
+    case 's': return typeof v === 'string' ? v : str(v, thread);
+    case 'r': return repr(v, thread);
     case 'd': case 'i': return radix(intOperand(c, v), 10);
     case 'o': return radix(intOperand(c, v), 8);
     case 'x': return radix(intOperand(c, v), 16);
@@ -94,7 +94,7 @@ export function percentFormat(thread: Thread, format: string, x: Value): string 
       if (next >= operands.length) fail('not enough arguments for format string');
       arg = operands[next++]!;
     }
-    out += convert(c, arg);
+    out += convert(thread, c, arg);
     if (out.length > thread.limits.maxStringLength) thread.checkString(out.length);
   }
   if (!(x instanceof Dict) && next < operands.length) fail('too many arguments for format string');
@@ -145,7 +145,7 @@ export function strFormat(thread: Thread, format: string, args: Value[], kwargs:
     } else {
       v = keyword(name, kwargs);
     }
-    out += conv === 'r' ? repr(v) : str(v);
+    out += conv === 'r' ? repr(v, thread) : str(v, thread);
     if (out.length > thread.limits.maxStringLength) thread.checkString(out.length);
   }
   return out;

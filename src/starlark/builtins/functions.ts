@@ -63,14 +63,14 @@ function sepOf(name: string, kwargs: Kwargs | null): string {
   return sep;
 }
 
-export function fail(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+export function fail(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   const sep = sepOf('fail', kwargs);
-  throw new StarlarkError('fail: ' + args.map(str).join(sep));
+  throw new StarlarkError('fail: ' + args.map((a) => str(a, thread)).join(sep));
 }
 
 export function print(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   const sep = sepOf('print', kwargs);
-  thread.print(thread, args.map(str).join(sep));
+  thread.print(thread, args.map((a) => str(a, thread)).join(sep));
   return null;
 }
 
@@ -145,9 +145,9 @@ function minmax(name: string, sign: number) {
 export const min = minmax('min', -1);
 export const max = minmax('max', 1);
 
-export function repr(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+export function repr(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('repr', args, kwargs, 1, 1);
-  return reprOf(args[0]!);
+  return reprOf(args[0]!, thread);
 }
 
 export function reversed(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {

@@ -1,5 +1,6 @@
 /** str() and repr() of every value. */
 import { formatFloat } from './float.ts';
+import type { Thread } from './thread.ts';
 import { decodeUtf8, utf8SeqLen } from './utf8.ts';
 import { isHost, typeName } from './kinds.ts';
 import { Builtin, Bytes, Dict, Float, List, Module, Range, StarSet, StringIter, Tuple, type Value } from './value.ts';
@@ -57,13 +58,17 @@ export function quoteBytes(data: Uint8Array): string {
 }
 
 /** str(v): strings unquoted, bytes decoded as UTF-8, everything else as repr. */
-export function str(v: Value): string {
+export function str(v: Value, thread?: Thread): string {
   if (typeof v === 'string') return v;
-  return v instanceof Bytes ? decodeUtf8(v.data) : repr(v);
+  return v instanceof Bytes ? decodeUtf8(v.data) : repr(v, thread);
 }
 
-/** repr(v). Cyclic lists/dicts print as [...] / {...}. */
-export function repr(v: Value): string {
+/**
+ * repr(v). Cyclic lists/dicts print as [...] / {...}. With a thread, the
+ * work is charged as steps and the output is bounded by maxStringLength as
+ * it grows (a list holding the same big list 1000 times prints 1000 copies).
+ */
+export function repr(v: Value, thread?: Thread): string {
   switch (typeof v) {
     case 'string':
       return quote(v);
@@ -74,40 +79,75 @@ export function repr(v: Value): string {
       return v ? 'True' : 'False';
   }
   if (v === null) return 'None';
-  return reprObject(v, []);
+  const p = new Printer(thread ?? null);
+  p.object(v);
+  return p.out;
 }
 
-function reprSeq(elems: Value[], seen: object[]): string {
-  let s = '';
-  for (let i = 0; i < elems.length; i++) {
-    if (i > 0) s += ', ';
-    const e = elems[i]!;
-    s += typeof e === 'object' && e !== null ? reprObject(e, seen) : repr(e);
+/** Accumulates a repr in one string; `seen` holds the containers being printed. */
+class Printer {
+  out = '';
+  private readonly seen: object[] = [];
+  private readonly thread: Thread | null;
+  constructor(thread: Thread | null) {
+    this.thread = thread;
   }
-  return s;
-}
 
-function reprObject(v: Value & object, seen: object[]): string {
-  if (v instanceof Float) return formatFloat(v.value);
-  if (v instanceof List || v instanceof Dict || v instanceof StarSet) {
-    if (seen.includes(v)) return v instanceof List ? '[...]' : '{...}';
-    seen.push(v);
-    try {
-      if (v instanceof List) return '[' + reprSeq(v.elems, seen) + ']';
-      if (v instanceof StarSet) return 'set([' + reprSeq([...v.map.values()].map((e) => e.k), seen) + '])';
-      let s = '{';
-      let first = true;
-      for (const e of v.map.values()) {
-        if (!first) s += ', ';
-        first = false;
-        s += reprSeq([e.k], seen) + ': ' + reprSeq([e.v], seen);
+  value(v: Value): void {
+    if (typeof v === 'object' && v !== null) this.object(v);
+    else this.out += repr(v);
+  }
+
+  private seq(elems: readonly Value[], open: string, close: string): void {
+    const t = this.thread;
+    if (t !== null) {
+      t.step(elems.length);
+      if (this.out.length > t.limits.maxStringLength) t.checkString(this.out.length);
+    }
+    this.out += open;
+    for (let i = 0; i < elems.length; i++) {
+      if (i > 0) this.out += ', ';
+      this.value(elems[i]!);
+    }
+    this.out += close;
+  }
+
+  object(v: Value & object): void {
+    if (v instanceof List || v instanceof Dict || v instanceof StarSet) {
+      if (this.seen.includes(v)) {
+        this.out += v instanceof List ? '[...]' : '{...}';
+        return;
       }
-      return s + '}';
-    } finally {
-      seen.pop();
+      this.seen.push(v);
+      if (v instanceof List) this.seq(v.elems, '[', ']');
+      else if (v instanceof StarSet) this.seq(Array.from(v.map.values(), (e) => e.k), 'set([', '])');
+      else this.dict(v);
+      this.seen.pop();
+    } else if (v instanceof Tuple) {
+      this.seq(v.elems, '(', v.elems.length === 1 ? ',)' : ')');
+    } else {
+      this.out += leafRepr(v);
     }
   }
-  if (v instanceof Tuple) return v.elems.length === 1 ? '(' + reprSeq(v.elems, seen) + ',)' : '(' + reprSeq(v.elems, seen) + ')';
+
+  private dict(d: Dict): void {
+    this.thread?.step(d.map.size);
+    this.out += '{';
+    let first = true;
+    for (const e of d.map.values()) {
+      if (!first) this.out += ', ';
+      first = false;
+      this.value(e.k);
+      this.out += ': ';
+      this.value(e.v);
+    }
+    this.out += '}';
+  }
+}
+
+/** repr of a non-container object. */
+function leafRepr(v: Value & object): string {
+  if (v instanceof Float) return formatFloat(v.value);
   if (v instanceof Bytes) return quoteBytes(v.data);
   if (v instanceof Range) {
     if (v.step !== 1) return `range(${v.start}, ${v.stop}, ${v.step})`;
