@@ -79,3 +79,19 @@ test('guard: admin DDL on this connection is picked up (a re-created protected t
     f.close();
   }
 });
+
+test('guard: a statement SQLite re-prepares while stepping (schema changed) never writes unguarded', () => {
+  const f = openFixture();
+  try {
+    const { stmt } = f.guard.runAs(f.alice, () => f.guard.prepare("INSERT INTO posts (author, title) VALUES ('someone else', 'x')", f.alice));
+    f.admin.exec('CREATE TABLE unrelated (x)');
+    const before = f.admin.prepare('SELECT count(*) AS n FROM posts').get();
+    assert.throws(() => f.guard.runAs(f.alice, () => stmt.run()), (e: Error) => /not authorized|row policy/.test(e.message));
+    assert.deepEqual(f.admin.prepare('SELECT count(*) AS n FROM posts').get(), before);
+    const select = f.guard.runAs(f.alice, () => f.guard.prepare('SELECT count(*) AS n FROM posts', f.alice)).stmt;
+    f.admin.exec('CREATE TABLE unrelated2 (x)');
+    assert.deepEqual({ ...(f.guard.runAs(f.alice, () => select.get()) as object) }, { n: 3 }, 'a re-prepared read still goes through the policy view');
+  } finally {
+    f.close();
+  }
+});

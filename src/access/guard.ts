@@ -50,13 +50,13 @@ type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
 const CACHE_SIZE = 500;
 /** Parsing is linear but not free (about 2.5 s per MB): longer text is refused up front. */
 export const MAX_SQL_LENGTH = 1_000_000;
+const POLICY_VIOLATION = /new row violates row policy[^\n]*/;
 const guarded = new WeakSet<DatabaseSync>();
 
 /** True when an AccessGuard owns `db` (its authorizer must not be replaced). */
 export function isGuarded(db: DatabaseSync): boolean {
   return guarded.has(db);
 }
-const POLICY_VIOLATION = /new row violates row policy[^\n]*/;
 
 export class AccessGuard {
   readonly db: DatabaseSync;
