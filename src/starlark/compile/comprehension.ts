@@ -7,6 +7,7 @@ import { compileStore } from "./assign.ts";
 import type { Ctx } from "./context.ts";
 import type { Env, Ev } from "./env.ts";
 import { compileExpr } from "./expr.ts";
+import { localSlot } from "./names.ts";
 import { at } from "./position.ts";
 import { Dict, dictSet, iterate, List, Range, truth, type Value } from "./rt.ts";
 
@@ -28,14 +29,15 @@ export function compileComprehension(e: Comprehension, cx: Ctx): Ev {
       };
     } else {
       const iter = compileExpr(c.iter, cx), store = compileStore(c.vars, cx);
-      const line = c.line, col = c.col;
+      const line = c.line, col = c.col, slot = localSlot(c.vars);
       step = (env, acc) => {
         const x = iter(env);
         const thread = env.thread;
         if (x instanceof Range) {
           for (let k = 0; k < x.len; k++) {
             thread.step();
-            store(env, x.start + x.step * k);
+            if (slot >= 0) env.locals[slot] = x.start + x.step * k;
+            else store(env, x.start + x.step * k);
             inner(env, acc);
           }
           return;
@@ -45,7 +47,8 @@ export function compileComprehension(e: Comprehension, cx: Ctx): Ev {
         try {
           for (let v = it.next(); v !== undefined; v = it.next()) {
             thread.step();
-            store(env, v);
+            if (slot >= 0) env.locals[slot] = v;
+            else store(env, v);
             inner(env, acc);
           }
         } finally {

@@ -234,7 +234,8 @@ function compileFor(s: ForStmt, cx: Ctx): Ex {
     try {
       for (let v = it.next(); v !== undefined; v = it.next()) {
         thread.step();
-        store(env, v);
+        if (slot >= 0) env.locals[slot] = v;
+        else store(env, v);
         const sig = body(env);
         if (sig === BREAK) break;
         if (sig === RETURN) return RETURN;
