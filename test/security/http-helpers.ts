@@ -1,19 +1,8 @@
 /**
- * A real server with the admin routes, a cenv with an owner, an admin and a user, and a
- * `call` helper. If src/server/app.ts does not register the admin routes yet, they are added
- * here under the same `/:cenv` scope (so these tests run before and after the wiring).
+ * A real server, a cenv with an owner, an admin ("adam") and a user ("ursula"), a second cenv,
+ * a `posts` table, and a `call` helper for JSON requests as one of them.
  */
-import type { FastifyInstance } from 'fastify';
 import { startServer, request, createCenv, login, bearer, type TestServer, type NewCenv, type LoggedIn, type JsonResponse } from '../helpers/server.ts';
-import { cenvScope } from '../../src/server/cenv-scope.ts';
-import { adminUserRoutes } from '../../src/server/routes/admin-users.ts';
-import { adminPermissionRoutes } from '../../src/server/routes/admin-permissions.ts';
-import { adminPolicyRoutes } from '../../src/server/routes/admin-policies.ts';
-
-async function withAdminRoutes(app: FastifyInstance): Promise<void> {
-  if (app.hasRoute({ method: 'GET', url: '/:cenv/admin/users' })) return;
-  await app.register(cenvScope([adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes]), { prefix: '/:cenv' });
-}
 
 export interface AdminWorld {
   server: TestServer;
@@ -28,7 +17,7 @@ export interface AdminWorld {
 
 /** Starts the server and creates the users (admin "adam", user "ursula"). */
 export async function adminWorld(): Promise<AdminWorld> {
-  const server = await startServer({ extend: withAdminRoutes });
+  const server = await startServer();
   const cenv = await createCenv(server.url);
   const other = await createCenv(server.url);
   const owner = await login(server.url, cenv.id, cenv.username, cenv.password);
