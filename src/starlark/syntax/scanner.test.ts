@@ -64,3 +64,11 @@ test("punctuation is matched greedily; keywords are tokens", () => {
   assert.match(scanError("a ! b"), /unexpected input character '!'/);
   assert.match(scanError("x = )"), /unexpected '\)'/);
 });
+
+test("CRLF line endings, unterminated last line in a block, empty input", () => {
+  assert.deepEqual(kinds("if x:\r\n  y = 'a\\\r\nb'"), ["if", "IDENT", ":", "NEWLINE", "INDENT", "IDENT", "=", "STRING", "NEWLINE", "OUTDENT", "EOF"]);
+  assert.deepEqual(values("s = 'a\\\r\nb'"), ["s", "ab"]);
+  assert.deepEqual(kinds(""), ["EOF"]);
+  assert.deepEqual(kinds("# only a comment"), ["EOF"]);
+  assert.deepEqual(values("héllo_1 = 1"), ["héllo_1", 1]);
+});
