@@ -134,3 +134,10 @@ test("deeply nested programs fail with a static error, not a JS stack overflow",
   }
   assert.deepEqual(msgs(`x = ${"(".repeat(150)}1${")".repeat(150)}\n`), []);
 });
+
+test("toJS keeps a __proto__ key as data", () => {
+  const obj = toJS(runModule('x = {"__proto__": {"polluted": True}}\n').x!) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(obj), ["__proto__"]);
+  assert.equal(Object.getPrototypeOf(obj), Object.prototype);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});

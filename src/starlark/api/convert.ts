@@ -27,7 +27,8 @@ export function toJS(v: Value): JSValue {
     const out: { [key: string]: JSValue } = {};
     for (const { k, v: val } of v.map.values()) {
       if (typeof k !== "string") fail(`toJS: dict key ${typeName(k)} is not a string`);
-      out[k] = toJS(val);
+      // defineProperty: a "__proto__" key must stay data, not replace the prototype.
+      Object.defineProperty(out, k, { value: toJS(val), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
