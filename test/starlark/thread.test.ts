@@ -20,7 +20,9 @@ test('a deadline stops a runaway loop promptly', () => {
   throwsStar(() => {
     for (;;) t.step();
   }, /deadline exceeded/);
-  assert.ok(Date.now() - deadline < 10, 'stopped within 10 ms of the deadline');
+  // 10 ms is the design bound (a check every 4096 steps); allow for a descheduled process on shared CI.
+  const lag = Date.now() - deadline;
+  assert.ok(lag < 25, `stopped ${lag} ms after the deadline`);
   assert.ok(Date.now() - start >= 29);
 });
 

@@ -68,6 +68,8 @@ class Encoder {
 
   private array(type: string, elems: Value[]): void {
     this.thread.step(elems.length);
+    // Shared substructures can make the text far larger than the value graph: bound it as it grows.
+    if (this.out.length > this.thread.limits.maxStringLength) this.thread.checkString(this.out.length);
     this.out += '[';
     for (let i = 0; i < elems.length; i++) {
       if (i > 0) this.out += ',';

@@ -3,6 +3,7 @@
 /** The closest candidate by edit distance (case-insensitive), if close enough to be a likely typo. */
 export function spellingHint(name: string, candidates: string[]): string | null {
   let best: string | null = null;
+  // Fewer edits than about half the name's length (as starlark-go): "thirty" is not a typo of "three".
   let bestDist = Math.floor((name.length + 1) / 2);
   for (const c of candidates) {
     const d = editDistance(name.toLowerCase().replaceAll('_', ''), c.toLowerCase().replaceAll('_', ''));
