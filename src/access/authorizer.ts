@@ -58,7 +58,12 @@ export const DENIED_FUNCTIONS = new Set([
   'load_extension', 'fts3_tokenizer', 'fts5', 'sqlite_rename_column', 'sqlite_rename_table', 'sqlite_rename_test',
   'sqlite_rename_quotefix', 'sqlite_drop_column', 'readfile', 'writefile', 'edit', 'sqlite_dbpage',
 ]);
-const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_schema', 'sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4']);
+const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_schema', 'sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4', 'sqlite_temp_master', 'sqlite_temp_schema']);
+
+/** SQLite's own bookkeeping tables, open to owner/admin statements only. */
+export function isSchemaTable(name: string | null): boolean {
+  return name !== null && SCHEMA_TABLES.has(name.toLowerCase());
+}
 
 const DDL: Record<number, string> = {
   [C.SQLITE_CREATE_INDEX]: 'create index', [C.SQLITE_CREATE_TABLE]: 'create table',

@@ -5,12 +5,12 @@
  * never do (reserved tables, ATTACH, pragmas, dangerous functions). A bad one is a 400 with
  * SQLite's message; nothing is stored.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import { constants, type DatabaseSync } from 'node:sqlite';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { nowIso } from '../tools/time.ts';
 import { ANONYMOUS } from '../auth/principal.ts';
 import { translateExpression } from './expression.ts';
-import { authorize, newAuthRecord } from './authorizer.ts';
+import { authorize, isSchemaTable, newAuthRecord } from './authorizer.ts';
 import { Grants, loadMainObjects, toPolicy, POLICY_COMMANDS, POLICY_ROLES, type RowPolicy, type PolicyKind, type PolicyRow } from './model.ts';
 import { quoteIdent } from './rewrite.ts';
 import { adminChange, isTenantTable, type Actor } from './admin-change.ts';
@@ -59,7 +59,16 @@ export function validateExpression(db: DatabaseSync, table: string, expr: string
     broken: new Set<string>(), mainObjects: loadMainObjects(db), dmlTarget: null, stepping: false,
   };
   const record = newAuthRecord();
-  db.setAuthorizer((action, a1, a2, dbName, context) => authorize(ctx, record, action, a1, a2, dbName, context));
+  // Decided as an admin statement, except that SQLite's schema tables and pragma functions are
+  // refused: at run time the expression is evaluated for users, who may not read the first,
+  // and a pragma function's own check happens only when it runs, too late for this one.
+  db.setAuthorizer((action, a1, a2, dbName, context) => {
+    if (action === constants.SQLITE_READ && (isSchemaTable(a1) || (a1 ?? '').toLowerCase().startsWith('pragma_'))) {
+      record.denial ??= `read ${a1}`;
+      return constants.SQLITE_DENY;
+    }
+    return authorize(ctx, record, action, a1, a2, dbName, context);
+  });
   try {
     db.prepare(sql);
   } catch (error) {

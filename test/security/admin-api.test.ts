@@ -116,6 +116,9 @@ describe('admin API', () => {
     ['escape from the expression', '1) ; DROP TABLE posts; SELECT (1', /one SQL expression/],
     ['reserved table in a subquery', 'EXISTS (SELECT 1 FROM _wce_users)', /reserved/],
     ['load_extension', "load_extension('x') IS NULL", /load_extension/],
+    ['SQLite schema table', "EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'x')", /sqlite_(master|schema)/],
+    ['pragma function on a reserved table', "EXISTS (SELECT 1 FROM pragma_table_info('_wce_users'))", /table_info/],
+    ['RAISE outside a trigger', 'RAISE(IGNORE) IS NULL', /RAISE/],
     ['aggregate', 'count(*) > 0', /misuse of aggregate/],
     ['unknown parameter', 'author = :me', /unknown parameter/],
   ];
