@@ -99,8 +99,3 @@ export function asNumber(fnName: string, param: string, v: Value): number {
 export function asCallable(fnName: string, param: string, v: Value): Value {
   return isCallable(v) ? v : want(fnName, param, v, 'callable');
 }
-
-/** An optional int index argument: None/undefined mean `dflt`. */
-export function optInt(fnName: string, param: string, v: Value | undefined, dflt: number): number {
-  return v === undefined || v === null ? dflt : asInt(fnName, param, v);
-}

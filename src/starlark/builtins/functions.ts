@@ -101,7 +101,7 @@ export function len(_thread: Thread, args: Value[], kwargs: Kwargs | null): Valu
 }
 
 /** len(x), or -1 when x has no length. */
-export function lengthOf(x: Value): number {
+function lengthOf(x: Value): number {
   if (typeof x === 'string') return x.length;
   if (x instanceof List || x instanceof Tuple) return x.elems.length;
   if (x instanceof Dict || x instanceof StarSet) return x.map.size;

@@ -77,10 +77,3 @@ export function tableClear(t: HashTable): void {
   checkTableMutable(t, 'clear');
   t.map.clear();
 }
-
-/** Builds a dict from [key, value] pairs (later keys win). */
-export function dictFromPairs(thread: Thread, pairs: Iterable<[Value, Value]>): Dict {
-  const d = new Dict();
-  for (const [k, v] of pairs) tableSet(thread, d, k, v);
-  return d;
-}

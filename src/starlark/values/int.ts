@@ -138,11 +138,6 @@ export function abs(x: Int): Int {
   return x < 0n ? norm(-x) : x;
 }
 
-/** Exact comparison of two ints: -1, 0 or 1. */
-export function cmp(x: Int, y: Int): number {
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /** Converts to a float value, failing (as the spec says) when too large. */
 export function toFloat(x: Int): number {
   if (typeof x === 'number') return x;

@@ -195,6 +195,3 @@ export type Value =
   | Callable
   | Module
   | HostValue;
-
-/** The empty tuple, shared. */
-export const EMPTY_TUPLE = new Tuple([]);
