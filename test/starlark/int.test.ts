@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as I from '../../src/starlark/values/int.ts';
 import { add, floorDiv, mod, mul, shl, shr, sub, unary } from '../../src/starlark/values/ops.ts';
+import type { Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, thread, throwsStar } from './helpers.ts';
 
 const t = thread();
@@ -56,4 +57,13 @@ test('int() parsing with bases and prefixes', () => {
   for (const [s, base] of bad) throwsStar(() => builtin('int', [s, base]), /invalid literal with base/);
   throwsStar(() => builtin('int', [3, 10]), /non-string with explicit base/);
   throwsStar(() => builtin('int', []), /missing argument/);
+});
+
+test('ints are capped in size so one operation cannot run away', () => {
+  let x: Value = 3;
+  throwsStar(() => {
+    for (;;) x = mul(x, x, t);
+  }, /int too large \(exceeds 65536 bits\)/);
+  throwsStar(() => builtin('int', ['9'.repeat(70000)]), /int literal too long/);
+  eqRepr(builtin('len', [builtin('str', [shl(1, 500)])]), '151');
 });

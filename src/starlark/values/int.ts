@@ -10,9 +10,18 @@ export type Int = number | bigint;
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Canonical form of a bigint result: a number when it fits exactly. */
+/**
+ * Ints are capped at 2^MAX_INT_BITS in magnitude: squaring in a loop would
+ * otherwise let a program spend unbounded time and memory in one operation.
+ */
+export const MAX_INT_BITS = 65536;
+const INT_LIMIT = 1n << BigInt(MAX_INT_BITS);
+
+/** Canonical form of a bigint result: a number when it fits exactly; fails beyond the size cap. */
 export function norm(b: bigint): Int {
-  return b >= MIN_SAFE && b <= MAX_SAFE ? Number(b) : b;
+  if (b >= MIN_SAFE && b <= MAX_SAFE) return Number(b);
+  if (b >= INT_LIMIT || b <= -INT_LIMIT) fail(`int too large (exceeds ${MAX_INT_BITS} bits)`);
+  return b;
 }
 
 /** Canonical form of an integral JS number that may be outside the safe range. */
@@ -192,6 +201,8 @@ export function parseInt(s: string, base: number): Int | null {
     base = 10;
   }
   if (!digitPattern(base).test(body)) return null;
+  // Parsing is superlinear in the length; no int under the size cap needs more digits than this.
+  if (body.length > MAX_INT_BITS) fail(`int literal too long (${body.length} digits)`);
   let v: Int;
   if (body.length <= 10 || (base <= 10 && body.length <= 15)) {
     v = Number.parseInt(body, base);

@@ -23,9 +23,9 @@ export interface DialectOptions {
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
-  maxStringLength: 1 << 27,
-  maxListLength: 1 << 26,
-  maxDictSize: 1 << 24,
+  maxStringLength: 1 << 26,
+  maxListLength: 1 << 24,
+  maxDictSize: 1 << 22,
   maxCallDepth: 1000,
 };
 
