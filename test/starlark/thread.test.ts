@@ -95,3 +95,20 @@ test('repr of a shared-structure blow-up is bounded by the string limit', () => 
   throwsStar(() => builtin('repr', [c], null, t), /exceeds limit of 100000/);
   throwsStar(() => method('{}', 'format', [c], null, t), /exceeds limit of 100000/);
 });
+
+test('the deadline is noticed promptly even when each step is slow', () => {
+  const deadline = Date.now() + 30;
+  const t = new Thread({ deadline });
+  const slowStep = (): void => {
+    const end = Date.now() + 2; // a step that does 2 ms of work (like == on two huge lists)
+    while (Date.now() < end);
+  };
+  throwsStar(() => {
+    for (;;) {
+      t.step();
+      slowStep();
+    }
+  }, /deadline exceeded/);
+  const lag = Date.now() - deadline;
+  assert.ok(lag < 25, `stopped ${lag} ms after the deadline`);
+});

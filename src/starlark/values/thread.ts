@@ -64,8 +64,10 @@ export class Frame {
   }
 }
 
-/** How many steps may pass between two deadline checks (a step costs well under 1 µs). */
-const DEADLINE_CHECK_INTERVAL = 4096;
+/** Most steps between two deadline checks (a typical step costs well under 1 µs). */
+const MAX_CHECK_INTERVAL = 4096;
+/** Target wall time between deadline checks; the interval in steps adapts to it. */
+const CHECK_PERIOD_MS = 1;
 
 export class Thread {
   readonly name: string;
@@ -83,6 +85,14 @@ export class Thread {
   /** Step count at which the slow check (budget, deadline, cancel) next runs. */
   private nextCheck = 0;
   private cancelReason: string | null = null;
+  private readonly startTime = Date.now();
+  /**
+   * Steps between deadline checks. It shrinks when steps turn out slow (a
+   * loop whose body is one big builtin call), so the deadline is noticed
+   * within about one step of passing, and grows back when steps are cheap.
+   */
+  private interval = 1;
+  private lastCheck = this.startTime;
 
   constructor(init: ThreadInit = {}) {
     this.name = init.name ?? 'main';
@@ -109,16 +119,21 @@ export class Thread {
   private slowCheck(): void {
     if (this.cancelReason !== null) throw new StarlarkError(`Starlark computation cancelled: ${this.cancelReason}`);
     if (this.steps > this.maxSteps) throw new StarlarkError(`step budget of ${this.maxSteps} exceeded`);
-    if (this.deadline !== Infinity && Date.now() > this.deadline) {
-      throw new StarlarkError(`deadline exceeded (timeout ${Math.max(0, Math.round(this.deadline - this.startTime))} ms)`);
+    if (this.deadline !== Infinity) {
+      const now = Date.now();
+      if (now > this.deadline) {
+        throw new StarlarkError(`deadline exceeded (timeout ${Math.max(0, Math.round(this.deadline - this.startTime))} ms)`);
+      }
+      const elapsed = now - this.lastCheck;
+      this.lastCheck = now;
+      if (elapsed > CHECK_PERIOD_MS) this.interval = Math.max(1, this.interval >> 3);
+      else if (this.interval < MAX_CHECK_INTERVAL) this.interval <<= 1;
     }
     this.scheduleCheck();
   }
 
-  private readonly startTime = Date.now();
-
   private scheduleCheck(): void {
-    const next = this.deadline === Infinity ? Infinity : this.steps + DEADLINE_CHECK_INTERVAL;
+    const next = this.deadline === Infinity ? Infinity : this.steps + this.interval;
     this.nextCheck = Math.min(this.maxSteps + 1, next);
   }
 
