@@ -14,10 +14,11 @@ function method(P: Params, impl: (thread: Thread, s: string, a: Array<Value | un
   return (thread, args, kwargs, recv) => impl(thread, recv as string, P.unpack(args, kwargs));
 }
 
-/** A no-argument method. */
+/** A no-argument method; its work (linear in the string) is charged as steps. */
 function nullary(name: string, impl: (s: string) => Value): BuiltinFn {
-  return (_thread, args, kwargs, recv) => {
+  return (thread, args, kwargs, recv) => {
     positional(name, args, kwargs, 0, 0);
+    thread.step((recv as string).length >> 6);
     return impl(recv as string);
   };
 }
@@ -33,7 +34,8 @@ function span(fn: string, n: number, start: Value | undefined, end: Value | unde
   return [clamp(start, 'start', 0), clamp(end, 'end', n)];
 }
 
-function find(fn: string, s: string, a: Array<Value | undefined>, last: boolean): number {
+function find(thread: Thread, fn: string, s: string, a: Array<Value | undefined>, last: boolean): number {
+  thread.step(s.length >> 6);
   const sub = asString(fn, 'sub', a[0]!);
   const [lo, hi] = span(fn, s.length, a[1], a[2]);
   if (hi - lo < sub.length) return -1;
@@ -202,10 +204,10 @@ export const stringMethods: MethodTable = {
   elem_ords: iterView('elem_ords'),
   elems: iterView('elems'),
   endswith: affix('endswith', (s, x) => s.endsWith(x)),
-  find: method(FIND('find'), (_t, s, a) => find('find', s, a, false)),
+  find: method(FIND('find'), (t, s, a) => find(t, 'find', s, a, false)),
   format: (thread, args, kwargs, recv) => strFormat(thread, recv as string, args, kwargs),
-  index: method(FIND('index'), (_t, s, a) => {
-    const i = find('index', s, a, false);
+  index: method(FIND('index'), (t, s, a) => {
+    const i = find(t, 'index', s, a, false);
     return i < 0 ? fail('index: substring not found') : i;
   }),
   isalnum: nullary('isalnum', C.isalnum),
@@ -222,9 +224,9 @@ export const stringMethods: MethodTable = {
   removeprefix: removeAffix('removeprefix', true),
   removesuffix: removeAffix('removesuffix', false),
   replace,
-  rfind: method(FIND('rfind'), (_t, s, a) => find('rfind', s, a, true)),
-  rindex: method(FIND('rindex'), (_t, s, a) => {
-    const i = find('rindex', s, a, true);
+  rfind: method(FIND('rfind'), (t, s, a) => find(t, 'rfind', s, a, true)),
+  rindex: method(FIND('rindex'), (t, s, a) => {
+    const i = find(t, 'rindex', s, a, true);
     return i < 0 ? fail('rindex: substring not found') : i;
   }),
   rpartition: partition('rpartition', true),

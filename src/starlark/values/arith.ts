@@ -58,6 +58,7 @@ export function add(x: Value, y: Value, thread: Thread): Value {
   if (isInt(x) && isInt(y)) return I.add(x, y);
   if (x instanceof List && y instanceof List) {
     thread.checkList(x.elems.length + y.elems.length);
+    thread.step((x.elems.length + y.elems.length) >> 4);
     return new List(x.elems.concat(y.elems));
   }
   if (x instanceof Tuple && y instanceof Tuple) {
@@ -181,16 +182,18 @@ export function shr(x: Value, y: Value): Value {
   return unknown('>>', x, y);
 }
 
-/** `x in y`. */
-export function contains(y: Value, x: Value): boolean {
+/** `x in y`. Pass the thread so that long scans are charged as steps. */
+export function contains(y: Value, x: Value, thread?: Thread): boolean {
   if (y instanceof List || y instanceof Tuple) {
     const e = y.elems;
+    thread?.step(e.length >> 4);
     for (let i = 0; i < e.length; i++) if (e[i] === x || equals(e[i]!, x)) return true;
     return false;
   }
   if (y instanceof Dict || y instanceof StarSet) return hashedHas(y, x);
   if (typeof y === 'string') {
     if (typeof x !== 'string') fail(`'in <string>' requires string as left operand, not ${typeName(x)}`);
+    thread?.step(y.length >> 6);
     return y.includes(x);
   }
   if (y instanceof Range) return rangeContains(y, x);
@@ -234,8 +237,8 @@ export function binary(op: BinaryOp, x: Value, y: Value, thread: Thread): Value 
     case '^': return bitXor(x, y, thread);
     case '<<': return shl(x, y);
     case '>>': return shr(x, y);
-    case 'in': return contains(y, x);
-    case 'not in': return !contains(y, x);
+    case 'in': return contains(y, x, thread);
+    case 'not in': return !contains(y, x, thread);
   }
 }
 

@@ -3,13 +3,20 @@ import { fail } from './errors.ts';
 import { cmpFloat, cmpIntFloat } from './float.ts';
 import { keyOf } from './hashing.ts';
 import { isHost, typeName } from './kinds.ts';
+import type { Thread } from './thread.ts';
 import { Bytes, Dict, Float, List, Range, StarSet, Tuple, type Value } from './value.ts';
 
 /** Nesting depth at which comparison gives up (guards against cyclic structures). */
 const MAX_DEPTH = 1000;
 
-/** x == y. */
-export function equals(x: Value, y: Value): boolean {
+/** Charges the thread (if given) for comparing containers of about this size. */
+function charge(thread: Thread | undefined, x: Value): void {
+  if (thread !== undefined && (x instanceof List || x instanceof Tuple)) thread.step(x.elems.length >> 4);
+  else if (thread !== undefined && (x instanceof Dict || x instanceof StarSet)) thread.step(x.map.size >> 4);
+}
+
+/** x == y. Pass the thread so that comparing big containers is charged as steps. */
+export function equals(x: Value, y: Value, thread?: Thread): boolean {
   if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) {
     if (x === y) return true;
     // Distinct primitives are unequal, except an int and an equal float.
@@ -17,6 +24,7 @@ export function equals(x: Value, y: Value): boolean {
     if (x instanceof Float && (typeof y === 'number' || typeof y === 'bigint')) return cmpIntFloat(y, x.value) === 0;
     return false;
   }
+  charge(thread, x);
   return equalObjects(x, y, 0);
 }
 
@@ -112,8 +120,8 @@ function orderBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/** Evaluates `x op y` for the six comparison operators. */
-export function compare(op: CompareOp, x: Value, y: Value): boolean {
+/** Evaluates `x op y` for the six comparison operators (the thread, if given, is charged for big operands). */
+export function compare(op: CompareOp, x: Value, y: Value, thread?: Thread): boolean {
   if (typeof x === 'number' && typeof y === 'number') {
     switch (op) {
       case '==': return x === y;
@@ -124,8 +132,9 @@ export function compare(op: CompareOp, x: Value, y: Value): boolean {
       case '>=': return x >= y;
     }
   }
-  if (op === '==') return equals(x, y);
-  if (op === '!=') return !equals(x, y);
+  if (op === '==') return equals(x, y, thread);
+  if (op === '!=') return !equals(x, y, thread);
+  charge(thread, x);
   if (x instanceof StarSet && y instanceof StarSet) return compareSets(op, x, y);
   const c = order(x, y, op);
   switch (op) {

@@ -90,8 +90,20 @@ function pick<T>(src: ArrayLike<T>, lo: number, hi: number, step: number): T[] {
   return out;
 }
 
-/** x[lo:hi:step]; absent operands are null. */
-export function slice(x: Value, lo: Value, hi: Value, step: Value): Value {
+/** x[lo:hi:step]; absent operands are null. Pass the thread so that big copies are charged as steps. */
+export function slice(x: Value, lo: Value, hi: Value, step: Value, thread?: Thread): Value {
+  const r = sliceOf(x, lo, hi, step);
+  if (thread !== undefined) thread.step(lengthForSteps(r) >> 4);
+  return r;
+}
+
+function lengthForSteps(v: Value): number {
+  if (typeof v === 'string') return v.length;
+  if (v instanceof List || v instanceof Tuple) return v.elems.length;
+  return v instanceof Bytes ? v.data.length : 0;
+}
+
+function sliceOf(x: Value, lo: Value, hi: Value, step: Value): Value {
   if (typeof x === 'string') {
     const [a, b, s] = sliceIndices(x.length, lo, hi, step);
     if (s === 1) return a < b ? x.slice(a, b) : '';

@@ -81,7 +81,10 @@ export function tableKeys(t: HashTable): Value[] {
  * mutate it), or null when v is not iterable. Charges steps for materialising.
  */
 export function iterableElems(thread: Thread, v: Value): Value[] | null {
-  if (v instanceof List || v instanceof Tuple) return v.elems;
+  if (v instanceof List || v instanceof Tuple) {
+    thread.step(v.elems.length >> 4);
+    return v.elems;
+  }
   if (v instanceof Dict || v instanceof StarSet) {
     thread.step(v.map.size);
     return tableKeys(v);
