@@ -141,3 +141,9 @@ test("toJS keeps a __proto__ key as data", () => {
   assert.equal(Object.getPrototypeOf(obj), Object.prototype);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test("a global named __proto__ is an ordinary global", () => {
+  const g = runModule("__proto__ = {'handle': 1}\nx = 2\n", { options: {} });
+  assert.equal(Object.getPrototypeOf(g), Object.prototype);
+  assert.deepEqual(Object.keys(g), ["__proto__", "x"]);
+});

@@ -43,7 +43,8 @@ export class Program {
       const v = this.mod.globals[i];
       if (v !== undefined) {
         freeze(v);
-        out[name] = v;
+        // defineProperty: a global named __proto__ must stay data, not replace the prototype.
+        Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
       }
     });
     return out;
