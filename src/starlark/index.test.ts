@@ -147,3 +147,12 @@ test("a global named __proto__ is an ordinary global", () => {
   assert.equal(Object.getPrototypeOf(g), Object.prototype);
   assert.deepEqual(Object.keys(g), ["__proto__", "x"]);
 });
+
+test("fromJS passes Starlark and host values through and rejects other objects", () => {
+  const host = { hostType: "thing" };
+  assert.equal(fromJS(host), host);
+  const g = runModule("def f():\n  return 1\n");
+  assert.equal(fromJS(g.f), g.f);
+  assert.throws(() => fromJS(new Date()), /cannot convert Date/);
+  assert.throws(() => fromJS(new Map()), /cannot convert Map/);
+});

@@ -5,7 +5,7 @@ import { fail } from "../values/errors.ts";
 import { typeName } from "../values/kinds.ts";
 import { dictSet } from "../values/ops.ts";
 import { Thread } from "../values/thread.ts";
-import { Builtin, Bytes, Dict, Float, List, StarSet, Tuple, type Value } from "../values/value.ts";
+import { Builtin, Bytes, Dict, Float, List, Module, Range, StarSet, StringIter, Tuple, type Value } from "../values/value.ts";
 
 /** JS values that toJS produces and fromJS accepts. */
 export type JSValue = null | boolean | number | bigint | string | Uint8Array | JSValue[] | { [key: string]: JSValue };
@@ -39,7 +39,8 @@ export function toJS(v: Value): JSValue {
  * Converts a JS value to Starlark: null/undefined→None, integral numbers→int
  * (other numbers→float), bigint→int, arrays→list, plain objects→dict,
  * Uint8Array→bytes, JS functions→builtins (arguments converted with toJS,
- * result with fromJS). Starlark values pass through unchanged.
+ * result with fromJS). Starlark values, host values and callables pass
+ * through unchanged; other class instances (Date, Map...) fail.
  *
  * @example fromJS({ n: 1, xs: [1.5] }); // Dict {"n": 1, "xs": [1.5]}
  */
@@ -63,14 +64,20 @@ export function fromJS(x: unknown): Value {
   if (x instanceof Uint8Array) return new Bytes(x.slice());
   if (Array.isArray(x)) return new List(x.map(fromJS));
   if (isStarlarkValue(x)) return x as Value;
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) fail(`fromJS: cannot convert ${proto?.constructor?.name ?? "object"} to a Starlark value`);
   const d = new Dict();
   const thread = new Thread();
   for (const [k, v] of Object.entries(x as object)) dictSet(thread, d, k, fromJS(v));
   return d;
 }
 
-/** Class instances (Float, List, Module, host values...) are taken to be Starlark values already. */
+/** Values of the runtime's classes, host values and callables pass through fromJS unchanged. */
 function isStarlarkValue(x: object): boolean {
-  const proto = Object.getPrototypeOf(x);
-  return proto !== Object.prototype && proto !== null;
+  if (x instanceof Float || x instanceof List || x instanceof Tuple || x instanceof Dict || x instanceof StarSet
+    || x instanceof Bytes || x instanceof Range || x instanceof Builtin || x instanceof Module || x instanceof StringIter) {
+    return true;
+  }
+  const v = x as { hostType?: unknown; call?: unknown; name?: unknown };
+  return typeof v.hostType === "string" || (typeof v.call === "function" && typeof v.name === "string");
 }
