@@ -17,7 +17,7 @@
  */
 import { constants as C } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
-import type { Grants, Operation } from './model.ts';
+import { shadowOwner, type Grants, type Operation } from './model.ts';
 import { isReservedName } from './tokens.ts';
 import { VIEW_PREFIX, viewName } from './rewrite.ts';
 import { TRIGGER_PREFIX } from './policy-sql.ts';
@@ -52,6 +52,7 @@ export interface AuthRecord {
 }
 
 export const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
+const MODULE_PRAGMAS = new Set(['data_version', 'page_size']);
 const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
 const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);
 export const DENIED_FUNCTIONS = new Set([
@@ -130,6 +131,9 @@ function decide(
       return DENIED_FUNCTIONS.has((arg2 ?? '').toLowerCase()) ? `call ${arg2}()` : null;
     case C.SQLITE_PRAGMA: {
       const name = (arg1 ?? '').toLowerCase();
+      // FTS5 and R*Tree modules read these while their statement runs (never tenant text:
+      // a re-prepared tenant statement was checked as written the first time).
+      if (ctx.stepping && arg2 === null && MODULE_PRAGMAS.has(name)) return null;
       if (!PRAGMA_ALLOWED.has(name) || arg2 === null || isReservedName(arg2) || (dbName !== null && dbName.toLowerCase() !== 'main')) return `run PRAGMA ${arg1}`;
       const table = arg2.toLowerCase();
       if (!admin && ctx.mainObjects.has(table) && !ctx.grants.allows(principal, table, 'select')) return `run PRAGMA ${arg1} on ${arg2}`;
@@ -176,8 +180,13 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
   if (dbName !== 'main' || isReservedName(table)) return `select from ${table}`;
   if (SCHEMA_TABLES.has(table)) return admin ? null : `select from ${table}`;
   if (!ctx.mainObjects.has(table)) {
-    return EPONYMOUS_ALLOWED.has(table) || (table.startsWith('pragma_') && PRAGMA_ALLOWED.has(table.slice(7))) ? null : `select from ${table}`;
+    // Eponymous virtual tables, or a table made since the state was loaded: a virtual table
+    // module (FTS5) creating and filling its shadow tables while its statement runs. Only
+    // owner/admin run such DDL; dbstat (page statistics of every table) stays closed.
+    if (EPONYMOUS_ALLOWED.has(table) || (table.startsWith('pragma_') && PRAGMA_ALLOWED.has(table.slice(7)))) return null;
+    return admin && table !== 'dbstat' && !table.startsWith('pragma_') ? null : `select from ${table}`;
   }
+  if (ctx.mainObjects.get(table) === 'shadow' && !admin) return decideShadow(ctx, table, 'select');
   if (ctx.broken.has(table) && !admin) return `select from ${table} (its row policies are invalid)`;
   if (ctx.protectedTables.has(table) && !admin) {
     // Fail closed: a protected table is read only through its policy view (the 5th argument
@@ -206,6 +215,7 @@ function decideWrite(
   if (dbName === 'temp' && table === 'sqlite_temp_master') return ctx.admin ? null : 'change the schema';
   if (dbName !== 'main' || isReservedName(table)) return `${PHRASE[op]} ${dbName ?? ''}.${table}`.replace(' .', ' ');
   if (SCHEMA_TABLES.has(table)) return ctx.admin ? null : 'change the schema';
+  if (ctx.mainObjects.get(table) === 'shadow' && !ctx.admin) return decideShadow(ctx, table, op);
   if (ctx.stepping && ctx.protectedTables.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} now: the schema changed while the statement was prepared; send it again`;
   if (ctx.broken.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} (its row policies are invalid)`;
   if (!ctx.admin && !ctx.grants.allows(ctx.principal, table, op)) return `${PHRASE[op]} ${table}`;
@@ -214,4 +224,17 @@ function decideWrite(
   ops.add(op);
   record.writes.set(table, ops);
   return null;
+}
+
+/**
+ * A shadow table of a virtual table V (FTS5's `V_data`, R*Tree's `V_node`…) is V's storage:
+ * non-admins never name it (that would read V's rows around V's own row policies), but V's
+ * module reads and writes it while a statement on V runs, which is allowed with the caller's
+ * grant on V (select for reads, any write grant for the module's bookkeeping writes).
+ */
+function decideShadow(ctx: StatementContext, table: string, op: Operation): string | null {
+  const owner = shadowOwner(ctx.mainObjects, table);
+  if (!ctx.stepping || owner === null) return `${PHRASE[op]} ${table} (it belongs to a virtual table)`;
+  const ops: Operation[] = op === 'select' ? ['select'] : ['insert', 'update', 'delete'];
+  return ops.some((o) => ctx.grants.allows(ctx.principal, owner, o)) ? null : `${PHRASE[op]} ${owner}`;
 }

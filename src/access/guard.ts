@@ -144,7 +144,7 @@ export class AccessGuard {
     const message = error instanceof Error ? error.message : '';
     const violation = POLICY_VIOLATION.exec(message);
     if (violation) return new ForbiddenError(violation[0]);
-    if (/not authorized|authorization denied/.test(message)) return new ForbiddenError(this.lastDenial ?? 'permission denied');
+    if (/not authorized|authorization denied|is prohibited/.test(message)) return new ForbiddenError(this.lastDenial ?? 'permission denied');
     return null;
   }
 
@@ -217,6 +217,12 @@ export class AccessGuard {
       throw this.syntaxError(sql, error);
     }
     const statement = singleStatement(program);
+    // A virtual table's module arguments are strings to the parser but names to the module
+    // (FTS5 `content='…'`): no reserved name there either. Reading would fail anyway (the
+    // module's own statements meet the authorizer); this refuses the table up front.
+    if (statement.type === 'create_table_stmt' && /_wce_/i.test(sql)) {
+      throw new ValidationError('names beginning with _wce_ are reserved, also in virtual table arguments');
+    }
     const rewritten = rewriteStatement(sql, statement, this.state.views, this.state.predicates);
     return { sql: rewritten, dmlTarget: dmlTarget(statement) };
   }

@@ -102,10 +102,26 @@ export function loadGrants(db: DatabaseSync): Grants {
   return new Grants(db.prepare('SELECT table_name, role, user_id, can_select, can_insert, can_update, can_delete FROM _wce_table_permissions').all() as unknown as GrantRow[]);
 }
 
-/** The names (lower case) of the tables, views and virtual tables of the main schema. */
+/**
+ * The objects of the main schema, lower-case name → type: 'table', 'view', 'virtual' (FTS5,
+ * R*Tree…) or 'shadow' (the tables a virtual table keeps its data in). SQLite's own tables
+ * are left out.
+ */
 export function loadMainObjects(db: DatabaseSync): Map<string, string> {
-  const rows = db.prepare("SELECT lower(name) AS name, type FROM main.sqlite_schema WHERE type IN ('table', 'view')").all() as Array<{ name: string; type: string }>;
+  const rows = db.prepare("SELECT lower(name) AS name, type FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as Array<{ name: string; type: string }>;
   return new Map(rows.map((row) => [row.name, row.type]));
+}
+
+/**
+ * The virtual table a shadow table belongs to (`docs_data` → `docs`), or null.
+ * @example shadowOwner(objects, 'docs_idx') // 'docs' when docs is an FTS5 table
+ */
+export function shadowOwner(objects: ReadonlyMap<string, string>, shadow: string): string | null {
+  let owner: string | null = null;
+  for (const [name, type] of objects) {
+    if (type === 'virtual' && shadow.startsWith(`${name}_`) && (owner === null || name.length > owner.length)) owner = name;
+  }
+  return owner;
 }
 
 /** The column names of a main-schema table, in order. */

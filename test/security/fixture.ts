@@ -103,9 +103,10 @@ export function run(f: Fixture, who: Principal, sql: string, ...params: Array<st
 
 /** Every row of every table (tenant and `_wce_`), read on the admin connection: to prove nothing changed. */
 export function snapshot(f: Fixture): string {
-  const tables = f.admin.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>;
+  // Stored tables only: a virtual table's rows live in its shadow tables (or elsewhere).
+  const tables = f.admin.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>;
   const dump: Record<string, unknown> = {};
-  for (const { name } of tables) dump[name] = f.admin.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+  for (const { name } of tables) dump[name] = f.admin.prepare(`SELECT * FROM "${name}"`).all().map((row) => JSON.stringify(row)).sort();
   dump.schema = f.admin.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all();
   return JSON.stringify(dump);
 }

@@ -93,7 +93,25 @@ const viewsAndTriggers: Attack[] = [
   { name: 'read a protected table inside an admin trigger', sql: "INSERT INTO inbox (text) VALUES ('x')", setup: adminObjects, expect: 403 },
 ];
 
+/** An FTS5 table made by the owner, readable by users. */
+function fullText(f: Fixture): void {
+  f.guard.runAs(f.owner, () => {
+    for (const sql of ['CREATE VIRTUAL TABLE docs USING fts5(body)', "INSERT INTO docs (body) VALUES ('public text'), ('owner note')"]) f.guard.prepare(sql, f.owner).stmt.run();
+  });
+  f.admin.exec("INSERT INTO _wce_table_permissions (table_name, role, can_select, created_at) VALUES ('docs', 'anonymous', 1, 'x'); UPDATE _wce_access_version SET version = version + 1");
+}
+
+const virtualTables: Attack[] = [
+  { name: 'FTS5 external content over _wce_users', sql: "CREATE VIRTUAL TABLE leak USING fts5(username, password_hash, content='_wce_users')", as: 'owner', expect: 400 },
+  { name: 'FTS5 external content with the reserved name in another case', sql: "CREATE VIRTUAL TABLE leak USING fts5(username, content='_WCE_users')", as: 'owner', expect: 400 },
+  { name: 'FTS5 shadow table read directly', sql: 'SELECT * FROM docs_content', setup: fullText, as: 'anon', expect: 403 },
+  { name: 'FTS5 shadow table written directly', sql: 'DELETE FROM docs_data', setup: fullText, as: 'anon', expect: 'fails' },
+  { name: 'FTS5 insert without a write grant', sql: "INSERT INTO docs (body) VALUES ('spam')", setup: fullText, as: 'anon', expect: 403 },
+  { name: 'FTS5 search with a select grant (allowed; module reads its shadow tables)', sql: "SELECT * FROM docs WHERE docs MATCH 'public'", setup: fullText, as: 'anon', expect: 'no-leak' },
+];
+
 attacks('pragmas', pragmas);
+attacks('virtual tables', virtualTables);
 attacks('attach and vacuum', attach);
 attacks('multiple statements', multi);
 attacks('transaction control', transactions);
