@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, iterate, setIndex, slice, sub,
+  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, hash, iterate, setIndex, slice, sub,
 } from '../../src/starlark/values/ops.ts';
 import { Dict, List, StarSet, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
@@ -139,4 +139,11 @@ test('builtins over sequences', () => {
   eqRepr(builtin('repr', [builtin('bytes', ['hello, 世界'])]), '"b\\"hello, 世界\\""');
   eqRepr(builtin('hash', [builtin('bytes', ['a'])]), String(0xe40c292c));
   eqRepr(len, '<built-in method get of dict value>');
+});
+
+test('hash() of any hashable value agrees with equality', () => {
+  assert.equal(hash(1), hash(f(1)));
+  assert.equal(hash(tuple(1, 'a')), hash(tuple(f(1), 'a')));
+  assert.equal(hash('hello'), 99162322);
+  throwsStar(() => hash(list()), /unhashable type: list/);
 });

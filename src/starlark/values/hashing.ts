@@ -90,3 +90,20 @@ export function fnv32a(data: Uint8Array): number {
   for (const b of data) h = Math.imul(h ^ b, 0x01000193) >>> 0;
   return h >>> 0;
 }
+
+/**
+ * A 32-bit hash of any hashable value, consistent with equality (1 and 1.0
+ * hash alike). Strings use Java's String.hashCode and bytes FNV-1a, as the
+ * hash() builtin; fails "unhashable type: list" for unhashable values.
+ */
+export function hashValue(v: Value): number {
+  if (typeof v === 'string') return javaStringHash(v);
+  if (v instanceof Bytes) return fnv32a(v.data);
+  const k = keyOf(v);
+  if (typeof k === 'string') return javaStringHash(k);
+  if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean' || k === null) return javaStringHash(String(k));
+  // Identity-hashed objects (functions, host values without hashKey): a stable per-object id.
+  let id = ids.get(k as object);
+  if (id === undefined) ids.set(k as object, (id = nextId++));
+  return id | 0;
+}

@@ -26,7 +26,7 @@ export { repr, str } from './repr.ts';
 export { iterate, toArray, iterableElems } from './iter.ts';
 export type { Iter } from './iter.ts';
 export { getIndex, setIndex, slice } from './indexing.ts';
-export { keyOf } from './hashing.ts';
+export { hashValue as hash, keyOf } from './hashing.ts';
 export { tableSet as dictSet } from './collections.ts';
 
 /** x.name: a field, or a method bound to x. Fails with a spelling suggestion. */
