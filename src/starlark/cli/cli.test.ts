@@ -42,6 +42,15 @@ test("run: static errors are all listed; dialect flags enable features", () => {
   assert.equal(cli("run.ts", loop, "--while", "--toplevelcontrol", "--globalreassign").stdout, "3\n");
 });
 
+test("run: --max-steps and --timeout stop runaway programs", () => {
+  const spin = file("spin.star", "def f():\n  while True:\n    pass\nf()\n");
+  const steps = cli("run.ts", spin, "--while", "--max-steps=1000");
+  assert.equal(steps.status, 1);
+  assert.match(steps.stderr, /Error: step budget of 1000 exceeded\n$/);
+  assert.match(cli("run.ts", spin, "--while", "--timeout=30").stderr, /Error: deadline exceeded/);
+  assert.equal(cli("run.ts", spin, "--max-steps=x").status, 2);
+});
+
 test("conformance: counts assertions and expected errors per file", () => {
   const t = join(dir, "suite");
   spawnSync("mkdir", [t]);

@@ -1,6 +1,7 @@
 /**
  * Runs a Starlark file: `npm run starlark -- FILE.star [--set] [--while]
- * [--recursion] [--globalreassign] [--toplevelcontrol]`.
+ * [--recursion] [--globalreassign] [--toplevelcontrol] [--timeout=MS]
+ * [--max-steps=N]`.
  *
  * print() goes to stdout. load("x.star", ...) reads x.star relative to the
  * loading file's directory. On failure the error (with its Starlark
@@ -21,10 +22,17 @@ const FLAGS: Record<string, keyof Options> = {
 function main(argv: string[]): number {
   const options: Options = {};
   const files: string[] = [];
+  let timeoutMs: number | undefined, maxSteps: number | undefined;
   for (const a of argv) {
     const flag = FLAGS[a];
+    const [name, value] = a.split("=", 2);
     if (flag !== undefined) options[flag] = true;
-    else if (a.startsWith("-")) return usage(`unknown flag ${a}`);
+    else if (name === "--timeout" || name === "--max-steps") {
+      const n = Number(value);
+      if (!Number.isSafeInteger(n) || n <= 0) return usage(`${name} wants a positive integer`);
+      if (name === "--timeout") timeoutMs = n;
+      else maxSteps = n;
+    } else if (a.startsWith("-")) return usage(`unknown flag ${a}`);
     else files.push(a);
   }
   if (files.length !== 1) return usage("expected one file");
@@ -36,7 +44,7 @@ function main(argv: string[]): number {
       const p = resolve(dir, module);
       return existsSync(p) ? readFileSync(p, "utf8") : undefined;
     }, { options });
-    runModule(source, { filename: file, options, load, print: (msg) => process.stdout.write(msg + "\n") });
+    runModule(source, { filename: file, options, load, timeoutMs, maxSteps, print: (msg) => process.stdout.write(msg + "\n") });
     return 0;
   } catch (e) {
     if (e instanceof StarlarkSyntaxError) {
@@ -51,7 +59,7 @@ function main(argv: string[]): number {
 }
 
 function usage(msg: string): number {
-  process.stderr.write(`${msg}\nusage: npm run starlark -- FILE.star [--set] [--while] [--recursion] [--globalreassign] [--toplevelcontrol]\n`);
+  process.stderr.write(`${msg}\nusage: npm run starlark -- FILE.star [--set] [--while] [--recursion] [--globalreassign] [--toplevelcontrol] [--timeout=MS] [--max-steps=N]\n`);
   return 2;
 }
 
