@@ -95,3 +95,16 @@ test('guard: a statement SQLite re-prepares while stepping (schema changed) neve
     f.close();
   }
 });
+
+test('guard: admins can create views and triggers over protected tables; users cannot read through them', () => {
+  const f = openFixture();
+  try {
+    run(f, f.owner, 'CREATE VIEW recent AS SELECT id, title FROM posts ORDER BY id DESC');
+    run(f, f.owner, 'CREATE TABLE counts (n INTEGER)');
+    run(f, f.owner, 'CREATE TRIGGER count_posts AFTER INSERT ON posts BEGIN INSERT INTO counts SELECT count(*) FROM posts; END');
+    assert.equal(run(f, f.owner, 'SELECT * FROM recent').length, 4);
+    assert.equal(failure(() => run(f, f.alice, 'SELECT * FROM recent')), 403);
+  } finally {
+    f.close();
+  }
+});

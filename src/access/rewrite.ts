@@ -21,6 +21,7 @@
 import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, descendants, type AnyNode } from './parse.ts';
 
 export const VIEW_PREFIX = '_wce_rls_';
+const STORED_BODIES = new Set(['create_view_stmt', 'create_trigger_stmt']);
 
 /** `name` as a double-quoted SQL identifier. */
 export function quoteIdent(name: string): string {
@@ -195,7 +196,10 @@ function applyEdits(sql: string, edits: Edit[]): string {
 export function rewriteStatement(
   sql: string, statement: AnyNode, protectedTables: ReadonlySet<string>, predicates: ReadonlyMap<string, string> = new Map(),
 ): string {
-  if (protectedTables.size === 0) return sql;
+  // The body of a view or trigger is stored and run later, as whoever uses it: it must name
+  // the tables themselves (a main-schema object cannot refer to temp). Only owner/admin run
+  // this DDL, and users reading a protected table through such an object are refused.
+  if (protectedTables.size === 0 || STORED_BODIES.has(statement.type)) return sql;
   const rewriter = new Rewriter(protectedTables);
   rewriter.walk(statement, new Set());
   keepColumnNames(sql, statement, rewriter.edits);
