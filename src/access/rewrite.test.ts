@@ -35,6 +35,8 @@ const dml: Array<[string, string, string]> = [
   ['UPDATE without WHERE', 'UPDATE posts SET a = 1 RETURNING a', 'UPDATE posts SET a = 1 WHERE (F) RETURNING a'],
   ['DELETE without WHERE', 'DELETE FROM posts', 'DELETE FROM posts WHERE (F)'],
   ['upsert DO UPDATE', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2 WHERE (F)'],
+  ['every upsert clause', 'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE a > 0 ON CONFLICT DO UPDATE SET b = 3',
+    'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE (F) AND (a > 0) ON CONFLICT DO UPDATE SET b = 3 WHERE (F)'],
   ['other table untouched', 'DELETE FROM tags WHERE 1', 'DELETE FROM tags WHERE 1'],
 ];
 for (const [label, sql, expected] of dml) {

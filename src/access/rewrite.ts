@@ -154,8 +154,10 @@ function guardDmlRows(statement: AnyNode, predicates: ReadonlyMap<string, string
     const before = clauses.filter((c) => ['update_clause', 'set_clause', 'from_clause', 'delete_clause'].includes(c.type)).at(-1);
     filter(where, before);
   }
-  const upsert = clauses.find((c) => c.type === 'upsert_clause')?.action as AnyNode | undefined;
-  if (upsert?.type === 'upsert_action_update') filter(upsert.where as AnyNode | undefined, upsert.set as AnyNode);
+  for (const clause of clauses.filter((c) => c.type === 'upsert_clause')) {
+    const action = clause.action as AnyNode;
+    if (action.type === 'upsert_action_update') filter(action.where as AnyNode | undefined, action.set as AnyNode);
+  }
 }
 
 /**
