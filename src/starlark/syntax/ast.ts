@@ -1,8 +1,10 @@
 /**
  * Syntax tree produced by the parser and annotated by the resolver.
  *
- * Every node carries the 1-based line/col of its first token (for operators:
- * of the operator token, which is where runtime errors are reported).
+ * Every node carries a 1-based line/col: that of its first token, except
+ * where starlark-go reports runtime errors elsewhere — the operator of a
+ * unary/binary expression, the `[` of an index or slice, the `(` of a call,
+ * the `.` of an attribute, the `if` of a conditional expression.
  */
 
 /** Where a resolved name lives at run time. */

@@ -127,7 +127,7 @@ export class ExprParser extends TokenParser {
       if (t.kind === ".") {
         this.next();
         const name = this.ident();
-        x = { kind: "Dot", x, name: name.name, line: name.line, col: name.col };
+        x = { kind: "Dot", x, name: name.name, line: t.line, col: t.col };
       } else if (t.kind === "[") {
         x = this.sliceSuffix(x);
       } else if (t.kind === "(") {
