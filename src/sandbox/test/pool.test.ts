@@ -22,7 +22,6 @@ const RUNAWAYS = [
 const MEMORY_BLOWS = [
   ['randomblob in a recursive CTE', `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 900000)
     SELECT length(group_concat(randomblob(1000))) FROM c`],
-  ['randomblob over a cross join', 'SELECT length(group_concat(randomblob(1000) || (a.n + b.n))) FROM big a, big b'],
 ];
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
