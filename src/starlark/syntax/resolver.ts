@@ -4,20 +4,14 @@
  * universal name), following starlark-go's resolve package. Collects every
  * error rather than stopping at the first.
  */
-import type { Binding, Expr, File, FunctionInfo, Ident, Param, Scope, Stmt } from "./ast.ts";
+import type { Expr, File, FunctionInfo, Param, Stmt } from "./ast.ts";
+import { BindingResolver, DOESNT, type NameEnv } from "./bindings.ts";
 import type { Diagnostic } from "./errors.ts";
 import type { SyntaxOptions } from "./options.ts";
-import { bindParams, checkCallArgs, NODE_NAMES, type Report } from "./resolve-rules.ts";
-import { cellIndices, newBlock, resolveLocalUses, type Block, type Use } from "./scope.ts";
-import { nearest } from "./spell.ts";
+import { bindParams, checkCallArgs, NODE_NAMES } from "./resolve-rules.ts";
+import { cellIndices, newBlock, resolveLocalUses } from "./scope.ts";
 
-/** Name predicates supplied by the embedder. */
-export interface NameEnv {
-  isPredeclared(name: string): boolean;
-  isUniversal(name: string): boolean;
-}
-
-const DOESNT = "dialect does not ";
+export type { NameEnv } from "./bindings.ts";
 
 /**
  * Resolves `file` in place and returns all errors, sorted by position.
@@ -30,28 +24,12 @@ export function resolveFile(file: File, names: NameEnv, options: SyntaxOptions):
   return new Resolver(file, names, options).run();
 }
 
-class Resolver {
-  private readonly file: File;
-  private readonly names: NameEnv;
-  private readonly opts: SyntaxOptions;
-  private readonly fileBlock: Block;
-  private env: Block;
-  private readonly globals = new Map<string, Binding>();
-  private readonly moduleGlobals: Binding[] = [];
-  private readonly predeclared = new Map<string, Binding>();
-  private readonly errors: Diagnostic[] = [];
+/** The statement and expression walk: the spec's static rules on top of name binding. */
+class Resolver extends BindingResolver {
   private loops = 0;
   private ifs = 0;
   /** Deferred slot bookkeeping, run once free variables are known. */
   private readonly finishers: Array<() => void> = [];
-
-  constructor(file: File, names: NameEnv, opts: SyntaxOptions) {
-    this.file = file;
-    this.names = names;
-    this.opts = opts;
-    this.fileBlock = newBlock(null, null);
-    this.env = this.fileBlock;
-  }
 
   run(): Diagnostic[] {
     this.stmts(this.file.stmts);
@@ -64,118 +42,6 @@ class Resolver {
     this.file.localNames = locals.map((b) => b.name);
     this.file.cells = cellIndices(locals);
     return this.errors.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
-  }
-
-  private error(at: { line: number; col: number }, msg: string): void {
-    this.errors.push({ pos: { file: this.file.filename, line: at.line, col: at.col }, msg });
-  }
-
-  private readonly report: Report = (at, msg) => this.error(at, msg);
-
-  private container(): Block {
-    let b = this.env;
-    while (b.fn === null && b.parent !== null) b = b.parent;
-    return b;
-  }
-
-  private push(b: Block): void {
-    this.env.children.push(b);
-    this.env = b;
-  }
-
-  private pop(): void {
-    this.env = this.env.parent!;
-  }
-
-  /** Binds id: a global at top level (checking reassignment), else a local. Returns whether it existed. */
-  private bind(id: Ident): boolean {
-    if (this.env !== this.fileBlock) return this.bindLocal(id);
-    let b = this.fileBlock.bindings.get(id.name) ?? this.globals.get(id.name);
-    const existed = b !== undefined;
-    if (b === undefined) {
-      b = { scope: "global", index: this.moduleGlobals.length, name: id.name, first: id };
-      this.globals.set(id.name, b);
-      this.moduleGlobals.push(b);
-    } else if (!this.opts.allowGlobalReassign) {
-      const first = b.first!;
-      this.error(id, `cannot reassign ${b.scope} ${id.name} declared at ${this.file.filename}:${first.line}:${first.col}`);
-    }
-    id.binding = b;
-    return existed;
-  }
-
-  private bindLocal(id: Ident): boolean {
-    const existed = this.env.bindings.has(id.name);
-    if (!existed) {
-      const locals = this.container().locals;
-      const b: Binding = { scope: "local", index: locals.length, name: id.name, first: id };
-      this.env.bindings.set(id.name, b);
-      locals.push(b);
-    }
-    this.use(id);
-    return existed;
-  }
-
-  private use(id: Ident): void {
-    const use = { id, env: this.env };
-    // Legacy (Bazel) semantics ride on allowGlobalReassign: a toplevel use
-    // sees the bindings made so far rather than the whole file's.
-    if (this.opts.allowGlobalReassign && this.env === this.fileBlock) {
-      this.useToplevel(use);
-      return;
-    }
-    this.container().uses.push(use);
-  }
-
-  private useToplevel(use: Use): Binding {
-    const { id } = use;
-    let b = this.fileBlock.bindings.get(id.name) ?? this.globals.get(id.name) ?? this.predeclared.get(id.name);
-    if (b === undefined) {
-      let scope: Scope;
-      if (this.names.isPredeclared(id.name)) {
-        scope = "predeclared";
-      } else if (this.names.isUniversal(id.name)) {
-        scope = "universal";
-        if (id.name === "set" && !this.opts.allowSet) this.error(id, DOESNT + "support sets");
-      } else {
-        const hint = this.spellcheck(use);
-        this.error(id, `undefined: ${id.name}${hint === null ? "" : ` (did you mean ${hint}?)`}`);
-        scope = "undefined";
-      }
-      b = { scope, index: -1, name: id.name, first: null };
-      if (scope !== "undefined") this.predeclared.set(id.name, b);
-    }
-    id.binding = b;
-    return b;
-  }
-
-  private spellcheck(use: Use): string | null {
-    const names: string[] = [];
-    for (let b: Block | null = use.env; b !== null; b = b.parent) names.push(...b.bindings.keys());
-    for (const g of this.moduleGlobals) names.push(g.name);
-    return nearest(use.id.name, names.sort());
-  }
-
-  private resolveNonLocalUses(b: Block): void {
-    for (const child of b.children) this.resolveNonLocalUses(child);
-    for (const use of b.uses) use.id.binding = this.lookupLexical(use, use.env);
-  }
-
-  /** Finds use.id in env or its ancestors, creating free variables across function boundaries. */
-  private lookupLexical(use: Use, env: Block): Binding {
-    if (env === this.fileBlock) return this.useToplevel(use);
-    let b = env.bindings.get(use.id.name);
-    if (b === undefined) {
-      b = this.lookupLexical(use, env.parent!);
-      if (env.fn !== null && (b.scope === "local" || b.scope === "free" || b.scope === "cell")) {
-        if (b.scope === "local") b.scope = "cell";
-        const index = env.fn.freevars.length;
-        env.fn.freevars.push(b);
-        b = { scope: "free", index, name: b.name, first: b.first };
-      }
-      env.bindings.set(use.id.name, b);
-    }
-    return b;
   }
 
   private stmts(stmts: Stmt[]): void {

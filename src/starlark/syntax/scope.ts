@@ -19,10 +19,12 @@ export interface Use {
   readonly env: Block;
 }
 
+/** A new block; `fn` is set for function bodies. */
 export function newBlock(parent: Block | null, fn: FunctionInfo | null): Block {
   return { parent, fn, bindings: new Map(), children: [], uses: [], locals: [] };
 }
 
+/** The slots of the locals captured by nested functions. */
 export function cellIndices(locals: Binding[]): number[] {
   const cells: number[] = [];
   for (const b of locals) if (b.scope === "cell") cells.push(b.index);
