@@ -14,8 +14,6 @@ import { Dict, dictSet, freeze, quote, StarlarkError, Tuple, type Callable, type
 export interface FuncCode {
   readonly name: string;
   readonly mod: ModuleCtx;
-  readonly line: number;
-  readonly col: number;
   body: Ex;
   readonly numLocals: number;
   /** Ordinary parameters (positional then keyword-only); their slots come first. */
@@ -174,8 +172,6 @@ export function compileFunctionValue(info: FunctionInfo, cx: Ctx): Ev {
   const code: FuncCode = {
     name: info.name,
     mod: cx.mod,
-    line: info.line,
-    col: info.col,
     body: () => 0,
     numLocals: info.numLocals,
     paramNames: ordinary.map((p) => p.name!.name),

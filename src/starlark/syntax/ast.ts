@@ -135,6 +135,7 @@ export interface FunctionInfo {
   readonly body: Stmt[];
   /** Local slot count; parameters occupy the first slots (positional, kw-only, *args, **kwargs). */
   numLocals: number;
+  /** Name of each local slot (for tools and debugging). */
   localNames: string[];
   /** Indices of locals captured by inner functions (held in cells). */
   cells: number[];
@@ -246,6 +247,8 @@ export interface File {
   globals: string[];
   /** Toplevel local slots (load bindings and toplevel comprehension variables). */
   numLocals: number;
+  /** Name of each toplevel local slot (for tools and debugging). */
   localNames: string[];
+  /** Toplevel locals captured by functions (a lambda in a toplevel comprehension). */
   cells: number[];
 }

@@ -12,9 +12,6 @@ export interface Position {
   readonly col: number;
 }
 
-export type ValueTokenKind = "IDENT" | "INT" | "FLOAT" | "STRING" | "BYTES";
-export type LayoutTokenKind = "NEWLINE" | "INDENT" | "OUTDENT" | "EOF";
-
 export interface Token {
   /** Kind: "IDENT", "INT", ..., or the spelling of a punctuation/keyword token. */
   readonly kind: string;
