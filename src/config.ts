@@ -29,6 +29,10 @@ export interface Config {
   sqlTimeoutMs: number;
   maxRows: number;
   maxDbBytes: number;
+  /** Sandbox child processes that run tenant work. */
+  sandboxProcesses: number;
+  /** Memory budget of one sandbox child, in MB. */
+  sandboxMemoryMb: number;
 }
 
 /** A configuration value that cannot be used; the message says which variable and why. */
@@ -83,5 +87,7 @@ export function loadConfig(env: Env): Config {
     sqlTimeoutMs: integer(env, 'WCE_SQL_TIMEOUT_MS', 30_000, 10, 3600_000),
     maxRows: integer(env, 'WCE_MAX_ROWS', 1000, 1, 1_000_000),
     maxDbBytes: integer(env, 'WCE_MAX_DB_BYTES', 100 * 1024 * 1024, 64 * 1024, 1024 ** 4),
+    sandboxProcesses: integer(env, 'WCE_SANDBOX_PROCESSES', 2, 1, 256),
+    sandboxMemoryMb: integer(env, 'WCE_SANDBOX_MEMORY_MB', 512, 64, 64 * 1024),
   };
 }

@@ -80,10 +80,14 @@ export class SandboxPool {
   private nextId = 1;
   private failedStarts = 0;
   private closed = false;
+  private started = false;
   /** Children replaced since start (killed at a deadline, or died). */
   restarts = 0;
 
-  /** @example const sandbox = new SandboxPool({ dataDir, defaults: { sqlTimeoutMs, maxRows, maxDbBytes }, hooks }) */
+  /**
+   * Children start on the first request (or `warm()`).
+   * @example const sandbox = new SandboxPool({ dataDir, defaults: { sqlTimeoutMs, maxRows, maxDbBytes }, hooks })
+   */
   constructor(options: SandboxOptions) {
     this.options = {
       size: Math.max(1, Math.min(2, availableParallelism())),
@@ -94,6 +98,12 @@ export class SandboxPool {
       maxConnections: 64,
       ...options,
     };
+  }
+
+  /** Starts the children now rather than on the first request (a server calls it at startup). */
+  warm(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
     for (let i = 0; i < this.options.size; i++) this.spawn();
   }
 
@@ -111,6 +121,7 @@ export class SandboxPool {
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(new UnavailableError('the sandbox is overloaded; retry shortly'));
     }
+    this.warm();
     const timeoutMs = this.limits.get(`${job.op}:${job.cenvId}`) ?? job.timeoutMs;
     return new Promise<string>((resolve, reject) => {
       const request: ChildRequest = {

@@ -21,6 +21,7 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
 import { adminPermissionRoutes } from './routes/admin-permissions.ts';
 import { adminPolicyRoutes } from './routes/admin-policies.ts';
+import { sqlRoutes } from './routes/sql.ts';
 
 export interface BuildOptions {
   /** A pino destination or `false`; tests pass a stream to read what was logged. */
@@ -64,6 +65,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   installErrorHandlers(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  await app.register(cenvScope([loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes]), { prefix: '/:cenv' });
+  await app.register(cenvScope([loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, sqlRoutes]), { prefix: '/:cenv' });
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * Builds (and tears down) what the HTTP layer runs on: the data directory, the registry,
- * connection pools, the password hasher and the token key.
+ * connection pools, the password hasher, the token key and the sandbox pool.
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { Config } from '../config.ts';
@@ -9,6 +9,8 @@ import { ConnectionPools } from '../cenv/pool.ts';
 import { jwtKeyFile, registryFile } from '../cenv/paths.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { TokenService, loadOrCreateKey } from '../auth/tokens.ts';
+import { SandboxPool } from '../sandbox/pool.ts';
+import { CommitHooks } from '../db/commit-hooks.ts';
 import type { AppDeps } from './types.ts';
 
 /** Creates the data directory (mode 0700) and opens everything in it. */
@@ -21,11 +23,18 @@ export function createDeps(config: Config): AppDeps {
     dataDir: config.dataDir, perCenv: config.connectionsPerCenv, maxOpen: config.maxOpenCenvs, idleMs: config.poolIdleMs,
   });
   const key = config.jwtSecret ?? loadOrCreateKey(jwtKeyFile(config.dataDir));
-  return { config, registry, pools, hasher: new PasswordHasher(config.bcryptCost), tokens: new TokenService(key) };
+  const commitHooks = new CommitHooks();
+  const sandbox = new SandboxPool({
+    dataDir: config.dataDir, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, hooks: commitHooks,
+    defaults: { sqlTimeoutMs: config.sqlTimeoutMs, maxRows: config.maxRows, maxDbBytes: config.maxDbBytes },
+  });
+  return { config, registry, pools, hasher: new PasswordHasher(config.bcryptCost), tokens: new TokenService(key), sandbox, commitHooks };
 }
 
-/** Closes every SQLite connection the dependencies hold. */
+/** Closes every SQLite connection the dependencies hold and stops the sandbox children. */
 export function closeDeps(deps: AppDeps): void {
+  // Kills the sandbox children; whatever they had not committed is rolled back by SQLite.
+  void deps.sandbox.close();
   deps.pools.close();
   deps.registry.close();
 }

@@ -11,6 +11,8 @@ import type { ConnectionPools } from '../cenv/pool.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { SandboxPool } from '../sandbox/pool.ts';
+import type { CommitHooks } from '../db/commit-hooks.ts';
 
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
 export interface AppDeps {
@@ -19,6 +21,10 @@ export interface AppDeps {
   pools: ConnectionPools;
   hasher: PasswordHasher;
   tokens: TokenService;
+  /** Child processes that run tenant SQL (and later Starlark and page renders). */
+  sandbox: SandboxPool;
+  /** Callbacks after tenant writes commit (cache invalidation, page re-renders). */
+  commitHooks: CommitHooks;
 }
 
 declare module 'fastify' {
