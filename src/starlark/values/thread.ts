@@ -110,7 +110,10 @@ export class Thread {
     if ((this.steps += n) >= this.nextCheck) this.slowCheck();
   }
 
-  /** Asks the running program to stop at its next step (e.g. from a timer or signal). */
+  /**
+   * Asks the program to stop at its next step. Evaluation is synchronous, so
+   * call it from a host function (or before a run); use `deadline` for timeouts.
+   */
   cancel(reason: string): void {
     this.cancelReason = reason;
     this.nextCheck = 0;
