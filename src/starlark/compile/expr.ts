@@ -66,7 +66,7 @@ export function compileExpr(e: Expr, cx: Ctx): Ev {
       return (env) => {
         const a = x(env), l = lo(env), h = hi(env), s = step(env);
         at(env, line, col);
-        return slice(a, l, h, s);
+        return slice(a, l, h, s, env.thread);
       };
     }
     case "Dot": {

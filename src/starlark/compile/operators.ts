@@ -34,14 +34,14 @@ export function compileBinary(op: AstBinaryOp, x: Operand, y: Operand, line: num
         const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === typeof b && (typeof a === "number" || typeof a === "string")) return a === b;
         at(env, line, col);
-        return equals(a, b);
+        return equals(a, b, env.thread);
       };
     case "!=":
       return (env) => {
         const a = fetch(env, x), b = fetch(env, y);
         if (typeof a === typeof b && (typeof a === "number" || typeof a === "string")) return a !== b;
         at(env, line, col);
-        return !equals(a, b);
+        return !equals(a, b, env.thread);
       };
     case "<": case "<=": case ">": case ">=":
       return compileOrder(op, x, y, line, col);
@@ -51,6 +51,8 @@ export function compileBinary(op: AstBinaryOp, x: Operand, y: Operand, line: num
         if (typeof a === "number" && typeof b === "number") {
           const r = a + b;
           if (r <= MAX && r >= MIN) return r;
+        } else if (typeof a === "string" && typeof b === "string" && a.length + b.length <= env.thread.limits.maxStringLength) {
+          return a + b;
         }
         at(env, line, col);
         return binary("+", a, b, env.thread);
@@ -118,7 +120,7 @@ function generic(op: BinaryOp, x: Operand, y: Operand, line: number, col: number
 function compileOrder(op: CompareOp, x: Operand, y: Operand, line: number, col: number): Ev {
   const slow = (env: Parameters<Ev>[0], a: Value, b: Value): boolean => {
     at(env, line, col);
-    return compare(op, a, b);
+    return compare(op, a, b, env.thread);
   };
   switch (op) {
     case "<":
