@@ -87,6 +87,12 @@ function validate(db: DatabaseSync, input: PolicyInput): void {
   const badRole = input.roles.find((r) => !(POLICY_ROLES as readonly string[]).includes(r));
   if (input.roles.length === 0 || badRole !== undefined) throw new ValidationError(`roles must be a non-empty list of ${POLICY_ROLES.join(', ')}`);
   if (input.kind !== 'permissive' && input.kind !== 'restrictive') throw new ValidationError('kind must be "permissive" or "restrictive"');
+  // As in PostgreSQL: SELECT/DELETE only filter existing rows (no CHECK), INSERT only checks
+  // new ones (no USING). Refusing the meaningless half avoids a policy that looks stricter
+  // than it is.
+  const only = (commands: string[]) => input.commands.every((c) => commands.includes(c));
+  if (input.check != null && only(['select', 'delete'])) throw new ValidationError('a policy for select/delete only has no "check"; use "using"');
+  if (input.using != null && only(['insert'])) throw new ValidationError('a policy for insert only has no "using"; use "check"');
   if (input.using != null) validateExpression(db, input.table, input.using);
   if (input.check != null) validateExpression(db, input.table, input.check);
 }

@@ -8,6 +8,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openFixture, run, snapshot, type Fixture } from '../security/fixture.ts';
 import { createPolicy, updatePolicy, listPolicies } from '../../src/access/policies.ts';
+import type { PolicyInput } from '../../src/access/policies.ts';
 
 const ids = (rows: Array<Record<string, unknown>>) => rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 
@@ -81,6 +82,12 @@ describe('row policies: PostgreSQL semantics', () => {
     const own = listPolicies(f.admin).find((p) => p.name === 'own')!;
     updatePolicy(f.admin, own.id, { commands: ['update', 'delete'] }, f.actor);
     assert.throws(() => run(f, f.alice, "INSERT INTO posts (author, title) VALUES (?, 'x')", f.alice.userId), /new row violates row policy for table "posts"/);
+  });
+
+  test('USING on an insert-only policy and CHECK on a select-only policy are refused (400)', () => {
+    const base: PolicyInput = { table: 'posts', name: 'x', commands: ['insert'], roles: ['user'], using: '1', kind: 'permissive' };
+    assert.throws(() => createPolicy(f.admin, base, f.actor), { statusCode: 400 });
+    assert.throws(() => createPolicy(f.admin, { ...base, commands: ['select'], using: null, check: '1' }, f.actor), { statusCode: 400 });
   });
 
   test('a NULL policy result counts as false', () => {
