@@ -76,3 +76,10 @@ test('dict.get and dict.update forms', () => {
   eqRepr(method(d, 'values'), '[1, 2, 3, 4]');
   throwsStar(() => method(d, 'get', [list()]), /get: unhashable type: list/);
 });
+
+test('module attributes never expose inherited JS properties', () => {
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    throwsStar(() => getAttr(t, json, name), /module has no \.\S+ field or method/);
+    assert.equal(builtin('hasattr', [json, name]), false);
+  }
+});

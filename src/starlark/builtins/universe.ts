@@ -11,7 +11,10 @@ const fns: Record<string, BuiltinFn> = {
   zip: F.zip,
 };
 
-/** Every builtin function by name; `set` should only be resolvable with the allowSet option. */
+/**
+ * Every builtin function by name; `set` should only be resolvable with the allowSet option.
+ * Prototype-free, so `universe[name]` is safe for any identifier (e.g. "constructor").
+ */
 export const universe: Readonly<Record<string, Value>> = Object.freeze(
-  Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, new Builtin(name, fn)])),
+  Object.assign(Object.create(null) as Record<string, Value>, ...Object.entries(fns).map(([name, fn]) => ({ [name]: new Builtin(name, fn) }))),
 );

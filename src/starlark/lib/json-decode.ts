@@ -267,9 +267,9 @@ function decodeSlow(s: string): Value {
   return v;
 }
 
-const ESCAPES: Record<string, string> = {
+const ESCAPES: Record<string, string> = Object.assign(Object.create(null), {
   '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
-};
+});
 
 /** decodeJson with the error turned into "json.decode: at offset N, msg". */
 export function decodeOrFail(fn: string, s: string): Value {

@@ -116,7 +116,7 @@ export function parseDuration(s: string): Duration {
     rest = rest.slice(m[0].length);
     const u = /^[^\d.]+/.exec(rest);
     if (u === null) bad('missing unit in duration');
-    const unit = UNITS[u![0]] ?? fail(`time: unknown unit ${JSON.stringify(u![0])} in duration ${JSON.stringify(s)}`);
+    const unit = (Object.hasOwn(UNITS, u![0]) ? UNITS[u![0]] : undefined) ?? fail(`time: unknown unit ${JSON.stringify(u![0])} in duration ${JSON.stringify(s)}`);
     rest = rest.slice(u![0].length);
     const frac = m[2] ?? '';
     total += BigInt(m[1] || '0') * unit + (frac === '' ? 0n : (BigInt(frac) * unit) / 10n ** BigInt(frac.length));

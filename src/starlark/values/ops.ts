@@ -34,8 +34,8 @@ export function getAttr(thread: Thread, x: Value, name: string): Value {
   const m = lookupMethod(x, name);
   if (m !== undefined) return new Builtin(name, m, x);
   if (x instanceof Module) {
-    const v = x.members[name];
-    if (v !== undefined) return v;
+    // Own members only: inherited Object.prototype properties must never reach Starlark.
+    if (Object.hasOwn(x.members, name)) return x.members[name]!;
   } else if (isHost(x) && x.getAttr !== undefined) {
     const v = x.getAttr(name, thread);
     if (v !== undefined) return v;

@@ -54,8 +54,8 @@ export interface ThreadInit {
 
 /** A call-stack frame. Compiled code updates `line`/`col` as it executes. */
 export class Frame {
-  readonly name: string;
-  readonly file: string;
+  name: string;
+  file: string;
   line = 0;
   col = 0;
   constructor(name: string, file: string) {
@@ -82,6 +82,8 @@ export class Thread {
   readonly frames: Frame[] = [];
   /** Embedder data (e.g. the current request); not touched by the interpreter. */
   readonly locals: Map<string, unknown> = new Map();
+  /** Popped frames kept for reuse: a call then allocates no Frame. */
+  private readonly spareFrames: Frame[] = [];
   /** Step count at which the slow check (budget, deadline, cancel) next runs. */
   private nextCheck = 0;
   private cancelReason: string | null = null;
@@ -166,14 +168,23 @@ export class Thread {
     if (this.frames.length >= this.limits.maxCallDepth) {
       throw new StarlarkError(`Starlark stack overflow: call depth exceeds limit of ${this.limits.maxCallDepth}`);
     }
-    const f = new Frame(name, file);
+    let f = this.spareFrames.pop();
+    if (f === undefined) {
+      f = new Frame(name, file);
+    } else {
+      f.name = name;
+      f.file = file;
+      f.line = 0;
+      f.col = 0;
+    }
     this.frames.push(f);
     return f;
   }
 
-  /** Leaves the innermost function (on normal return only). */
+  /** Leaves the innermost function (on normal return only); its Frame object may be reused. */
   popFrame(): void {
-    this.frames.pop();
+    const f = this.frames.pop();
+    if (f !== undefined) this.spareFrames.push(f);
   }
 
   /** Records the current position in the innermost frame. */
