@@ -95,3 +95,9 @@ test("keyword calls: one call site, several callees and the general binder's err
   assert.match(runtimeError("def f(a, b): pass\nf(1, a=2)\n"), /function f got multiple values for parameter "a"/);
   assert.match(runtimeError("def f(a, b, *, c): pass\nf(1, b=2)\n"), /function f missing 1 argument \(c\)/);
 });
+
+test("long elif chains compile and run without deep recursion", () => {
+  const n = 5000;
+  const branches = Array.from({ length: n }, (_, i) => `  elif v == ${i + 1}:\n    return ${i + 1}\n`).join("");
+  assert.deepEqual(x(`def f(v):\n  if v == 0:\n    return 0\n${branches}  else:\n    return -1\nx = [f(0), f(${n}), f(${n + 1})]\n`), [0, n, -1]);
+});

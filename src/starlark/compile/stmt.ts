@@ -2,18 +2,18 @@
  * Compilation of statements into closures returning a control signal
  * (NORMAL, BREAK, CONTINUE, RETURN). Loops charge one step per iteration.
  */
-import type { AssignStmt, Expr, ForStmt, LoadStmt, Stmt } from "../syntax/ast.ts";
-import { nearest } from "../syntax/spell.ts";
+import type { AssignStmt, Expr, ForStmt, IfStmt, Stmt } from "../syntax/ast.ts";
 import { compileStore } from "./assign.ts";
 import type { Ctx } from "./context.ts";
 import { BREAK, CONTINUE, NORMAL, RETURN, type Ev, type Ex, type Store } from "./env.ts";
 import { compileExpr } from "./expr.ts";
 import { compileFunctionValue } from "./function.ts";
+import { compileLoadStmt } from "./load.ts";
 import { compileLoad, compileStoreName, localSlot } from "./names.ts";
 import { fetch, operand } from "./operand.ts";
-import { at, failAt } from "./position.ts";
+import { at } from "./position.ts";
 import {
-  augmented, getAttr, getIndex, iterate, Range, setField, setIndex, StarlarkError, truth, type BinaryOp, type Value,
+  augmented, getAttr, getIndex, iterate, Range, setField, setIndex, truth, type BinaryOp, type Value,
 } from "./rt.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -62,13 +62,8 @@ function compileStmt(s: Stmt, cx: Ctx): Ex {
         return NORMAL;
       };
     }
-    case "If": {
-      const c = compileExpr(s.cond, cx), t = compileBlock(s.body, cx), f = compileBlock(s.orelse, cx);
-      return (env) => {
-        const v = c(env);
-        return (typeof v === "boolean" ? v : truth(v)) ? t(env) : f(env);
-      };
-    }
+    case "If":
+      return compileIf(s, cx);
     case "For":
       return compileFor(s, cx);
     case "While": {
@@ -107,6 +102,34 @@ function compileStmt(s: Stmt, cx: Ctx): Ex {
     case "Load":
       return compileLoadStmt(s, cx);
   }
+}
+
+/** if/elif/else: an elif chain becomes one closure testing each condition in turn. */
+function compileIf(s: IfStmt, cx: Ctx): Ex {
+  const conds: Ev[] = [], bodies: Ex[] = [];
+  let cur = s;
+  for (;;) {
+    conds.push(compileExpr(cur.cond, cx));
+    bodies.push(compileBlock(cur.body, cx));
+    const next = cur.orelse.length === 1 ? cur.orelse[0] : undefined;
+    if (next?.kind !== "If") break;
+    cur = next;
+  }
+  const orelse = compileBlock(cur.orelse, cx);
+  if (conds.length === 1) {
+    const [c] = conds as [Ev], [t] = bodies as [Ex];
+    return (env) => {
+      const v = c(env);
+      return (typeof v === "boolean" ? v : truth(v)) ? t(env) : orelse(env);
+    };
+  }
+  return (env) => {
+    for (let i = 0; i < conds.length; i++) {
+      const v = conds[i]!(env);
+      if (typeof v === "boolean" ? v : truth(v)) return bodies[i]!(env);
+    }
+    return orelse(env);
+  };
 }
 
 /** `lhs = rhs`; `a, b = x, y` assigns through temporaries without building a tuple. */
@@ -243,37 +266,6 @@ function compileFor(s: ForStmt, cx: Ctx): Ex {
     } finally {
       it.done();
     }
-    return NORMAL;
-  };
-}
-
-/** `load("module", "a", b="c")`: asks the thread's load hook for the module's globals. */
-function compileLoadStmt(s: LoadStmt, cx: Ctx): Ex {
-  const module = s.module, line = s.line, col = s.col;
-  const names = s.from.map((f) => f.name);
-  const stores = s.to.map((t) => compileStoreName(t, cx));
-  return (env) => {
-    const thread = env.thread;
-    at(env, line, col);
-    if (thread.load === null) throw new StarlarkError("load not implemented by this application");
-    let members: Record<string, Value>;
-    const depth = thread.frames.length;
-    try {
-      members = thread.load(thread, module);
-    } catch (e) {
-      thread.frames.length = depth; // drop the failed module's frames: this error replaces its own
-      const msg = e instanceof StarlarkError ? e.msg : e instanceof Error ? e.message : String(e);
-      return failAt(env, line, col, `cannot load ${module}: ${msg}`);
-    }
-    names.forEach((name, i) => {
-      const v = Object.hasOwn(members, name) ? members[name] : undefined;
-      if (v === undefined) {
-        const hint = nearest(name, Object.keys(members).sort());
-        failAt(env, s.from[i]!.line, s.from[i]!.col,
-          `load: name ${name} not found in module ${module}${hint === null ? "" : ` (did you mean ${hint}?)`}`);
-      }
-      stores[i]!(env, v);
-    });
     return NORMAL;
   };
 }

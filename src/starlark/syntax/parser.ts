@@ -5,7 +5,7 @@ import type { AssignOp, Expr, File, Ident, LoadStmt, Stmt } from "./ast.ts";
 import { StarlarkSyntaxError, type Diagnostic } from "./errors.ts";
 import { ExprParser } from "./parse-expr.ts";
 import { scanPartial } from "./scanner.ts";
-import { describeToken } from "./tokens.ts";
+import { describeToken, type Token } from "./tokens.ts";
 
 const ASSIGN_OPS: ReadonlySet<string> = new Set(["=", "+=", "-=", "*=", "/=", "//=", "%=", "&=", "|=", "^=", "<<=", ">>="]);
 
@@ -144,20 +144,26 @@ class StmtParser extends ExprParser {
     return { kind: "Def", name, params, body: this.suite(), line: t.line, col: t.col };
   }
 
+  /** if/elif/else; an elif is an If nested in the else branch, built without recursion. */
   private ifStmt(): Stmt {
-    const t = this.next();
-    const cond = this.test();
-    this.expect(":");
-    const body = this.suite();
+    const branches: Array<{ at: Token; cond: Expr; body: Stmt[] }> = [];
+    do {
+      const at = this.next();
+      const cond = this.test();
+      this.expect(":");
+      branches.push({ at, cond, body: this.suite() });
+    } while (this.kind() === "elif");
     let orelse: Stmt[] = [];
-    if (this.kind() === "elif") {
-      orelse = [this.ifStmt()];
-    } else if (this.kind() === "else") {
+    if (this.kind() === "else") {
       this.next();
       this.expect(":");
       orelse = this.suite();
     }
-    return { kind: "If", cond, body, orelse, line: t.line, col: t.col };
+    for (let i = branches.length - 1; i >= 0; i--) {
+      const { at, cond, body } = branches[i]!;
+      orelse = [{ kind: "If", cond, body, orelse, line: at.line, col: at.col }];
+    }
+    return orelse[0]!;
   }
 
   private forStmt(): Stmt {

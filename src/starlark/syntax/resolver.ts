@@ -60,14 +60,22 @@ class Resolver extends BindingResolver {
       case "Branch":
         if (this.loops === 0 && s.token !== "pass") this.error(s, `${s.token} not in a loop`);
         return;
-      case "If":
-        if (this.toplevelControl()) this.error(s, "if statement not within a function");
-        this.expr(s.cond);
+      case "If": {
+        // Walk if/elif chains iteratively: a long chain must not exhaust the stack.
+        let cur: Stmt = s;
         this.ifs++;
-        this.stmts(s.body);
-        this.stmts(s.orelse);
+        for (;;) {
+          if (this.toplevelControl()) this.error(cur, "if statement not within a function");
+          this.expr(cur.cond);
+          this.stmts(cur.body);
+          const next: Stmt | undefined = cur.orelse.length === 1 ? cur.orelse[0] : undefined;
+          if (next?.kind !== "If") break;
+          cur = next;
+        }
+        this.stmts(cur.orelse);
         this.ifs--;
         return;
+      }
       case "Assign":
         this.expr(s.rhs);
         this.assign(s.lhs, s.op !== "=");
