@@ -109,3 +109,14 @@ test('indexing, slicing, repr and the string views', () => {
   throwsStar(() => builtin('chr', [0x110000]), /out of range \(>0x10FFFF\)/);
   eqRepr(method('Apricot', 'removesuffix', ['cot']), '"Apri"');
 });
+
+test('whitespace split and strip stay linear on adversarial input', () => {
+  const big = 'a '.repeat(200000);
+  const start = performance.now();
+  assert.equal((method(big, 'split', [null, 100000]) as { elems: unknown[] }).elems.length, 100001);
+  assert.equal((method(big, 'rsplit', [null, 100000]) as { elems: unknown[] }).elems.length, 100001);
+  assert.equal(method('ab'.repeat(100000), 'strip', ['ab'.repeat(100000)]), '');
+  assert.ok(performance.now() - start < 2000, 'linear time');
+  eqRepr(method('  a b  c ', 'split', [null, 1]), '["a", "b  c "]');
+  eqRepr(method('  a b  c ', 'rsplit', [null, 1]), '["  a b", "c"]');
+});

@@ -71,7 +71,8 @@ function strip(name: string, left: boolean, right: boolean): BuiltinFn {
     positional(name, args, kwargs, 0, 1);
     const s = recv as string;
     const chars = args[0] === undefined || args[0] === null ? '' : asString(name, 'chars', args[0]);
-    const strippable = chars === '' ? (c: string) => WS.test(c) : (c: string) => chars.includes(c);
+    const set = new Set(chars); // linear even for a long `chars`
+    const strippable = chars === '' ? (c: string) => WS.test(c) : (c: string) => set.has(c);
     let i = 0, j = s.length;
     if (left) while (i < j && strippable(s[i]!)) i++;
     if (right) while (j > i && strippable(s[j - 1]!)) j--;
@@ -79,20 +80,40 @@ function strip(name: string, left: boolean, right: boolean): BuiltinFn {
   };
 }
 
-/** split/rsplit on whitespace runs (sep None). */
+/**
+ * split/rsplit on whitespace runs (sep None), in one linear scan: after
+ * `max` splits the remainder is kept whole (minus whitespace at the split
+ * end), as Python does.
+ */
 function splitSpace(s: string, max: number, fromRight: boolean): string[] {
-  const words = s.split(/\s+/u).filter((w) => w !== '');
-  if (max < 0 || words.length <= max) return words;
+  const isWs = (i: number): boolean => WS.test(s[i]!);
+  const out: string[] = [];
   if (!fromRight) {
-    // Keep the remainder after the first `max` words, without its leading whitespace.
-    let rest = s.replace(/^\s+/u, '');
-    for (let i = 0; i < max; i++) rest = rest.slice(words[i]!.length).replace(/^\s+/u, '');
-    return [...words.slice(0, max), rest];
+    let i = 0;
+    for (;;) {
+      while (i < s.length && isWs(i)) i++;
+      if (i >= s.length) return out;
+      if (max >= 0 && out.length === max) {
+        out.push(s.slice(i));
+        return out;
+      }
+      const start = i;
+      while (i < s.length && !isWs(i)) i++;
+      out.push(s.slice(start, i));
+    }
   }
-  let rest = s.replace(/\s+$/u, '');
-  const tail = words.slice(words.length - max);
-  for (let i = tail.length - 1; i >= 0; i--) rest = rest.slice(0, rest.length - tail[i]!.length).replace(/\s+$/u, '');
-  return [rest, ...tail];
+  let j = s.length;
+  for (;;) {
+    while (j > 0 && isWs(j - 1)) j--;
+    if (j <= 0) return out.reverse();
+    if (max >= 0 && out.length === max) {
+      out.push(s.slice(0, j));
+      return out.reverse();
+    }
+    const end = j;
+    while (j > 0 && !isWs(j - 1)) j--;
+    out.push(s.slice(j, end));
+  }
 }
 
 function split(name: string, fromRight: boolean): BuiltinFn {

@@ -135,7 +135,7 @@ function encodeValue(thread: Thread, fn: string, x: Value): string {
 }
 
 /** Re-indents valid JSON text the way Go's json.Indent does. */
-function indentText(fn: string, s: string, prefix: string, indent: string): string {
+function indentText(thread: Thread, fn: string, s: string, prefix: string, indent: string): string {
   try {
     decodeJson(s);
   } catch (e) {
@@ -166,7 +166,11 @@ function indentText(fn: string, s: string, prefix: string, indent: string): stri
     } else if (c === '}' || c === ']') {
       depth--;
       out += newline() + c;
-    } else if (c === ',') out += ',' + newline();
+    } else if (c === ',') {
+      out += ',' + newline();
+      // Deep nesting times a long indent can make the text explode: bound it as it grows.
+      if (out.length > thread.limits.maxStringLength) thread.checkString(out.length);
+    }
     else if (c === ':') out += ': ';
     else if (!' \t\r\n'.includes(c)) out += c;
   }
@@ -201,14 +205,14 @@ export const json = new Module('json', {
       throw e;
     }
   }),
-  indent: new Builtin('json.indent', (_thread, args, kwargs) => {
+  indent: new Builtin('json.indent', (thread, args, kwargs) => {
     positional('json.indent', args, null, 1, 1);
     const [prefix, indent] = indentOptions('json.indent', kwargs);
-    return indentText('json.indent', asString('json.indent', 'str', args[0]!), prefix, indent);
+    return indentText(thread, 'json.indent', asString('json.indent', 'str', args[0]!), prefix, indent);
   }),
   encode_indent: new Builtin('json.encode_indent', (thread, args, kwargs) => {
     positional('json.encode_indent', args, null, 1, 1);
     const [prefix, indent] = indentOptions('json.encode_indent', kwargs);
-    return indentText('json.encode_indent', encodeValue(thread, 'json.encode_indent', args[0]!), prefix, indent);
+    return indentText(thread, 'json.encode_indent', encodeValue(thread, 'json.encode_indent', args[0]!), prefix, indent);
   }),
 });

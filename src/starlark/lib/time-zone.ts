@@ -2,6 +2,7 @@
  * Time zones and civil (wall-clock) time for the time module: IANA zones via
  * Intl, fixed offsets from parsed "-05:00" suffixes, conversions both ways.
  */
+import { fail } from '../values/errors.ts';
 
 /** A location: an IANA zone name (offset looked up per instant) or a fixed offset. */
 export class Loc {
@@ -75,6 +76,7 @@ function offsetName(offset: number, colon: boolean, full = false): string {
 /** The instant (seconds) at which `loc`'s wall clock shows the given civil time. */
 export function instantOf(loc: Loc, y: number, mo: number, d: number, h: number, mi: number, s: number): number {
   const wall = utcMillis(y, mo, d, h, mi, s) / 1000;
+  checkInstant(wall);
   if (loc.fixed !== null) return wall - loc.fixed;
   // Two refinements settle the offset except inside DST transitions (as Go, pick one side).
   let sec = wall - zoneAt(loc, wall).offset;
@@ -96,7 +98,16 @@ export interface Civil {
   abbr: string;
 }
 
+/** Seconds since the epoch that JS dates (and so zone lookups) support: about ±270,000 years. */
+const MAX_SECONDS = 8.64e12;
+
+/** Fails unless `sec` is within the supported range of instants. */
+export function checkInstant(sec: number): void {
+  if (!(Math.abs(sec) <= MAX_SECONDS)) fail('time value out of range');
+}
+
 export function civil(loc: Loc, sec: number): Civil {
+  checkInstant(sec);
   const { offset, abbr } = zoneAt(loc, sec);
   const d = new Date((sec + offset) * 1000);
   const year = d.getUTCFullYear();

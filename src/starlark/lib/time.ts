@@ -10,7 +10,7 @@ import type { Thread } from '../values/thread.ts';
 import { Builtin, Module, type HostValue, type Kwargs, type Value } from '../values/value.ts';
 import { Duration, toDuration } from './time-duration.ts';
 import { formatTime, parseTime } from './time-layout.ts';
-import { civil, instantOf, loadLocation, UTC, type Loc } from './time-zone.ts';
+import { checkInstant, civil, instantOf, loadLocation, UTC, type Loc } from './time-zone.ts';
 
 const NS = 1000000000n;
 /** Unix seconds of Go's zero time, January 1, year 1, 00:00:00 UTC (false in a boolean context). */
@@ -37,6 +37,7 @@ export class Time implements HostValue {
   readonly nsec: number;
   readonly loc: Loc;
   constructor(sec: number, nsec: number, loc: Loc) {
+    checkInstant(sec);
     this.sec = sec;
     this.nsec = nsec;
     this.loc = loc;
