@@ -125,7 +125,8 @@ function minmax(name: string, sign: number) {
     if (args.length === 1) {
       const it = iterableElems(thread, args[0]!);
       if (it === null) raise(`${name}: ${typeName(args[0]!)} is not iterable`);
-      elems = it;
+      // A key function could mutate the list: iterate a snapshot.
+      elems = key === undefined ? it : it.slice();
     }
     if (elems.length === 0) raise(`${name}: argument is an empty sequence`);
     thread.step(elems.length);
@@ -164,10 +165,12 @@ export function sorted(thread: Thread, args: Value[], kwargs: Kwargs | null): Va
   const n = elems.length;
   thread.step(n * Math.ceil(Math.log2(n + 1)));
   const keyFn = key === undefined ? undefined : asCallable('sorted', 'key', key);
-  const keys = keyFn === undefined ? elems : elems.map((e) => call(thread, keyFn, [e], null));
+  // Snapshot before calling back into Starlark: the key function could mutate the list.
+  const snapshot = keyFn === undefined ? elems : elems.slice();
+  const keys = keyFn === undefined ? elems : snapshot.map((e) => call(thread, keyFn, [e], null));
   const idx = Array.from(keys, (_k, i) => i);
   sortIndices(idx, keys, sign);
-  return new List(idx.map((i) => elems[i]!));
+  return new List(idx.map((i) => snapshot[i]!));
 }
 
 /** Stable sort of indices by keys; as starlark-go, the last comparison error (if any) is reported. */
