@@ -3,12 +3,14 @@
  * connection and inside the same transaction as the change it records, so a rolled-back
  * change leaves no entry and a committed one always has one.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { nowIso } from '../tools/time.ts';
 
 /** Statement text is cut to this many characters; the log records, it does not archive. */
 export const MAX_AUDIT_STATEMENT = 2000;
 const MAX_AUDIT_FIELD = 512;
+/** The prepared insert of each connection: every tenant write runs it, prepare once. */
+const inserts = new WeakMap<DatabaseSync, StatementSync>();
 
 export interface AuditEntry {
   action: string;
@@ -32,9 +34,14 @@ function cut(text: string | null | undefined, max: number): string | null {
  * @example audit(db, { action: 'login_failed', username: 'ada', ip: '127.0.0.1' })
  */
 export function audit(db: DatabaseSync, entry: AuditEntry): void {
-  db.prepare(`INSERT INTO _wce_audit_log
-    (at, user_id, username, action, table_name, row_count, statement, detail, ip, user_agent)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  let insert = inserts.get(db);
+  if (!insert) {
+    insert = db.prepare(`INSERT INTO _wce_audit_log
+      (at, user_id, username, action, table_name, row_count, statement, detail, ip, user_agent)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    inserts.set(db, insert);
+  }
+  insert.run(
     nowIso(),
     entry.userId ?? null,
     cut(entry.username, MAX_AUDIT_FIELD),

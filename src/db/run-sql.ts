@@ -7,6 +7,7 @@
 import type { Principal } from '../auth/principal.ts';
 import { ValidationError } from '../errors.ts';
 import type { TenantConnection } from './connection.ts';
+import type { SqlLimits } from './limits.ts';
 import { TenantDb, type RequestContext, type Write } from './tenant-db.ts';
 
 export interface SqlStatement { sql: string; params?: unknown }
@@ -25,12 +26,12 @@ function atIndex<T>(index: number, fn: () => T): T {
 }
 
 /**
- * Runs one SQL API request as `principal`.
+ * Runs one SQL API request as `principal` (under `limits` when the caller has just read them).
  * @example runSqlRequest(conn, principal, { ip }, { sql: 'SELECT 1' }).body
  *          // '{"columns":["1"],"rows":[[1]],"changes":0,"last_insert_rowid":0,"truncated":false}'
  */
-export function runSqlRequest(conn: TenantConnection, principal: Principal, context: RequestContext, request: SqlRequest): SqlReply {
-  const tdb = new TenantDb(conn, principal, context);
+export function runSqlRequest(conn: TenantConnection, principal: Principal, context: RequestContext, request: SqlRequest, limits?: SqlLimits): SqlReply {
+  const tdb = new TenantDb(conn, principal, context, limits);
   let body: string;
   if (request.statements !== undefined) {
     const statements = request.statements;

@@ -65,11 +65,11 @@ export class TenantDb {
    * @example const tdb = new TenantDb(conn, principal, { ip: '127.0.0.1' });
    *          tdb.transaction(() => tdb.run('INSERT INTO posts (title) VALUES (?)', ['hi']));
    */
-  constructor(conn: TenantConnection, principal: Principal, context: RequestContext = {}) {
+  constructor(conn: TenantConnection, principal: Principal, context: RequestContext = {}, limits: SqlLimits = conn.limits()) {
     this.conn = conn;
     this.principal = principal;
     this.context = context;
-    this.limits = conn.limits();
+    this.limits = limits;
     this.deadline = Date.now() + this.limits.sqlTimeoutMs;
   }
 

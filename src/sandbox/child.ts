@@ -17,11 +17,11 @@ import type { RequestContext, Write } from '../db/tenant-db.ts';
 
 export interface ChildOptions { dataDir: string; defaults: SqlLimits; maxConnections: number }
 
-type Op = (conn: TenantConnection, principal: Principal, context: RequestContext, payload: unknown) => { body: string; writes: Write[] };
+type Op = (conn: TenantConnection, principal: Principal, context: RequestContext, payload: unknown, limits: SqlLimits) => { body: string; writes: Write[] };
 
 /** What a child can run; Starlark endpoints and page renders add theirs here. */
 const OPS: Record<string, Op> = {
-  sql: (conn, principal, context, payload) => runSqlRequest(conn, principal, context, payload as SqlRequest),
+  sql: (conn, principal, context, payload, limits) => runSqlRequest(conn, principal, context, payload as SqlRequest, limits),
 };
 
 const options = JSON.parse(process.env.WCE_SANDBOX ?? '{}') as ChildOptions;
@@ -36,10 +36,10 @@ function serve(request: ChildRequest): ChildReply {
     const op = OPS[request.op];
     if (!op) throw new Error(`unknown sandbox op "${request.op}"`);
     const conn = connections.get(request.cenvId);
-    const { sqlTimeoutMs } = conn.limits();
+    const limits = conn.limits();
     // The main process armed its hard deadline with the limit it knew; correct it first.
-    if (sqlTimeoutMs !== request.timeoutMs) send({ id: request.id, kind: 'deadline', timeoutMs: sqlTimeoutMs });
-    const { body, writes } = op(conn, request.principal, request.context, request.payload);
+    if (limits.sqlTimeoutMs !== request.timeoutMs) send({ id: request.id, kind: 'deadline', timeoutMs: limits.sqlTimeoutMs });
+    const { body, writes } = op(conn, request.principal, request.context, request.payload, limits);
     return { id: request.id, kind: 'ok', body, writes };
   } catch (error) {
     const wire = toWireError(error);
@@ -57,6 +57,9 @@ process.on('message', (message: ChildRequest | { op: 'evict'; cenvId: string }) 
   if (message.op === 'evict') return connections.evict(message.cenvId);
   send(serve(message as ChildRequest));
 });
-// Keep serving even if the main process is briefly slow to read; exit when it goes away.
-process.on('disconnect', () => process.exit(0));
+// The main process went away or let this child go: close the databases cleanly and exit.
+process.on('disconnect', () => {
+  connections.closeAll();
+  process.exit(0);
+});
 send({ kind: 'ready' });

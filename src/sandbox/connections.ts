@@ -50,4 +50,9 @@ export class ChildConnections {
     this.open.delete(cenvId);
     conn.close();
   }
+
+  /** Closes every connection (the child is exiting). */
+  closeAll(): void {
+    for (const id of [...this.open.keys()]) this.evict(id);
+  }
 }

@@ -148,15 +148,26 @@ export class SandboxPool {
     return { children: this.children.size, busy, queued: this.queue.length, restarts: this.restarts };
   }
 
-  /** Fails whatever is waiting and stops the children. */
+  /**
+   * Fails whatever is waiting and stops the children: idle ones are let go (they close their
+   * connections and exit), busy ones are killed (SQLite rolls back what they had not committed).
+   */
   async close(): Promise<void> {
     this.closed = true;
     const stopping = new UnavailableError('the server is shutting down');
     for (const pending of this.queue.splice(0)) pending.reject(stopping);
     await Promise.all([...this.children].map((child) => {
+      if (child.proc.exitCode !== null || child.proc.signalCode !== null) return undefined;
       const exited = new Promise((resolve) => child.proc.once('exit', resolve));
-      this.retire(child, stopping);
-      return child.proc.exitCode === null && child.proc.signalCode === null ? exited : undefined;
+      if (child.inflight.length === 0 && child.proc.connected) {
+        child.retired = true;
+        this.children.delete(child);
+        child.proc.disconnect();
+        setTimeout(() => child.proc.kill('SIGKILL'), 2000).unref();
+      } else {
+        this.retire(child, stopping);
+      }
+      return exited;
     }));
   }
 
