@@ -9,4 +9,7 @@ if (major < 24 || (major === 24 && minor < 10)) {
     'or install Node.js 24 and run "node bin/wce.mjs".\n');
   process.exit(1);
 }
+// bcrypt, file I/O and WebCrypto share libuv's thread pool (4 threads by default); a larger
+// pool keeps token checks moving while password hashes run. Must be set before first use.
+process.env.UV_THREADPOOL_SIZE ??= '8';
 await import('../src/main.ts');

@@ -7,9 +7,17 @@
  * base64 text is below the 72-byte limit and has no NUL bytes, so all 1..1024 bytes of a
  * password count. Hashes carry the `$2b$` prefix of plain bcrypt; the pre-hash is WCE's
  * convention and is applied identically on hash and verify.
+ *
+ * At most one hash per core runs at once. bcrypt shares libuv's thread pool with file I/O and
+ * WebCrypto (token signatures); without a cap, a handful of concurrent logins would occupy
+ * every pool thread and stall every signed-in user's request behind them. A burst beyond
+ * MAX_WAITING is refused with 503 rather than queued without bound.
  */
 import { hash, verify } from '@node-rs/bcrypt';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Semaphore, QueueFullError } from '../tools/semaphore.ts';
+import { UnavailableError } from '../errors.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_BYTES = 1024;
@@ -27,9 +35,12 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
+const MAX_WAITING = 256;
+
 export class PasswordHasher {
   readonly cost: number;
   private dummy: Promise<string> | null = null;
+  private readonly slots = new Semaphore(Math.max(1, availableParallelism()), MAX_WAITING);
 
   constructor(cost: number) {
     this.cost = cost;
@@ -37,12 +48,12 @@ export class PasswordHasher {
 
   /** @example const stored = await hasher.hash('correct horse battery') */
   hash(password: string): Promise<string> {
-    return hash(prehash(password), { cost: this.cost });
+    return this.limited(() => hash(prehash(password), { cost: this.cost }));
   }
 
   /** True when `password` matches `stored`. */
   verify(password: string, stored: string): Promise<boolean> {
-    return verify(prehash(password), stored);
+    return this.limited(() => verify(prehash(password), stored));
   }
 
   /**
@@ -50,8 +61,18 @@ export class PasswordHasher {
    * answer time does not tell an attacker which usernames are real. Always false.
    */
   async verifyNobody(password: string): Promise<false> {
-    this.dummy ??= hash(prehash("wce-dummy-password"), { cost: this.cost });
-    await verify(prehash(password), await this.dummy);
+    this.dummy ??= hash(prehash('wce-dummy-password'), { cost: this.cost });
+    const dummy = await this.dummy;
+    await this.limited(() => verify(prehash(password), dummy));
     return false;
+  }
+
+  private async limited<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.slots.run(task);
+    } catch (error) {
+      if (error instanceof QueueFullError) throw new UnavailableError('too many password checks are waiting; retry in a few seconds');
+      throw error;
+    }
   }
 }

@@ -3,7 +3,7 @@
  * session; the session row decides whether it is still good (revocation is immediate).
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { StoredRole } from './users.ts';
 
@@ -43,13 +43,28 @@ export function loadOrCreateKey(file: string): Uint8Array {
   }
 }
 
+/** How many verified tokens are remembered (see `verify`). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenService {
   /** The signing key; also keys the CSRF HMAC (see csrf.ts). */
   readonly key: Uint8Array;
+  /**
+   * The key imported into WebCrypto once: jose would otherwise import the raw bytes again
+   * on every call, which was the largest single cost of an authenticated request.
+   */
+  private readonly cryptoKey: Promise<webcrypto.CryptoKey>;
+  /**
+   * Tokens whose signature was already checked, with their claims. A signature over an exact
+   * string stays valid, so a repeat visit needs only the expiry check here; the session row
+   * is still checked on every request, so revocation is not delayed by this cache.
+   */
+  private readonly verified = new Map<string, TokenClaims>();
 
   constructor(key: Uint8Array) {
     if (key.length < 32) throw new Error('the token key must be at least 32 bytes');
     this.key = key;
+    this.cryptoKey = webcrypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   /** @example const token = await tokens.sign({ cenvId, userId, ..., expiresAt }) */
@@ -61,13 +76,29 @@ export class TokenService {
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuedAt()
       .setExpirationTime(Math.floor(claims.expiresAt / 1000))
-      .sign(this.key);
+      .sign(await this.cryptoKey);
   }
 
   /** Checks signature, algorithm and expiry; throws TokenError with a reason. */
   async verify(token: string): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > Date.now()) return known;
+      this.verified.delete(token);
+      throw new TokenError('token has expired; log in again');
+    }
+    const claims = await this.verifySignature(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+      // Map keeps insertion order: drop the oldest entry.
+      this.verified.delete(this.verified.keys().next().value!);
+    }
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<TokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.cryptoKey, { algorithms: ['HS256'] });
       const { cenv_id, user_id, username, role, sid, iat, exp } = payload as Record<string, unknown>;
       if (typeof cenv_id !== 'string' || typeof user_id !== 'string' || typeof username !== 'string' ||
           typeof role !== 'string' || typeof sid !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {

@@ -8,12 +8,13 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('the server process', () => {
   test('SIGTERM during load: in-flight requests finish, then exit 0', async () => {
-    const server = await spawnServer({ WCE_BCRYPT_COST: '10', WCE_LOG_LEVEL: 'info' });
+    const server = await spawnServer({ WCE_BCRYPT_COST: '11', WCE_LOG_LEVEL: 'info' });
     const cenv = await createCenv(server.url);
-    // Logins at cost 10 queue on bcrypt's thread pool, so many are in flight at once.
+    // Logins at cost 11 run one per core at a time (about 1 s for all 16), so when the signal
+    // comes every request has been received and most are still waiting for their hash.
     const inFlight = Array.from({ length: 16 }, () =>
       request(`${server.url}/${cenv.id}/login`, { body: { username: cenv.username, password: cenv.password } }));
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await new Promise((resolve) => setTimeout(resolve, 250));
     server.child.kill('SIGTERM');
     const results = await Promise.all(inFlight);
     assert.deepEqual(results.map((r) => r.status), results.map(() => 200), 'every accepted request was answered');
