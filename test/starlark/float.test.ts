@@ -57,3 +57,12 @@ test('int/float comparisons are exact and NaN is ordered last', () => {
   const nums = builtin('list', [builtin('tuple', [])]);
   assert.equal(str(nums), '[]');
 });
+
+test('%e and %f round exact ties half to even (like C and Go, unlike toFixed)', () => {
+  assert.equal(formatF(2.5, 0), '2');
+  assert.equal(formatF(0.125, 2), '0.12');
+  assert.equal(formatF(0.375, 2), '0.38');
+  assert.equal(formatF(6357169011967.0703125), '6357169011967.070312');
+  assert.equal(formatE(125, 1), '1.2e+02');
+  assert.equal(formatE(135, 1), '1.4e+02');
+});

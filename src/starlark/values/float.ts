@@ -93,11 +93,27 @@ export function formatFloat(v: number): string {
   return sign + s;
 }
 
+/**
+ * JS's toFixed/toExponential round exact ties half up; C and Go round them
+ * half to even. `rounded` is the JS result with `digits` digits after the
+ * point; `exact` the same number with 100 digits (exact for any tie).
+ */
+function halfEven(rounded: string, exact: string, digits: number): string {
+  const dot = exact.indexOf('.');
+  const cut = dot + 1 + digits + (digits === 0 ? -1 : 0);
+  const rest = exact.slice(dot + 1 + digits, exact.search(/e|$/));
+  if (!/^50*$/.test(rest)) return rounded;
+  const truncated = exact.slice(0, digits === 0 ? dot : cut) + exact.slice(exact.search(/e|$/));
+  const last = Number(truncated[digits === 0 ? dot - 1 : cut - 1]);
+  return last % 2 === 0 ? truncated : rounded;
+}
+
 /** %e with the given precision (default 6). */
 export function formatE(v: number, prec = 6): string {
   const nf = nonFinite(v);
   if (nf !== null) return nf;
-  const s = Math.abs(v).toExponential(prec);
+  const a = Math.abs(v);
+  const s = halfEven(a.toExponential(prec), a.toExponential(100), prec);
   const e = s.indexOf('e');
   return signOf(v) + s.slice(0, e) + expSuffix(Number(s.slice(e + 1)));
 }
@@ -108,7 +124,7 @@ export function formatF(v: number, prec = 6): string {
   if (nf !== null) return nf;
   const a = Math.abs(v);
   // toFixed switches to exponent form at 1e21; such floats are integers, so print them via BigInt.
-  const body = a < 1e21 ? a.toFixed(prec) : BigInt(a).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
+  const body = a < 1e21 ? halfEven(a.toFixed(prec), a.toFixed(100), prec) : BigInt(a).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
   return signOf(v) + body;
 }
 
