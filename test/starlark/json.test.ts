@@ -69,3 +69,10 @@ test('math', () => {
   throwsStar(() => m('exp', '0'), /got string, want float or int/);
   eqRepr(method(list(), 'clear'), 'None');
 });
+
+test('json.decode edge cases: out-of-range floats, duplicate and index-like keys, __proto__', () => {
+  throwsStar(() => j('decode', ['[1e400]']), /invalid number: 1e400/);
+  eqRepr(j('decode', ['{"a": 1, "a": 2.0}']), '{"a": 2.0}');
+  eqRepr(j('decode', ['{"b": 1, "10": 2, "9": 3}']), '{"b": 1, "10": 2, "9": 3}');
+  eqRepr(j('decode', ['{"__proto__": 1}']), '{"__proto__": 1}');
+});

@@ -97,6 +97,7 @@ function decodeNative(s: string): Value | undefined {
       case 'number': {
         if (nums.ordinals[p] === ordinal++) {
           const src = nums.sources[p++]!;
+          if (!Number.isFinite(v)) ok = false; // 1e400: the slow path reports it
           return /[.eE]/.test(src) ? new Float(v) : norm(BigInt(src));
         }
         return v + 0;
@@ -194,7 +195,9 @@ function decodeSlow(s: string): Value {
     if (digits === '' || (digits[0] === '0' && digits.length > 1 && digits[1]! >= '0' && digits[1]! <= '9')) bad();
     if (isFloat) {
       if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(num)) bad();
-      return new Float(Number(num));
+      const f = Number(num);
+      return Number.isFinite(f) ? new Float(f) : bad(); // out of float range, as Go's ParseFloat
+
     }
     if (!/^-?\d+$/.test(num)) bad();
     return num.length < 16 ? Number(num) + 0 : norm(BigInt(num));
