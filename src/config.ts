@@ -26,6 +26,9 @@ export interface Config {
   sessionCleanupMs: number;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Failed logins per IP and cenv before further attempts get 429 (0 turns this off). */
+  loginMaxFailures: number;
+  loginWindowMs: number;
   sqlTimeoutMs: number;
   maxRows: number;
   maxDbBytes: number;
@@ -84,6 +87,8 @@ export function loadConfig(env: Env): Config {
     sessionCleanupMs: integer(env, 'WCE_SESSION_CLEANUP_MS', 15 * 60_000, 1000, 24 * 3600_000),
     bodyLimitBytes: integer(env, 'WCE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: env.WCE_LOG_LEVEL || 'info',
+    loginMaxFailures: integer(env, 'WCE_LOGIN_MAX_FAILURES', 10, 0, 1_000_000),
+    loginWindowMs: integer(env, 'WCE_LOGIN_WINDOW_MS', 10 * 60_000, 1000, 24 * 3600_000),
     sqlTimeoutMs: integer(env, 'WCE_SQL_TIMEOUT_MS', 30_000, 10, 3600_000),
     maxRows: integer(env, 'WCE_MAX_ROWS', 1000, 1, 1_000_000),
     maxDbBytes: integer(env, 'WCE_MAX_DB_BYTES', 100 * 1024 * 1024, 64 * 1024, 1024 ** 4),

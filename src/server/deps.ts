@@ -9,6 +9,7 @@ import { ConnectionPools } from '../cenv/pool.ts';
 import { jwtKeyFile, registryFile } from '../cenv/paths.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { TokenService, loadOrCreateKey } from '../auth/tokens.ts';
+import { LoginThrottle } from '../auth/login-throttle.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
 import { CommitHooks } from '../db/commit-hooks.ts';
 import type { AppDeps } from './types.ts';
@@ -28,7 +29,12 @@ export function createDeps(config: Config): AppDeps {
     dataDir: config.dataDir, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, hooks: commitHooks,
     defaults: { sqlTimeoutMs: config.sqlTimeoutMs, maxRows: config.maxRows, maxDbBytes: config.maxDbBytes },
   });
-  return { config, registry, pools, hasher: new PasswordHasher(config.bcryptCost), tokens: new TokenService(key), sandbox, commitHooks };
+  return {
+    config, registry, pools, sandbox, commitHooks,
+    hasher: new PasswordHasher(config.bcryptCost),
+    tokens: new TokenService(key),
+    loginThrottle: new LoginThrottle({ maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs }),
+  };
 }
 
 /** Closes every SQLite connection the dependencies hold and stops the sandbox children. */

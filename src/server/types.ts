@@ -11,6 +11,7 @@ import type { ConnectionPools } from '../cenv/pool.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { CommitHooks } from '../db/commit-hooks.ts';
 
@@ -21,6 +22,7 @@ export interface AppDeps {
   pools: ConnectionPools;
   hasher: PasswordHasher;
   tokens: TokenService;
+  loginThrottle: LoginThrottle;
   /** Child processes that run tenant SQL (and later Starlark and page renders). */
   sandbox: SandboxPool;
   /** Callbacks after tenant writes commit (cache invalidation, page re-renders). */

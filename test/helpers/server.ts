@@ -40,7 +40,7 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = tempDir();
-  const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', ...options.env });
+  const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0', ...options.env });
   const deps = createDeps(config);
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });

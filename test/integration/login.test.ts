@@ -119,3 +119,23 @@ describe('WCE_COOKIE_SECURE=true', () => {
     }
   });
 });
+
+describe('failed-login throttling', () => {
+  test('after WCE_LOGIN_MAX_FAILURES failures an address gets 429 with Retry-After, even with the right password', async () => {
+    const server = await startServer({ env: { WCE_LOGIN_MAX_FAILURES: '3', WCE_LOGIN_WINDOW_MS: '60000' } });
+    try {
+      const cenv = await createCenv(server.url);
+      const other = await createCenv(server.url);
+      const attempt = (id: string, password: string) => request(`${server.url}/${id}/login`, { body: { username: cenv.username, password } });
+      for (let i = 0; i < 3; i++) assert.equal((await attempt(cenv.id, 'not the password')).status, 401);
+      const blocked = await attempt(cenv.id, cenv.password);
+      assert.equal(blocked.status, 429);
+      assert.equal(blocked.body.error.code, 'WCE_ERR_RATE_LIMITED');
+      assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+      // Another cenv is counted on its own.
+      assert.equal((await request(`${server.url}/${other.id}/login`, { body: { username: other.username, password: other.password } })).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@ import { SESSION_COOKIE } from '../../auth/authenticate.ts';
 import { CSRF_COOKIE, csrfToken } from '../../auth/csrf.ts';
 import { MAX_PASSWORD_BYTES } from '../../auth/passwords.ts';
 import { audit } from '../../db/audit.ts';
-import { UnauthorizedError } from '../../errors.ts';
+import { RateLimitedError, UnauthorizedError } from '../../errors.ts';
 import { requireUser } from '../cenv-scope.ts';
 
 const Body = Type.Object({
@@ -46,12 +46,18 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
     const { username, password } = request.body;
     const cenvId = request.cenv.id;
     const who = client(request);
+    const wait = app.deps.loginThrottle.retryAfter(cenvId, who.ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new RateLimitedError(`too many failed logins from this address; try again in ${wait} s`);
+    }
     const user = await app.deps.pools.use(cenvId, (db) => findUserByName(db, username));
     const passwordOk = user
       ? await app.deps.hasher.verify(password, user.passwordHash)
       : await app.deps.hasher.verifyNobody(password);
     if (!user || !passwordOk || !user.enabled) {
       const reason = !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'user disabled';
+      app.deps.loginThrottle.fail(cenvId, who.ip);
       await app.deps.pools.use(cenvId, (db) => audit(db, {
         action: 'login_failed', userId: user?.id ?? null, username, detail: { reason }, ip: who.ip, userAgent: who.userAgent,
       }));
