@@ -6,7 +6,7 @@
  */
 import type { Arg, CallExpr } from "../syntax/ast.ts";
 import type { Ctx } from "./context.ts";
-import type { Env, Ev, Slot } from "./env.ts";
+import type { Env, Ev } from "./env.ts";
 import { compileExpr, compileList } from "./expr.ts";
 import { planKeywordCall, StarFunction, type FuncCode } from "./function.ts";
 import { at, failAt } from "./position.ts";
@@ -68,7 +68,7 @@ function compileArgCall(e: CallExpr, cx: Ctx): Ev {
       slots = planKeywordCall(f.code, npos, names);
     }
     if (slots === null) return general(env, f);
-    const locals = new Array<Slot>(f.code.numLocals).fill(undefined);
+    const locals = f.code.unbound.slice();
     for (let i = 0; i < npos; i++) locals[i] = evs[i]!(env);
     for (let j = 0; j < slots.length; j++) locals[slots[j]!] = evs[npos + j]!(env);
     at(env, line, col);

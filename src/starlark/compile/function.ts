@@ -28,6 +28,8 @@ export interface FuncCode {
   readonly simple: boolean;
   /** Calls of this code currently on the stack (recursion check). */
   active: number;
+  /** numLocals unbound slots; `slice()` of it is the cheapest way to get a fresh, packed locals array. */
+  readonly unbound: readonly Slot[];
 }
 
 function fail(msg: string): never {
@@ -59,7 +61,7 @@ export class StarFunction implements Callable {
   }
 
   call(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
-    const locals = new Array<Slot>(this.code.numLocals).fill(undefined);
+    const locals = this.code.unbound.slice();
     this.bindArgs(thread, locals, args, kwargs);
     return this.invoke(thread, locals);
   }
@@ -182,6 +184,7 @@ export function compileFunctionValue(info: FunctionInfo, cx: Ctx): Ev {
     cells: info.cells,
     simple: !info.hasVarargs && !info.hasKwargs && info.numKwonly === 0,
     active: 0,
+    unbound: new Array<Slot>(info.numLocals).fill(undefined),
   };
   const numParams = ordinary.length + (info.hasVarargs ? 1 : 0) + (info.hasKwargs ? 1 : 0);
   code.body = compileBlock(info.body, { ...cx, numParams });
