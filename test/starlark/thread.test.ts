@@ -13,17 +13,28 @@ test('the step budget stops a computation and names the limit', () => {
   assert.ok(t.steps >= 1000);
 });
 
+/**
+ * Runs `step` until the thread throws; returns how many steps ran after the
+ * loop itself first saw the deadline pass (a count, so the assertion does not
+ * depend on how long the OS deschedules a loaded test machine).
+ */
+function stepsPastDeadline(t: Thread, deadline: number, work: () => void): number {
+  let past = 0;
+  throwsStar(() => {
+    for (;;) {
+      if (Date.now() > deadline) past++;
+      t.step();
+      work();
+    }
+  }, /deadline exceeded/);
+  return past;
+}
+
 test('a deadline stops a runaway loop promptly', () => {
   const deadline = Date.now() + 30;
   const t = new Thread({ deadline });
-  const start = Date.now();
-  throwsStar(() => {
-    for (;;) t.step();
-  }, /deadline exceeded/);
-  // 10 ms is the design bound (a check every 4096 steps); allow for a descheduled process on shared CI.
-  const lag = Date.now() - deadline;
-  assert.ok(lag < 25, `stopped ${lag} ms after the deadline`);
-  assert.ok(Date.now() - start >= 29);
+  // Cheap steps: at most one check interval (4096 steps, a few µs of work) runs past the deadline.
+  assert.ok(stepsPastDeadline(t, deadline, () => {}) <= 4097);
 });
 
 test('cancel() stops at the next step', () => {
@@ -103,12 +114,6 @@ test('the deadline is noticed promptly even when each step is slow', () => {
     const end = Date.now() + 2; // a step that does 2 ms of work (like == on two huge lists)
     while (Date.now() < end);
   };
-  throwsStar(() => {
-    for (;;) {
-      t.step();
-      slowStep();
-    }
-  }, /deadline exceeded/);
-  const lag = Date.now() - deadline;
-  assert.ok(lag < 25, `stopped ${lag} ms after the deadline`);
+  // The check interval has shrunk to one step by then: the next step notices.
+  assert.ok(stepsPastDeadline(t, deadline, slowStep) <= 2);
 });
