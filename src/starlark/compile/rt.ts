@@ -3,11 +3,11 @@
  * changes in the runtime's module layout touch one file of the compiler.
  */
 export {
-  add, augmented, binary, call, callMethod, compare, dictSet, equals, freeze, getAttr, getIndex,
-  iterableElems, iterate, mul, repr, setField, setIndex, slice, sub, truth, typeName, unary,
+  augmented, binary, call, callMethod, compare, dictSet, equals, freeze, getAttr, getIndex,
+  iterableElems, iterate, repr, setField, setIndex, slice, truth, typeName, unary,
 } from "../values/ops.ts";
 export { quote } from "../values/repr.ts";
-export type { BinaryOp, CompareOp, UnaryOp } from "../values/ops.ts";
+export type { BinaryOp, CompareOp } from "../values/ops.ts";
 export { StarlarkError } from "../values/errors.ts";
 export { Bytes, Dict, Float, List, Range, Tuple } from "../values/value.ts";
 export type { Callable, Kwargs, Value } from "../values/value.ts";
