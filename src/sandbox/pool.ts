@@ -30,6 +30,12 @@ export interface SandboxOptions {
   memoryMb?: number;
   /** How long past its deadline a request may run before its child is killed. */
   graceMs?: number;
+  /**
+   * When requests wait while every child has been busy with one request for this long (a
+   * runaway, most likely), a temporary extra child is started, up to `size` extra ones; extra
+   * children leave again once the queue is empty.
+   */
+  burstAfterMs?: number;
   /** Requests sent to a child before earlier ones finish (keeps it busy across the IPC hop). */
   pipeline?: number;
   /** More waiting requests than this are refused with 503. */
@@ -69,6 +75,8 @@ interface Child {
   retired: boolean;
   inflight: Pending[];
   timer: NodeJS.Timeout | null;
+  /** Started for a burst; leaves when idle, is not replaced. */
+  extra: boolean;
 }
 
 export class SandboxPool {
@@ -81,6 +89,7 @@ export class SandboxPool {
   private failedStarts = 0;
   private closed = false;
   private started = false;
+  private burstTimer: NodeJS.Timeout | null = null;
   /** Children replaced since start (killed at a deadline, or died). */
   restarts = 0;
 
@@ -93,6 +102,7 @@ export class SandboxPool {
       size: Math.max(1, Math.min(2, availableParallelism())),
       memoryMb: 512,
       graceMs: 1000,
+      burstAfterMs: 1000,
       pipeline: 1,
       maxQueue: 10_000,
       maxConnections: 64,
@@ -154,16 +164,14 @@ export class SandboxPool {
    */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.burstTimer) clearTimeout(this.burstTimer);
     const stopping = new UnavailableError('the server is shutting down');
     for (const pending of this.queue.splice(0)) pending.reject(stopping);
     await Promise.all([...this.children].map((child) => {
       if (child.proc.exitCode !== null || child.proc.signalCode !== null) return undefined;
       const exited = new Promise((resolve) => child.proc.once('exit', resolve));
       if (child.inflight.length === 0 && child.proc.connected) {
-        child.retired = true;
-        this.children.delete(child);
-        child.proc.disconnect();
-        setTimeout(() => child.proc.kill('SIGKILL'), 2000).unref();
+        this.letGo(child);
       } else {
         this.retire(child, stopping);
       }
@@ -171,9 +179,10 @@ export class SandboxPool {
     }));
   }
 
-  private spawn(): void {
+  private spawn(extra = false): void {
     const { dataDir, defaults, maxConnections, memoryMb, execArgv } = this.options;
-    const child: Child = { proc: spawnChild({ dataDir, defaults, maxConnections, memoryMb, execArgv }), ready: false, retired: false, inflight: [], timer: null };
+    const proc = spawnChild({ dataDir, defaults, maxConnections, memoryMb, execArgv });
+    const child: Child = { proc, ready: false, retired: false, inflight: [], timer: null, extra };
     this.children.add(child);
     child.proc.on('message', (message: ChildReply | { kind: 'ready' }) => this.onMessage(child, message));
     child.proc.on('exit', (code, signal) => this.onExit(child, code, signal));
@@ -187,7 +196,7 @@ export class SandboxPool {
         if (!child.ready || child.retired || child.inflight.length >= this.options.pipeline) continue;
         if (!best || child.inflight.length < best.inflight.length) best = child;
       }
-      if (!best) return;
+      if (!best) return this.watchForBurst();
       const pending = this.queue.shift()!;
       best.inflight.push(pending);
       best.proc.send(pending.request);
@@ -231,6 +240,32 @@ export class SandboxPool {
       head.reject(fromWireError(message.error));
     }
     this.pump();
+    if (child.extra && child.inflight.length === 0 && this.queue.length === 0) this.letGo(child);
+  }
+
+  /** While requests wait, checks now and then whether every child is stuck (see burstAfterMs). */
+  private watchForBurst(): void {
+    if (this.burstTimer || this.closed) return;
+    this.burstTimer = setTimeout(() => {
+      this.burstTimer = null;
+      if (this.queue.length === 0) return;
+      const stuckSince = Date.now() - this.options.burstAfterMs;
+      const children = [...this.children];
+      const extras = children.filter((c) => c.extra).length;
+      // A child still starting will take the queue soon; do not start another.
+      const allStuck = children.every((c) => c.ready && c.inflight.length > 0 && c.inflight[0].startedAt < stuckSince);
+      if (allStuck && extras < this.options.size) this.spawn(true);
+      this.watchForBurst();
+    }, Math.max(50, this.options.burstAfterMs / 4));
+    this.burstTimer.unref();
+  }
+
+  /** Lets an idle child go: it closes its databases and exits (killed if it has not in 2 s). */
+  private letGo(child: Child): void {
+    child.retired = true;
+    this.children.delete(child);
+    child.proc.disconnect();
+    setTimeout(() => child.proc.kill('SIGKILL'), 2000).unref();
   }
 
   private onDeadline(child: Child): void {
@@ -270,6 +305,7 @@ export class SandboxPool {
     }
     this.queue.unshift(...waiting);
     this.restarts++;
+    if (child.extra) return this.pump();
     // A child that cannot even start (broken install) must not be respawned in a hot loop.
     const delay = this.failedStarts === 0 ? 0 : Math.min(5000, 50 * 2 ** this.failedStarts);
     setTimeout(() => {

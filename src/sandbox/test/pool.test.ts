@@ -25,6 +25,7 @@ const MEMORY_BLOWS = [
 ];
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
+const C = '00000000-0000-4000-8000-00000000000c';
 let dir: string;
 let pool: SandboxPool;
 const events: CommitEvent[] = [];
@@ -57,6 +58,7 @@ before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'wce-sandbox-'));
   makeCenv(A, 800);
   makeCenv(B, 30_000);
+  makeCenv(C, 3000);
   const hooks = new CommitHooks({ error: (details) => hookErrors.push(details) });
   hooks.register((event) => { events.push(event); });
   hooks.register(() => { throw new Error('a broken hook'); });
@@ -159,3 +161,26 @@ function busyPid(): number {
   const { children } = pool as unknown as { children: Set<{ proc: { pid: number }; inflight: unknown[] }> };
   return [...children].find((c) => c.inflight.length > 0)!.proc.pid;
 }
+
+describe('sandbox pool with every child stuck', () => {
+  test('a burst child serves the queue while the only child runs away, then leaves', async () => {
+    const single = new SandboxPool({
+      dataDir: dir, size: 1, graceMs: 300, burstAfterMs: 200,
+      defaults: { sqlTimeoutMs: 30_000, maxRows: 1000, maxDbBytes: 100 * 1024 * 1024 },
+    });
+    try {
+      let stopped = false;
+      const runaway = failure(single.sql(C, OWNER, {}, { sql: 'SELECT max(a.n * b.n + c.n) FROM big a, big b, big c' }))
+        .finally(() => { stopped = true; });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const quick = JSON.parse(await single.sql(B, OWNER, {}, { sql: 'SELECT 6' }));
+      assert.deepEqual(quick.rows, [[6]]);
+      assert.equal(stopped, false, 'answered by a burst child while the runaway still ran');
+      assert.equal((await runaway).statusCode, 504);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(single.stats().children, 1);
+    } finally {
+      await single.close();
+    }
+  });
+});
