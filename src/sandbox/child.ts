@@ -28,7 +28,8 @@ const options = JSON.parse(process.env.WCE_SANDBOX ?? '{}') as ChildOptions;
 const connections = new ChildConnections(options.dataDir, options.defaults, (db) => new AccessGuard(db), options.maxConnections);
 
 function send(reply: ChildReply | { kind: 'ready' }): void {
-  process.send!(reply);
+  // The main process may have let this child go while it was starting or working.
+  if (process.connected) process.send!(reply);
 }
 
 function serve(request: ChildRequest): ChildReply {
