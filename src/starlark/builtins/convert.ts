@@ -111,6 +111,8 @@ export function range(_thread: Thread, args: Value[], kwargs: Kwargs | null): Va
   const a = args.map((v, i) => rangeInt(v, ['start', 'stop', 'step'][i]!));
   const [start, stop, step] = a.length === 1 ? [0, a[0]!, 1] : [a[0]!, a[1]!, a[2] ?? 1];
   if (step === 0) fail('range: step argument must not be zero');
+  // Keep every element and the length exact doubles (safe integers).
+  if (Math.abs(stop - start) > Number.MAX_SAFE_INTEGER) fail('range: too many elements (span exceeds 2^53)');
   return new Range(start, stop, step);
 }
 

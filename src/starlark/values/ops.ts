@@ -5,7 +5,8 @@
  * Operators: prefer the per-operator functions (add, sub, mul, ..., compare)
  * in hot code; `binary(op, x, y, thread)` takes the operator token as a string
  * ('+', '-', '*', '/', '//', '%', '&', '|', '^', '<<', '>>', 'in', 'not in'),
- * `compare(op, x, y)` takes '==', '!=', '<', '<=', '>', '>='.
+ * `compare(op, x, y, thread?)` takes '==', '!=', '<', '<=', '>', '>='. Passing the thread to
+ * contains/slice/equals/compare lets them charge bulk work as steps.
  */
 import { lookupMethod, methodNames } from '../builtins/methods.ts';
 import { checkListMutable, listExtend, tableSet } from './collections.ts';
