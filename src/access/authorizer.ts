@@ -19,7 +19,7 @@ import { constants as C } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
 import { shadowOwner, type Grants, type Operation } from './model.ts';
 import { isReservedName } from './tokens.ts';
-import { VIEW_PREFIX, viewName } from './rewrite.ts';
+import { VIEW_PREFIX, DML_VIEW_PREFIX, viewName, dmlViewName } from './rewrite.ts';
 import { TRIGGER_PREFIX } from './policy-sql.ts';
 
 /** What the authorizer needs to know about the statement being prepared. */
@@ -169,11 +169,12 @@ function decideDdl(ctx: StatementContext, record: AuthRecord, what: string, name
 
 function decideRead(ctx: StatementContext, record: AuthRecord, table: string, dbName: string | null, context: string | null): string | null {
   const { principal, admin } = ctx;
-  const inPolicyObject = context !== null && (context.startsWith(VIEW_PREFIX) || context.startsWith(TRIGGER_PREFIX));
+  const inPolicyObject = context !== null && [VIEW_PREFIX, DML_VIEW_PREFIX, TRIGGER_PREFIX].some((prefix) => context.startsWith(prefix));
   if (dbName === 'temp') {
     if (table === 'sqlite_temp_master') return admin ? null : `select from ${table}`; // admin DROP TABLE, see decideWrite
     // Only our policy views live in temp; reading one is reading its table.
-    const base = table.startsWith(VIEW_PREFIX) ? table.slice(VIEW_PREFIX.length) : null;
+    const prefix = [VIEW_PREFIX, DML_VIEW_PREFIX].find((p) => table.startsWith(p));
+    const base = prefix === undefined ? null : table.slice(prefix.length);
     if (base === null || !ctx.protectedTables.has(base)) return `read temp.${table}`;
     return readTable(ctx, record, base);
   }
@@ -191,7 +192,7 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
   if (ctx.protectedTables.has(table) && !admin) {
     // Fail closed: a protected table is read only through its policy view (the 5th argument
     // names it), inside our policy objects, or as the DML target whose rows the triggers guard.
-    if (context === viewName(table) || inPolicyObject) return null;
+    if (context === viewName(table) || context === dmlViewName(table) || inPolicyObject) return null;
     if (context === null && ctx.dmlTarget === table) return readTable(ctx, record, table);
     return `select from ${table} except through its row policies`;
   }

@@ -223,7 +223,7 @@ export class AccessGuard {
     if (statement.type === 'create_table_stmt' && /_wce_/i.test(sql)) {
       throw new ValidationError('names beginning with _wce_ are reserved, also in virtual table arguments');
     }
-    const rewritten = rewriteStatement(sql, statement, this.state.views, this.state.predicates);
+    const rewritten = rewriteStatement(sql, statement, this.state.views, this.state.dmlGuards);
     return { sql: rewritten, dmlTarget: dmlTarget(statement) };
   }
 

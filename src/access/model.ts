@@ -123,8 +123,3 @@ export function shadowOwner(objects: ReadonlyMap<string, string>, shadow: string
   }
   return owner;
 }
-
-/** The column names of a main-schema table, in order. */
-export function tableColumns(db: DatabaseSync, table: string): string[] {
-  return (db.prepare('SELECT name FROM pragma_table_info(?, \'main\')').all(table) as Array<{ name: string }>).map((row) => row.name);
-}

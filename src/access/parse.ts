@@ -83,6 +83,19 @@ export function dmlTarget(statement: AnyNode): string | null {
   return null;
 }
 
+/** The alias of the INSERT/UPDATE/DELETE target (`UPDATE posts AS p` → 'p'), or null. */
+export function dmlTargetAlias(statement: AnyNode): string | null {
+  const clauses = Array.isArray(statement.clauses) ? (statement.clauses as AnyNode[]) : [];
+  for (const clause of clauses) {
+    const target = clause.type === 'insert_clause' ? clause.table
+      : clause.type === 'update_clause' || clause.type === 'delete_clause' ? ((clause.tables as AnyNode | undefined)?.items as unknown[] | undefined)?.[0]
+        : undefined;
+    const node = target as AnyNode | undefined;
+    if (node) return node.type === 'alias' ? identifierName(node.alias) : null;
+  }
+  return null;
+}
+
 /** Every node below `node` (depth first), for checks that must look everywhere. */
 export function* descendants(node: unknown): Generator<AnyNode> {
   if (Array.isArray(node)) {

@@ -23,7 +23,8 @@
  * without rewriting its column references.
  */
 import type { RowPolicy, PolicyCommand } from './model.ts';
-import { quoteIdent, viewName } from './rewrite.ts';
+import { quoteIdent, viewName, dmlViewName, DML_ROWID } from './rewrite.ts';
+import type { TableShape } from './barrier.ts';
 
 export const TRIGGER_PREFIX = '_wce_pol_';
 
@@ -104,21 +105,34 @@ export function selectPredicate(policies: TranslatedPolicy[]): string {
   return `${BYPASS} OR ${usingOf(policies, 'select')}`;
 }
 
+/** The select list of a policy view: plain columns as they are, barrier columns behind `predicate`. */
+function viewColumns(shape: TableShape, predicate: string): string {
+  return shape.columns
+    .map((c) => (shape.plain.has(c) ? quoteIdent(c) : `(SELECT ${quoteIdent(c)} WHERE ${predicate}) AS ${quoteIdent(c)}`))
+    .join(', ');
+}
+
 /**
  * The statements that create the policy objects of `table` (its name as in the schema) with
- * `columns`, from its translated `policies`.
- * @example policyObjectsSql('posts', ['id', 'author'], [ownPosts]) // ['CREATE TEMP VIEW …', 'CREATE TEMP TRIGGER …', …]
+ * the given shape (barrier.ts), from its translated `policies`. Besides the read view there
+ * is, for rowid tables, `_wce_dml_t`: the same rows with their rowid, through which UPDATE
+ * and DELETE find their target rows (rewrite.ts).
+ * @example policyObjectsSql('posts', shape, [ownPosts]) // ['CREATE TEMP VIEW …', 'CREATE TEMP TRIGGER …', …]
  */
-export function policyObjectsSql(table: string, columns: string[], policies: TranslatedPolicy[]): string[] {
+export function policyObjectsSql(table: string, shape: TableShape, policies: TranslatedPolicy[]): string[] {
+  const { columns } = shape;
   const lower = table.toLowerCase();
   const on = `main.${quoteIdent(table)}`;
+  const predicate = selectPredicate(policies);
   const trigger = (event: string) => quoteIdent(`${TRIGGER_PREFIX}${lower}_${event.toLowerCase()}`);
   const skipUnless = (command: 'update' | 'delete') =>
     `SELECT RAISE(IGNORE) WHERE NOT ${rowSatisfies(table, columns, 'OLD', `${usingOf(policies, command)} AND ${usingOf(policies, 'select')}`)};`;
   const body = (event: string, steps: string[]) =>
     `CREATE TEMP TRIGGER ${trigger(event)} BEFORE ${event} ON ${on} FOR EACH ROW WHEN NOT ${BYPASS} BEGIN ${steps.join(' ')} END`;
+  const select = viewColumns(shape, predicate);
   return [
-    `CREATE TEMP VIEW ${quoteIdent(viewName(table))} AS SELECT * FROM ${on} WHERE ${selectPredicate(policies)}`,
+    `CREATE TEMP VIEW ${quoteIdent(viewName(table))} AS SELECT ${select} FROM ${on} WHERE ${predicate}`,
+    ...(shape.withoutRowid ? [] : [`CREATE TEMP VIEW ${quoteIdent(dmlViewName(table))} AS SELECT rowid AS ${quoteIdent(DML_ROWID)}, ${select} FROM ${on} WHERE ${predicate}`]),
     body('DELETE', [skipUnless('delete')]),
     body('UPDATE', [skipUnless('update'), ...checkSteps(table, columns, policies, 'update')]),
     body('INSERT', checkSteps(table, columns, policies, 'insert')),

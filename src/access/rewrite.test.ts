@@ -29,18 +29,23 @@ for (const [label, sql, expected] of cases) {
   test(`rewrite: ${label}`, () => assert.equal(rewriteReads(sql, P), expected));
 }
 
-const filters = new Map([['posts', 'F']]);
-const dml: Array<[string, string, string]> = [
-  ['UPDATE with WHERE', 'UPDATE posts SET a = 1 WHERE b IN posts RETURNING a', `UPDATE posts SET a = 1 WHERE (F) AND (b IN (SELECT * FROM ${V})) RETURNING a`],
-  ['UPDATE without WHERE', 'UPDATE posts SET a = 1 RETURNING a', 'UPDATE posts SET a = 1 WHERE (F) RETURNING a'],
-  ['DELETE without WHERE', 'DELETE FROM posts', 'DELETE FROM posts WHERE (F)'],
-  ['upsert DO UPDATE', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2 WHERE (F)'],
+const viaView = new Map([['posts', { viaView: true, predicate: 'F' }]]);
+const inline = new Map([['posts', { viaView: false, predicate: 'F' }]]);
+const D = 'temp."_wce_dml_posts"';
+const dml: Array<[string, string, string, typeof viaView]> = [
+  ['UPDATE with WHERE picks rows through the DML view', 'UPDATE posts SET a = 1 WHERE b IN posts RETURNING a',
+    `UPDATE posts SET a = 1 WHERE "posts".rowid IN (SELECT "_wce_rowid" FROM ${D} AS "posts" WHERE (b IN (SELECT * FROM ${V}))) RETURNING a`, viaView],
+  ['aliased UPDATE', 'UPDATE posts AS p SET a = 1 WHERE p.id = 2',
+    `UPDATE posts AS p SET a = 1 WHERE "p".rowid IN (SELECT "_wce_rowid" FROM ${D} AS "p" WHERE (p.id = 2))`, viaView],
+  ['DELETE without WHERE', 'DELETE FROM posts', `DELETE FROM posts WHERE "posts".rowid IN (SELECT "_wce_rowid" FROM ${D} AS "posts")`, viaView],
+  ['WITHOUT ROWID table: inline filter', 'UPDATE posts SET a = 1 RETURNING a', 'UPDATE posts SET a = 1 WHERE (F) RETURNING a', inline],
+  ['upsert DO UPDATE', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2 WHERE (F)', viaView],
   ['every upsert clause', 'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE a > 0 ON CONFLICT DO UPDATE SET b = 3',
-    'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE (F) AND (a > 0) ON CONFLICT DO UPDATE SET b = 3 WHERE (F)'],
-  ['other table untouched', 'DELETE FROM tags WHERE 1', 'DELETE FROM tags WHERE 1'],
+    'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE (F) AND (a > 0) ON CONFLICT DO UPDATE SET b = 3 WHERE (F)', viaView],
+  ['other table untouched', 'DELETE FROM tags WHERE 1', 'DELETE FROM tags WHERE 1', viaView],
 ];
-for (const [label, sql, expected] of dml) {
-  test(`row filter for DML: ${label}`, () => assert.equal(rewriteReads(sql, P, filters), expected));
+for (const [label, sql, expected, guards] of dml) {
+  test(`DML row guard: ${label}`, () => assert.equal(rewriteReads(sql, P, guards), expected));
 }
 
 test('a rewritten expression column keeps the name SQLite would give the original text', () => {

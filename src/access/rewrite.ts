@@ -18,9 +18,12 @@
  *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', new Set(['posts']))
  *   // 'SELECT * FROM temp."_wce_rls_posts" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts" AS "posts")'
  */
-import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, descendants, type AnyNode } from './parse.ts';
+import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, dmlTargetAlias, descendants, type AnyNode } from './parse.ts';
 
 export const VIEW_PREFIX = '_wce_rls_';
+export const DML_VIEW_PREFIX = '_wce_dml_';
+/** The rowid column of a DML view. */
+export const DML_ROWID = '_wce_rowid';
 const STORED_BODIES = new Set(['create_view_stmt', 'create_trigger_stmt']);
 
 /** `name` as a double-quoted SQL identifier. */
@@ -31,6 +34,11 @@ export function quoteIdent(name: string): string {
 /** The TEMP view that stands for `table` (lower case name). */
 export function viewName(table: string): string {
   return VIEW_PREFIX + table.toLowerCase();
+}
+
+/** The TEMP view through which UPDATE/DELETE on `table` find their rows. */
+export function dmlViewName(table: string): string {
+  return DML_VIEW_PREFIX + table.toLowerCase();
 }
 
 interface Edit { start: number; end: number; text: string }
@@ -127,36 +135,47 @@ function withCtes(node: AnyNode, ctes: ReadonlySet<string>): ReadonlySet<string>
   return names;
 }
 
+/** How UPDATE/DELETE/upsert on one protected table are kept off its hidden rows. */
+export interface DmlGuard {
+  /** A DML view exists (rowid tables): UPDATE and DELETE pick their rows through it. */
+  viaView: boolean;
+  /** The view's row filter when no policy has a subquery, for upserts and WITHOUT ROWID tables. */
+  predicate: string | null;
+}
+
 /**
- * UPDATE/DELETE (and an upsert's DO UPDATE) on a protected table: the row filter of its
- * policy view is put in front of the statement's own WHERE, `WHERE (<policy>) AND (<where>)`,
- * or becomes the WHERE when there is none. The triggers already keep hidden rows unchanged;
- * this keeps the tenant's WHERE and SET expressions from being evaluated on hidden rows,
- * where a row-dependent error (`CASE WHEN body = 'x' THEN abs(-9223372036854775808) END`)
- * would tell whether a hidden row matches. Best effort, like the view: SQLite evaluates
- * plain AND terms in order but may defer terms with subqueries.
+ * UPDATE/DELETE on a protected table pick their rows through its DML view:
+ * `WHERE <w>` becomes `WHERE T.rowid IN (SELECT _wce_rowid FROM temp._wce_dml_t AS T WHERE <w>)`
+ * (no WHERE: all rows of the view). The triggers already keep hidden rows unchanged; this keeps
+ * the tenant's WHERE and SET expressions from ever being evaluated on a hidden row, where an
+ * error or a delay (`CASE WHEN body = 'x' THEN abs(-9223372036854775808) END`) would tell
+ * whether the row matches — the view shows barrier columns as NULL there (barrier.ts). An
+ * upsert's DO UPDATE touches one row and evaluates `(<policy>) AND (<w>)` left to right, so
+ * the policy goes in front of its WHERE.
  */
-function guardDmlRows(statement: AnyNode, predicates: ReadonlyMap<string, string>, edits: Edit[]): void {
+function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>, edits: Edit[]): void {
   const target = dmlTarget(statement);
-  const predicate = target === null ? undefined : predicates.get(target);
-  if (predicate === undefined || !Array.isArray(statement.clauses)) return;
+  const guard = target === null ? undefined : guards.get(target);
+  if (guard === undefined || target === null || !Array.isArray(statement.clauses)) return;
   const clauses = statement.clauses as AnyNode[];
-  const filter = (where: AnyNode | undefined, after: AnyNode | undefined) => {
+  const wrap = (where: AnyNode | undefined, after: AnyNode | undefined, head: string, tail: string, whole: string) => {
     const expr = where?.expr as AnyNode | undefined;
-    if (expr?.range) {
-      edits.push({ start: expr.range[0], end: expr.range[0], text: `(${predicate}) AND (` }, { start: expr.range[1], end: expr.range[1], text: ')' });
-    } else if (after?.range) {
-      edits.push({ start: after.range[1], end: after.range[1], text: ` WHERE (${predicate})` });
-    }
+    if (expr?.range) edits.push({ start: expr.range[0], end: expr.range[0], text: head }, { start: expr.range[1], end: expr.range[1], text: tail });
+    else if (after?.range) edits.push({ start: after.range[1], end: after.range[1], text: ` WHERE ${whole}` });
   };
   if (statement.type === 'update_stmt' || statement.type === 'delete_stmt') {
     const where = clauses.find((c) => c.type === 'where_clause');
     const before = clauses.filter((c) => ['update_clause', 'set_clause', 'from_clause', 'delete_clause'].includes(c.type)).at(-1);
-    filter(where, before);
+    const name = quoteIdent(dmlTargetAlias(statement) ?? target);
+    const rows = `${name}.rowid IN (SELECT ${quoteIdent(DML_ROWID)} FROM temp.${quoteIdent(dmlViewName(target))} AS ${name}`;
+    if (guard.viaView) wrap(where, before, `${rows} WHERE (`, '))', `${rows})`);
+    else if (guard.predicate !== null) wrap(where, before, `(${guard.predicate}) AND (`, ')', `(${guard.predicate})`);
   }
   for (const clause of clauses.filter((c) => c.type === 'upsert_clause')) {
     const action = clause.action as AnyNode;
-    if (action.type === 'upsert_action_update') filter(action.where as AnyNode | undefined, action.set as AnyNode);
+    if (action.type === 'upsert_action_update' && guard.predicate !== null) {
+      wrap(action.where as AnyNode | undefined, action.set as AnyNode, `(${guard.predicate}) AND (`, ')', `(${guard.predicate})`);
+    }
   }
 }
 
@@ -192,11 +211,11 @@ function applyEdits(sql: string, edits: Edit[]): string {
 
 /**
  * Rewrites the reads of `statement` (a node of `parseSql(sql)`) to go through the policy views,
- * and filters the rows of UPDATE/DELETE on a protected table with `predicates` (table → row
- * filter of its view; see guardDmlRows). Returns `sql` itself when there is nothing to do.
+ * and keeps UPDATE/DELETE/upsert on a protected table off its hidden rows with `guards` (see
+ * guardDmlRows). Returns `sql` itself when there is nothing to do.
  */
 export function rewriteStatement(
-  sql: string, statement: AnyNode, protectedTables: ReadonlySet<string>, predicates: ReadonlyMap<string, string> = new Map(),
+  sql: string, statement: AnyNode, protectedTables: ReadonlySet<string>, guards: ReadonlyMap<string, DmlGuard> = new Map(),
 ): string {
   // The body of a view or trigger is stored and run later, as whoever uses it: it must name
   // the tables themselves (a main-schema object cannot refer to temp). Only owner/admin run
@@ -205,11 +224,11 @@ export function rewriteStatement(
   const rewriter = new Rewriter(protectedTables);
   rewriter.walk(statement, new Set());
   keepColumnNames(sql, statement, rewriter.edits);
-  guardDmlRows(statement, predicates, rewriter.edits);
+  guardDmlRows(statement, guards, rewriter.edits);
   return rewriter.edits.length === 0 ? sql : applyEdits(sql, rewriter.edits);
 }
 
 /** Parses and rewrites one statement; see rewriteStatement. */
-export function rewriteReads(sql: string, protectedTables: ReadonlySet<string>, predicates?: ReadonlyMap<string, string>): string {
-  return rewriteStatement(sql, singleStatement(parseSql(sql)), protectedTables, predicates);
+export function rewriteReads(sql: string, protectedTables: ReadonlySet<string>, guards?: ReadonlyMap<string, DmlGuard>): string {
+  return rewriteStatement(sql, singleStatement(parseSql(sql)), protectedTables, guards);
 }

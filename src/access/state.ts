@@ -8,11 +8,11 @@
  * reference to it fails with "no such table".
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { loadGrants, loadPolicies, loadMainObjects, tableColumns, type Grants, type RowPolicy } from './model.ts';
+import { loadGrants, loadPolicies, loadMainObjects, type Grants, type RowPolicy } from './model.ts';
 import { translateExpression, hasSubquery } from './expression.ts';
-import { policyObjectsSql, selectPredicate } from './policy-sql.ts';
-import { quoteIdent, viewName, VIEW_PREFIX } from './rewrite.ts';
-import { TRIGGER_PREFIX } from './policy-sql.ts';
+import { policyObjectsSql, selectPredicate, TRIGGER_PREFIX } from './policy-sql.ts';
+import { quoteIdent, viewName, dmlViewName, VIEW_PREFIX, DML_VIEW_PREFIX, type DmlGuard } from './rewrite.ts';
+import { tableShape } from './barrier.ts';
 
 export interface AccessState {
   grants: Grants;
@@ -25,25 +25,17 @@ export interface AccessState {
    * authorizer refuses it with a 403 naming the table.
    */
   views: Set<string>;
-  /**
-   * Row filter of each policy view, put in front of UPDATE/DELETE WHERE clauses (rewrite.ts).
-   * Left out when a policy has a subquery: SQLite evaluates such terms last anyway, and its
-   * reads would run outside our policy objects (as the caller, through the authorizer).
-   */
-  predicates: Map<string, string>;
+  /** How UPDATE/DELETE/upsert on each built table are kept off hidden rows (rewrite.ts). */
+  dmlGuards: Map<string, DmlGuard>;
 }
 
 /** Drops every TEMP policy view and trigger of ours. */
 function dropPolicyObjects(db: DatabaseSync): void {
-  const rows = db.prepare('SELECT type, name FROM temp.sqlite_schema WHERE type IN (\'view\', \'trigger\')').all() as Array<{ type: string; name: string }>;
+  const rows = db.prepare("SELECT type, name FROM temp.sqlite_schema WHERE type IN ('view', 'trigger')").all() as Array<{ type: string; name: string }>;
   for (const row of rows) {
-    if (!row.name.startsWith(VIEW_PREFIX) && !row.name.startsWith(TRIGGER_PREFIX)) continue;
+    if (![VIEW_PREFIX, DML_VIEW_PREFIX, TRIGGER_PREFIX].some((prefix) => row.name.startsWith(prefix))) continue;
     db.exec(`DROP ${row.type === 'view' ? 'VIEW' : 'TRIGGER'} IF EXISTS temp.${quoteIdent(row.name)}`);
   }
-}
-
-function readsTables(policy: RowPolicy): boolean {
-  return [policy.using, policy.check].some((expr) => expr !== null && hasSubquery(expr));
 }
 
 function translated(policy: RowPolicy): RowPolicy {
@@ -55,24 +47,30 @@ function translated(policy: RowPolicy): RowPolicy {
 }
 
 /**
- * Creates the objects of one table and returns its row filter; on failure removes what it
- * made and returns null.
+ * Creates the objects of one table and returns how its DML is guarded; on failure removes what
+ * it made and returns null.
  */
-function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): string | null {
+function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): DmlGuard | null {
   db.exec('SAVEPOINT _wce_policy_build');
   try {
+    const expressions = policies.flatMap((p) => [p.using, p.check]).filter((e): e is string => e !== null);
+    const shape = tableShape(db, table, expressions);
     const ready = policies.map(translated);
-    const columns = tableColumns(db, table);
-    for (const sql of policyObjectsSql(table, columns, ready)) db.exec(sql);
+    for (const sql of policyObjectsSql(table, shape, ready)) db.exec(sql);
     // SQLite resolves names in views and trigger bodies only when a statement uses them, so
     // compile one statement per event now: a policy naming a column that is gone fails here.
     const on = `main.${quoteIdent(table)}`;
+    const first = quoteIdent(shape.columns[0]);
     db.prepare(`SELECT * FROM temp.${quoteIdent(viewName(table))}`);
+    if (!shape.withoutRowid) db.prepare(`SELECT * FROM temp.${quoteIdent(dmlViewName(table))}`);
     db.prepare(`INSERT INTO ${on} DEFAULT VALUES`);
-    db.prepare(`UPDATE ${on} SET ${quoteIdent(columns[0])} = ${quoteIdent(columns[0])}`);
+    db.prepare(`UPDATE ${on} SET ${first} = ${first}`);
     db.prepare(`DELETE FROM ${on}`);
     db.exec('RELEASE _wce_policy_build');
-    return selectPredicate(ready);
+    // A policy with a subquery is evaluated by SQLite after simpler terms, and its reads must
+    // stay inside our policy objects: no inline row filter then, only the DML view.
+    const inline = expressions.some(hasSubquery) ? null : selectPredicate(ready);
+    return { viaView: !shape.withoutRowid, predicate: inline };
   } catch {
     db.exec('ROLLBACK TO _wce_policy_build');
     db.exec('RELEASE _wce_policy_build');
@@ -96,17 +94,17 @@ export function buildAccessState(db: DatabaseSync): AccessState {
   }
   const broken = new Set<string>();
   const views = new Set<string>();
-  const predicates = new Map<string, string>();
+  const dmlGuards = new Map<string, DmlGuard>();
   for (const [key, { name, policies }] of byTable) {
     const type = mainObjects.get(key);
     if (type === undefined) continue; // no table yet: references fail on the missing view
-    const predicate = type === 'table' ? buildTable(db, name, policies) : null;
-    if (predicate === null) {
+    const guard = type === 'table' ? buildTable(db, name, policies) : null;
+    if (guard === null) {
       broken.add(key);
       continue;
     }
     views.add(key);
-    if (!policies.some(readsTables)) predicates.set(key, predicate);
+    dmlGuards.set(key, guard);
   }
-  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, predicates };
+  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, dmlGuards };
 }

@@ -5,6 +5,7 @@
  * upsert/REPLACE/RETURNING, and row-dependent error oracles.
  */
 import { attacks, type Attack } from './attacks.ts';
+import type { Fixture } from './fixture.ts';
 
 const names: Attack[] = [
   { name: 'main-qualified table', sql: 'SELECT * FROM main.posts', expect: 'no-leak' },
@@ -74,7 +75,18 @@ const writes: Attack[] = [
   { name: 'anonymous reads drafts through a subquery', sql: 'SELECT (SELECT group_concat(body) FROM main.posts)', as: 'anon', expect: 'no-leak' },
 ];
 
+/** An index on a column the policy does not read: SQLite tests index-covered terms first. */
+function bodyIndex(f: Fixture): void {
+  f.admin.exec('CREATE INDEX posts_body ON posts (body); CREATE INDEX posts_title ON posts (title, published, author); ANALYZE');
+}
+const BOOM = "CASE WHEN body = 'secret-b' THEN abs(-9223372036854775808) ELSE 1 END";
+
 const oracles: Attack[] = [
+  { name: 'error oracle through an index-ordered scan', sql: `SELECT id FROM posts WHERE ${BOOM} ORDER BY body`, setup: bodyIndex, expect: 'no-leak' },
+  { name: 'error oracle with a range on the indexed column', sql: `SELECT count(*) FROM posts WHERE body > '' AND ${BOOM}`, setup: bodyIndex, expect: 'no-leak' },
+  { name: 'error oracle in an index-driven DELETE', sql: `DELETE FROM posts WHERE body > 'a' AND ${BOOM}`, setup: bodyIndex, expect: 'no-leak', writes: true },
+  { name: 'error oracle in an index-driven UPDATE', sql: `UPDATE posts SET title = title WHERE body > 'a' AND ${BOOM}`, setup: bodyIndex, expect: 'no-leak', writes: true },
+  { name: 'error oracle on a column whose index covers the policy', sql: "SELECT id FROM posts WHERE title > '' AND CASE WHEN title = 'bob draft' THEN abs(-9223372036854775808) ELSE 1 END", setup: bodyIndex, expect: 'no-leak' },
   { name: 'row-dependent error in SELECT WHERE', sql: "SELECT id FROM posts WHERE CASE WHEN body = 'secret-b' THEN abs(-9223372036854775808) ELSE 0 END", expect: 'no-leak' },
   { name: 'row-dependent error in UPDATE WHERE', sql: "UPDATE posts SET title = title WHERE CASE WHEN body = 'secret-b' THEN abs(-9223372036854775808) ELSE 0 END", expect: 'no-leak' },
   { name: 'row-dependent error in DELETE WHERE', sql: "DELETE FROM posts WHERE CASE WHEN body = 'secret-b' THEN abs(-9223372036854775808) ELSE 0 END", expect: 'no-leak' },
