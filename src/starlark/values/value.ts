@@ -159,7 +159,7 @@ export class Module {
   readonly members: Record<string, Value>;
   constructor(name: string, members: Record<string, Value>) {
     this.name = name;
-    this.members = members;
+    this.members = Object.freeze(members);
   }
 }
 
