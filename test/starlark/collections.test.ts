@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, hash, iterate, setIndex, slice, sub,
+  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, hash, iterate, methodCaller, setIndex, slice, sub,
 } from '../../src/starlark/values/ops.ts';
 import { Dict, List, StarSet, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
@@ -146,4 +146,15 @@ test('hash() of any hashable value agrees with equality', () => {
   assert.equal(hash(tuple(1, 'a')), hash(tuple(f(1), 'a')));
   assert.equal(hash('hello'), 99162322);
   throwsStar(() => hash(list()), /unhashable type: list/);
+});
+
+test('methodCaller behaves like callMethod for builtin and other receivers', () => {
+  const append = methodCaller('append');
+  const l = list();
+  append(t, l, [1], null);
+  eqRepr(l, '[1]');
+  const upper = methodCaller('upper');
+  assert.equal(upper(t, 'ab', [], null), 'AB');
+  throwsStar(() => append(t, 'str', [1], null), /string has no \.append field or method/);
+  throwsStar(() => append(t, l, [], null), /append: got 0 arguments, want 1/);
 });

@@ -24,6 +24,11 @@ const LIST = Object.assign(Object.create(null), listMethods) as MethodTable;
 const DICT = Object.assign(Object.create(null), dictMethods) as MethodTable;
 const STRING = Object.assign(Object.create(null), stringMethods) as MethodTable;
 
+/** The list, dict and string implementations of method `name` (undefined where absent), for call-site caches. */
+export function methodsNamed(name: string): { list?: BuiltinFn; dict?: BuiltinFn; string?: BuiltinFn } {
+  return { list: LIST[name], dict: DICT[name], string: STRING[name] };
+}
+
 /** The builtin method `name` of v's type, if any. Hot: list.append, dict.get, str.join in loops. */
 export function lookupMethod(v: Value, name: string): BuiltinFn | undefined {
   if (v instanceof List) return LIST[name];

@@ -8,7 +8,7 @@
  * `compare(op, x, y, thread?)` takes '==', '!=', '<', '<=', '>', '>='. Passing the thread to
  * contains/slice/equals/compare lets them charge bulk work as steps.
  */
-import { lookupMethod, methodNames } from '../builtins/methods.ts';
+import { lookupMethod, methodNames, methodsNamed } from '../builtins/methods.ts';
 import { checkListMutable, listExtend, tableSet } from './collections.ts';
 import { fail } from './errors.ts';
 import { isCallable, isHost, typeName } from './kinds.ts';
@@ -93,6 +93,27 @@ export function callMethod(thread: Thread, recv: Value, name: string, args: Valu
     return m(thread, args, kwargs, recv);
   }
   return call(thread, getAttr(thread, recv, name), args, kwargs);
+}
+
+/** A call-site-specialised callMethod for a fixed method name. */
+export type MethodCaller = (thread: Thread, recv: Value, args: Value[], kwargs: Kwargs | null) => Value;
+
+/**
+ * Returns callMethod specialised for one method name: the list, dict and
+ * string implementations are resolved once, so a call site such as
+ * `xs.append(x)` in a loop skips the per-call table lookup. Compile it once
+ * per call site: `const m = methodCaller('append')`, then `m(thread, recv, args, null)`.
+ */
+export function methodCaller(name: string): MethodCaller {
+  const { list, dict, string } = methodsNamed(name);
+  return (thread, recv, args, kwargs) => {
+    const fn = recv instanceof List ? list : typeof recv === 'string' ? string : recv instanceof Dict ? dict : undefined;
+    if (fn !== undefined) {
+      thread.step();
+      return fn(thread, args, kwargs, recv);
+    }
+    return callMethod(thread, recv, name, args, kwargs);
+  };
 }
 
 /** Makes v and everything reachable from it immutable. */
