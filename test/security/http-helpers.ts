@@ -15,7 +15,7 @@ export interface AdminWorld {
   close(): Promise<void>;
 }
 
-/** Starts the server and creates the users (admin "adam", user "ursula"). */
+/** Starts the server and creates the users. */
 export async function adminWorld(): Promise<AdminWorld> {
   const server = await startServer();
   const cenv = await createCenv(server.url);
