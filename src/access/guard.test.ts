@@ -108,3 +108,12 @@ test('guard: admins can create views and triggers over protected tables; users c
     f.close();
   }
 });
+
+test('guard: prepare inside runAs must name the same principal', () => {
+  const f = openFixture();
+  try {
+    assert.throws(() => f.guard.runAs(f.alice, () => f.guard.prepare('SELECT 1', f.bob)), /same principal/);
+  } finally {
+    f.close();
+  }
+});

@@ -64,7 +64,7 @@ export class AccessGuard {
   private principal: Principal | null = null;
   private preparing: { ctx: StatementContext; record: AuthRecord } | null = null;
   private lastDenial: string | null = null;
-  private state!: AccessState;
+  private state: AccessState | undefined;
   private readonly tracker: VersionTracker;
   private readonly analyses = new BoundedCache<string, Analysis>(CACHE_SIZE);
   private readonly statements = new BoundedCache<string, GuardedStatement>(CACHE_SIZE);
@@ -108,13 +108,19 @@ export class AccessGuard {
    * key, SQL): do not cache the result yourself.
    */
   prepare(sql: string, principal: Principal): GuardedStatement {
-    this.refresh();
-    const key = `${this.tracker.current}\u0000${this.state.grants.principalKey(principal)}\u0000${sql}`;
+    // Stepping runs the principal functions for whoever runAs names: it must be the principal
+    // the statement was authorized for.
+    const running = this.mode === 'running' ? this.principal : null;
+    if (running && (running.userId !== principal.userId || running.role !== principal.role || running.username !== principal.username)) {
+      throw new Error('prepare() inside runAs() must use the same principal');
+    }
+    const state = this.refresh();
+    const key = `${this.tracker.current}\u0000${state.grants.principalKey(principal)}\u0000${sql}`;
     const cached = this.statements.get(key);
     if (cached) return cached;
-    const analysis = this.analyze(sql);
+    const analysis = this.analyze(sql, state);
     const ctx: StatementContext = {
-      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, ...this.state,
+      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, ...state,
     };
     const record = newAuthRecord();
     let stmt: StatementSync;
@@ -163,7 +169,7 @@ export class AccessGuard {
   private authorizer(action: number, a1: string | null, a2: string | null, dbName: string | null, context: string | null): number {
     if (this.mode === 'trusted') return C.SQLITE_OK;
     let active = this.preparing;
-    if (this.mode === 'running' && this.principal) {
+    if (this.mode === 'running' && this.principal && this.state) {
       // SQLite prepares while a statement runs: re-preparing an expired statement, VACUUM's
       // ATTACH, pragma table functions. We do not know which statement it is, so decide with
       // no DML target and with writes to protected tables refused (a statement re-prepared
@@ -179,24 +185,25 @@ export class AccessGuard {
     return verdict;
   }
 
-  /** Reloads access data and rebuilds policy objects when anything changed. */
-  private refresh(): void {
-    this.trusted(() => {
-      if (!this.tracker.changed()) return;
+  /** Reloads access data and rebuilds policy objects when anything changed; returns the state. */
+  private refresh(): AccessState {
+    return this.trusted(() => {
+      if (this.state && !this.tracker.changed()) return this.state;
       this.state = buildAccessState(this.db);
       this.tracker.rebuilt();
       this.analyses.clear();
       this.statements.clear();
+      return this.state;
     });
   }
 
   /** The checks and the rewrite, which depend on the SQL text and the access state only. */
-  private analyze(sql: string): Analysis {
+  private analyze(sql: string, state: AccessState): Analysis {
     const cached = this.analyses.get(sql);
     if (cached) return cached;
     if (sql.length > MAX_SQL_LENGTH) throw new ValidationError(`a statement may be at most ${MAX_SQL_LENGTH} characters`);
     try {
-      const analysis = this.analyzeText(sql);
+      const analysis = this.analyzeText(sql, state);
       this.analyses.set(sql, analysis);
       return analysis;
     } catch (error) {
@@ -207,7 +214,7 @@ export class AccessGuard {
     }
   }
 
-  private analyzeText(sql: string): Analysis {
+  private analyzeText(sql: string, state: AccessState): Analysis {
     const reserved = reservedIdentifier(sql);
     if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
     let program;
@@ -223,7 +230,7 @@ export class AccessGuard {
     if (statement.type === 'create_table_stmt' && /_wce_/i.test(sql)) {
       throw new ValidationError('names beginning with _wce_ are reserved, also in virtual table arguments');
     }
-    const rewritten = rewriteStatement(sql, statement, this.state.views, this.state.dmlGuards);
+    const rewritten = rewriteStatement(sql, statement, state.views, state.dmlGuards);
     return { sql: rewritten, dmlTarget: dmlTarget(statement) };
   }
 
