@@ -46,7 +46,8 @@ function namesIn(expressions: string[]): Set<string> {
  * @example tableShape(db, 'posts', ['author = $user_id']).plain // Set {'id', 'author', 'title'} with an index on author only
  */
 export function tableShape(db: DatabaseSync, table: string, expressions: string[]): TableShape {
-  const columnRows = db.prepare("SELECT name, type, pk FROM pragma_table_info(?, 'main') ORDER BY cid").all(table) as unknown as ColumnRow[];
+  // table_xinfo, not table_info: generated columns (hidden 2 and 3) are part of `SELECT *`.
+  const columnRows = db.prepare("SELECT name, type, pk FROM pragma_table_xinfo(?, 'main') WHERE hidden IN (0, 2, 3) ORDER BY cid").all(table) as unknown as ColumnRow[];
   const columns = columnRows.map((c) => c.name);
   const withoutRowid = (db.prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND lower(name) = lower(?)").get(table) as { wr: number } | undefined)?.wr === 1;
   const pk = columnRows.filter((c) => c.pk > 0);

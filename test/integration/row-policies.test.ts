@@ -148,3 +148,20 @@ describe('row policies that read other tables', () => {
     }
   });
 });
+
+describe('row policies on generated columns', () => {
+  test('a policy may read VIRTUAL and STORED generated columns; SELECT * still shows them', () => {
+    const f = openFixture();
+    try {
+      f.admin.exec(`CREATE TABLE g (id INTEGER PRIMARY KEY, a INT, b INT GENERATED ALWAYS AS (a * 2) VIRTUAL, c INT GENERATED ALWAYS AS (a + 1) STORED);
+        INSERT INTO _wce_table_permissions (table_name, role, can_select, can_insert, can_update, created_at) VALUES ('g', 'user', 1, 1, 1, 'x')`);
+      createPolicy(f.admin, { table: 'g', name: 'small', commands: ['all'], roles: ['user'], using: 'b < 10 AND c > 0', kind: 'permissive' }, f.actor);
+      assert.deepEqual(run(f, f.alice, 'INSERT INTO g (a) VALUES (2) RETURNING *'), [{ id: 1, a: 2, b: 4, c: 3 }]);
+      assert.throws(() => run(f, f.alice, 'INSERT INTO g (a) VALUES (50)'), /row policy "small"/);
+      assert.throws(() => run(f, f.alice, 'UPDATE g SET a = 100'), /row policy "small"/);
+      assert.deepEqual(run(f, f.alice, 'SELECT * FROM g'), [{ id: 1, a: 2, b: 4, c: 3 }]);
+    } finally {
+      f.close();
+    }
+  });
+});
