@@ -59,8 +59,11 @@ process.on('message', (message: ChildRequest | { op: 'evict'; cenvId: string }) 
   send(serve(message as ChildRequest));
 });
 // The main process went away or let this child go: close the databases cleanly and exit.
-process.on('disconnect', () => {
+function leave(): void {
   connections.closeAll();
   process.exit(0);
-});
+}
+process.on('disconnect', leave);
+// A send can still fail if the channel closed under it (EPIPE): the main process is gone.
+process.on('error', leave);
 send({ kind: 'ready' });

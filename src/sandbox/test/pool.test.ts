@@ -169,6 +169,8 @@ describe('sandbox pool with every child stuck', () => {
       defaults: { sqlTimeoutMs: 30_000, maxRows: 1000, maxDbBytes: 100 * 1024 * 1024 },
     });
     try {
+      // A warm child: requests queued while it starts could be pipelined behind the runaway.
+      await single.sql(B, OWNER, {}, { sql: 'SELECT 0' });
       let stopped = false;
       const runaway = failure(single.sql(C, OWNER, {}, { sql: 'SELECT max(a.n * b.n + c.n) FROM big a, big b, big c' }))
         .finally(() => { stopped = true; });
