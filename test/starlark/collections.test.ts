@@ -158,3 +158,9 @@ test('methodCaller behaves like callMethod for builtin and other receivers', () 
   throwsStar(() => append(t, 'str', [1], null), /string has no \.append field or method/);
   throwsStar(() => append(t, l, [], null), /append: got 0 arguments, want 1/);
 });
+
+test('sorted fast paths for ints and strings match the general sort', () => {
+  eqRepr(builtin('sorted', [list(3, -1, 2, 9007199254740991, 0)]), '[-1, 0, 2, 3, 9007199254740991]');
+  eqRepr(builtin('sorted', [list('b', 'a', 'B', '')], [['reverse', true]]), '["b", "a", "B", ""]');
+  eqRepr(builtin('sorted', [list(2, f(1.5), 1)]), '[1, 1.5, 2]');
+});
