@@ -41,6 +41,8 @@ export interface StatementContext {
    * re-prepared after a rollback undid our TEMP triggers would otherwise write unguarded.
    */
   stepping: boolean;
+  /** True for an ALTER TABLE statement (SQLite checks existing rows with quick_check). */
+  alterTable: boolean;
 }
 
 /** Facts gathered while a statement is authorized. */
@@ -55,10 +57,9 @@ export const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list'
 const MODULE_PRAGMAS = new Set(['data_version', 'page_size']);
 const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
 const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);
-export const DENIED_FUNCTIONS = new Set([
-  'load_extension', 'fts3_tokenizer', 'fts5', 'sqlite_rename_column', 'sqlite_rename_table', 'sqlite_rename_test',
-  'sqlite_rename_quotefix', 'sqlite_drop_column', 'readfile', 'writefile', 'edit', 'sqlite_dbpage',
-]);
+// SQLite's internal ALTER TABLE helpers (sqlite_rename_*, sqlite_drop_column) are not here:
+// SQL text cannot call them, and SQLite itself calls them while an admin's ALTER runs.
+export const DENIED_FUNCTIONS = new Set(['load_extension', 'fts3_tokenizer', 'fts5', 'readfile', 'writefile', 'edit']);
 const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_schema', 'sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4', 'sqlite_temp_master', 'sqlite_temp_schema']);
 
 /** SQLite's own bookkeeping tables, open to owner/admin statements only. */
@@ -134,6 +135,8 @@ function decide(
       // FTS5 and R*Tree modules read these while their statement runs (never tenant text:
       // a re-prepared tenant statement was checked as written the first time).
       if (ctx.stepping && arg2 === null && MODULE_PRAGMAS.has(name)) return null;
+      // An admin's ALTER TABLE … ADD COLUMN … CHECK checks the existing rows with quick_check.
+      if ((ctx.stepping || ctx.alterTable) && admin && name === 'quick_check' && !isReservedName(arg2)) return null;
       if (!PRAGMA_ALLOWED.has(name) || arg2 === null || isReservedName(arg2) || (dbName !== null && dbName.toLowerCase() !== 'main')) return `run PRAGMA ${arg1}`;
       const table = arg2.toLowerCase();
       if (!admin && ctx.mainObjects.has(table) && !ctx.grants.allows(principal, table, 'select')) return `run PRAGMA ${arg1} on ${arg2}`;
@@ -185,6 +188,7 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
     // module (FTS5) creating and filling its shadow tables while its statement runs. Only
     // owner/admin run such DDL; dbstat (page statistics of every table) stays closed.
     if (EPONYMOUS_ALLOWED.has(table) || (table.startsWith('pragma_') && PRAGMA_ALLOWED.has(table.slice(7)))) return null;
+    if ((ctx.stepping || ctx.alterTable) && admin && table === 'pragma_quick_check') return null; // see SQLITE_PRAGMA
     return admin && table !== 'dbstat' && !table.startsWith('pragma_') ? null : `select from ${table}`;
   }
   if (ctx.mainObjects.get(table) === 'shadow' && !admin) return decideShadow(ctx, table, 'select');

@@ -117,3 +117,23 @@ test('guard: prepare inside runAs must name the same principal', () => {
     f.close();
   }
 });
+
+test('guard: admins alter protected tables (add, rename, drop columns); renaming the table is refused', () => {
+  const f = openFixture();
+  try {
+    run(f, f.owner, 'ALTER TABLE posts ADD COLUMN tag TEXT');
+    run(f, f.owner, 'ALTER TABLE posts RENAME COLUMN body TO content');
+    run(f, f.owner, 'ALTER TABLE posts DROP COLUMN tag');
+    assert.deepEqual(Object.keys(run(f, f.alice, 'SELECT * FROM posts')[0]), ['id', 'author', 'title', 'content', 'published']);
+    assert.equal(run(f, f.alice, 'SELECT * FROM posts').length, 3, 'still filtered');
+    assert.equal(failure(() => run(f, f.alice, "INSERT INTO posts (author, title) VALUES ('x', 'y')")), 403, 'still checked');
+    assert.equal(failure(() => run(f, f.owner, 'ALTER TABLE posts RENAME TO articles')), 400);
+    assert.equal(failure(() => run(f, f.owner, 'ALTER TABLE posts ADD COLUMN z INT CHECK (z IS NOT NULL)')), 'sqlite', 'fails while running');
+    assert.equal(run(f, f.alice, 'SELECT * FROM posts').length, 3, 'policy objects are back after a failed ALTER');
+    run(f, f.owner, 'ALTER TABLE posts DROP COLUMN author'); // the policies read it: the table closes
+    assert.equal(failure(() => run(f, f.alice, 'SELECT * FROM posts')), 403);
+    assert.equal(run(f, f.owner, 'SELECT * FROM posts').length, 4);
+  } finally {
+    f.close();
+  }
+});

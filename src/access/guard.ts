@@ -25,9 +25,9 @@ import { isAdministrator, type Principal } from '../auth/principal.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
 import { reservedIdentifier } from './tokens.ts';
-import { parseSql, singleStatement, dmlTarget, errorPosition } from './parse.ts';
+import { parseSql, singleStatement, dmlTarget, errorPosition, tableRef, type AnyNode } from './parse.ts';
 import { rewriteStatement } from './rewrite.ts';
-import { buildAccessState, type AccessState } from './state.ts';
+import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
 import { VersionTracker } from './version.ts';
 import { BoundedCache } from './cache.ts';
 
@@ -43,7 +43,13 @@ export interface GuardedStatement {
   ddl: boolean;
 }
 
-interface Analysis { sql: string; dmlTarget: string | null }
+interface Analysis {
+  sql: string;
+  dmlTarget: string | null;
+  /** The protected table an ALTER TABLE changes (its policy objects must go first). */
+  alters: string | null;
+  alterTable: boolean;
+}
 
 type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
 
@@ -58,12 +64,28 @@ export function isGuarded(db: DatabaseSync): boolean {
   return guarded.has(db);
 }
 
+/**
+ * The protected table an ALTER TABLE changes, or null. Renaming one is refused: policies are
+ * bound to the table's name, so the renamed table would lose them.
+ */
+function alteredTable(statement: AnyNode, state: AccessState): string | null {
+  if (statement.type !== 'alter_table_stmt') return null;
+  const table = tableRef(statement.table)?.table.toLowerCase() ?? null;
+  if (table === null || !state.protectedTables.has(table)) return null;
+  const actions = ((statement.actions as AnyNode).items ?? []) as AnyNode[];
+  if (actions.some((a) => a.type === 'alter_action_rename')) {
+    throw new ValidationError(`table ${table} has row policies, which belong to its name: delete them before renaming it`);
+  }
+  return table;
+}
+
 export class AccessGuard {
   readonly db: DatabaseSync;
   private mode: Mode = 'closed';
   private principal: Principal | null = null;
   private preparing: { ctx: StatementContext; record: AuthRecord } | null = null;
   private lastDenial: string | null = null;
+  private stale = false;
   private state: AccessState | undefined;
   private readonly tracker: VersionTracker;
   private readonly analyses = new BoundedCache<string, Analysis>(CACHE_SIZE);
@@ -120,7 +142,7 @@ export class AccessGuard {
     if (cached) return cached;
     const analysis = this.analyze(sql, state);
     const ctx: StatementContext = {
-      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, ...state,
+      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, alterTable: analysis.alterTable, ...state,
     };
     const record = newAuthRecord();
     let stmt: StatementSync;
@@ -137,6 +159,12 @@ export class AccessGuard {
       writes: [...record.writes].map(([table, ops]) => ({ table, operations: [...ops] })),
     };
     if (record.ddl) this.tracker.watchSchema();
+    if (analysis.alters !== null && ctx.admin) {
+      const table = analysis.alters;
+      this.trusted(() => dropPolicyObjects(this.db, table));
+      this.stale = true; // rebuilt before the next statement, whether the ALTER succeeds or not
+      return prepared;
+    }
     this.statements.set(key, prepared);
     return prepared;
   }
@@ -175,7 +203,7 @@ export class AccessGuard {
       // no DML target and with writes to protected tables refused (a statement re-prepared
       // after a rollback removed our TEMP triggers must not write unguarded).
       const principal = this.principal;
-      active = { ctx: { principal, admin: isAdministrator(principal), dmlTarget: null, stepping: true, ...this.state }, record: newAuthRecord() };
+      active = { ctx: { principal, admin: isAdministrator(principal), dmlTarget: null, stepping: true, alterTable: false, ...this.state }, record: newAuthRecord() };
     } else if (this.mode !== 'preparing') {
       active = null;
     }
@@ -188,7 +216,8 @@ export class AccessGuard {
   /** Reloads access data and rebuilds policy objects when anything changed; returns the state. */
   private refresh(): AccessState {
     return this.trusted(() => {
-      if (this.state && !this.tracker.changed()) return this.state;
+      if (this.state && !this.stale && !this.tracker.changed()) return this.state;
+      this.stale = false;
       this.state = buildAccessState(this.db);
       this.tracker.rebuilt();
       this.analyses.clear();
@@ -231,7 +260,9 @@ export class AccessGuard {
       throw new ValidationError('names beginning with _wce_ are reserved, also in virtual table arguments');
     }
     const rewritten = rewriteStatement(sql, statement, state.views, state.dmlGuards);
-    return { sql: rewritten, dmlTarget: dmlTarget(statement) };
+    return {
+      sql: rewritten, dmlTarget: dmlTarget(statement), alters: alteredTable(statement, state), alterTable: statement.type === 'alter_table_stmt',
+    };
   }
 
   /** SQLite's own message for text our parser refused, with the parser's position. */

@@ -29,11 +29,17 @@ export interface AccessState {
   dmlGuards: Map<string, DmlGuard>;
 }
 
-/** Drops every TEMP policy view and trigger of ours. */
-function dropPolicyObjects(db: DatabaseSync): void {
-  const rows = db.prepare("SELECT type, name FROM temp.sqlite_schema WHERE type IN ('view', 'trigger')").all() as Array<{ type: string; name: string }>;
+/**
+ * Drops our TEMP policy views and triggers: all of them, or those of one table (before an
+ * admin's ALTER TABLE, which SQLite checks against every view and trigger that names the
+ * table, ours included; the guard builds them again before the next statement).
+ */
+export function dropPolicyObjects(db: DatabaseSync, table?: string): void {
+  const rows = db.prepare("SELECT type, name, lower(tbl_name) AS tbl FROM temp.sqlite_schema WHERE type IN ('view', 'trigger')").all() as Array<{ type: string; name: string; tbl: string }>;
+  const ours = table === undefined ? null : new Set([viewName(table), dmlViewName(table)]);
   for (const row of rows) {
     if (![VIEW_PREFIX, DML_VIEW_PREFIX, TRIGGER_PREFIX].some((prefix) => row.name.startsWith(prefix))) continue;
+    if (ours !== null && !ours.has(row.name) && row.tbl !== table!.toLowerCase()) continue;
     db.exec(`DROP ${row.type === 'view' ? 'VIEW' : 'TRIGGER'} IF EXISTS temp.${quoteIdent(row.name)}`);
   }
 }
