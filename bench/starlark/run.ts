@@ -88,10 +88,21 @@ const table = [
 ].join('\n');
 console.log(`\ngeometric mean ratio (cpython/ours): ${geo.toFixed(2)}x wall, ${cpuGeo.toFixed(2)}x cpu (load ${load})`);
 
+// The runtime's operations alone (no compiler), to separate runtime cost from interpreter-loop cost.
+const micro = execFileSync(process.execPath, [join(here, 'micro.ts')], { encoding: 'utf8' }).trim();
+console.log('\n' + micro);
+
 if (write) {
   const path = join(here, '..', 'RESULTS.md');
   const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
-  const section = `## Starlark\n\nCommand: \`npm run bench:starlark\`\n\n${table}\n`;
+  const microNote =
+    'Runtime operations alone (`node bench/starlark/micro.ts`: the same builtins and operators called from plain JS loops, ' +
+    'best of 10 after warm-up, against the same operations in CPython):';
+  const reading =
+    'Reading the numbers: the runtime operations are at or near CPython speed (second table), so the gap in the ' +
+    'first table is the interpreter loop (closure dispatch, locals, calls) plus V8 warm-up in these ~100 ms programs. ' +
+    'src/starlark/NOTES-runtime.md ("Performance") measures what generating JS source instead of closures would give.';
+  const section = `## Starlark\n\nCommand: \`npm run bench:starlark -- --write\`\n\n${table}\n\n${microNote}\n\n${micro}\n\n${reading}\n`;
   const re = /## Starlark\n[\s\S]*?(?=\n## |$)/;
   writeFileSync(path, re.test(old) ? old.replace(re, section) : old.trimEnd() + '\n\n' + section);
   console.log(`wrote ${path}`);
