@@ -1,7 +1,7 @@
 /** String formatting: the `%` operator and str.format (spec "String interpolation"). */
-import { dictGet } from '../values/collections.ts';
 import { fail } from '../values/errors.ts';
 import { formatE, formatF, formatFloat } from '../values/float.ts';
+import { keyOf } from '../values/hashing.ts';
 import { fromFloat } from '../values/int.ts';
 import { codePointString } from '../values/utf8.ts';
 import { typeName } from '../values/kinds.ts';
@@ -80,8 +80,9 @@ export function percentFormat(thread: Thread, format: string, x: Value): string 
       if (close < 0) fail('incomplete format key');
       if (!(x instanceof Dict)) fail('format requires a mapping');
       const key = format.slice(i + 1, close);
-      if (!x.map.has(key)) fail(`key not found: ${key}`);
-      arg = dictGet(x, key);
+      const entry = x.map.get(keyOf(key));
+      if (entry === undefined) fail(`key not found: ${key}`);
+      arg = entry.v;
       i = close + 1;
       if (i >= format.length) fail('incomplete format');
     }
