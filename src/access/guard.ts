@@ -47,7 +47,7 @@ interface Analysis {
   sql: string;
   dmlTarget: string | null;
   /** The protected table an ALTER TABLE changes (its policy objects must go first). */
-  alters: string | null;
+  alters: { table: string; rename: boolean } | null;
   alterTable: boolean;
 }
 
@@ -64,19 +64,13 @@ export function isGuarded(db: DatabaseSync): boolean {
   return guarded.has(db);
 }
 
-/**
- * The protected table an ALTER TABLE changes, or null. Renaming one is refused: policies are
- * bound to the table's name, so the renamed table would lose them.
- */
-function alteredTable(statement: AnyNode, state: AccessState): string | null {
+/** The protected table an ALTER TABLE changes, and whether it renames it; or null. */
+function alteredTable(statement: AnyNode, state: AccessState): { table: string; rename: boolean } | null {
   if (statement.type !== 'alter_table_stmt') return null;
   const table = tableRef(statement.table)?.table.toLowerCase() ?? null;
   if (table === null || !state.protectedTables.has(table)) return null;
   const actions = ((statement.actions as AnyNode).items ?? []) as AnyNode[];
-  if (actions.some((a) => a.type === 'alter_action_rename')) {
-    throw new ValidationError(`table ${table} has row policies, which belong to its name: delete them before renaming it`);
-  }
-  return table;
+  return { table, rename: actions.some((a) => a.type === 'alter_action_rename') };
 }
 
 export class AccessGuard {
@@ -160,7 +154,9 @@ export class AccessGuard {
     };
     if (record.ddl) this.tracker.watchSchema();
     if (analysis.alters !== null && ctx.admin) {
-      const table = analysis.alters;
+      // Policies are bound to the table's name: a renamed table would silently lose them.
+      const { table, rename } = analysis.alters;
+      if (rename) throw new ValidationError(`table ${table} has row policies, which belong to its name: delete them before renaming it`);
       this.trusted(() => dropPolicyObjects(this.db, table));
       this.stale = true; // rebuilt before the next statement, whether the ALTER succeeds or not
       return prepared;
