@@ -12,8 +12,9 @@
  * What `prepare` does, in order: reload access data and rebuild the TEMP policy objects when
  * another process changed them (state.ts, version.ts); refuse `_wce_` identifiers in any
  * quoting (tokens.ts) and anything but exactly one statement (parse.ts); rewrite reads of
- * policy-protected tables to their policy views (rewrite.ts); prepare under the authorizer
- * with the statement's principal (authorizer.ts).
+ * policy-protected tables to their policy views and make UPDATE/DELETE pick rows through
+ * the DML views (rewrite.ts, barrier.ts); prepare under the authorizer with the statement's
+ * principal (authorizer.ts). Run-time failures map to named errors with `explain(error)`.
  *
  * Modes of the authorizer: `closed` (default: deny everything), `trusted` (WCE's own SQL),
  * `preparing` (decide with the statement's context), `running` (inside runAs: SQLite may
