@@ -164,3 +164,9 @@ test('sorted fast paths for ints and strings match the general sort', () => {
   eqRepr(builtin('sorted', [list('b', 'a', 'B', '')], [['reverse', true]]), '["b", "a", "B", ""]');
   eqRepr(builtin('sorted', [list(2, f(1.5), 1)]), '[1, 1.5, 2]');
 });
+
+test('out-of-range big-int indexes are reported as written; slices clamp them', () => {
+  const big = builtin('int', ['100000000000000000000']);
+  throwsStar(() => getIndex(list(1, 2), big), /list index 100000000000000000000 out of range \[-2:1\]/);
+  eqRepr(slice(list(1, 2), big, null, null), '[]');
+});

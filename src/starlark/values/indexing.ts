@@ -12,7 +12,7 @@ function elemsView(x: StringIter): Value {
   return x.kind === 'elems' ? src : new Tuple(Array.from(src, (_c, k) => src.charCodeAt(k)));
 }
 
-function outOfRange(i: number, n: number, x: Value): never {
+function outOfRange(i: Value, n: number, x: Value): never {
   if (n === 0) fail(`index ${i} out of range: empty ${typeName(x)}`);
   return fail(`${typeName(x)} index ${i} out of range [${-n}:${n - 1}]`);
 }
@@ -24,10 +24,10 @@ export function toIndex(i: Value, what: string): number {
   return fail(`${what}: got ${typeName(i)}, want int`);
 }
 
-/** Resolves a possibly negative index against length n, failing when out of range. */
-export function resolveIndex(i: number, n: number, x: Value): number {
+/** Resolves a possibly negative index against length n, failing when out of range (`shown` is the index as written). */
+export function resolveIndex(i: number, n: number, x: Value, shown: Value = i): number {
   const j = i < 0 ? i + n : i;
-  if (j < 0 || j >= n || !Number.isFinite(j)) outOfRange(i, n, x);
+  if (j < 0 || j >= n || !Number.isFinite(j)) outOfRange(shown, n, x);
   return j;
 }
 
@@ -36,16 +36,16 @@ export function getIndex(x: Value, i: Value): Value {
   if (x instanceof List || x instanceof Tuple) {
     const e = x.elems;
     if (typeof i === 'number' && i >= 0 && i < e.length) return e[i]!;
-    return e[resolveIndex(toIndex(i, `${typeName(x)} index`), e.length, x)]!;
+    return e[resolveIndex(toIndex(i, `${typeName(x)} index`), e.length, x, i)]!;
   }
   if (x instanceof Dict) return dictGet(x, i);
   if (typeof x === 'string') {
     if (typeof i === 'number' && i >= 0 && i < x.length) return x[i]!;
-    return x[resolveIndex(toIndex(i, 'string index'), x.length, x)]!;
+    return x[resolveIndex(toIndex(i, 'string index'), x.length, x, i)]!;
   }
-  if (x instanceof Range) return x.start + x.step * resolveIndex(toIndex(i, 'range index'), x.len, x);
+  if (x instanceof Range) return x.start + x.step * resolveIndex(toIndex(i, 'range index'), x.len, x, i);
   if (x instanceof Bytes) {
-    const j = resolveIndex(toIndex(i, 'bytes index'), x.data.length, x);
+    const j = resolveIndex(toIndex(i, 'bytes index'), x.data.length, x, i);
     return new Bytes(x.data.slice(j, j + 1));
   }
   if (x instanceof StringIter && x.kind.startsWith('elem')) return getIndex(elemsView(x), i);
@@ -57,7 +57,7 @@ export function getIndex(x: Value, i: Value): Value {
 export function setIndex(thread: Thread, x: Value, i: Value, v: Value): void {
   if (x instanceof List) {
     checkListMutable(x, 'assign to element of');
-    x.elems[resolveIndex(toIndex(i, 'list index'), x.elems.length, x)] = v;
+    x.elems[resolveIndex(toIndex(i, 'list index'), x.elems.length, x, i)] = v;
     return;
   }
   if (x instanceof Dict) {
