@@ -18,7 +18,7 @@
 import { constants as C } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
 import { shadowOwner, type Grants, type Operation } from './model.ts';
-import { isReservedName } from './tokens.ts';
+import { foldCase, isReservedName } from './tokens.ts';
 import { VIEW_PREFIX, DML_VIEW_PREFIX, viewName, dmlViewName } from './rewrite.ts';
 import { TRIGGER_PREFIX } from './policy-sql.ts';
 
@@ -120,14 +120,14 @@ function decide(
       // count(*) and rowid-only scans report a table with no schema name and no column; so
       // does a read of a whole CTE. A main table is decided as one; any other name is a CTE
       // (the tables inside it are reported, and decided, on their own).
-      const table = (arg1 ?? '').toLowerCase();
+      const table = foldCase(arg1 ?? '');
       if (dbName === null && !ctx.mainObjects.has(table) && !isReservedName(table)) return null;
       return decideRead(ctx, record, table, dbName ?? 'main', context);
     }
     case C.SQLITE_INSERT:
     case C.SQLITE_UPDATE:
     case C.SQLITE_DELETE:
-      return decideWrite(ctx, record, WRITE[action], (arg1 ?? '').toLowerCase(), dbName);
+      return decideWrite(ctx, record, WRITE[action], foldCase(arg1 ?? ''), dbName);
     case C.SQLITE_FUNCTION:
       return DENIED_FUNCTIONS.has((arg2 ?? '').toLowerCase()) ? `call ${arg2}()` : null;
     case C.SQLITE_PRAGMA: {
@@ -138,7 +138,7 @@ function decide(
       // An admin's ALTER TABLE … ADD COLUMN … CHECK checks the existing rows with quick_check.
       if ((ctx.stepping || ctx.alterTable) && admin && name === 'quick_check' && !isReservedName(arg2)) return null;
       if (!PRAGMA_ALLOWED.has(name) || arg2 === null || isReservedName(arg2) || (dbName !== null && dbName.toLowerCase() !== 'main')) return `run PRAGMA ${arg1}`;
-      const table = arg2.toLowerCase();
+      const table = foldCase(arg2);
       if (!admin && ctx.mainObjects.has(table) && !ctx.grants.allows(principal, table, 'select')) return `run PRAGMA ${arg1} on ${arg2}`;
       return null;
     }

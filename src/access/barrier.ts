@@ -18,6 +18,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { descendants, parseSql, type AnyNode } from './parse.ts';
 import { hasSubquery } from './expression.ts';
+import { foldCase } from './tokens.ts';
 
 export interface TableShape {
   /** Column names as `SELECT *` shows them, in order. */
@@ -35,7 +36,7 @@ function namesIn(expressions: string[]): Set<string> {
   const names = new Set<string>();
   for (const expr of expressions) {
     for (const node of descendants(parseSql(`SELECT (${expr}\n)`) as unknown as AnyNode)) {
-      if (node.type === 'identifier' && typeof node.name === 'string') names.add(node.name.toLowerCase());
+      if (node.type === 'identifier' && typeof node.name === 'string') names.add(foldCase(node.name));
     }
   }
   return names;
@@ -51,7 +52,7 @@ export function tableShape(db: DatabaseSync, table: string, expressions: string[
   const columns = columnRows.map((c) => c.name);
   const withoutRowid = (db.prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND lower(name) = lower(?)").get(table) as { wr: number } | undefined)?.wr === 1;
   const pk = columnRows.filter((c) => c.pk > 0);
-  const rowidAlias = !withoutRowid && pk.length === 1 && pk[0].type.toUpperCase() === 'INTEGER' ? pk[0].name.toLowerCase() : null;
+  const rowidAlias = !withoutRowid && pk.length === 1 && pk[0].type.toUpperCase() === 'INTEGER' ? foldCase(pk[0].name) : null;
   const indexColumns = db.prepare("SELECT il.name AS idx, ii.cid AS cid, lower(ii.name) AS name FROM pragma_index_list(?, 'main') il, pragma_index_info(il.name) ii")
     .all(table) as Array<{ idx: string; cid: number; name: string | null }>;
   const byIndex = new Map<string, Set<string>>();
@@ -63,12 +64,12 @@ export function tableShape(db: DatabaseSync, table: string, expressions: string[
     if (rowidAlias !== null) set.add(rowidAlias); // every index of a rowid table holds the rowid
     byIndex.set(row.idx, set);
   }
-  const lowerColumns = new Set(columns.map((c) => c.toLowerCase()));
+  const lowerColumns = new Set(columns.map(foldCase));
   const policyColumns = [...namesIn(expressions)].filter((name) => lowerColumns.has(name));
   const correlated = expressions.some(hasSubquery);
   const plain = new Set<string>();
   for (const column of columns) {
-    const lower = column.toLowerCase();
+    const lower = foldCase(column);
     const holders = [...byIndex.values()].filter((cols) => cols.has(lower));
     const safe = lower === rowidAlias
       || (!correlated && !expressionIndex && holders.every((cols) => policyColumns.every((p) => cols.has(p))));

@@ -25,7 +25,7 @@ import { constants as C } from 'node:sqlite';
 import { isAdministrator, type Principal } from '../auth/principal.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
-import { reservedIdentifier } from './tokens.ts';
+import { foldCase, reservedIdentifier } from './tokens.ts';
 import { parseSql, singleStatement, dmlTarget, errorPosition, tableRef, type AnyNode } from './parse.ts';
 import { rewriteStatement } from './rewrite.ts';
 import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
@@ -68,7 +68,8 @@ export function isGuarded(db: DatabaseSync): boolean {
 /** The protected table an ALTER TABLE changes, and whether it renames it; or null. */
 function alteredTable(statement: AnyNode, state: AccessState): { table: string; rename: boolean } | null {
   if (statement.type !== 'alter_table_stmt') return null;
-  const table = tableRef(statement.table)?.table.toLowerCase() ?? null;
+  const name = tableRef(statement.table)?.table;
+  const table = name === undefined ? null : foldCase(name);
   if (table === null || !state.protectedTables.has(table)) return null;
   const actions = ((statement.actions as AnyNode).items ?? []) as AnyNode[];
   return { table, rename: actions.some((a) => a.type === 'alter_action_rename') };

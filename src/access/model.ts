@@ -4,6 +4,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
+import { foldCase } from './tokens.ts';
 
 export const OPERATIONS = ['select', 'insert', 'update', 'delete'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -67,7 +68,7 @@ export class Grants {
       if (row.user_id !== null) this.usersWithGrants.add(row.user_id);
       const tables = this.byHolder.get(holder) ?? new Map<string, Set<Operation>>();
       this.byHolder.set(holder, tables);
-      const table = row.table_name.toLowerCase();
+      const table = foldCase(row.table_name);
       const ops = tables.get(table) ?? new Set<Operation>();
       tables.set(table, ops);
       if (row.can_select) ops.add('select');
@@ -82,7 +83,7 @@ export class Grants {
    * `op` on `table`: a grant to its role or to the user itself.
    */
   allows(principal: Principal, table: string, op: Operation): boolean {
-    const key = table.toLowerCase();
+    const key = foldCase(table);
     if (this.byHolder.get(`role:${principal.role}`)?.get(key)?.has(op)) return true;
     return principal.userId !== null && this.byHolder.get(`user:${principal.userId}`)?.get(key)?.has(op) === true;
   }

@@ -4,6 +4,7 @@
  */
 import { parse, type Node, type Program } from 'sql-parser-cst';
 import { ValidationError } from '../errors.ts';
+import { foldCase } from './tokens.ts';
 
 /** A CST node seen as plain data: the walkers below look at fields generically. */
 export type AnyNode = { type: string; range?: [number, number]; [key: string]: unknown };
@@ -78,7 +79,7 @@ export function dmlTarget(statement: AnyNode): string | null {
       target = items?.[0];
     }
     const ref = tableRef(unalias(target));
-    if (ref && (ref.schema === null || ref.schema.toLowerCase() === 'main')) return ref.table.toLowerCase();
+    if (ref && (ref.schema === null || ref.schema.toLowerCase() === 'main')) return foldCase(ref.table);
   }
   return null;
 }

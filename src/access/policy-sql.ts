@@ -25,6 +25,7 @@
 import type { RowPolicy, PolicyCommand } from './model.ts';
 import { quoteIdent, viewName, dmlViewName, DML_ROWID } from './rewrite.ts';
 import type { TableShape } from './barrier.ts';
+import { foldCase } from './tokens.ts';
 
 export const TRIGGER_PREFIX = '_wce_pol_';
 
@@ -121,7 +122,7 @@ function viewColumns(shape: TableShape, predicate: string): string {
  */
 export function policyObjectsSql(table: string, shape: TableShape, policies: TranslatedPolicy[]): string[] {
   const { columns } = shape;
-  const lower = table.toLowerCase();
+  const lower = foldCase(table);
   const on = `main.${quoteIdent(table)}`;
   const predicate = selectPredicate(policies);
   const trigger = (event: string) => quoteIdent(`${TRIGGER_PREFIX}${lower}_${event.toLowerCase()}`);

@@ -18,6 +18,7 @@
  *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', new Set(['posts']))
  *   // 'SELECT * FROM temp."_wce_rls_posts" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts" AS "posts")'
  */
+import { foldCase } from './tokens.ts';
 import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, dmlTargetAlias, descendants, type AnyNode } from './parse.ts';
 
 export const VIEW_PREFIX = '_wce_rls_';
@@ -33,12 +34,12 @@ export function quoteIdent(name: string): string {
 
 /** The TEMP view that stands for `table` (lower case name). */
 export function viewName(table: string): string {
-  return VIEW_PREFIX + table.toLowerCase();
+  return VIEW_PREFIX + foldCase(table);
 }
 
 /** The TEMP view through which UPDATE/DELETE on `table` find their rows. */
 export function dmlViewName(table: string): string {
-  return DML_VIEW_PREFIX + table.toLowerCase();
+  return DML_VIEW_PREFIX + foldCase(table);
 }
 
 interface Edit { start: number; end: number; text: string }
@@ -55,7 +56,7 @@ class Rewriter {
   private protectedName(node: unknown, ctes: ReadonlySet<string>): string | null {
     const ref = tableRef(node);
     if (!ref) return null;
-    const table = ref.table.toLowerCase();
+    const table = foldCase(ref.table);
     if (ref.schema === null && ctes.has(table)) return null;
     if (ref.schema !== null && ref.schema.toLowerCase() !== 'main') return null; // temp.T is not main.T; the authorizer decides
     return this.protectedTables.has(table) ? table : null;
@@ -130,7 +131,7 @@ function withCtes(node: AnyNode, ctes: ReadonlySet<string>): ReadonlySet<string>
   const names = new Set(ctes);
   for (const cte of ((withClause.tables as AnyNode).items as AnyNode[])) {
     const name = identifierName(cte.table);
-    if (name !== null) names.add(name.toLowerCase());
+    if (name !== null) names.add(foldCase(name));
   }
   return names;
 }

@@ -13,6 +13,7 @@ import { translateExpression, hasSubquery } from './expression.ts';
 import { policyObjectsSql, selectPredicate, TRIGGER_PREFIX } from './policy-sql.ts';
 import { quoteIdent, viewName, dmlViewName, VIEW_PREFIX, DML_VIEW_PREFIX, type DmlGuard } from './rewrite.ts';
 import { tableShape } from './barrier.ts';
+import { foldCase } from './tokens.ts';
 
 export interface AccessState {
   grants: Grants;
@@ -39,7 +40,7 @@ export function dropPolicyObjects(db: DatabaseSync, table?: string): void {
   const ours = table === undefined ? null : new Set([viewName(table), dmlViewName(table)]);
   for (const row of rows) {
     if (![VIEW_PREFIX, DML_VIEW_PREFIX, TRIGGER_PREFIX].some((prefix) => row.name.startsWith(prefix))) continue;
-    if (ours !== null && !ours.has(row.name) && row.tbl !== table!.toLowerCase()) continue;
+    if (ours !== null && !ours.has(row.name) && row.tbl !== foldCase(table!)) continue;
     db.exec(`DROP ${row.type === 'view' ? 'VIEW' : 'TRIGGER'} IF EXISTS temp.${quoteIdent(row.name)}`);
   }
 }
@@ -93,7 +94,7 @@ export function buildAccessState(db: DatabaseSync): AccessState {
   const mainObjects = loadMainObjects(db);
   const byTable = new Map<string, { name: string; policies: RowPolicy[] }>();
   for (const policy of loadPolicies(db)) {
-    const key = policy.table.toLowerCase();
+    const key = foldCase(policy.table);
     const entry = byTable.get(key) ?? { name: policy.table, policies: [] };
     entry.policies.push(policy);
     byTable.set(key, entry);

@@ -84,6 +84,15 @@ export function identifiers(sql: string): Identifier[] {
 
 export const RESERVED_PREFIX = '_wce_';
 
+/**
+ * A schema name folded the way SQLite compares names: ASCII letters only (`'Posts'` and
+ * `'posts'` are one table, `'É'` and `'é'` are two). Every map keyed by table name uses it.
+ * @example foldCase('Ünï_Posts') // 'Ünï_posts'
+ */
+export function foldCase(name: string): string {
+  return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 /** True for a name in WCE's reserved namespace, in any ASCII case (SQLite folds ASCII only). */
 export function isReservedName(name: string | null | undefined): boolean {
   return name != null && name.slice(0, RESERVED_PREFIX.length).toLowerCase() === RESERVED_PREFIX;

@@ -38,6 +38,19 @@ test('table permissions: count(*) and rowid-only scans (no column, no schema rep
   }
 });
 
+test('table permissions: names fold like SQLite (ASCII only): a grant on "é" is not one on "É"', () => {
+  const f = openFixture();
+  try {
+    f.admin.exec('CREATE TABLE "é" (x); CREATE TABLE "É" (x); INSERT INTO "É" VALUES (\'hidden\')');
+    createPermission(f.admin, { table: 'é', role: 'user', operations: ['select'] }, f.actor);
+    assert.deepEqual(run(f, f.alice, 'SELECT * FROM "é"'), []);
+    assert.equal(failure(() => run(f, f.alice, 'SELECT * FROM "É"')), 403);
+    assert.deepEqual(run(f, f.alice, 'SELECT * FROM TAGS WHERE id = 1'), [{ id: 1, name: 'news' }], 'ASCII case still folds');
+  } finally {
+    f.close();
+  }
+});
+
 test('table permissions: the 403 names the table and the action', () => {
   const f = openFixture();
   try {
