@@ -56,6 +56,10 @@ export function getIndex(x: Value, i: Value): Value {
 /** x[i] = v. */
 export function setIndex(thread: Thread, x: Value, i: Value, v: Value): void {
   if (x instanceof List) {
+    if (typeof i === 'number' && i >= 0 && i < x.elems.length && !x.frozen && x.itercount === 0) {
+      x.elems[i] = v;
+      return;
+    }
     checkListMutable(x, 'assign to element of');
     x.elems[resolveIndex(toIndex(i, 'list index'), x.elems.length, x, i)] = v;
     return;
