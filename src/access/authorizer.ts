@@ -43,6 +43,8 @@ export interface StatementContext {
   stepping: boolean;
   /** True for an ALTER TABLE statement (SQLite checks existing rows with quick_check). */
   alterTable: boolean;
+  /** Names of the CTEs the statement defines (folded). */
+  ctes: ReadonlySet<string>;
 }
 
 /** Facts gathered while a statement is authorized. */
@@ -54,6 +56,8 @@ export interface AuthRecord {
 }
 
 export const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
+/** Names that are never a CTE of ours to skip: SQLite's tables, pragma and dbstat tables, ours. */
+const SYSTEM_NAME = /^(sqlite_|pragma_|dbstat$|_wce_)/;
 const MODULE_PRAGMAS = new Set(['data_version', 'page_size']);
 const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
 const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);
@@ -118,10 +122,12 @@ function decide(
       return null;
     case C.SQLITE_READ: {
       // count(*) and rowid-only scans report a table with no schema name and no column; so
-      // does a read of a whole CTE. A main table is decided as one; any other name is a CTE
-      // (the tables inside it are reported, and decided, on their own).
+      // does a read of a whole CTE (the tables inside it are reported on their own). Such a
+      // read is of a CTE only if the statement defines one by that name (or, inside a tenant
+      // view or trigger whose CTEs we do not know, if it cannot be anything else); otherwise it
+      // is decided as a read of the main-schema object of that name.
       const table = foldCase(arg1 ?? '');
-      if (dbName === null && !ctx.mainObjects.has(table) && !isReservedName(table)) return null;
+      if (dbName === null && !ctx.mainObjects.has(table) && (ctx.ctes.has(table) || (context !== null && !SYSTEM_NAME.test(table)))) return null;
       return decideRead(ctx, record, table, dbName ?? 'main', context);
     }
     case C.SQLITE_INSERT:

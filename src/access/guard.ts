@@ -26,7 +26,7 @@ import { isAdministrator, type Principal } from '../auth/principal.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
 import { foldCase, reservedIdentifier } from './tokens.ts';
-import { parseSql, singleStatement, dmlTarget, errorPosition, tableRef, type AnyNode } from './parse.ts';
+import { parseSql, singleStatement, dmlTarget, cteNames, errorPosition, tableRef, type AnyNode } from './parse.ts';
 import { rewriteStatement } from './rewrite.ts';
 import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
 import { VersionTracker } from './version.ts';
@@ -50,6 +50,7 @@ interface Analysis {
   /** The protected table an ALTER TABLE changes (its policy objects must go first). */
   alters: { table: string; rename: boolean } | null;
   alterTable: boolean;
+  ctes: Set<string>;
 }
 
 type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
@@ -138,7 +139,7 @@ export class AccessGuard {
     if (cached) return cached;
     const analysis = this.analyze(sql, state);
     const ctx: StatementContext = {
-      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, alterTable: analysis.alterTable, ...state,
+      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, alterTable: analysis.alterTable, ctes: analysis.ctes, ...state,
     };
     const record = newAuthRecord();
     let stmt: StatementSync;
@@ -201,7 +202,7 @@ export class AccessGuard {
       // no DML target and with writes to protected tables refused (a statement re-prepared
       // after a rollback removed our TEMP triggers must not write unguarded).
       const principal = this.principal;
-      active = { ctx: { principal, admin: isAdministrator(principal), dmlTarget: null, stepping: true, alterTable: false, ...this.state }, record: newAuthRecord() };
+      active = { ctx: { principal, admin: isAdministrator(principal), dmlTarget: null, stepping: true, alterTable: false, ctes: new Set<string>(), ...this.state }, record: newAuthRecord() };
     } else if (this.mode !== 'preparing') {
       active = null;
     }
@@ -260,6 +261,7 @@ export class AccessGuard {
     const rewritten = rewriteStatement(sql, statement, state.views, state.dmlGuards);
     return {
       sql: rewritten, dmlTarget: dmlTarget(statement), alters: alteredTable(statement, state), alterTable: statement.type === 'alter_table_stmt',
+      ctes: cteNames(statement),
     };
   }
 

@@ -97,6 +97,16 @@ export function dmlTargetAlias(statement: AnyNode): string | null {
   return null;
 }
 
+/** The (folded) names of every CTE defined anywhere in `statement`. */
+export function cteNames(statement: AnyNode): Set<string> {
+  const names = new Set<string>();
+  for (const node of descendants(statement)) {
+    const name = node.type === 'common_table_expr' ? identifierName(node.table) : null;
+    if (name !== null) names.add(foldCase(name));
+  }
+  return names;
+}
+
 /** Every node below `node` (depth first), for checks that must look everywhere. */
 export function* descendants(node: unknown): Generator<AnyNode> {
   if (Array.isArray(node)) {

@@ -30,6 +30,11 @@ const reserved: Attack[] = [
 const schema: Attack[] = [
   { name: 'sqlite_schema lists _wce_ tables', sql: 'SELECT sql FROM sqlite_schema', expect: 403 },
   { name: 'sqlite_master alias', sql: 'SELECT * FROM sqlite_master', expect: 403 },
+  { name: 'count(*) over sqlite_schema (no column, no schema reported)', sql: 'SELECT count(*) FROM sqlite_schema', expect: 403 },
+  { name: 'constant select over sqlite_schema', sql: 'SELECT 1 FROM sqlite_schema LIMIT 1', expect: 403 },
+  { name: 'count(*) over dbstat', sql: 'SELECT count(*) FROM dbstat', expect: 403 },
+  { name: 'count(*) over a pragma table', sql: 'SELECT count(*) FROM pragma_table_list', expect: 403 },
+  { name: 'CTE named like a schema table', sql: 'WITH sqlite_x AS (SELECT 1) SELECT count(*) FROM sqlite_x', expect: 'no-leak' },
   { name: 'sqlite_temp_master shows the policy SQL', sql: 'SELECT * FROM sqlite_temp_master', expect: 403 },
   { name: 'temp.sqlite_schema', sql: 'SELECT * FROM temp.sqlite_schema', expect: 403 },
   { name: 'pragma_table_info on a _wce_ table (name in a string)', sql: "SELECT * FROM pragma_table_info('_wce_users')", expect: 403 },
