@@ -1,35 +1,39 @@
 /**
- * Compiled Starlark functions (def and lambda): the shared code object, the
- * callable value, and argument binding following the spec (and
- * starlark-go's messages).
+ * Compiled Starlark functions (def and lambda): the code object shared by
+ * every function value of one def, the callable value, and argument
+ * binding for calls that the call site could not plan (spec "Function
+ * calls", with starlark-go's messages).
  */
-import type { FunctionInfo } from "../syntax/ast.ts";
-import type { Ctx } from "./context.ts";
-import { Cell, Env, RETURN, type Ev, type Ex, type ModuleCtx, type Slot } from "./env.ts";
-import { compileExpr } from "./expr.ts";
-import { compileBlock } from "./stmt.ts";
+import { Cell } from "./cell.ts";
 import { Dict, dictSet, freeze, quote, StarlarkError, Tuple, type Callable, type Kwargs, type Thread, type Value } from "./rt.ts";
 
-/** What every closure of one def/lambda shares. */
+/** Generated entry taking every parameter slot as a JS argument (see emit-func.ts). */
+export type DirectEntry = (thread: Thread, fn: StarFunction, ...params: Value[]) => Value;
+/** Generated entry taking the parameter slots as an array. */
+export type ArrayEntry = (thread: Thread, fn: StarFunction, params: Value[]) => Value;
+
+/** What every function value of one def/lambda shares. */
 export interface FuncCode {
   readonly name: string;
-  readonly mod: ModuleCtx;
-  body: Ex;
-  readonly numLocals: number;
+  readonly file: string;
   /** Ordinary parameters (positional then keyword-only); their slots come first. */
   readonly paramNames: readonly string[];
+  /** Which ordinary parameters have a default. */
+  readonly hasDefault: readonly boolean[];
   readonly numKwonly: number;
   readonly hasVarargs: boolean;
   readonly hasKwargs: boolean;
   /** Some non-keyword-only parameter has a default ("accepts at most N"). */
   readonly hasOptionalPositional: boolean;
-  readonly cells: readonly number[];
-  /** Only positional parameters, no defaults needed when all are supplied. */
-  readonly simple: boolean;
+  /** Number of parameter slots (ordinary, then *args, then **kwargs). */
+  readonly numParamSlots: number;
+  /** numParamSlots when a positional call of exactly that many arguments binds directly, else -1. */
+  readonly arity: number;
   /** Calls of this code currently on the stack (recursion check). */
   active: number;
-  /** numLocals unbound slots; `slice()` of it is the cheapest way to get a fresh, packed locals array. */
-  readonly unbound: readonly Slot[];
+  /** Set once the program's generated JS is instantiated. */
+  direct: DirectEntry;
+  entry: ArrayEntry;
 }
 
 function fail(msg: string): never {
@@ -42,6 +46,7 @@ export class StarFunction implements Callable {
   readonly code: FuncCode;
   /** Default per ordinary parameter; undefined = mandatory. */
   readonly defaults: ReadonlyArray<Value | undefined>;
+  /** Captured variables, in the callee's freevar order. */
   readonly free: readonly Cell[];
 
   constructor(code: FuncCode, defaults: ReadonlyArray<Value | undefined>, free: readonly Cell[]) {
@@ -51,45 +56,16 @@ export class StarFunction implements Callable {
     this.free = free;
   }
 
-  /** Positional-only call from compiled code: binds args without building kwargs. */
-  callPositional(thread: Thread, args: Value[]): Value {
-    const code = this.code;
-    if (!code.simple || args.length !== code.paramNames.length) return this.call(thread, args, null);
-    const locals: Slot[] = args;
-    for (let i = args.length; i < code.numLocals; i++) locals.push(undefined);
-    return this.invoke(thread, locals);
-  }
-
   call(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
-    const locals = this.code.unbound.slice();
-    this.bindArgs(thread, locals, args, kwargs);
-    return this.invoke(thread, locals);
-  }
-
-  private invoke(thread: Thread, locals: Slot[]): Value {
     const code = this.code;
-    thread.step();
-    if (code.active > 0 && !thread.options.allowRecursion) fail(`function ${this.name} called recursively`);
-    const frame = thread.pushFrame(this.name, code.mod.filename);
-    for (const c of code.cells) {
-      const cell = new Cell();
-      cell.v = locals[c] as Value | undefined;
-      locals[c] = cell;
-    }
-    const env = new Env(locals, this.free, thread, frame);
-    code.active++;
-    let signal;
-    try {
-      signal = code.body(env);
-    } finally {
-      code.active--;
-    }
-    thread.popFrame();
-    return signal === RETURN ? env.ret : null;
+    if (kwargs === null && args.length === code.arity) return code.entry(thread, this, args);
+    const slots = new Array<Value>(code.numParamSlots);
+    this.bindArgs(thread, slots as Array<Value | undefined>, args, kwargs);
+    return code.entry(thread, this, slots);
   }
 
   /** Binds arguments to parameter slots (spec "Function calls"). */
-  private bindArgs(thread: Thread, locals: Slot[], args: Value[], kwargs: Kwargs | null): void {
+  private bindArgs(thread: Thread, locals: Array<Value | undefined>, args: Value[], kwargs: Kwargs | null): void {
     const code = this.code, name = this.name;
     const names = code.paramNames;
     const nparams = names.length;
@@ -133,7 +109,7 @@ export class StarFunction implements Callable {
   }
 
   /** Binds defaults to the unset parameters from index `from` on; fails if a mandatory one is unset. */
-  private fillDefaults(locals: Slot[], from: number): void {
+  private fillDefaults(locals: Array<Value | undefined>, from: number): void {
     const names = this.code.paramNames;
     let missing: string[] | null = null;
     for (let i = from; i < names.length; i++) {
@@ -148,15 +124,6 @@ export class StarFunction implements Callable {
     }
   }
 
-  /**
-   * Call with locals already bound by a call site that planned the argument
-   * to slot mapping for this code (see planKeywordCall): only defaults remain.
-   */
-  callPlanned(thread: Thread, locals: Slot[], npos: number): Value {
-    this.fillDefaults(locals, npos);
-    return this.invoke(thread, locals);
-  }
-
   /** Freezes default values and captured variables (module globals are frozen after init). */
   freeze(): void {
     for (const d of this.defaults) if (d !== undefined) freeze(d);
@@ -165,54 +132,20 @@ export class StarFunction implements Callable {
 }
 
 /**
- * Compiles a def/lambda into a closure that, each time it runs, evaluates
- * the defaults and captures the free variables, producing a StarFunction.
+ * For a call of `code` passing `npos` positional arguments then the keyword
+ * arguments `names`: the argument index feeding each parameter slot, or -1
+ * where the parameter's default applies — or null when the call needs the
+ * general binder (*args/**kwargs parameters, too many positional arguments,
+ * unknown, repeated or missing names: the cases that produce its errors).
  */
-export function compileFunctionValue(info: FunctionInfo, cx: Ctx): Ev {
-  const ordinary = info.params.filter((p) => p.type === "required" || p.type === "optional");
-  const positional = ordinary.length - info.numKwonly;
-  const code: FuncCode = {
-    name: info.name,
-    mod: cx.mod,
-    body: () => 0,
-    numLocals: info.numLocals,
-    paramNames: ordinary.map((p) => p.name!.name),
-    numKwonly: info.numKwonly,
-    hasVarargs: info.hasVarargs,
-    hasKwargs: info.hasKwargs,
-    hasOptionalPositional: ordinary.slice(0, positional).some((p) => p.type === "optional"),
-    cells: info.cells,
-    simple: !info.hasVarargs && !info.hasKwargs && info.numKwonly === 0,
-    active: 0,
-    unbound: new Array<Slot>(info.numLocals).fill(undefined),
-  };
-  const numParams = ordinary.length + (info.hasVarargs ? 1 : 0) + (info.hasKwargs ? 1 : 0);
-  code.body = compileBlock(info.body, { ...cx, numParams });
-  const dflts = ordinary.map((p) => (p.dflt === null ? null : compileExpr(p.dflt, cx)));
-  const captures = info.freevars.map((b) => ({ cell: b.scope === "cell", index: b.index }));
-  const noDefaults = dflts.every((d) => d === null);
-  const none: Array<Value | undefined> = new Array<Value | undefined>(ordinary.length).fill(undefined);
-  return (env) => {
-    const defaults = noDefaults ? none : dflts.map((d) => (d === null ? undefined : d(env)));
-    const free = captures.map((c) => (c.cell ? (env.locals[c.index] as Cell) : env.free[c.index]!));
-    return new StarFunction(code, defaults, free);
-  };
-}
-
-/**
- * For a call site passing `npos` positional arguments then the keyword
- * arguments `names`, the parameter slot of each keyword argument — or null
- * when the call needs the general binder (*args/**kwargs parameters, too many
- * positional arguments, unknown or repeated names: cases that also produce
- * its error messages).
- */
-export function planKeywordCall(code: FuncCode, npos: number, names: readonly string[]): number[] | null {
+export function planCall(code: FuncCode, npos: number, names: readonly string[]): number[] | null {
   if (code.hasVarargs || code.hasKwargs || npos > code.paramNames.length - code.numKwonly) return null;
-  const slots: number[] = [];
-  for (const n of names) {
-    const i = code.paramNames.indexOf(n);
-    if (i < npos) return null;
-    slots.push(i);
+  const plan = code.paramNames.map((_, i) => (i < npos ? i : -1));
+  for (let j = 0; j < names.length; j++) {
+    const i = code.paramNames.indexOf(names[j]!);
+    if (i < 0 || plan[i] !== -1) return null;
+    plan[i] = npos + j;
   }
-  return slots;
+  for (let i = 0; i < plan.length; i++) if (plan[i] === -1 && !code.hasDefault[i]) return null;
+  return plan;
 }

@@ -1,0 +1,106 @@
+/**
+ * Call expressions. Fast paths:
+ * - a call through a global bound only by one `def` is planned at compile
+ *   time (positional and keyword arguments, defaults) and, when the value
+ *   is that def's function, calls its generated entry directly — a
+ *   monomorphic JS call V8 can inline;
+ * - other positional calls of compiled functions go through `code.direct`
+ *   without building an argument array when the arity matches;
+ * - `recv.m(...)` calls builtin methods without a bound method, and
+ *   `list.append(x)` is inline.
+ * Everything else builds the argument arrays and calls `callAny`.
+ */
+import type { Arg, CallExpr, Expr } from "../syntax/ast.ts";
+import type { FnGen } from "./codegen.ts";
+import { posText } from "./constants.ts";
+import { bind, emitExpr, operands } from "./emit-expr.ts";
+import { functionCode } from "./emit-func.ts";
+import { planCall } from "./function.ts";
+import { methodCaller } from "./rt.ts";
+
+/** Emits `fn(args...)`. */
+export function emitCall(g: FnGen, e: CallExpr): string {
+  const pos = g.pos(e.line, e.col);
+  const star = e.args.some((a) => a.type === "star" || a.type === "starstar");
+  if (star) return emitGeneralCall(g, e, pos);
+  if (e.fn.kind === "Dot") return emitMethodCall(g, e, e.fn.x, e.fn.name, pos);
+  const npos = e.args.filter((a) => a.type === "pos").length;
+  const names = e.args.slice(npos).map((a) => a.name!);
+  const target = knownTarget(g, e.fn);
+  const argv = (vals: string[]) => `[${vals.slice(0, npos).join(", ")}]`;
+  const kwv = (vals: string[]) => (names.length === 0 ? "null"
+    : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`);
+  if (target !== null) {
+    const plan = planCall(target.code, npos, names);
+    if (plan !== null) {
+      return bind(g, emitExpr(g, e.fn), (f) => atoms(g, e.args, (vals) => {
+        const params = plan.map((j, i) => (j >= 0 ? vals[j] : `${f}.defaults[${i}]`));
+        return `(${pos}, ${f} instanceof StarFunction && ${f}.code === ${target.ref}`
+          + ` ? F${target.id}(${["th", f, ...params].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`;
+      }));
+    }
+  }
+  if (names.length === 0 && mayBeCompiled(e.fn)) {
+    return bind(g, emitExpr(g, e.fn), (f) => atoms(g, e.args, (vals) =>
+      `(${pos}, ${f} instanceof StarFunction && ${f}.code.arity === ${npos}`
+      + ` ? ${f}.code.direct(${["th", f, ...vals].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`));
+  }
+  return operands(g, [() => emitExpr(g, e.fn), ...e.args.map((a) => () => emitExpr(g, a.value))],
+    ([f, ...vals]) => `(${pos}, callAny(th, ${f!}, ${argv(vals)}, ${kwv(vals)}))`);
+}
+
+/** Whether a callee may be a compiled function (a predeclared or universal name is usually a builtin). */
+function mayBeCompiled(e: Expr): boolean {
+  const s = e.kind === "Ident" ? e.binding?.scope : undefined;
+  return s !== "predeclared" && s !== "universal";
+}
+
+/** The def a callee name is bound to, if it is a global bound only by that def. */
+function knownTarget(g: FnGen, fn: Expr): { code: ReturnType<typeof functionCode>["code"]; id: number; ref: string } | null {
+  if (fn.kind !== "Ident" || fn.binding?.scope !== "global") return null;
+  const info = g.m.globalDefs.get(fn.binding.index);
+  if (info === undefined) return null;
+  const { code, id } = functionCode(g.m, info);
+  return { code, id, ref: g.k(code) };
+}
+
+/** Binds every argument value to an atom, in order, for `f`. */
+function atoms(g: FnGen, args: readonly Arg[], f: (vals: string[]) => string, i = 0, vals: string[] = []): string {
+  if (i === args.length) return f(vals);
+  return bind(g, emitExpr(g, args[i]!.value), (v) => atoms(g, args, f, i + 1, [...vals, v]));
+}
+
+/** `recv.name(args...)`. */
+function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: string): string {
+  const npos = e.args.filter((a) => a.type === "pos").length;
+  const names = e.args.slice(npos).map((a) => a.name!);
+  if (name === "append" && npos === 1 && names.length === 0) {
+    const m = g.k(methodCaller(name));
+    return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
+      `(${r} instanceof List && ${r}.frozen === false && ${r}.itercount === 0 && ${r}.elems.length < th.limits.maxListLength`
+      + ` ? (th.step(), ${r}.elems.push(${v}), null) : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
+  }
+  return operands(g, [() => emitExpr(g, recv), ...e.args.map((a) => () => emitExpr(g, a.value))], ([r, ...vals]) => {
+    const argv = `[${vals.slice(0, npos).join(", ")}]`;
+    if (names.length === 0) return `(${pos}, ${g.k(methodCaller(name))}(th, ${r!}, ${argv}, null))`;
+    const kwv = `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`;
+    return `(${pos}, callMethod(th, ${r!}, ${g.k(name)}, ${argv}, ${kwv}))`;
+  });
+}
+
+/** Calls with *args or **kwargs: arguments are collected into arrays, in order. */
+function emitGeneralCall(g: FnGen, e: CallExpr, pos: string): string {
+  return bind(g, emitExpr(g, e.fn), (f) => g.withTemp((args) => g.withTemp((kw) => {
+    const steps = e.args.map((a) => {
+      const v = emitExpr(g, a.value);
+      const at = `${posText(a.line)}, ${posText(a.col)}`;
+      switch (a.type) {
+        case "pos": return `${args}.push(${v})`;
+        case "named": return `${kw}.push([${g.k(a.name)}, ${v}])`;
+        case "star": return `starArgs(th, fr, ${args}, ${v}, ${at})`;
+        case "starstar": return `starStarArgs(fr, ${kw}, ${v}, ${at})`;
+      }
+    });
+    return `(${[`${args} = []`, `${kw} = []`, ...steps].join(", ")}, ${pos}, callAny(th, ${f}, ${args}, ${kw}.length === 0 ? null : ${kw}))`;
+  })));
+}

@@ -1,0 +1,151 @@
+/**
+ * Expressions to JS expressions. Every emitter returns JS text whose value
+ * is the Starlark value; temporaries (`tN`) hold operands that are used
+ * twice (fast path and fallback). A returned expression never ends in a
+ * bare temporary, so a caller may take its own temporaries freely.
+ */
+import type { Expr, Ident } from "../syntax/ast.ts";
+import { emitCall } from "./emit-call.ts";
+import { emitComprehension } from "./emit-comp.ts";
+import { emitFunctionValue } from "./emit-func.ts";
+import { emitBinary, emitUnary } from "./emit-ops.ts";
+import { isAtom, writesPos, type FnGen } from "./codegen.ts";
+import { intText, posText } from "./constants.ts";
+import { Bytes, Float, type Value } from "./rt.ts";
+
+/** Emits an expression. */
+export function emitExpr(g: FnGen, e: Expr): string {
+  switch (e.kind) {
+    case "Ident":
+      return emitLoad(g, e);
+    case "Literal":
+      if (e.type === "float") return g.k(new Float(e.value as number));
+      if (typeof e.value === "number") return intText(e.value, g.m.k);
+      if (e.type === "bytes") return g.k(new Bytes(e.value as Uint8Array));
+      return g.k(e.value);
+    case "Tuple":
+      return `new Tuple([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
+    case "List":
+      return `new List([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
+    case "Dict":
+      return g.withTemp((d) => {
+        const parts = e.entries.map((en) => operands(g, [() => emitExpr(g, en.key), () => emitExpr(g, en.value)],
+          ([k, v]) => `dictEntry(th, fr, ${d}, ${k}, ${v}, ${posText(en.key.line)}, ${posText(en.key.col)})`));
+        return `(${[`${d} = new Dict()`, ...parts, d].join(", ")})`;
+      });
+    case "Unary":
+      return emitUnary(g, e);
+    case "Binary":
+      return emitBinary(g, e);
+    case "Cond":
+      return `(${emitTest(g, e.cond)} ? ${emitExpr(g, e.then)} : ${emitExpr(g, e.else)})`;
+    case "Index":
+      return bind(g, emitExpr(g, e.x), (a) => bind(g, emitExpr(g, e.index), (i) =>
+        `(${a} instanceof List && typeof ${i} === 'number' && ${i} >= 0 && ${i} < ${a}.elems.length ? ${a}.elems[${i}]`
+        + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${i})))`));
+    case "Slice": {
+      const part = (p: Expr | null) => () => (p === null ? "null" : emitExpr(g, p));
+      return operands(g, [() => emitExpr(g, e.x), part(e.lo), part(e.hi), part(e.step)],
+        ([x, lo, hi, st]) => `(${g.pos(e.line, e.col)}, slice(${x}, ${lo}, ${hi}, ${st}, th))`);
+    }
+    case "Dot":
+      return operands(g, [() => emitExpr(g, e.x)], ([x]) => `(${g.pos(e.line, e.col)}, getAttr(th, ${x}, ${g.k(e.name)}))`);
+    case "Call":
+      return emitCall(g, e);
+    case "Lambda":
+      return emitFunctionValue(g, e.fn!);
+    case "Comprehension":
+      return emitComprehension(g, e);
+  }
+}
+
+/** A JS boolean for Starlark truth of e; comparisons and `not` need no truth() call. */
+export function emitTest(g: FnGen, e: Expr): string {
+  if (e.kind === "Unary" && e.op === "not") return `!${emitTest(g, e.x)}`;
+  if (e.kind === "Binary") {
+    switch (e.op) {
+      case "==": case "!=": case "<": case "<=": case ">": case ">=": case "in": case "not in":
+        return emitBinary(g, e);
+      case "and":
+        return `(${emitTest(g, e.x)} && ${emitTest(g, e.y)})`;
+      case "or":
+        return `(${emitTest(g, e.x)} || ${emitTest(g, e.y)})`;
+    }
+  }
+  return bind(g, emitExpr(g, e), (v) => truthOf(v));
+}
+
+/** Truth of an atom. */
+export function truthOf(v: string): string {
+  return `(typeof ${v} === 'boolean' ? ${v} : truth(${v}))`;
+}
+
+/** Reads a resolved identifier, failing if it is unbound. */
+export function emitLoad(g: FnGen, id: Ident): string {
+  const b = id.binding!;
+  const unbound = (kind: string, v: string) =>
+    `(${v} !== undefined ? ${v} : failAt(fr, ${id.line}, ${id.col}, ${g.k(`${kind} variable ${b.name} referenced before assignment`)}))`;
+  switch (b.scope) {
+    case "local": {
+      const l = g.local(b.index);
+      return g.mayBeUnbound(b.index) ? unbound("local", l) : l;
+    }
+    case "cell":
+      return unbound("local", `${g.local(b.index)}.v`);
+    case "free":
+      return unbound("local", `${g.freeVar(b.index)}.v`);
+    case "global":
+      return unbound("global", `g${b.index}`);
+    case "predeclared": case "universal": {
+      const table = b.scope === "predeclared" ? g.m.predeclared : g.m.universe;
+      if (!Object.hasOwn(table, b.name)) throw new Error(`internal error: ${b.scope} name has no value`);
+      return valueText(g, table[b.name]!);
+    }
+    case "undefined":
+      throw new Error("internal error: compiling an unresolved name");
+  }
+}
+
+/** JS text for a compile-time value: literals for None/True/False, else a constant. */
+export function valueText(g: FnGen, v: Value): string {
+  return v === null ? "null" : v === true ? "true" : v === false ? "false" : g.k(v);
+}
+
+/**
+ * Binds `js` to an atom for `f`: itself if it is one, else a temporary
+ * held while `f` emits (so `f` may emit further operands safely).
+ */
+export function bind(g: FnGen, js: string, f: (atom: string) => string): string {
+  if (isAtom(js)) return f(js);
+  return g.withTemp((t) => `(${t} = ${js}, ${f(t)})`);
+}
+
+/**
+ * Evaluates operands in order, then `f`. `f` typically writes the position
+ * and calls the runtime; an operand that itself writes a position (a call,
+ * another fallible operation) must run before that, so operands up to the
+ * last such one go to temporaries first, later ones are evaluated in place
+ * (keeping the order). A temporary is reserved for every operand before it
+ * is emitted, so later operands cannot clobber an earlier one's.
+ */
+export function operands(g: FnGen, parts: ReadonlyArray<() => string>, f: (vals: string[]) => string): string {
+  const temps: string[] = [];
+  const codes: string[] = [];
+  for (const p of parts) {
+    temps.push(g.temp());
+    codes.push(p());
+  }
+  let last = -1;
+  codes.forEach((c, i) => {
+    if (writesPos(c)) last = i;
+  });
+  const pre: string[] = [];
+  const vals = codes.map((c, i) => {
+    if (i > last || isAtom(c)) return c;
+    pre.push(`${temps[i]} = ${c}`);
+    return temps[i]!;
+  });
+  const body = f(vals);
+  for (let i = temps.length - 1; i >= 0; i--) g.release(temps[i]!);
+  return pre.length === 0 ? body : `(${pre.join(", ")}, ${body})`;
+}

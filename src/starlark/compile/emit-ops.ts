@@ -1,0 +1,113 @@
+/**
+ * Unary and binary operators. Ints in the safe range, and strings for `+`
+ * and `==`, are handled inline (no call, no allocation); anything else, or
+ * a result outside the safe integer range, goes to the runtime's operator
+ * (which makes bigints), with the operator's position written first.
+ */
+import type { BinaryExpr, BinaryOp, Expr, UnaryExpr } from "../syntax/ast.ts";
+import type { FnGen } from "./codegen.ts";
+import { bind, emitExpr, emitTest, truthOf } from "./emit-expr.ts";
+
+/** Largest safe integer, as text: results beyond it are recomputed by the runtime as bigints. */
+const MAX = "9007199254740991";
+
+/** Runtime function per arithmetic operator and whether it takes the thread. */
+const RUNTIME_OP: Partial<Record<BinaryOp, readonly [string, boolean]>> = {
+  "+": ["add", true], "-": ["sub", false], "*": ["mul", true], "/": ["div", false], "//": ["floorDiv", false],
+  "%": ["mod", true], "&": ["bitAnd", false], "|": ["bitOr", true], "^": ["bitXor", true],
+  "<<": ["shl", false], ">>": ["shr", false],
+};
+
+/** Emits a binary expression. */
+export function emitBinary(g: FnGen, e: BinaryExpr): string {
+  const x = () => emitExpr(g, e.x), y = () => emitExpr(g, e.y);
+  switch (e.op) {
+    case "and":
+      return bind(g, x(), (a) => `(${truthOf(a)} ? ${y()} : ${a})`);
+    case "or":
+      return bind(g, x(), (a) => `(${truthOf(a)} ? ${a} : ${y()})`);
+    case "==": case "!=": {
+      const neg = e.op === "!=" ? "!" : "";
+      return bind(g, x(), (a) => bind(g, y(), (b) => {
+        const slow = `${neg}(${g.pos(e.line, e.col)}, equals(${a}, ${b}, th))`;
+        const same = `${a} ${neg === "" ? "===" : "!=="} ${b}`;
+        const lit = literalType(e.y);
+        if (lit !== null) return `(typeof ${a} === '${lit}' ? ${same} : ${slow})`;
+        return `((typeof ${a} === 'number' && typeof ${b} === 'number') || (typeof ${a} === 'string' && typeof ${b} === 'string') ? ${same} : ${slow})`;
+      }));
+    }
+    case "<": case "<=": case ">": case ">=":
+      return bind(g, x(), (a) => bind(g, y(), (b) =>
+        `(typeof ${a} === 'number' && typeof ${b} === 'number' ? ${a} ${e.op} ${b}`
+        + ` : (${g.pos(e.line, e.col)}, compare(${g.k(e.op)}, ${a}, ${b}, th)))`));
+    case "in": case "not in":
+      return bind(g, x(), (a) => bind(g, y(), (b) =>
+        `${e.op === "in" ? "" : "!"}(${g.pos(e.line, e.col)}, contains(${b}, ${a}, th))`));
+    default:
+      return emitArith(g, e.op, x, y, e.line, e.col, false);
+  }
+}
+
+/** The typeof tag of an int or string literal, or null. */
+function literalType(e: Expr): "number" | "string" | null {
+  if (e.kind !== "Literal") return null;
+  return e.type === "int" && typeof e.value === "number" ? "number" : e.type === "string" ? "string" : null;
+}
+
+/**
+ * `x op y` for the arithmetic and bitwise operators; with `augmented`, the
+ * fallback is the runtime's `augmented` (list `+=` extends in place).
+ * Operands are thunks so each is emitted in evaluation order.
+ */
+export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => string, line: number, col: number, augmented: boolean): string {
+  const [fn, withThread] = RUNTIME_OP[op] ?? fail();
+  return bind(g, x(), (a) => bind(g, y(), (b) => g.withTemp((r) => {
+    const slow = augmented
+      ? `(${g.pos(line, col)}, augmented(${g.k(op)}, ${a}, ${b}, th))`
+      : `(${g.pos(line, col)}, ${fn}(${a}, ${b}${withThread ? ", th" : ""}))`;
+    // Small int literals are emitted as digits: their type tests are dropped.
+    const isInt = (v: string) => (/^[0-9]+$/.test(v) ? [] : [`typeof ${v} === 'number'`]);
+    const ints = [...isInt(a), ...isInt(b)].join(" && ") || "true";
+    const int32 = `(${a} | 0) === ${a} && (${b} | 0) === ${b}`;
+    const safe = `${r} <= ${MAX} && ${r} >= -${MAX}`;
+    switch (op) {
+      case "+":
+        if (/^[0-9]+$/.test(a) || /^[0-9]+$/.test(b)) return `(${ints} && (${r} = ${a} + ${b}, ${safe}) ? ${r} : ${slow})`;
+        return `(typeof ${a} === 'number' ? (typeof ${b} === 'number' && (${r} = ${a} + ${b}, ${safe}) ? ${r} : ${slow})`
+          + ` : typeof ${a} === 'string' && typeof ${b} === 'string' && ${a}.length + ${b}.length <= th.limits.maxStringLength`
+          + ` ? ${a} + ${b} : ${slow})`;
+      case "-":
+        return `(${ints} && (${r} = ${a} - ${b}, ${safe}) ? ${r} : ${slow})`;
+      case "*":
+        // An exact product below 2^53 is computed exactly; `+ 0` turns -0 into 0.
+        return `(${ints} && (${r} = ${a} * ${b}, ${safe}) ? ${r} + 0 : ${slow})`;
+      case "//":
+        // Within int32 the float quotient is exact enough for floor to be right.
+        return `(${ints} && ${b} !== 0 && ${int32} ? floor(${a} / ${b}) + 0 : ${slow})`;
+      case "%":
+        // JS % truncates; Starlark's result takes the sign of the divisor.
+        return `(${ints} && ${b} !== 0 ? (${r} = ${a} % ${b}, ${r} !== 0 && (${r} < 0) !== (${b} < 0) ? ${r} + ${b} : ${r} + 0) : ${slow})`;
+      case "&": case "|": case "^":
+        return `(${ints} && ${int32} ? ${a} ${op} ${b} : ${slow})`;
+      case ">>":
+        return `(${ints} && ${int32} && ${b} >= 0 && ${b} < 32 ? ${a} >> ${b} : ${slow})`;
+      default:
+        return slow;
+    }
+  })));
+}
+
+function fail(): never {
+  throw new Error("internal error: not an arithmetic operator");
+}
+
+/** Emits a unary expression. */
+export function emitUnary(g: FnGen, e: UnaryExpr): string {
+  if (e.op === "not") return `!${emitTest(g, e.x)}`;
+  return bind(g, emitExpr(g, e.x), (a) => {
+    const slow = `(${g.pos(e.line, e.col)}, unary(${g.k(e.op)}, ${a}))`;
+    if (e.op === "-") return `(typeof ${a} === 'number' && ${a} !== 0 ? -${a} : ${slow})`;
+    if (e.op === "~") return `(typeof ${a} === 'number' && (${a} | 0) === ${a} ? ~${a} : ${slow})`;
+    return slow;
+  });
+}
