@@ -77,3 +77,15 @@ export function tableClear(t: HashTable): void {
   checkTableMutable(t, 'clear');
   t.map.clear();
 }
+
+/**
+ * The [key, value] pairs of a dict (or [element, null] of a set), in order.
+ * Use this instead of reading `map` directly: the table's internal layout is
+ * the runtime's business (it stores keys and values as compactly as it can).
+ */
+export function tableEntries(t: HashTable): Array<[Value, Value]> {
+  const out = new Array<[Value, Value]>(t.map.size);
+  let i = 0;
+  for (const e of t.map.values()) out[i++] = [e.k, e.v];
+  return out;
+}
