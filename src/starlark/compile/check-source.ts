@@ -39,7 +39,7 @@ export const PROLOGUE = "'use strict';\n";
 export function checkGeneratedSource(src: string): void {
   if (!src.startsWith(PROLOGUE)) throw new Error("internal error: generated code lacks its prologue");
   const body = src.slice(PROLOGUE.length);
-  const token = /'(?:number|string|boolean)'|[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+|[\s(){}[\];,.=!<>&|?:+\-*%~^]|\/(?![/*])|([^])/g;
+  const token = /'(?:number|string|boolean)'|[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+|[ \n(){}[\];,.=!<>&|?:+\-*%~^]|\/(?![/*])|([^])/g;
   for (let m = token.exec(body); m !== null; m = token.exec(body)) {
     if (m[1] !== undefined) throw new Error(`internal error: generated code contains ${JSON.stringify(m[1])}`);
     const t = m[0];
