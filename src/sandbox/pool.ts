@@ -9,87 +9,21 @@
  * the front of the queue, and a fresh child takes its place. A child that dies on its own
  * (out of memory, a crash) costs only the request it was running the same way (503).
  */
-import type { ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import type { Principal } from '../auth/principal.ts';
-import type { CommitHooks } from '../db/commit-hooks.ts';
-import type { SqlLimits } from '../db/limits.ts';
 import type { SqlRequest } from '../db/run-sql.ts';
 import type { RequestContext } from '../db/tenant-db.ts';
 import { TimeoutError, UnavailableError } from '../errors.ts';
 import { fromWireError, type ChildReply, type ChildRequest } from './protocol.ts';
 import { spawnChild } from './spawn.ts';
+import { withDefaults, type Child, type Pending, type ResolvedOptions, type SandboxJob, type SandboxOptions } from './options.ts';
 
-export interface SandboxOptions {
-  dataDir: string;
-  /** Server-wide limits (config); a cenv's `_wce_config` overrides them in the child. */
-  defaults: SqlLimits;
-  /** Number of children; default min(2, available cores)… at least 1. */
-  size?: number;
-  /** Memory budget per child in MB (SQLite and JS together; V8's heap gets half). */
-  memoryMb?: number;
-  /** How long past its deadline a request may run before its child is killed. */
-  graceMs?: number;
-  /**
-   * When requests wait while every child has been busy with one request for this long (a
-   * runaway, most likely), a temporary extra child is started, up to `size` extra ones; extra
-   * children leave again once the queue is empty.
-   */
-  burstAfterMs?: number;
-  /**
-   * Requests a child may hold at once. Above 1, the next request waits in the child's pipe, so
-   * the child rarely sleeps and the main process rarely pays for waking it (measured here:
-   * about 30% less CPU per request). A request is only queued behind one that started less
-   * than PIPELINE_WINDOW_MS ago, so few can end up waiting behind a runaway (they are sent to
-   * another child when it is killed).
-   */
-  pipeline?: number;
-  /** More waiting requests than this are refused with 503. */
-  maxQueue?: number;
-  /** Open cenv connections per child. */
-  maxConnections?: number;
-  hooks?: CommitHooks;
-  /** Extra Node flags for the children (profiling). */
-  execArgv?: string[];
-  logger?: { warn(details: object, message: string): void };
-}
-
-/** One unit of tenant work. */
-export interface SandboxJob {
-  op: string;
-  cenvId: string;
-  principal: Principal;
-  context: RequestContext;
-  payload: unknown;
-  /** The `_wce_config` key of the time limit, named in the timeout message. */
-  limitName: string;
-  /** The limit to assume until the child reports the cenv's own. */
-  timeoutMs: number;
-}
-
-interface Pending {
-  job: SandboxJob;
-  request: ChildRequest;
-  resolve(body: string): void;
-  reject(error: Error): void;
-  startedAt: number;
-}
-
-interface Child {
-  proc: ChildProcess;
-  ready: boolean;
-  retired: boolean;
-  inflight: Pending[];
-  timer: NodeJS.Timeout | null;
-  /** Started for a burst; leaves when idle, is not replaced. */
-  extra: boolean;
-}
+export type { SandboxJob, SandboxOptions };
 
 /** How recently the running request must have started for another to be queued behind it. */
 const PIPELINE_WINDOW_MS = 5;
 
 export class SandboxPool {
-  private readonly options: Required<Omit<SandboxOptions, 'hooks' | 'logger' | 'execArgv'>> & SandboxOptions;
+  private readonly options: ResolvedOptions;
   private readonly children = new Set<Child>();
   private readonly queue: Pending[] = [];
   /** Time limits children reported, by op and cenv. */
@@ -107,16 +41,7 @@ export class SandboxPool {
    * @example const sandbox = new SandboxPool({ dataDir, defaults: { sqlTimeoutMs, maxRows, maxDbBytes }, hooks })
    */
   constructor(options: SandboxOptions) {
-    this.options = {
-      size: Math.max(1, Math.min(2, availableParallelism())),
-      memoryMb: 512,
-      graceMs: 1000,
-      burstAfterMs: 1000,
-      pipeline: 2,
-      maxQueue: 10_000,
-      maxConnections: 64,
-      ...options,
-    };
+    this.options = withDefaults(options);
   }
 
   /** Starts the children now rather than on the first request (a server calls it at startup). */
