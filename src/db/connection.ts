@@ -9,6 +9,11 @@ import { migrate } from '../cenv/migrate.ts';
 import type { Gate } from './gate.ts';
 import { applySizeLimit, ChangeWatch, readLimits, type SqlLimits } from './limits.ts';
 
+/** The largest TEXT or BLOB tenant SQL may make or read (SQLite: "string or blob too big"). */
+export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
+/** The longest SQL text a tenant statement may have. */
+export const MAX_SQL_LENGTH = 1_000_000;
+
 /** Builds the gate for a freshly opened connection (src/access's AccessGuard in production). */
 export type GateFactory = (db: DatabaseSync) => Gate;
 
@@ -26,6 +31,9 @@ export class TenantConnection {
    */
   constructor(file: string, defaults: SqlLimits, makeGate: GateFactory) {
     this.db = openDatabase(file);
+    // A single value past this could not be sent back as JSON within a child's memory.
+    this.db.limits.length = MAX_VALUE_BYTES;
+    this.db.limits.sqlLength = MAX_SQL_LENGTH;
     try {
       migrate(this.db);
       this.defaults = defaults;

@@ -4,7 +4,7 @@
  * resource limit says which limit and how to raise it.
  */
 import {
-  ConflictError, ForbiddenError, InsufficientStorageError, UnavailableError, ValidationError,
+  ConflictError, ForbiddenError, InsufficientStorageError, PayloadTooLargeError, UnavailableError, ValidationError,
 } from '../errors.ts';
 
 /** SQLite primary result codes that a client can cause. */
@@ -38,6 +38,9 @@ function megabytes(bytes: number): string {
  */
 export function toClientError(error: unknown, context: ErrorContext): Error {
   if (!(error instanceof Error)) return new Error(String(error));
+  if (error instanceof RangeError && /Invalid string length/.test(error.message)) {
+    return new PayloadTooLargeError('the result is too large to send as JSON; select fewer rows or smaller values');
+  }
   const failure = error as SqliteFailure;
   if (typeof failure.statusCode === 'number') return failure;
   if (failure.code === 'ERR_INVALID_STATE' || failure.code === 'ERR_INVALID_ARG_TYPE' || failure.code === 'ERR_INVALID_ARG_VALUE') {

@@ -123,6 +123,11 @@ describe('results', () => {
     assert.match(message, /near "SELEC": syntax error/);
     assert.equal(failure({ sql: 'SELECT * FROM missing' }).status, 400);
   });
+  test('a value larger than 64 MB is refused with a 400, before any memory is spent on it', () => {
+    const { status, message } = failure({ sql: 'SELECT length(randomblob(?))', params: [65 * 1024 * 1024] });
+    assert.equal(status, 400);
+    assert.match(message, /string or blob too big/);
+  });
   test('a UNIQUE violation is a 409', () => {
     sql({ sql: "INSERT INTO t (b) VALUES ('dup')" });
     assert.equal(failure({ sql: "INSERT INTO t (b) VALUES ('dup')" }).status, 409);
