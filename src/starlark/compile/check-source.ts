@@ -19,7 +19,7 @@ const FIXED = [
   "K", "R", "M", "G", "th", "fn", "fr", "rv", "a",
   "step", "options", "allowRecursion", "pushFrame", "popFrame", "line", "col", "active", "free", "v",
   "code", "arity", "direct", "defaults", "elems", "length", "len", "start", "itercount", "frozen", "next", "done",
-  "limits", "maxListLength", "maxStringLength", "push",
+  "limits", "maxListLength", "maxStringLength", "push", "checkList",
 ];
 
 /** Generated names: locals, globals, temps, free variables, constants, functions, labels. */
@@ -38,13 +38,13 @@ export const PROLOGUE = "'use strict';\n";
  */
 export function checkGeneratedSource(src: string): void {
   if (!src.startsWith(PROLOGUE)) throw new Error("internal error: generated code lacks its prologue");
-  const body = src.slice(PROLOGUE.length);
-  const token = /'(?:number|string|boolean)'|[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+|[ \n(){}[\];,.=!<>&|?:+\-*%~^]|\/(?![/*])|([^])/g;
-  for (let m = token.exec(body); m !== null; m = token.exec(body)) {
-    if (m[1] !== undefined) throw new Error(`internal error: generated code contains ${JSON.stringify(m[1])}`);
-    const t = m[0];
-    if (/^[A-Za-z_$]/.test(t) && !ALLOWED.has(t) && !GENERATED.test(t)) {
-      throw new Error(`internal error: generated code uses identifier ${JSON.stringify(t)}`);
+  // Whole-text regular expressions (not a token loop): this runs on every compile, mostly cold.
+  const body = src.slice(PROLOGUE.length).replace(/'(?:number|string|boolean)'/g, " ");
+  const bad = /[^A-Za-z0-9_$ \n(){}[\];,.=!<>&|?:+\-*%~^/]|\/[/*]/.exec(body);
+  if (bad !== null) throw new Error(`internal error: generated code contains ${JSON.stringify(bad[0])}`);
+  for (const id of new Set(body.match(/[A-Za-z_$][A-Za-z0-9_$]*/g))) {
+    if (!ALLOWED.has(id) && !GENERATED.test(id)) {
+      throw new Error(`internal error: generated code uses identifier ${JSON.stringify(id)}`);
     }
   }
 }

@@ -75,6 +75,8 @@ export class FnGen {
   private temps = 0;
   private maxTemps = 0;
   private labels = 0;
+  /** Plain local slots certainly assigned at the current point of emission (reads skip the check). */
+  private assigned = new Set<number>();
 
   constructor(m: ModuleGen, kind: FnKind, numParams: number, own: ReadonlySet<number> = new Set()) {
     this.m = m;
@@ -141,7 +143,23 @@ export class FnGen {
 
   /** Whether reading slot may find it unbound (parameters never are; in a comprehension, the enclosing function's). */
   mayBeUnbound(slot: number): boolean {
-    return this.own.has(slot) || slot >= this.numParams;
+    return (this.own.has(slot) || slot >= this.numParams) && !this.assigned.has(slot);
+  }
+
+  /** Records that the code emitted from here on runs after plain local `slot` was assigned. */
+  markAssigned(slot: number): void {
+    this.assigned.add(slot);
+  }
+
+  /**
+   * Emits code that may run zero or more times or not at all (a branch, a
+   * loop body): what it assigns does not count as assigned afterwards.
+   * (Starlark has no `del`, so an assigned local stays bound.)
+   */
+  conditional(f: () => void): void {
+    const saved = new Set(this.assigned);
+    f();
+    this.assigned = saved;
   }
 
   /** `fr.line = L, fr.col = C`: the position reported if the next operation fails. */

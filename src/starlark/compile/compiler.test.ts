@@ -76,6 +76,16 @@ test("unbound variables", () => {
   assert.match(runtimeError("def f():\n  return y\nf()\ny = 1\n"), /global variable y referenced before assignment/);
 });
 
+test("reads are checked unless the local is certainly assigned on every path", () => {
+  const err = /local variable y referenced before assignment/;
+  assert.match(runtimeError("def f(c):\n  if c:\n    y = 1\n  return y\nf(False)\n"), err);
+  assert.match(runtimeError("def f(c):\n  if c:\n    pass\n  elif c == 0:\n    y = 1\n  else:\n    y = 2\n  return y\nf(True)\n"), err);
+  assert.match(runtimeError("def f():\n  for i in []:\n    y = i\n  return y\nf()\n"), err);
+  assert.match(runtimeError("def f():\n  for i in range(2):\n    if i == 0:\n      print(y)\n    y = i\nf()\n"), err);
+  assert.deepEqual(x("def f():\n  out = []\n  for i in range(3):\n    if i > 0:\n      out.append(y)\n    y = i\n  return out\nx = f()\n"), [0, 1]);
+  assert.match(runtimeError("x = [1 for a in [1] if z for z in [2]]\n"), /local variable z referenced before assignment/);
+});
+
 test("module globals are frozen after execution", () => {
   const g = runModule("xs = []\ndef add(v):\n  xs.append(v)\n", { filename: "t.star" });
   assert.throws(() => callFunction(g.add!, [1]), /cannot append to frozen list/);

@@ -47,13 +47,17 @@ function emitClauses(q: FnGen, e: Comprehension, i: number, out: string): void {
       q.emit(`${operands(q, [() => emitExpr(q, body.key), () => emitExpr(q, body.value)],
         ([k, v]) => `(${q.pos(body.key.line, body.key.col)}, dictSet(th, ${out}, ${k}, ${v}))`)};`);
     } else {
-      q.emit(`listPush(th, ${out}, ${emitExpr(q, e.body as Expr)});`);
+      q.withTemp((v) => {
+        q.emit(`${v} = ${emitExpr(q, e.body as Expr)};`);
+        q.emit(`if (${out}.length >= th.limits.maxListLength) th.checkList(${out}.length + 1);`);
+        q.emit(`${out}.push(${v});`);
+      });
     }
     return;
   }
   const c = e.clauses[i]!;
   if (c.kind === "if") {
-    q.block(`if (${emitTest(q, c.cond)})`, () => emitClauses(q, e, i + 1, out));
+    q.block(`if (${emitTest(q, c.cond)})`, () => q.conditional(() => emitClauses(q, e, i + 1, out)));
     return;
   }
   emitLoop(q, c.iter, c.line, c.col, (v) => emitStore(q, c.vars, v), () => emitClauses(q, e, i + 1, out));

@@ -40,7 +40,7 @@ function emitStmt(g: FnGen, s: Stmt): void {
       g.block("for (;;)", () => {
         g.emit(`if (!${emitTest(g, s.cond)}) break;`);
         g.emit("th.step();");
-        emitBlock(g, s.body);
+        g.conditional(() => emitBlock(g, s.body));
       });
       return;
     case "Return":
@@ -65,23 +65,23 @@ function emitStmt(g: FnGen, s: Stmt): void {
  */
 function emitIf(g: FnGen, s: IfStmt): void {
   if (!(s.orelse.length === 1 && s.orelse[0]!.kind === "If")) {
-    g.block(`if (${emitTest(g, s.cond)})`, () => emitBlock(g, s.body));
-    if (s.orelse.length > 0) g.block("else", () => emitBlock(g, s.orelse));
+    g.block(`if (${emitTest(g, s.cond)})`, () => g.conditional(() => emitBlock(g, s.body)));
+    if (s.orelse.length > 0) g.block("else", () => g.conditional(() => emitBlock(g, s.orelse)));
     return;
   }
   const label = g.label();
   g.block(`${label}:`, () => {
     let cur: IfStmt = s;
     for (;;) {
-      g.block(`if (${emitTest(g, cur.cond)})`, () => {
+      g.block(`if (${emitTest(g, cur.cond)})`, () => g.conditional(() => {
         emitBlock(g, cur.body);
         g.emit(`break ${label};`);
-      });
+      }));
       const next = cur.orelse.length === 1 ? cur.orelse[0]! : undefined;
       if (next?.kind !== "If") break;
       cur = next;
     }
-    emitBlock(g, cur.orelse);
+    g.conditional(() => emitBlock(g, cur.orelse));
   });
 }
 
@@ -106,7 +106,10 @@ export function emitStore(g: FnGen, lhs: Expr, v: string): void {
   switch (lhs.kind) {
     case "Ident": {
       const b = lhs.binding!;
-      if (b.scope === "local") g.emit(`${g.local(b.index)} = ${v};`);
+      if (b.scope === "local") {
+        g.emit(`${g.local(b.index)} = ${v};`);
+        g.markAssigned(b.index);
+      }
       else if (b.scope === "cell") g.emit(`${g.local(b.index)}.v = ${v};`);
       else if (b.scope === "global") g.emit(`g${b.index} = ${v};`);
       else throw new Error(`internal error: cannot assign ${b.scope}`);

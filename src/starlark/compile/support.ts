@@ -40,12 +40,6 @@ function dictEntry(th: Thread, fr: Frame, d: rt.Dict, k: Value, v: Value, line: 
   if (d.map.size === size) failAt(fr, line, col, `duplicate key: ${rt.repr(k)}`);
 }
 
-/** Appends to a list comprehension's result, within the list length limit. */
-function listPush(th: Thread, out: Value[], v: Value): void {
-  if (out.length >= th.limits.maxListLength) th.checkList(out.length + 1);
-  out.push(v);
-}
-
 /** `f(*x)`: appends x's elements to the positional arguments. */
 function starArgs(th: Thread, fr: Frame, args: Value[], x: Value, line: number, col: number): void {
   const elems = rt.iterableElems(th, x);
@@ -115,7 +109,7 @@ export const RUNTIME = {
   augmented: rt.augmented, iterate: rt.iterate, getIndex: rt.getIndex, setIndex: rt.setIndex,
   slice: rt.slice, getAttr: rt.getAttr, setField: rt.setField, callMethod: rt.callMethod,
   List, Tuple, Dict, Range: rt.Range, Cell, StarFunction,
-  failAt, unpack, dictEntry, listPush, starArgs, starStarArgs, callAny, recursion, makeFunction, load,
+  failAt, unpack, dictEntry, starArgs, starStarArgs, callAny, recursion, makeFunction, load,
   floor: Math.floor,
 } as const;
 
