@@ -17,11 +17,18 @@ import type { RequestContext, Write } from '../db/tenant-db.ts';
 
 export interface ChildOptions { dataDir: string; defaults: SqlLimits; maxConnections: number }
 
-type Op = (conn: TenantConnection, principal: Principal, context: RequestContext, payload: unknown, limits: SqlLimits) => { body: string; writes: Write[] };
+interface Op {
+  run(conn: TenantConnection, principal: Principal, context: RequestContext, payload: unknown, limits: SqlLimits): { body: string; writes: Write[] };
+  /** The op's time limit in this cenv (what the main process's hard deadline must use). */
+  timeoutMs(limits: SqlLimits): number;
+}
 
 /** What a child can run; Starlark endpoints and page renders add theirs here. */
 const OPS: Record<string, Op> = {
-  sql: (conn, principal, context, payload, limits) => runSqlRequest(conn, principal, context, payload as SqlRequest, limits),
+  sql: {
+    run: (conn, principal, context, payload, limits) => runSqlRequest(conn, principal, context, payload as SqlRequest, limits),
+    timeoutMs: (limits) => limits.sqlTimeoutMs,
+  },
 };
 
 const options = JSON.parse(process.env.WCE_SANDBOX ?? '{}') as ChildOptions;
@@ -39,8 +46,9 @@ function serve(request: ChildRequest): ChildReply {
     const conn = connections.get(request.cenvId);
     const limits = conn.limits();
     // The main process armed its hard deadline with the limit it knew; correct it first.
-    if (limits.sqlTimeoutMs !== request.timeoutMs) send({ id: request.id, kind: 'deadline', timeoutMs: limits.sqlTimeoutMs });
-    const { body, writes } = op(conn, request.principal, request.context, request.payload, limits);
+    const timeoutMs = op.timeoutMs(limits);
+    if (timeoutMs !== request.timeoutMs) send({ id: request.id, kind: 'deadline', timeoutMs });
+    const { body, writes } = op.run(conn, request.principal, request.context, request.payload, limits);
     return { id: request.id, kind: 'ok', body, writes };
   } catch (error) {
     const wire = toWireError(error);
