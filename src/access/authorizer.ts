@@ -45,6 +45,10 @@ export interface StatementContext {
   alterTable: boolean;
   /** Names of the CTEs the statement defines (folded). */
   ctes: ReadonlySet<string>;
+  /** The table the statement writes with REPLACE conflict resolution, if any. */
+  replaceTarget: string | null;
+  /** Tables whose schema resolves some conflict with REPLACE (ON CONFLICT REPLACE). */
+  replaceTables: ReadonlySet<string>;
 }
 
 /** Facts gathered while a statement is authorized. */
@@ -230,6 +234,10 @@ function decideWrite(
   if (ctx.stepping && ctx.protectedTables.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} now: the schema changed while the statement was prepared; send it again`;
   if (ctx.broken.has(table) && !ctx.admin) return `${PHRASE[op]} ${table} (its row policies are invalid)`;
   if (!ctx.admin && !ctx.grants.allows(ctx.principal, table, op)) return `${PHRASE[op]} ${table}`;
+  // REPLACE deletes the row in the way without SQLite asking the authorizer about that delete:
+  // an insert-only grant must not overwrite existing rows.
+  const replaces = op !== 'delete' && (table === ctx.replaceTarget || ctx.replaceTables.has(table));
+  if (replaces && !ctx.admin && !ctx.grants.allows(ctx.principal, table, 'delete')) return `${PHRASE.delete} ${table} (REPLACE deletes conflicting rows)`;
   // Writes made by tenant triggers count too: commit hooks want every table that changed.
   const ops = record.writes.get(table) ?? new Set();
   ops.add(op);

@@ -26,7 +26,7 @@ import { isAdministrator, type Principal } from '../auth/principal.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
 import { foldCase, reservedIdentifier } from './tokens.ts';
-import { parseSql, singleStatement, dmlTarget, cteNames, errorPosition, tableRef, type AnyNode } from './parse.ts';
+import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosition, tableRef, type AnyNode } from './parse.ts';
 import { rewriteStatement } from './rewrite.ts';
 import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
 import { VersionTracker } from './version.ts';
@@ -51,6 +51,7 @@ interface Analysis {
   alters: { table: string; rename: boolean } | null;
   alterTable: boolean;
   ctes: Set<string>;
+  replaceTarget: string | null;
 }
 
 type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
@@ -139,7 +140,8 @@ export class AccessGuard {
     if (cached) return cached;
     const analysis = this.analyze(sql, state);
     const ctx: StatementContext = {
-      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, alterTable: analysis.alterTable, ctes: analysis.ctes, ...state,
+      principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, alterTable: analysis.alterTable, ctes: analysis.ctes,
+      replaceTarget: analysis.replaceTarget, ...state,
     };
     const record = newAuthRecord();
     let stmt: StatementSync;
@@ -202,7 +204,7 @@ export class AccessGuard {
       // no DML target and with writes to protected tables refused (a statement re-prepared
       // after a rollback removed our TEMP triggers must not write unguarded).
       const principal = this.principal;
-      active = { ctx: { principal, admin: isAdministrator(principal), dmlTarget: null, stepping: true, alterTable: false, ctes: new Set<string>(), ...this.state }, record: newAuthRecord() };
+      active = { ctx: { principal, admin: isAdministrator(principal), dmlTarget: null, stepping: true, alterTable: false, ctes: new Set<string>(), replaceTarget: null, ...this.state }, record: newAuthRecord() };
     } else if (this.mode !== 'preparing') {
       active = null;
     }
@@ -261,7 +263,7 @@ export class AccessGuard {
     const rewritten = rewriteStatement(sql, statement, state.views, state.dmlGuards);
     return {
       sql: rewritten, dmlTarget: dmlTarget(statement), alters: alteredTable(statement, state), alterTable: statement.type === 'alter_table_stmt',
-      ctes: cteNames(statement),
+      ctes: cteNames(statement), replaceTarget: replacesRows(statement) ? dmlTarget(statement) : null,
     };
   }
 

@@ -97,6 +97,17 @@ export function dmlTargetAlias(statement: AnyNode): string | null {
   return null;
 }
 
+/**
+ * True when the statement's conflict resolution is REPLACE (`REPLACE INTO`, `INSERT OR
+ * REPLACE`, `UPDATE OR REPLACE`): a row in the way is deleted.
+ */
+export function replacesRows(statement: AnyNode): boolean {
+  const clauses = Array.isArray(statement.clauses) ? (statement.clauses as AnyNode[]) : [];
+  return clauses.some((clause) =>
+    (clause.type === 'insert_clause' && (clause.insertKw as AnyNode | undefined)?.name === 'REPLACE')
+    || ((clause.orAction as AnyNode | undefined)?.actionKw as AnyNode | undefined)?.name === 'REPLACE');
+}
+
 /** The (folded) names of every CTE defined anywhere in `statement`. */
 export function cteNames(statement: AnyNode): Set<string> {
   const names = new Set<string>();

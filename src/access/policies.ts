@@ -56,7 +56,7 @@ export function validateExpression(db: DatabaseSync, table: string, expr: string
   ensurePrincipalFunctions(db);
   const ctx = {
     principal: { ...ANONYMOUS, role: 'owner' as const }, admin: true, grants: new Grants([]), protectedTables: new Set<string>(),
-    broken: new Set<string>(), mainObjects: loadMainObjects(db), dmlTarget: null, stepping: false, alterTable: false, ctes: new Set<string>(),
+    broken: new Set<string>(), mainObjects: loadMainObjects(db), dmlTarget: null, stepping: false, alterTable: false, ctes: new Set<string>(), replaceTarget: null, replaceTables: new Set<string>(),
   };
   const record = newAuthRecord();
   // Decided as an admin statement, except that SQLite's schema tables and pragma functions are

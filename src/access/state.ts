@@ -28,6 +28,8 @@ export interface AccessState {
   views: Set<string>;
   /** How UPDATE/DELETE/upsert on each built table are kept off hidden rows (rewrite.ts). */
   dmlGuards: Map<string, DmlGuard>;
+  /** Tables with an ON CONFLICT REPLACE constraint: writing them may delete rows. */
+  replaceTables: Set<string>;
 }
 
 /**
@@ -113,5 +115,13 @@ export function buildAccessState(db: DatabaseSync): AccessState {
     views.add(key);
     dmlGuards.set(key, guard);
   }
-  return { grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, dmlGuards };
+  return {
+    grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, dmlGuards, replaceTables: loadReplaceTables(db),
+  };
+}
+
+/** Tables whose definition resolves a constraint conflict with REPLACE. */
+function loadReplaceTables(db: DatabaseSync): Set<string> {
+  const rows = db.prepare("SELECT lower(name) AS name, sql FROM main.sqlite_schema WHERE type = 'table' AND sql LIKE '%replace%'").all() as Array<{ name: string; sql: string }>;
+  return new Set(rows.filter((row) => /\bON\s+CONFLICT\s+REPLACE\b/i.test(row.sql)).map((row) => row.name));
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attacks, type Attack } from './attacks.ts';
-import { openFixture, run, failure } from './fixture.ts';
+import { openFixture, run, failure, type Fixture } from './fixture.ts';
 import { createPermission, deletePermission, listPermissions } from '../../src/access/permissions.ts';
 
 const ungranted: Attack[] = [
@@ -25,7 +25,25 @@ const ungranted: Attack[] = [
   { name: 'anonymous deletes', sql: 'DELETE FROM posts', as: 'anon', expect: 403 },
   { name: 'bound $user_id parameter is a value, not the principal', sql: 'SELECT * FROM posts WHERE author = $user_id', params: [], expect: 'no-leak' },
 ];
+/** A write-only inbox (anonymous may insert), a key/value table with ON CONFLICT REPLACE. */
+function inbox(f: Fixture): void {
+  f.admin.exec(`CREATE TABLE inbox (id INTEGER PRIMARY KEY, msg TEXT UNIQUE); INSERT INTO inbox VALUES (1, 'keep me');
+    CREATE TABLE kv (k TEXT UNIQUE ON CONFLICT REPLACE, v TEXT); INSERT INTO kv VALUES ('a', 'orig');`);
+  createPermission(f.admin, { table: 'inbox', role: 'anonymous', operations: ['insert'] }, f.actor);
+  createPermission(f.admin, { table: 'inbox', role: 'user', operations: ['update'] }, f.actor);
+  createPermission(f.admin, { table: 'kv', role: 'anonymous', operations: ['insert'] }, f.actor);
+}
+
+const replaces: Attack[] = [
+  { name: 'REPLACE INTO overwrites a row with an insert-only grant', sql: "REPLACE INTO inbox (id, msg) VALUES (1, 'overwritten')", as: 'anon', setup: inbox, expect: 403 },
+  { name: 'INSERT OR REPLACE with an insert-only grant', sql: "INSERT OR REPLACE INTO inbox (id, msg) VALUES (1, 'overwritten')", as: 'anon', setup: inbox, expect: 403 },
+  { name: 'UPDATE OR REPLACE deletes the row in the way with an update-only grant', sql: "UPDATE OR REPLACE inbox SET msg = 'keep me' WHERE 0", setup: inbox, expect: 403 },
+  { name: 'ON CONFLICT REPLACE in the schema with an insert-only grant', sql: "INSERT INTO kv VALUES ('a', 'replaced')", as: 'anon', setup: inbox, expect: 403 },
+  { name: 'upsert DO UPDATE with an insert-only grant', sql: "INSERT INTO inbox (id, msg) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET msg = excluded.msg", as: 'anon', setup: inbox, expect: 403 },
+];
+
 attacks('table permissions', ungranted);
+attacks('REPLACE conflict resolution', replaces);
 
 test('table permissions: count(*) and rowid-only scans (no column, no schema reported) follow the grants', () => {
   const f = openFixture();
