@@ -19,11 +19,16 @@ const RUNAWAYS = [
   ['infinite recursive CTE', 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c'],
   ['3-way cross join', 'SELECT max(a.n * b.n + c.n) FROM big a, big b, big c'],
 ];
-const MEMORY_BLOWS = [
+/** [name, SQL, status, message]: each fails alone, the child and the pool carry on. */
+const MEMORY_BLOWS: Array<[string, string, number, RegExp]> = [
+  // The issue's example: one value that would grow past 64 MB is refused before memory runs out.
   ['randomblob in a recursive CTE', `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 900000)
-    SELECT length(group_concat(randomblob(1000))) FROM c`],
-];
-const A = '00000000-0000-4000-8000-00000000000a';
+    SELECT length(group_concat(randomblob(1000))) FROM c`, 400, /string or blob too big/],
+  // Twenty values under that cap, 1.2 GB together: past the child's memory cap.
+  ['many large aggregates', `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 60000)
+    SELECT ${Array.from({ length: 20 }, (_, i) => `length(group_concat(printf('%.1000c', ${i})))`).join(', ')} FROM c`,
+  503, /out of memory/],
+];const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
 const C = '00000000-0000-4000-8000-00000000000c';
 let dir: string;
@@ -136,12 +141,12 @@ describe('sandbox pool', () => {
     assert.deepEqual((await sql(A, { sql: 'SELECT title FROM posts ORDER BY title' })).rows, [['b'], ['c']]);
   });
 
-  for (const [name, blowSql] of MEMORY_BLOWS) test(`a query that blows the memory cap (${name}) fails alone`, async () => {
+  for (const [name, blowSql, status, message] of MEMORY_BLOWS) test(`a query that blows the memory cap (${name}) fails alone`, async () => {
     const blow = failure(sql(B, { sql: blowSql }));
     assert.deepEqual((await sql(A, { sql: 'SELECT 3' })).rows, [[3]]);
     const error = await blow;
-    assert.equal(error.statusCode, 503);
-    assert.match(error.message, /out of memory/);
+    assert.equal(error.statusCode, status);
+    assert.match(error.message, message);
     assert.deepEqual((await sql(B, { sql: 'SELECT 4' })).rows, [[4]]);
   });
 
