@@ -170,3 +170,18 @@ test('out-of-range big-int indexes are reported as written; slices clamp them', 
   throwsStar(() => getIndex(list(1, 2), big), /list index 100000000000000000000 out of range \[-2:1\]/);
   eqRepr(slice(list(1, 2), big, null, null), '[]');
 });
+
+test('the first of two equal keys is kept (dicts and sets), deletion forgets it', () => {
+  const d = dict([f(1), 'a'], [1, 'b'], [tuple(f(2)), 'c'], [tuple(2), 'd']);
+  eqRepr(d, '{1.0: "b", (2.0,): "d"}');
+  method(d, 'pop', [1]);
+  dictSet(t, d, 1, 'e');
+  eqRepr(d, '{(2.0,): "d", 1: "e"}');
+  const s = builtin('set', [list(f(1), 1, 'x', '\uffffy')]) as StarSet;
+  eqRepr(s, 'set([1.0, "x", "\\uffffy"])');
+  eqRepr(method(s, 'union', [list(1, 2)]), 'set([1.0, "x", "\\uffffy", 2])');
+  eqRepr(builtin('list', [d]), '[(2.0,), 1]');
+  eqRepr(method(d, 'items'), '[((2.0,), "d"), (1, "e")]');
+  eqRepr(method(d, 'popitem'), '((2.0,), "d")');
+  eqRepr(d, '{1: "e"}');
+});
