@@ -77,7 +77,8 @@ export function decodeParams(params: unknown): BoundParams {
     return { positional: params.map((value, i) => decodeValue(value, `params[${i}]`)) };
   }
   if (typeof params !== 'object') throw new ValidationError('params must be an array or an object');
-  const named: Record<string, SQLInputValue> = {};
+  // No prototype: a key named "__proto__" is just an (unknown) parameter name.
+  const named: Record<string, SQLInputValue> = Object.create(null);
   const entries = Object.entries(params);
   if (entries.length > MAX_PARAMS) throw new ValidationError(`params: at most ${MAX_PARAMS} values`);
   for (const [key, value] of entries) named[key] = decodeValue(value, `params.${key}`);

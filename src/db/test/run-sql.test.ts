@@ -74,6 +74,7 @@ describe('parameters', () => {
     assert.match(failure({ sql: 'SELECT :a', params: { a: 1, b: 2 } }).message, /Unknown named parameter/);
     assert.equal(failure({ sql: 'SELECT ?', params: [{ $int: '99999999999999999999' }] }).status, 400);
     assert.equal(failure({ sql: 'SELECT ?', params: [{ $blob: 'not base64!' }] }).status, 400);
+    assert.equal(failure({ sql: 'SELECT :a', params: JSON.parse('{"a": 1, "__proto__": {"$blob": "AA=="}}') }).status, 400);
   });
 });
 
