@@ -8,8 +8,8 @@
  *   TEMP policy view `temp._wce_rls_T`, which counts as a SELECT on T.
  * - ATTACH/DETACH (VACUUM INTO attaches), transaction control, temp objects: never.
  * - PRAGMA: only the read-only schema pragmas of PRAGMA_ALLOWED, on non-reserved names.
- * - Functions: all but those of DENIED_FUNCTIONS (extension loading, pointer-passing FTS
- *   internals, schema-editing internals).
+ * - Functions: all but those of DENIED_FUNCTIONS (extension loading, file access, FTS
+ *   internals that pass pointers).
  * - DDL (tables, indexes, views, triggers, allowed virtual table modules): owner/admin only.
  * - Table actions: owner/admin hold all; others need a grant. A READ of a policy-protected
  *   table is allowed only through its policy view, inside our policy triggers, or on the
@@ -59,7 +59,7 @@ export interface AuthRecord {
   ddl: boolean;
 }
 
-export const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
+const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
 /** Names that are never a CTE of ours to skip: SQLite's tables, pragma and dbstat tables, ours. */
 const SYSTEM_NAME = /^(sqlite_|pragma_|dbstat$|_wce_)/;
 const MODULE_PRAGMAS = new Set(['data_version', 'page_size']);
@@ -67,7 +67,7 @@ const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
 const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);
 // SQLite's internal ALTER TABLE helpers (sqlite_rename_*, sqlite_drop_column) are not here:
 // SQL text cannot call them, and SQLite itself calls them while an admin's ALTER runs.
-export const DENIED_FUNCTIONS = new Set(['load_extension', 'fts3_tokenizer', 'fts5', 'readfile', 'writefile', 'edit']);
+const DENIED_FUNCTIONS = new Set(['load_extension', 'fts3_tokenizer', 'fts5', 'readfile', 'writefile', 'edit']);
 const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_schema', 'sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4', 'sqlite_temp_master', 'sqlite_temp_schema']);
 
 /** SQLite's own bookkeeping tables, open to owner/admin statements only. */

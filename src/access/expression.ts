@@ -15,7 +15,7 @@ import { parseSql, descendants, errorPosition, type AnyNode } from './parse.ts';
 import { reservedIdentifier } from './tokens.ts';
 import { ValidationError } from '../errors.ts';
 
-export const PRINCIPAL_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
+const PRINCIPAL_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
   $user_id: 'wce_user_id()',
   $username: 'wce_username()',
   $role: 'wce_role()',

@@ -2,7 +2,7 @@
  * Parsing tenant SQL with sql-parser-cst (dialect sqlite) and the facts the guard needs from
  * the tree: exactly one statement, its kind, and the table a DML statement writes.
  */
-import { parse, type Node, type Program } from 'sql-parser-cst';
+import { parse, type Program } from 'sql-parser-cst';
 import { ValidationError } from '../errors.ts';
 import { foldCase } from './tokens.ts';
 
@@ -132,4 +132,3 @@ export function* descendants(node: unknown): Generator<AnyNode> {
   }
 }
 
-export type { Node };

@@ -82,7 +82,7 @@ export function identifiers(sql: string): Identifier[] {
   return found;
 }
 
-export const RESERVED_PREFIX = '_wce_';
+const RESERVED_PREFIX = '_wce_';
 
 /**
  * A schema name folded the way SQLite compares names: ASCII letters only (`'Posts'` and
