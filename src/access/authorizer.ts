@@ -5,7 +5,7 @@
  *
  * Everything not explicitly allowed here is denied. The rules, in short:
  * - `_wce_*` objects: never, for anyone, in any action. The one exception is READ of our own
- *   TEMP policy view `temp._wce_rls_T`, which counts as a SELECT on T.
+ *   TEMP policy views `temp._wce_rls_T` and `temp._wce_dml_T`, which counts as a SELECT on T.
  * - ATTACH/DETACH (VACUUM INTO attaches), transaction control, temp objects: never.
  * - PRAGMA: only the read-only schema pragmas of PRAGMA_ALLOWED, on non-reserved names.
  * - Functions: all but those of DENIED_FUNCTIONS (extension loading, file access, FTS
