@@ -129,7 +129,7 @@ export class SandboxPool {
       let best: Child | null = null;
       for (const child of this.children) {
         const { inflight } = child;
-        if (!child.ready || child.retired || inflight.length >= this.options.pipeline) continue;
+        if (!child.ready || child.retired || !child.proc.connected || inflight.length >= this.options.pipeline) continue;
         if (inflight.length > 0 && inflight[0].startedAt < young) continue;
         if (!best || inflight.length < best.inflight.length) best = child;
       }
