@@ -18,7 +18,7 @@ const KEYWORDS = [
 const FIXED = [
   "K", "R", "M", "G", "th", "fn", "fr", "rv", "a",
   "step", "options", "allowRecursion", "pushFrame", "popFrame", "line", "col", "active", "free", "v",
-  "code", "arity", "direct", "defaults", "elems", "length", "len", "start", "itercount", "frozen", "next", "done",
+  "code", "arity", "direct", "call", "defaults", "elems", "length", "len", "start", "itercount", "frozen", "next", "done",
   "limits", "maxListLength", "maxStringLength", "push", "checkList",
 ];
 

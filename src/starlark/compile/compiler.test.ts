@@ -86,6 +86,15 @@ test("reads are checked unless the local is certainly assigned on every path", (
   assert.match(runtimeError("x = [1 for a in [1] if z for z in [2]]\n"), /local variable z referenced before assignment/);
 });
 
+test("int literals as operands of calls, indexing and methods", () => {
+  assert.match(runtimeError("x = len(1)\n"), /len: value of type int has no len/);
+  assert.match(runtimeError("x = 1(2)\n"), /invalid call of non-function \(int\)/);
+  assert.match(runtimeError("x = 1[0]\n"), /unhandled index operation int\[int\]/);
+  assert.match(runtimeError("x = (1).append(2)\n"), /int has no .append field or method/);
+  assert.deepEqual(x("x = [len('ab'), len([1]), len((1, 2, 3)), len({1: 2}), 2 * 3 + 1, 7 % 3, 1 < 2, 1 == 1]"), [2, 1, 3, 1, 7, 1, true, true]);
+  assert.deepEqual(x("x = {'a': 1, 'b': 2, 'a' + 'c': 3}"), { a: 1, b: 2, ac: 3 });
+});
+
 test("module globals are frozen after execution", () => {
   const g = runModule("xs = []\ndef add(v):\n  xs.append(v)\n", { filename: "t.star" });
   assert.throws(() => callFunction(g.add!, [1]), /cannot append to frozen list/);

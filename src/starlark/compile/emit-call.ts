@@ -16,7 +16,8 @@ import { posText } from "./constants.ts";
 import { bind, emitExpr, operands } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
 import { planCall } from "./function.ts";
-import { methodCaller } from "./rt.ts";
+import { universe } from "../builtins/universe.ts";
+import { Builtin, methodCaller } from "./rt.ts";
 
 /** Emits `fn(args...)`. */
 export function emitCall(g: FnGen, e: CallExpr): string {
@@ -30,6 +31,8 @@ export function emitCall(g: FnGen, e: CallExpr): string {
   const argv = (vals: string[]) => `[${vals.slice(0, npos).join(", ")}]`;
   const kwv = (vals: string[]) => (names.length === 0 ? "null"
     : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`);
+  const builtin = builtinCallee(g, e.fn);
+  if (builtin !== null) return emitBuiltinCall(g, e, builtin, npos, names, pos);
   if (target !== null) {
     const plan = planCall(target.code, npos, names);
     if (plan !== null) {
@@ -47,6 +50,32 @@ export function emitCall(g: FnGen, e: CallExpr): string {
   }
   return operands(g, [() => emitExpr(g, e.fn), ...e.args.map((a) => () => emitExpr(g, a.value))],
     ([f, ...vals]) => `(${pos}, callAny(th, ${f!}, ${argv(vals)}, ${kwv(vals)}))`);
+}
+
+/** The Builtin a predeclared or universal callee name is bound to (fixed at compile time), or null. */
+function builtinCallee(g: FnGen, fn: Expr): Builtin | null {
+  if (fn.kind !== "Ident" || (fn.binding?.scope !== "universal" && fn.binding?.scope !== "predeclared")) return null;
+  const table = fn.binding.scope === "universal" ? g.m.universe : g.m.predeclared;
+  const v = Object.hasOwn(table, fn.name) ? table[fn.name] : undefined;
+  return v instanceof Builtin ? v : null;
+}
+
+/**
+ * A call of a builtin known at compile time: charges the step and calls
+ * it directly (what `call()` does after its callable check); `len` of a
+ * string, list or tuple is inline.
+ */
+function emitBuiltinCall(g: FnGen, e: CallExpr, b: Builtin, npos: number, names: readonly string[], pos: string): string {
+  const k = g.k(b);
+  if (b === universe.len && npos === 1 && names.length === 0) {
+    return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
+      `(${pos}, th.step(), typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
+      + ` ? ${a}.elems.length : ${k}.call(th, [${a}], null))`);
+  }
+  return operands(g, e.args.map((a) => () => emitExpr(g, a.value)), (vals) => {
+    const kw = names.length === 0 ? "null" : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`;
+    return `(${pos}, th.step(), ${k}.call(th, [${vals.slice(0, npos).join(", ")}], ${kw}))`;
+  });
 }
 
 /** Whether a callee may be a compiled function (a predeclared or universal name is usually a builtin). */

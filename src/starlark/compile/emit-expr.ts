@@ -28,6 +28,11 @@ export function emitExpr(g: FnGen, e: Expr): string {
     case "List":
       return `new List([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
     case "Dict":
+      if (distinctConstantKeys(e.entries.map((en) => en.key))) {
+        // Keys known distinct and hashable: no run-time duplicate check.
+        return g.withTemp((d) => `(${[`${d} = new Dict()`,
+          ...e.entries.map((en) => `dictSet(th, ${d}, ${emitExpr(g, en.key)}, ${emitExpr(g, en.value)})`), d].join(", ")})`);
+      }
       return g.withTemp((d) => {
         const parts = e.entries.map((en) => operands(g, [() => emitExpr(g, en.key), () => emitExpr(g, en.value)],
           ([k, v]) => `dictEntry(th, fr, ${d}, ${k}, ${v}, ${posText(en.key.line)}, ${posText(en.key.col)})`));
@@ -57,6 +62,16 @@ export function emitExpr(g: FnGen, e: Expr): string {
     case "Comprehension":
       return emitComprehension(g, e);
   }
+}
+
+/** Whether all keys are string literals, pairwise distinct. */
+function distinctConstantKeys(keys: readonly Expr[]): boolean {
+  const seen = new Set<unknown>();
+  for (const k of keys) {
+    if (k.kind !== "Literal" || k.type !== "string" || seen.has(k.value)) return false;
+    seen.add(k.value);
+  }
+  return true;
 }
 
 /** A JS boolean for Starlark truth of e; comparisons and `not` need no truth() call. */
@@ -113,10 +128,12 @@ export function valueText(g: FnGen, v: Value): string {
 
 /**
  * Binds `js` to an atom for `f`: itself if it is one, else a temporary
- * held while `f` emits (so `f` may emit further operands safely).
+ * held while `f` emits (so `f` may emit further operands safely). An int
+ * literal is passed parenthesized (`(5).x` parses, `5.x` does not) unless
+ * `rawDigits` says `f` applies no property access to it.
  */
-export function bind(g: FnGen, js: string, f: (atom: string) => string): string {
-  if (isAtom(js)) return f(js);
+export function bind(g: FnGen, js: string, f: (atom: string) => string, rawDigits = false): string {
+  if (isAtom(js)) return f(!rawDigits && /^[0-9]/.test(js) ? `(${js})` : js);
   return g.withTemp((t) => `(${t} = ${js}, ${f(t)})`);
 }
 

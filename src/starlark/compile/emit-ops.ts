@@ -94,7 +94,7 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
       default:
         return slow;
     }
-  })));
+  }), true), true);
 }
 
 function fail(): never {

@@ -4,13 +4,13 @@
  * one file of the compiler.
  */
 export {
-  add, augmented, bitAnd, bitOr, bitXor, call, callMethod, compare, contains, dictSet, div, equals,
+  add, augmented, bitAnd, bitOr, bitXor, call, callMethod, compare, contains, dictEntries, dictSet, div, equals,
   floorDiv, freeze, getAttr, getIndex, iterableElems, iterate, methodCaller, mod, mul, repr, setField,
   setIndex, shl, shr, slice, sub, truth, typeName, unary,
 } from "../values/ops.ts";
 export { quote } from "../values/repr.ts";
 export type { BinaryOp, CompareOp, Iter } from "../values/ops.ts";
 export { StarlarkError } from "../values/errors.ts";
-export { Bytes, Dict, Float, List, Range, Tuple } from "../values/value.ts";
+export { Builtin, Bytes, Dict, Float, List, Range, Tuple } from "../values/value.ts";
 export type { Callable, Kwargs, Value } from "../values/value.ts";
 export type { Frame, Thread } from "../values/thread.ts";

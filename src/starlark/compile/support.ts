@@ -50,7 +50,7 @@ function starArgs(th: Thread, fr: Frame, args: Value[], x: Value, line: number, 
 /** `f(**x)`: appends x's items to the keyword arguments. */
 function starStarArgs(fr: Frame, kw: Kwargs, x: Value, line: number, col: number): void {
   if (!(x instanceof Dict)) failAt(fr, line, col, `argument after ** must be a mapping, not ${typeName(x)}`);
-  for (const { k, v } of x.map.values()) {
+  for (const [k, v] of rt.dictEntries(x)) {
     if (typeof k !== "string") failAt(fr, line, col, `keywords must be strings, not ${typeName(k)}`);
     kw.push([k, v]);
   }
