@@ -39,9 +39,10 @@ const dml: Array<[string, string, string, typeof viaView]> = [
     `UPDATE posts AS p SET a = 1 WHERE "p".rowid IN (SELECT "_wce_rowid" FROM ${D} AS "p" WHERE (p.id = 2))`, viaView],
   ['DELETE without WHERE', 'DELETE FROM posts', `DELETE FROM posts WHERE "posts".rowid IN (SELECT "_wce_rowid" FROM ${D} AS "posts")`, viaView],
   ['WITHOUT ROWID table: inline filter', 'UPDATE posts SET a = 1 RETURNING a', 'UPDATE posts SET a = 1 WHERE (F) RETURNING a', inline],
-  ['upsert DO UPDATE', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2 WHERE (F)', viaView],
-  ['every upsert clause', 'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE a > 0 ON CONFLICT DO UPDATE SET b = 3',
-    'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE (F) AND (a > 0) ON CONFLICT DO UPDATE SET b = 3 WHERE (F)', viaView],
+  ['upsert DO UPDATE tests visibility first', 'INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2',
+    `INSERT INTO posts VALUES (1) ON CONFLICT DO UPDATE SET a = 2 WHERE EXISTS (SELECT 1 FROM ${D} AS "_wce_row" WHERE "_wce_row"."_wce_rowid" = "posts".rowid)`, viaView],
+  ['every upsert clause (WITHOUT ROWID: inline filter)', 'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE a > 0 ON CONFLICT DO UPDATE SET b = 3',
+    'INSERT INTO posts VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2 WHERE (F) AND (a > 0) ON CONFLICT DO UPDATE SET b = 3 WHERE (F)', inline],
   ['other table untouched', 'DELETE FROM tags WHERE 1', 'DELETE FROM tags WHERE 1', viaView],
 ];
 for (const [label, sql, expected, guards] of dml) {

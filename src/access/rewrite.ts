@@ -150,15 +150,22 @@ export interface DmlGuard {
  * (no WHERE: all rows of the view). The triggers already keep hidden rows unchanged; this keeps
  * the tenant's WHERE and SET expressions from ever being evaluated on a hidden row, where an
  * error or a delay (`CASE WHEN body = 'x' THEN abs(-9223372036854775808) END`) would tell
- * whether the row matches — the view shows barrier columns as NULL there (barrier.ts). An
- * upsert's DO UPDATE touches one row and evaluates `(<policy>) AND (<w>)` left to right, so
- * the policy goes in front of its WHERE.
+ * whether the row matches — the view shows barrier columns as NULL there (barrier.ts).
+ * An upsert's DO UPDATE touches the one row in the way and evaluates its WHERE left to right,
+ * so a visibility test goes in front: `EXISTS (… _wce_dml_t … rowid = T.rowid) AND (<w>)`.
+ * WITHOUT ROWID tables have no DML view and get the policy's own filter (when it has no
+ * subquery) in front instead.
  */
 function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>, edits: Edit[]): void {
   const target = dmlTarget(statement);
   const guard = target === null ? undefined : guards.get(target);
   if (guard === undefined || target === null || !Array.isArray(statement.clauses)) return;
   const clauses = statement.clauses as AnyNode[];
+  const name = quoteIdent(dmlTargetAlias(statement) ?? target);
+  const view = `temp.${quoteIdent(dmlViewName(target))}`;
+  const rowid = quoteIdent(DML_ROWID);
+  const filter = guard.predicate === null ? null : `(${guard.predicate})`;
+  /** Puts `head` … `tail` around an existing WHERE expression, or adds `WHERE whole` after `after`. */
   const wrap = (where: AnyNode | undefined, after: AnyNode | undefined, head: string, tail: string, whole: string) => {
     const expr = where?.expr as AnyNode | undefined;
     if (expr?.range) edits.push({ start: expr.range[0], end: expr.range[0], text: head }, { start: expr.range[1], end: expr.range[1], text: tail });
@@ -167,15 +174,15 @@ function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>,
   if (statement.type === 'update_stmt' || statement.type === 'delete_stmt') {
     const where = clauses.find((c) => c.type === 'where_clause');
     const before = clauses.filter((c) => ['update_clause', 'set_clause', 'from_clause', 'delete_clause'].includes(c.type)).at(-1);
-    const name = quoteIdent(dmlTargetAlias(statement) ?? target);
-    const rows = `${name}.rowid IN (SELECT ${quoteIdent(DML_ROWID)} FROM temp.${quoteIdent(dmlViewName(target))} AS ${name}`;
+    const rows = `${name}.rowid IN (SELECT ${rowid} FROM ${view} AS ${name}`;
     if (guard.viaView) wrap(where, before, `${rows} WHERE (`, '))', `${rows})`);
-    else if (guard.predicate !== null) wrap(where, before, `(${guard.predicate}) AND (`, ')', `(${guard.predicate})`);
+    else if (filter !== null) wrap(where, before, `${filter} AND (`, ')', filter);
   }
+  const visible = guard.viaView ? `EXISTS (SELECT 1 FROM ${view} AS "_wce_row" WHERE "_wce_row".${rowid} = ${name}.rowid)` : filter;
   for (const clause of clauses.filter((c) => c.type === 'upsert_clause')) {
     const action = clause.action as AnyNode;
-    if (action.type === 'upsert_action_update' && guard.predicate !== null) {
-      wrap(action.where as AnyNode | undefined, action.set as AnyNode, `(${guard.predicate}) AND (`, ')', `(${guard.predicate})`);
+    if (action.type === 'upsert_action_update' && visible !== null) {
+      wrap(action.where as AnyNode | undefined, action.set as AnyNode, `${visible} AND (`, ')', visible);
     }
   }
 }

@@ -136,13 +136,16 @@ describe('row policies that read other tables', () => {
       f.admin.exec(`CREATE TABLE members (user_id TEXT, team TEXT); CREATE TABLE docs (id INTEGER PRIMARY KEY, team TEXT, text TEXT);
         INSERT INTO members VALUES ('${f.alice.userId}', 'red'); INSERT INTO docs VALUES (1, 'red', 'r'), (2, 'blue', 'b');`);
       for (const table of ['members', 'docs']) {
-        f.admin.prepare("INSERT INTO _wce_table_permissions (table_name, role, can_select, can_update, created_at) VALUES (?, 'user', 1, 1, 'x')").run(table);
+        f.admin.prepare("INSERT INTO _wce_table_permissions (table_name, role, can_select, can_insert, can_update, created_at) VALUES (?, 'user', 1, 1, 1, 'x')").run(table);
       }
       createPolicy(f.admin, { table: 'members', name: 'self', commands: ['all'], roles: ['user'], using: 'user_id = $user_id', kind: 'permissive' }, f.actor);
       createPolicy(f.admin, { table: 'docs', name: 'team', commands: ['all'], roles: ['user'], using: 'team IN (SELECT team FROM members WHERE user_id = $user_id)', kind: 'permissive' }, f.actor);
       assert.deepEqual(ids(run(f, f.alice, 'SELECT id FROM docs')), [1]);
       assert.deepEqual(ids(run(f, f.alice, "UPDATE docs SET text = 'x' RETURNING id")), [1]);
       assert.deepEqual(ids(run(f, f.bob, 'SELECT id FROM docs')), []);
+      // An upsert onto the hidden row never evaluates its SET there (no error oracle), changes nothing.
+      assert.deepEqual(run(f, f.alice, "INSERT INTO docs (id, team, text) VALUES (2, 'red', 'x') ON CONFLICT (id) DO UPDATE SET text = CASE WHEN text = 'b' THEN abs(-9223372036854775808) ELSE 'owned' END RETURNING id"), []);
+      assert.deepEqual({ ...(f.admin.prepare('SELECT text FROM docs WHERE id = 2').get() as object) }, { text: 'b' });
     } finally {
       f.close();
     }
