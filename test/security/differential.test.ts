@@ -1,8 +1,7 @@
 /**
- * Differential check of the read path: every query below, run by alice (and by an anonymous
- * caller) through the guard,
- * must return exactly what the same query returns on a plain copy of the data from which the
- * rows hidden from alice were deleted. A leak shows up as extra rows or values; a rewriting
+ * Differential check of the read path: every query below, run by alice (or an anonymous
+ * caller) through the guard, must return exactly what the same query returns on a plain copy
+ * of the data from which the rows hidden from that caller were deleted. A leak shows up as extra rows or values; a rewriting
  * mistake as different results. Rows are compared as sorted JSON.
  */
 import { test } from 'node:test';
