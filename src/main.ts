@@ -7,6 +7,7 @@ import { loadConfig, ConfigError } from './config.ts';
 import { buildApp } from './server/app.ts';
 import { createDeps, closeDeps } from './server/deps.ts';
 import { startSessionSweeper } from './auth/session-sweeper.ts';
+import { createLogger } from './server/logger.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -19,8 +20,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const deps = createDeps(config);
-  const app = await buildApp(deps);
+  const log = createLogger(config.logLevel);
+  const deps = createDeps(config, log);
+  const app = await buildApp(deps, log);
   const stopSweeper = startSessionSweeper(deps.pools, config.sessionCleanupMs, app.log);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     stopSweeper();
     await app.close();
-    closeDeps(deps);
+    await closeDeps(deps);
     app.log.info('stopped');
     process.exit(0);
   };
@@ -37,10 +39,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   try {
     await app.listen({ port: config.port, host: config.host });
+    // Start the sandbox children now rather than on the first tenant request.
+    deps.sandbox.warm();
   } catch (error) {
     app.log.error({ err: error }, `cannot listen on ${config.host}:${config.port}`);
     process.stderr.write(`wce: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
-    closeDeps(deps);
+    await closeDeps(deps);
     process.exit(1);
   }
 }

@@ -3,10 +3,10 @@
  * the error shape, health checks, cenv creation and the `/{cenv}/…` routes.
  *
  * @example
- *   const app = await buildApp(deps);
+ *   const app = await buildApp(deps, createLogger(config.logLevel));
  *   await app.listen({ port: deps.config.port, host: deps.config.host });
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './types.ts';
@@ -23,25 +23,9 @@ import { adminPermissionRoutes } from './routes/admin-permissions.ts';
 import { adminPolicyRoutes } from './routes/admin-policies.ts';
 import { sqlRoutes } from './routes/sql.ts';
 
-export interface BuildOptions {
-  /** A pino destination or `false`; tests pass a stream to read what was logged. */
-  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
-}
-
-/** Log fields that could carry credentials are replaced before anything is written. */
-const REDACT = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]', '*.password', '*.token',
-];
-
-export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const logger = options.logger === false ? false : {
-    level: deps.config.logLevel,
-    redact: { paths: REDACT, censor: '[redacted]' },
-    ...(typeof options.logger === 'object' ? options.logger : {}),
-  };
+export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    loggerInstance: logger,
     genReqId: () => randomUUID(),
     // One log line per request (onResponse below) instead of Fastify's two.
     disableRequestLogging: true,

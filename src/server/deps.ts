@@ -11,11 +11,11 @@ import { PasswordHasher } from '../auth/passwords.ts';
 import { TokenService, loadOrCreateKey } from '../auth/tokens.ts';
 import { LoginThrottle } from '../auth/login-throttle.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
-import { CommitHooks } from '../db/commit-hooks.ts';
+import { CommitHooks, type HookLogger } from '../db/commit-hooks.ts';
 import type { AppDeps } from './types.ts';
 
 /** Creates the data directory (mode 0700) and opens everything in it. */
-export function createDeps(config: Config): AppDeps {
+export function createDeps(config: Config, log: HookLogger): AppDeps {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // mkdir's mode is filtered by the umask and ignored for an existing directory.
   chmodSync(config.dataDir, 0o700);
@@ -24,7 +24,7 @@ export function createDeps(config: Config): AppDeps {
     dataDir: config.dataDir, perCenv: config.connectionsPerCenv, maxOpen: config.maxOpenCenvs, idleMs: config.poolIdleMs,
   });
   const key = config.jwtSecret ?? loadOrCreateKey(jwtKeyFile(config.dataDir));
-  const commitHooks = new CommitHooks();
+  const commitHooks = new CommitHooks(log);
   const sandbox = new SandboxPool({
     dataDir: config.dataDir, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, hooks: commitHooks,
     defaults: { sqlTimeoutMs: config.sqlTimeoutMs, maxRows: config.maxRows, maxDbBytes: config.maxDbBytes },
@@ -38,9 +38,9 @@ export function createDeps(config: Config): AppDeps {
 }
 
 /** Closes every SQLite connection the dependencies hold and stops the sandbox children. */
-export function closeDeps(deps: AppDeps): void {
-  // Kills the sandbox children; whatever they had not committed is rolled back by SQLite.
-  void deps.sandbox.close();
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  // Idle children are let go, busy ones killed: SQLite rolls back what they had not committed.
+  await deps.sandbox.close();
   deps.pools.close();
   deps.registry.close();
 }

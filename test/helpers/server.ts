@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createDeps, closeDeps } from '../../src/server/deps.ts';
+import { createLogger } from '../../src/server/logger.ts';
 import type { AppDeps } from '../../src/server/types.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -41,10 +42,11 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = tempDir();
   const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0', ...options.env });
-  const deps = createDeps(config);
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const app = await buildApp(deps, { logger: { stream } });
+  const log = createLogger(config.logLevel, stream);
+  const deps = createDeps(config, log);
+  const app = await buildApp(deps, log);
   await options.extend?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -53,7 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     url: `http://127.0.0.1:${port}`, app, deps, dataDir, logs,
     async close() {
       await app.close();
-      closeDeps(deps);
+      await closeDeps(deps);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
