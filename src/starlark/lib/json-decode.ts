@@ -112,7 +112,8 @@ function decodeNative(s: string): Value | undefined {
     const d = new Dict();
     const obj = v as Record<string, unknown>;
     for (const k in obj) {
-      if (INDEX_KEY.test(k)) ok = false;
+      const c0 = k.charCodeAt(0);
+      if (c0 >= 0x30 && c0 <= 0x39 && INDEX_KEY.test(k)) ok = false;
       const key = k.length !== 0 && k.charCodeAt(0) === 0xffff ? '\uffff' + k : k;
       d.map.set(key, { k, v: convert(obj[k]) });
     }
