@@ -120,3 +120,11 @@ test("long elif chains compile and run without deep recursion", () => {
   const branches = Array.from({ length: n }, (_, i) => `  elif v == ${i + 1}:\n    return ${i + 1}\n`).join("");
   assert.deepEqual(x(`def f(v):\n  if v == 0:\n    return 0\n${branches}  else:\n    return -1\nx = [f(0), f(${n}), f(${n + 1})]\n`), [0, n, -1]);
 });
+
+test("long operator chains compile flat", () => {
+  const n = 3000;
+  assert.equal(x(`x = ${Array(n).fill("1").join(" + ")}\n`), n);
+  assert.equal(x(`x = ${Array(n).fill("1").join(" and ")} and 0 and 1\n`), 0);
+  assert.equal(x(`x = ${Array(n).fill("0").join(" or ")} or 'y'\n`), "y");
+  assert.deepEqual(x("def f(a, b):\n  return [a and b, a or b, 1 if a and b and a else 2]\nx = f(3, 0) + f(0, 'q')\n"), [0, 3, 2, 0, "q", 2]);
+});

@@ -81,10 +81,17 @@ export function emitTest(g: FnGen, e: Expr): string {
     switch (e.op) {
       case "==": case "!=": case "<": case "<=": case ">": case ">=": case "in": case "not in":
         return emitBinary(g, e);
-      case "and":
-        return `(${emitTest(g, e.x)} && ${emitTest(g, e.y)})`;
-      case "or":
-        return `(${emitTest(g, e.x)} || ${emitTest(g, e.y)})`;
+      case "and": case "or": {
+        // Flat over the left spine (a and b and c), like emitBinary.
+        const parts: Expr[] = [];
+        let cur: Expr = e;
+        while (cur.kind === "Binary" && cur.op === e.op) {
+          parts.push(cur.y);
+          cur = cur.x;
+        }
+        parts.push(cur);
+        return `(${parts.reverse().map((p) => emitTest(g, p)).join(e.op === "and" ? " && " : " || ")})`;
+      }
     }
   }
   return bind(g, emitExpr(g, e), (v) => truthOf(v));

@@ -18,14 +18,35 @@ const RUNTIME_OP: Partial<Record<BinaryOp, readonly [string, boolean]>> = {
   "<<": ["shl", false], ">>": ["shr", false],
 };
 
+/**
+ * The left spine of a chain such as `a + b - c` or `a and b and c`:
+ * [a, b, c] with the operators. Long chains are emitted as a flat JS
+ * sequence, so the emitter's recursion (and V8's) does not grow with them.
+ */
+function chain(e: BinaryExpr, same: (op: BinaryOp) => boolean): { first: Expr; links: BinaryExpr[] } {
+  const links: BinaryExpr[] = [];
+  let cur: Expr = e;
+  while (cur.kind === "Binary" && same(cur.op)) {
+    links.push(cur);
+    cur = cur.x;
+  }
+  return { first: cur, links: links.reverse() };
+}
+
 /** Emits a binary expression. */
 export function emitBinary(g: FnGen, e: BinaryExpr): string {
   const x = () => emitExpr(g, e.x), y = () => emitExpr(g, e.y);
   switch (e.op) {
-    case "and":
-      return bind(g, x(), (a) => `(${truthOf(a)} ? ${y()} : ${a})`);
-    case "or":
-      return bind(g, x(), (a) => `(${truthOf(a)} ? ${a} : ${y()})`);
+    case "and": case "or": {
+      // (acc = a, truth(acc) && (acc = b, truth(acc)) && ..., acc): stops at the deciding operand.
+      const { first, links } = chain(e, (op) => op === e.op);
+      const join = e.op === "and" ? " && " : " || ";
+      return g.withTemp((acc) => {
+        const test = (js: string) => `(${acc} = ${js}, ${truthOf(acc)})`;
+        const tests = [test(emitExpr(g, first)), ...links.map((l) => test(emitExpr(g, l.y)))];
+        return `(${tests.join(join)}, ${acc})`;
+      });
+    }
     case "==": case "!=": {
       const neg = e.op === "!=" ? "!" : "";
       return bind(g, x(), (a) => bind(g, y(), (b) => {
@@ -43,8 +64,15 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
     case "in": case "not in":
       return bind(g, x(), (a) => bind(g, y(), (b) =>
         `${e.op === "in" ? "" : "!"}(${g.pos(e.line, e.col)}, contains(${b}, ${a}, th))`));
-    default:
-      return emitArith(g, e.op, x, y, e.line, e.col, false);
+    default: {
+      const { first, links } = chain(e, (op) => op in RUNTIME_OP);
+      if (links.length === 1) return emitArith(g, e.op, x, y, e.line, e.col, false);
+      return g.withTemp((acc) => {
+        const steps = [`${acc} = ${emitExpr(g, first)}`, ...links.map((l) =>
+          `${acc} = ${emitArith(g, l.op, () => acc, () => emitExpr(g, l.y), l.line, l.col, false)}`)];
+        return `(${steps.join(", ")}, ${acc})`;
+      });
+    }
   }
 }
 
