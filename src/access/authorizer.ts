@@ -19,8 +19,7 @@ import { constants as C } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
 import { shadowOwner, type Grants, type Operation } from './model.ts';
 import { foldCase, isReservedName } from './tokens.ts';
-import { VIEW_PREFIX, DML_VIEW_PREFIX, viewName, dmlViewName } from './rewrite.ts';
-import { TRIGGER_PREFIX } from './policy-sql.ts';
+import { TRIGGER_PREFIX, isPolicyObject, viewTable } from './names.ts';
 
 /** What the authorizer needs to know about the statement being prepared. */
 export interface StatementContext {
@@ -182,12 +181,11 @@ function decideDdl(ctx: StatementContext, record: AuthRecord, what: string, name
 
 function decideRead(ctx: StatementContext, record: AuthRecord, table: string, dbName: string | null, context: string | null): string | null {
   const { principal, admin } = ctx;
-  const inPolicyObject = context !== null && [VIEW_PREFIX, DML_VIEW_PREFIX, TRIGGER_PREFIX].some((prefix) => context.startsWith(prefix));
+  const inPolicyObject = context !== null && isPolicyObject(context);
   if (dbName === 'temp') {
     if (table === 'sqlite_temp_master') return admin ? null : `select from ${table}`; // admin DROP TABLE, see decideWrite
     // Only our policy views live in temp; reading one is reading its table.
-    const prefix = [VIEW_PREFIX, DML_VIEW_PREFIX].find((p) => table.startsWith(p));
-    const base = prefix === undefined ? null : table.slice(prefix.length);
+    const base = viewTable(table);
     if (base === null || !ctx.protectedTables.has(base)) return `read temp.${table}`;
     return readTable(ctx, record, base);
   }
@@ -206,7 +204,7 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
   if (ctx.protectedTables.has(table) && !admin) {
     // Fail closed: a protected table is read only through its policy view (the 5th argument
     // names it), inside our policy objects, or as the DML target whose rows the triggers guard.
-    if (context === viewName(table) || context === dmlViewName(table) || inPolicyObject) return null;
+    if (inPolicyObject) return null; // (our views read only their own table, and policy subqueries)
     if (context === null && ctx.dmlTarget === table) return readTable(ctx, record, table);
     return `select from ${table} except through its row policies`;
   }

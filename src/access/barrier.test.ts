@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openFixture, run } from '../../test/security/fixture.ts';
-import { tableShape } from './barrier.ts';
+import { tableShape, needsBarrier } from './barrier.ts';
+import { parseSql, singleStatement, type AnyNode } from './parse.ts';
 
 test('barrier: without indexes every column is plain; the rowid alias always is', () => {
   const f = openFixture();
@@ -48,6 +49,38 @@ test('barrier: values and affinity are unchanged for visible rows', () => {
     assert.ok(!tableShape(f.admin, 'posts', ['published = 1 OR author = $user_id']).plain.has('published'));
     // '1' (text) still matches the INTEGER column: the barrier keeps the column's affinity.
     assert.deepEqual(run(f, f.alice, "SELECT id, published FROM posts WHERE published = '1' ORDER BY id"), [{ id: 1, published: 1 }, { id: 3, published: 1 }]);
+  } finally {
+    f.close();
+  }
+});
+
+const barrierFor = (sql: string) => needsBarrier(singleStatement(parseSql(sql)) as AnyNode);
+
+test('barrier: only statements whose filters are not leakproof read through the barrier views', () => {
+  for (const sql of [
+    'SELECT * FROM posts WHERE id = ? AND body IN (1, 2) AND NOT published BETWEEN 1 AND 2 AND title IS NOT NULL',
+    "SELECT * FROM posts p JOIN tags t ON t.id = p.id AND CAST(p.body AS TEXT) = 'x' WHERE CASE WHEN id > 1 THEN 1 END",
+    'SELECT upper(body), length(title) FROM posts WHERE id = 1 ORDER BY lower(title)',
+    'SELECT * FROM posts WHERE id IN (SELECT id FROM posts WHERE published = 1)',
+  ]) assert.equal(barrierFor(sql), false, sql);
+  for (const sql of [
+    "SELECT * FROM posts WHERE abs(id) = 1",
+    "SELECT * FROM posts WHERE body LIKE 'x%'",
+    "SELECT * FROM posts WHERE title || body = 'x'",
+    "SELECT * FROM posts WHERE body -> '$.a' = 1",
+    'SELECT * FROM tags t JOIN posts p ON length(p.body) > 3',
+    "SELECT * FROM tags WHERE EXISTS (SELECT 1 FROM posts WHERE CASE WHEN body = 'x' THEN abs(-9223372036854775808) END)",
+    "DELETE FROM posts WHERE json(body) IS NULL",
+  ]) assert.equal(barrierFor(sql), true, sql);
+});
+
+test('barrier: a leakproof lookup keeps the index of a barrier column; a risky one does not see hidden values', () => {
+  const f = openFixture();
+  try {
+    f.admin.exec('CREATE INDEX by_body ON posts (body); UPDATE _wce_access_version SET version = version + 1');
+    assert.match(JSON.stringify(run(f, f.alice, "EXPLAIN QUERY PLAN SELECT * FROM posts WHERE body = 'hi'")), /USING INDEX by_body/);
+    assert.deepEqual(run(f, f.alice, "SELECT id FROM posts WHERE body = 'secret-b'"), []);
+    assert.deepEqual(run(f, f.alice, "SELECT id FROM posts WHERE body > '' AND CASE WHEN body = 'secret-b' THEN abs(-9223372036854775808) ELSE 1 END ORDER BY body"), [{ id: 1 }, { id: 3 }, { id: 2 }]);
   } finally {
     f.close();
   }

@@ -14,6 +14,12 @@
  * index. A column stays plain when it is the rowid alias, when no index holds it, or when
  * every index holding it also holds all columns the policies read — so an admin can give a
  * hot lookup column its index back with `CREATE INDEX … (col, <policy columns>)`.
+ *
+ * Most statements do not need the barrier at all: comparisons, AND/OR/NOT, IN lists, BETWEEN,
+ * IS [NOT] NULL, CAST, CASE and arithmetic cannot fail or take noticeably longer on a hidden
+ * row (PostgreSQL calls such operators "leakproof"). Only a statement whose WHERE or JOIN ON
+ * holds anything else (function calls, LIKE/GLOB, ||, ->, …) reads through the barrier views
+ * (`needsBarrier`), so ordinary lookups keep every index.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { descendants, parseSql, type AnyNode } from './parse.ts';
@@ -30,6 +36,49 @@ export interface TableShape {
 }
 
 interface ColumnRow { name: string; type: string; pk: number }
+
+/** Expression nodes that cannot raise an error or vary in cost with the row's values. */
+const LEAKPROOF_NODES = new Set([
+  'identifier', 'member_expr', 'number_literal', 'string_literal', 'null_literal', 'boolean_literal', 'blob_literal',
+  'parameter', 'paren_expr', 'list_expr', 'between_expr', 'postfix_op_expr', 'cast_expr', 'cast_arg', 'data_type_name',
+  'case_expr', 'case_when', 'case_else', 'keyword',
+]);
+const LEAKPROOF_OPERATORS = new Set([
+  '=', '==', '!=', '<>', '<', '<=', '>', '>=', 'AND', 'OR', 'IS', 'IS NOT', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM',
+  'IN', 'NOT IN', '+', '-', '*', '/', '%', '&', '|', '<<', '>>', 'NOT', '~', 'EXISTS', 'COLLATE',
+]);
+
+function operatorName(operator: unknown): string {
+  if (typeof operator === 'string') return operator.toUpperCase();
+  const parts = Array.isArray(operator) ? operator : [operator];
+  return parts.map((part) => String((part as AnyNode | null)?.name ?? part)).join(' ').toUpperCase();
+}
+
+/** True when `node` (not looking into subqueries, which are checked on their own) is leakproof. */
+function leakproof(node: unknown): boolean {
+  if (Array.isArray(node)) return node.every(leakproof);
+  if (!node || typeof node !== 'object') return true;
+  const n = node as AnyNode;
+  if (n.type === 'select_stmt' || n.type === 'compound_select_stmt') return true;
+  if (n.type === 'binary_expr' || n.type === 'prefix_op_expr') {
+    if (!LEAKPROOF_OPERATORS.has(operatorName(n.operator))) return false;
+  } else if (typeof n.type === 'string' && !LEAKPROOF_NODES.has(n.type)) {
+    return false;
+  }
+  return Object.entries(n).every(([key, value]) => key === 'range' || key === 'operator' || typeof value !== 'object' || leakproof(value));
+}
+
+/**
+ * True when some WHERE or JOIN … ON of `statement` (at any depth) is not leakproof, so its
+ * protected tables must be read through the barrier views.
+ * @example needsBarrier(parsed("SELECT * FROM posts WHERE id = ?")) // false
+ */
+export function needsBarrier(statement: AnyNode): boolean {
+  for (const node of descendants(statement)) {
+    if ((node.type === 'where_clause' || node.type === 'join_on_specification') && !leakproof(node.expr)) return true;
+  }
+  return false;
+}
 
 /** Lower-case identifiers used anywhere in the expressions (a superset of the columns read). */
 function namesIn(expressions: string[]): Set<string> {

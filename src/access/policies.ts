@@ -12,7 +12,7 @@ import { ANONYMOUS } from '../auth/principal.ts';
 import { translateExpression } from './expression.ts';
 import { authorize, isSchemaTable, newAuthRecord } from './authorizer.ts';
 import { Grants, loadMainObjects, toPolicy, POLICY_COMMANDS, POLICY_ROLES, type RowPolicy, type PolicyKind, type PolicyRow } from './model.ts';
-import { quoteIdent } from './rewrite.ts';
+import { quoteIdent } from './names.ts';
 import { adminChange, isTenantTable, type Actor } from './admin-change.ts';
 import { isGuarded } from './guard.ts';
 

@@ -23,11 +23,10 @@
  * without rewriting its column references.
  */
 import type { RowPolicy, PolicyCommand } from './model.ts';
-import { quoteIdent, viewName, dmlViewName, DML_ROWID } from './rewrite.ts';
+import { quoteIdent, viewName, DML_ROWID, TRIGGER_PREFIX, type ViewKind } from './names.ts';
 import type { TableShape } from './barrier.ts';
 import { foldCase } from './tokens.ts';
 
-export const TRIGGER_PREFIX = '_wce_pol_';
 
 /** A policy whose expressions were already translated (see expression.ts). */
 export type TranslatedPolicy = RowPolicy;
@@ -106,18 +105,17 @@ export function selectPredicate(policies: TranslatedPolicy[]): string {
   return `${BYPASS} OR ${usingOf(policies, 'select')}`;
 }
 
-/** The select list of a policy view: plain columns as they are, barrier columns behind `predicate`. */
-function viewColumns(shape: TableShape, predicate: string): string {
+/** The select list of a policy view: all columns plain, or barrier columns behind `predicate`. */
+function viewColumns(shape: TableShape, predicate: string, barrier: boolean): string {
   return shape.columns
-    .map((c) => (shape.plain.has(c) ? quoteIdent(c) : `(SELECT ${quoteIdent(c)} WHERE ${predicate}) AS ${quoteIdent(c)}`))
+    .map((c) => (!barrier || shape.plain.has(c) ? quoteIdent(c) : `(SELECT ${quoteIdent(c)} WHERE ${predicate}) AS ${quoteIdent(c)}`))
     .join(', ');
 }
 
 /**
  * The statements that create the policy objects of `table` (its name as in the schema) with
- * the given shape (barrier.ts), from its translated `policies`. Besides the read view there
- * is, for rowid tables, `_wce_dml_t`: the same rows with their rowid, through which UPDATE
- * and DELETE find their target rows (rewrite.ts).
+ * the given shape (barrier.ts), from its translated `policies`: the views of names.ts (plain
+ * and barrier; the DML views, with each row's rowid, only for rowid tables) and the triggers.
  * @example policyObjectsSql('posts', shape, [ownPosts]) // ['CREATE TEMP VIEW …', 'CREATE TEMP TRIGGER …', …]
  */
 export function policyObjectsSql(table: string, shape: TableShape, policies: TranslatedPolicy[]): string[] {
@@ -130,10 +128,13 @@ export function policyObjectsSql(table: string, shape: TableShape, policies: Tra
     `SELECT RAISE(IGNORE) WHERE NOT ${rowSatisfies(table, columns, 'OLD', `${usingOf(policies, command)} AND ${usingOf(policies, 'select')}`)};`;
   const body = (event: string, steps: string[]) =>
     `CREATE TEMP TRIGGER ${trigger(event)} BEFORE ${event} ON ${on} FOR EACH ROW WHEN NOT ${BYPASS} BEGIN ${steps.join(' ')} END`;
-  const select = viewColumns(shape, predicate);
+  const view = (kind: ViewKind, barrier: boolean) => {
+    const rowid = kind === 'dml' || kind === 'dmlBarrier' ? `rowid AS ${quoteIdent(DML_ROWID)}, ` : '';
+    return `CREATE TEMP VIEW ${quoteIdent(viewName(kind, table))} AS SELECT ${rowid}${viewColumns(shape, predicate, barrier)} FROM ${on} WHERE ${predicate}`;
+  };
   return [
-    `CREATE TEMP VIEW ${quoteIdent(viewName(table))} AS SELECT ${select} FROM ${on} WHERE ${predicate}`,
-    ...(shape.withoutRowid ? [] : [`CREATE TEMP VIEW ${quoteIdent(dmlViewName(table))} AS SELECT rowid AS ${quoteIdent(DML_ROWID)}, ${select} FROM ${on} WHERE ${predicate}`]),
+    view('read', false), view('readBarrier', true),
+    ...(shape.withoutRowid ? [] : [view('dml', false), view('dmlBarrier', true)]),
     body('DELETE', [skipUnless('delete')]),
     body('UPDATE', [skipUnless('update'), ...checkSteps(table, columns, policies, 'update')]),
     body('INSERT', checkSteps(table, columns, policies, 'insert')),

@@ -19,37 +19,26 @@
  *   // 'SELECT * FROM temp."_wce_rls_posts" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts" AS "posts")'
  */
 import { foldCase } from './tokens.ts';
+import { quoteIdent, viewName, DML_ROWID } from './names.ts';
+import { needsBarrier } from './barrier.ts';
 import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, dmlTargetAlias, descendants, type AnyNode } from './parse.ts';
 
-export const VIEW_PREFIX = '_wce_rls_';
-export const DML_VIEW_PREFIX = '_wce_dml_';
-/** The rowid column of a DML view. */
-export const DML_ROWID = '_wce_rowid';
 const STORED_BODIES = new Set(['create_view_stmt', 'create_trigger_stmt']);
-
-/** `name` as a double-quoted SQL identifier. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** The TEMP view that stands for `table` (lower case name). */
-export function viewName(table: string): string {
-  return VIEW_PREFIX + foldCase(table);
-}
-
-/** The TEMP view through which UPDATE/DELETE on `table` find their rows. */
-export function dmlViewName(table: string): string {
-  return DML_VIEW_PREFIX + foldCase(table);
-}
 
 interface Edit { start: number; end: number; text: string }
 
 class Rewriter {
   readonly edits: Edit[] = [];
   private readonly protectedTables: ReadonlySet<string>;
+  private readonly kind: 'read' | 'readBarrier';
 
-  constructor(protectedTables: ReadonlySet<string>) {
+  constructor(protectedTables: ReadonlySet<string>, barrier: boolean) {
     this.protectedTables = protectedTables;
+    this.kind = barrier ? 'readBarrier' : 'read';
+  }
+
+  private view(table: string): string {
+    return `temp.${quoteIdent(viewName(this.kind, table))}`;
   }
 
   /** The protected table `node` names in a table position, or null. CTE names shadow tables. */
@@ -73,11 +62,11 @@ class Rewriter {
     const n = node as AnyNode | null;
     if (!n || typeof n !== 'object') return;
     const name = this.protectedName(n, ctes);
-    if (name !== null) return this.replace(n, `temp.${quoteIdent(viewName(name))} AS ${quoteIdent(name)}`);
+    if (name !== null) return this.replace(n, `${this.view(name)} AS ${quoteIdent(name)}`);
     switch (n.type) {
       case 'alias': {
         const aliased = this.protectedName(n.expr, ctes);
-        if (aliased !== null) return this.replace(n.expr, `temp.${quoteIdent(viewName(aliased))}`);
+        if (aliased !== null) return this.replace(n.expr, this.view(aliased));
         return this.table(n.expr, ctes);
       }
       case 'join_expr':
@@ -109,7 +98,7 @@ class Rewriter {
       const name = this.protectedName(n.right, scope);
       if (name !== null) {
         this.walk(n.left, scope);
-        return this.replace(n.right, `(SELECT * FROM temp.${quoteIdent(viewName(name))})`);
+        return this.replace(n.right, `(SELECT * FROM ${this.view(name)})`);
       }
     }
     for (const [key, value] of Object.entries(n)) {
@@ -156,13 +145,13 @@ export interface DmlGuard {
  * WITHOUT ROWID tables have no DML view and get the policy's own filter (when it has no
  * subquery) in front instead.
  */
-function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>, edits: Edit[]): void {
+function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>, barrier: boolean, edits: Edit[]): void {
   const target = dmlTarget(statement);
   const guard = target === null ? undefined : guards.get(target);
   if (guard === undefined || target === null || !Array.isArray(statement.clauses)) return;
   const clauses = statement.clauses as AnyNode[];
   const name = quoteIdent(dmlTargetAlias(statement) ?? target);
-  const view = `temp.${quoteIdent(dmlViewName(target))}`;
+  const view = (kind: 'dml' | 'dmlBarrier') => `temp.${quoteIdent(viewName(kind, target))}`;
   const rowid = quoteIdent(DML_ROWID);
   const filter = guard.predicate === null ? null : `(${guard.predicate})`;
   /** Puts `head` … `tail` around an existing WHERE expression, or adds `WHERE whole` after `after`. */
@@ -174,11 +163,11 @@ function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>,
   if (statement.type === 'update_stmt' || statement.type === 'delete_stmt') {
     const where = clauses.find((c) => c.type === 'where_clause');
     const before = clauses.filter((c) => ['update_clause', 'set_clause', 'from_clause', 'delete_clause'].includes(c.type)).at(-1);
-    const rows = `${name}.rowid IN (SELECT ${rowid} FROM ${view} AS ${name}`;
+    const rows = `${name}.rowid IN (SELECT ${rowid} FROM ${view(barrier ? 'dmlBarrier' : 'dml')} AS ${name}`;
     if (guard.viaView) wrap(where, before, `${rows} WHERE (`, '))', `${rows})`);
     else if (filter !== null) wrap(where, before, `${filter} AND (`, ')', filter);
   }
-  const visible = guard.viaView ? `EXISTS (SELECT 1 FROM ${view} AS "_wce_row" WHERE "_wce_row".${rowid} = ${name}.rowid)` : filter;
+  const visible = guard.viaView ? `EXISTS (SELECT 1 FROM ${view('dml')} AS "_wce_row" WHERE "_wce_row".${rowid} = ${name}.rowid)` : filter;
   for (const clause of clauses.filter((c) => c.type === 'upsert_clause')) {
     const action = clause.action as AnyNode;
     if (action.type === 'upsert_action_update' && visible !== null) {
@@ -229,10 +218,12 @@ export function rewriteStatement(
   // the tables themselves (a main-schema object cannot refer to temp). Only owner/admin run
   // this DDL, and users reading a protected table through such an object are refused.
   if (protectedTables.size === 0 || STORED_BODIES.has(statement.type)) return sql;
-  const rewriter = new Rewriter(protectedTables);
+  // Plain views unless a filter could be evaluated on hidden rows to ill effect (barrier.ts).
+  const barrier = needsBarrier(statement);
+  const rewriter = new Rewriter(protectedTables, barrier);
   rewriter.walk(statement, new Set());
   keepColumnNames(sql, statement, rewriter.edits);
-  guardDmlRows(statement, guards, rewriter.edits);
+  guardDmlRows(statement, guards, barrier, rewriter.edits);
   return rewriter.edits.length === 0 ? sql : applyEdits(sql, rewriter.edits);
 }
 

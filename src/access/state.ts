@@ -10,8 +10,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { loadGrants, loadPolicies, loadMainObjects, type Grants, type RowPolicy } from './model.ts';
 import { translateExpression, hasSubquery } from './expression.ts';
-import { policyObjectsSql, selectPredicate, TRIGGER_PREFIX } from './policy-sql.ts';
-import { quoteIdent, viewName, dmlViewName, VIEW_PREFIX, DML_VIEW_PREFIX, type DmlGuard } from './rewrite.ts';
+import { policyObjectsSql, selectPredicate } from './policy-sql.ts';
+import type { DmlGuard } from './rewrite.ts';
+import { quoteIdent, viewName, viewNames, isPolicyObject } from './names.ts';
 import { tableShape } from './barrier.ts';
 import { foldCase } from './tokens.ts';
 
@@ -39,9 +40,9 @@ export interface AccessState {
  */
 export function dropPolicyObjects(db: DatabaseSync, table?: string): void {
   const rows = db.prepare("SELECT type, name, lower(tbl_name) AS tbl FROM temp.sqlite_schema WHERE type IN ('view', 'trigger')").all() as Array<{ type: string; name: string; tbl: string }>;
-  const ours = table === undefined ? null : new Set([viewName(table), dmlViewName(table)]);
+  const ours = table === undefined ? null : new Set(viewNames(table));
   for (const row of rows) {
-    if (![VIEW_PREFIX, DML_VIEW_PREFIX, TRIGGER_PREFIX].some((prefix) => row.name.startsWith(prefix))) continue;
+    if (!isPolicyObject(row.name)) continue;
     if (ours !== null && !ours.has(row.name) && row.tbl !== foldCase(table!)) continue;
     db.exec(`DROP ${row.type === 'view' ? 'VIEW' : 'TRIGGER'} IF EXISTS temp.${quoteIdent(row.name)}`);
   }
@@ -70,8 +71,9 @@ function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): Dml
     // compile one statement per event now: a policy naming a column that is gone fails here.
     const on = `main.${quoteIdent(table)}`;
     const first = quoteIdent(shape.columns[0]);
-    db.prepare(`SELECT * FROM temp.${quoteIdent(viewName(table))}`);
-    if (!shape.withoutRowid) db.prepare(`SELECT * FROM temp.${quoteIdent(dmlViewName(table))}`);
+    for (const kind of shape.withoutRowid ? (['read', 'readBarrier'] as const) : (['read', 'readBarrier', 'dml', 'dmlBarrier'] as const)) {
+      db.prepare(`SELECT * FROM temp.${quoteIdent(viewName(kind, table))}`);
+    }
     db.prepare(`INSERT INTO ${on} DEFAULT VALUES`);
     db.prepare(`UPDATE ${on} SET ${first} = ${first}`);
     db.prepare(`DELETE FROM ${on}`);

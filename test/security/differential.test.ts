@@ -35,6 +35,10 @@ const QUERIES = [
   "SELECT id FROM posts WHERE title LIKE '%draft%'",
   'SELECT count(*) FROM posts, tags',
   'SELECT 4 IN (SELECT id FROM posts), 2 IN (SELECT id FROM posts)',
+  // Filters that are not leakproof: read through the barrier views.
+  "SELECT id, upper(title) FROM posts WHERE lower(body) LIKE '%e%'",
+  "SELECT p.id FROM posts p JOIN posts q ON length(q.body) = length(p.body) WHERE p.title || '' <> ''",
+  'SELECT count(*) FROM posts WHERE abs(id) > 0 AND body IS NOT NULL',
 ];
 
 /** A plain in-memory copy of what `who` may see (posts without hidden rows, tags). */
