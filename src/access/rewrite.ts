@@ -1,7 +1,9 @@
 /**
  * The read rewriter: every reference to a policy-protected table T in a table position
  * becomes `temp."_wce_rls_T" AS "T"`, the TEMP view that shows only the rows the running
- * principal may see (see policy-sql.ts).
+ * principal may see (see policy-sql.ts) — or `_wce_rlb_T`, its barrier twin, when a filter of
+ * the statement is not leakproof (barrier.ts). UPDATE/DELETE on T are made to pick their rows
+ * through T's DML view (guardDmlRows).
  *
  * Table positions: FROM clauses of every SELECT wherever it sits (top level, subqueries in any
  * clause, CTE bodies, compound members, INSERT … SELECT sources, UPDATE … FROM), join operands,
@@ -10,9 +12,9 @@
  * a SELECT can appear is covered without a change here.
  *
  * Security: the rewriter is a convenience, not the fence. The authorizer denies any read of
- * main.T that does not come through `_wce_rls_T`, so a reference this code misses makes the
- * statement fail; it never shows hidden rows. DML targets (INSERT INTO T, UPDATE T, DELETE
- * FROM T) are left alone: their rows are guarded by the policy triggers.
+ * main.T that does not come through one of T's policy views, so a reference this code misses
+ * makes the statement fail; it never shows hidden rows. DML targets (INSERT INTO T, UPDATE T,
+ * DELETE FROM T) stay as they are: their rows are guarded by the policy triggers.
  *
  * @example
  *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', new Set(['posts']))
