@@ -1,4 +1,5 @@
-# Runs one benchmark program under CPython and prints one JSON line: {ms, cpuMs, output, maxRssKb}.
+# Runs one benchmark program under CPython (twice: warmMs times the second run) and prints
+# one JSON line: {ms, cpuMs, warmMs, output, maxRssKb}.
 # The programs call json.encode/json.decode (Starlark's json module); this shim provides them.
 import io, json as _j, resource, sys, time, contextlib
 
@@ -14,5 +15,9 @@ with contextlib.redirect_stdout(buf):
     exec(compile(src, sys.argv[1], "exec"), {"json": _Json()})
 ms = (time.perf_counter() - start) * 1000
 cpu_ms = (time.process_time() - cpu0) * 1000
+warm_start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    exec(compile(src, sys.argv[1], "exec"), {"json": _Json()})
+warm_ms = (time.perf_counter() - warm_start) * 1000
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(_j.dumps({"ms": ms, "cpuMs": cpu_ms, "output": buf.getvalue().rstrip("\n"), "maxRssKb": rss}))
+print(_j.dumps({"ms": ms, "cpuMs": cpu_ms, "warmMs": warm_ms, "output": buf.getvalue().rstrip("\n"), "maxRssKb": rss}))
