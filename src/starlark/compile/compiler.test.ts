@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { callFunction, runModule, StarlarkError, toJS, type JSValue, type Options } from "../index.ts";
+import { callFunction, fromJS, runModule, StarlarkError, Thread, toJS, type JSValue, type Options } from "../index.ts";
+import { binary, compare } from "../values/ops.ts";
 
 /** Runs `src` and returns global `x` as a JS value. */
 function x(src: string, options: Options = {}): JSValue {
@@ -127,4 +128,18 @@ test("long operator chains compile flat", () => {
   assert.equal(x(`x = ${Array(n).fill("1").join(" and ")} and 0 and 1\n`), 0);
   assert.equal(x(`x = ${Array(n).fill("0").join(" or ")} or 'y'\n`), "y");
   assert.deepEqual(x("def f(a, b):\n  return [a and b, a or b, 1 if a and b and a else 2]\nx = f(3, 0) + f(0, 'q')\n"), [0, 3, 2, 0, "q", 2]);
+});
+
+test("inline int fast paths agree with the runtime's operators at the boundaries", () => {
+  const edges = [0, 1, -1, 2, -3, 7, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 52 + 1, -(2 ** 52), 2 ** 53 - 1, -(2 ** 53 - 1), 12345678901];
+  const pairs = edges.flatMap((a) => edges.map((b) => [a, b]));
+  const ops = ["+", "-", "*", "//", "%", "&", "|", "^", ">>", "<<", "<", "<=", "==", "!="];
+  for (const op of ops) {
+    const ok = (b: number) => !((op === "//" || op === "%") && b === 0) && !((op === "<<" || op === ">>") && (b < 0 || b > 64));
+    const ps = pairs.filter(([, b]) => ok(b!));
+    const g = runModule(`def f(ps):\n  return [a ${op} b for a, b in ps]\nx = f(PS)\n`, { predeclared: { PS: fromJS(ps) } });
+    const cmp = ["<", "<=", "==", "!="].includes(op);
+    const want = ps.map(([a, b]) => toJS(cmp ? compare(op as "<", a!, b!) : binary(op as "+", a!, b!, new Thread())));
+    assert.deepEqual(toJS(g.x!), want, op);
+  }
 });

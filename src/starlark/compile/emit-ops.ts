@@ -10,6 +10,8 @@ import { bind, emitExpr, emitTest, truthOf } from "./emit-expr.ts";
 
 /** Largest safe integer, as text: results beyond it are recomputed by the runtime as bigints. */
 const MAX = "9007199254740991";
+/** 2^52. */
+const MAX52 = "4503599627370496";
 
 /** Runtime function per arithmetic operator and whether it takes the thread. */
 const RUNTIME_OP: Partial<Record<BinaryOp, readonly [string, boolean]>> = {
@@ -110,8 +112,9 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
         // An exact product below 2^53 is computed exactly; `+ 0` turns -0 into 0.
         return `(${ints} && (${r} = ${a} * ${b}, ${safe}) ? ${r} + 0 : ${slow})`;
       case "//":
-        // Within int32 the float quotient is exact enough for floor to be right.
-        return `(${ints} && ${b} !== 0 && ${int32} ? floor(${a} / ${b}) + 0 : ${slow})`;
+        // For |a| <= 2^52 the float quotient's rounding error is below 1/(2|b|), less than the
+        // distance from a non-integral a/b to the next integer, so floor is exact. `+ 0`: no -0.
+        return `(${ints} && ${b} !== 0 && ${a} <= ${MAX52} && ${a} >= -${MAX52} ? floor(${a} / ${b}) + 0 : ${slow})`;
       case "%":
         // JS % truncates; Starlark's result takes the sign of the divisor.
         return `(${ints} && ${b} !== 0 ? (${r} = ${a} % ${b}, ${r} !== 0 && (${r} < 0) !== (${b} < 0) ? ${r} + ${b} : ${r} + 0) : ${slow})`;
