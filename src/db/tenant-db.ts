@@ -14,7 +14,7 @@ import { TimeoutError } from '../errors.ts';
 import { audit } from './audit.ts';
 import type { TenantConnection } from './connection.ts';
 import type { GatedStatement } from './gate.ts';
-import { statementEffects, type Effect } from './effects.ts';
+import { mainEffect, type Effect } from './effects.ts';
 import { MAX_RESULT_BYTES, type SqlLimits } from './limits.ts';
 import { toClientError } from './sqlite-errors.ts';
 import { decodeParams, encodeRow, type BoundParams } from './values.ts';
@@ -154,7 +154,7 @@ export class TenantDb {
 
   /** Runs a statement that writes, then audits it and remembers what it wrote. */
   private write(sql: string, prepared: GatedStatement, bound: BoundParams, maxRows: number): StatementResult {
-    const [main] = statementEffects(sql);
+    const main = mainEffect(sql, prepared);
     const result = this.step(prepared.stmt, bound, maxRows, prepared.ddl ? null : main);
     const rows = prepared.ddl ? null : result.changes;
     this.conn.gate.trusted(() => audit(this.conn.db, {
