@@ -3,7 +3,7 @@
  */
 import { fail } from "../values/errors.ts";
 import { typeName } from "../values/kinds.ts";
-import { dictSet } from "../values/ops.ts";
+import { dictEntries, dictKeys, dictSet } from "../values/ops.ts";
 import { Thread } from "../values/thread.ts";
 import { Builtin, Bytes, Dict, Float, List, Module, Range, StarSet, StringIter, Tuple, type Value } from "../values/value.ts";
 
@@ -21,11 +21,11 @@ export function toJS(v: Value): JSValue {
   if (v === null || typeof v === "boolean" || typeof v === "number" || typeof v === "bigint" || typeof v === "string") return v;
   if (v instanceof Float) return v.value;
   if (v instanceof List || v instanceof Tuple) return v.elems.map(toJS);
-  if (v instanceof StarSet) return [...v.map.values()].map((e) => toJS(e.k));
+  if (v instanceof StarSet) return dictKeys(v).map((k) => toJS(k));
   if (v instanceof Bytes) return v.data.slice();
   if (v instanceof Dict) {
     const out: { [key: string]: JSValue } = {};
-    for (const { k, v: val } of v.map.values()) {
+    for (const [k, val] of dictEntries(v)) {
       if (typeof k !== "string") fail(`toJS: dict key ${typeName(k)} is not a string`);
       // defineProperty: a "__proto__" key must stay data, not replace the prototype.
       Object.defineProperty(out, k, { value: toJS(val), enumerable: true, writable: true, configurable: true });

@@ -1,5 +1,5 @@
 /** Methods of dict values (spec "Dict methods"). */
-import { checkTableMutable, tableClear, tableDelete, tableSet } from '../values/collections.ts';
+import { checkTableMutable, tableClear, tableDelete, tableEntries, tableSet } from '../values/collections.ts';
 import { fail, StarlarkError } from '../values/errors.ts';
 import { keyOf } from '../values/hashing.ts';
 import { tableKeys, toArray } from '../values/iter.ts';
@@ -29,7 +29,7 @@ export function dictUpdate(thread: Thread, d: Dict, fn: string, args: Value[], k
   const src = args[0];
   if (src instanceof Dict) {
     thread.step(src.map.size);
-    for (const e of [...src.map.values()]) tableSet(thread, d, e.k, e.v);
+    for (const [k, v] of tableEntries(src)) tableSet(thread, d, k, v);
   } else if (src !== undefined) {
     const items = toArray(thread, src, fn);
     thread.step(items.length);
@@ -53,13 +53,13 @@ export const dictMethods: MethodTable = {
   }),
   get(_thread, args, kwargs, recv) {
     if (args.length < 1 || args.length > 2 || kwargs !== null) positional('get', args, kwargs, 1, 2);
-    let e;
+    let v;
     try {
-      e = (recv as Dict).map.get(keyOf(args[0]!));
+      v = (recv as Dict).map.get(keyOf(args[0]!));
     } catch (err) {
       throw err instanceof StarlarkError ? new StarlarkError(`get: ${err.msg}`) : err;
     }
-    return e !== undefined ? e.v : args.length > 1 ? args[1]! : null;
+    return v !== undefined ? v : args.length > 1 ? args[1]! : null;
   },
   items: (thread, args, kwargs, recv) => {
     positional('items', args, kwargs, 0, 0);
@@ -67,7 +67,7 @@ export const dictMethods: MethodTable = {
     thread.step(d.map.size);
     const out = new Array<Value>(d.map.size);
     let i = 0;
-    for (const e of d.map.values()) out[i++] = new Tuple([e.k, e.v]);
+    for (const [mk, v] of d.map) out[i++] = new Tuple([d.origKey(mk), v]);
     return new List(out);
   },
   keys: (thread, args, kwargs, recv) => {
@@ -87,14 +87,17 @@ export const dictMethods: MethodTable = {
     checkTableMutable(d, 'delete from');
     const first = d.map.entries().next();
     if (first.done === true) fail('empty dict');
-    d.map.delete(first.value[0]);
-    return new Tuple([first.value[1].k, first.value[1].v]);
+    const [mk, v] = first.value;
+    const k = d.origKey(mk);
+    d.map.delete(mk);
+    d.origKeys?.delete(mk);
+    return new Tuple([k, v]);
   }),
   setdefault: named('setdefault', (thread, args, kwargs, recv) => {
     positional('setdefault', args, kwargs, 1, 2);
     const d = recv as Dict;
-    const e = d.map.get(keyOf(args[0]!));
-    if (e !== undefined) return e.v;
+    const old = d.map.get(keyOf(args[0]!));
+    if (old !== undefined) return old;
     const v = args.length > 1 ? args[1]! : null;
     tableSet(thread, d, args[0]!, v);
     return v;
@@ -108,9 +111,6 @@ export const dictMethods: MethodTable = {
     positional('values', args, kwargs, 0, 0);
     const d = recv as Dict;
     thread.step(d.map.size);
-    const out = new Array<Value>(d.map.size);
-    let i = 0;
-    for (const e of d.map.values()) out[i++] = e.v;
-    return new List(out);
+    return new List(Array.from(d.map.values()));
   },
 };

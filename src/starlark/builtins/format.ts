@@ -80,9 +80,9 @@ export function percentFormat(thread: Thread, format: string, x: Value): string 
       if (close < 0) fail('incomplete format key');
       if (!(x instanceof Dict)) fail('format requires a mapping');
       const key = format.slice(i + 1, close);
-      const entry = x.map.get(keyOf(key));
-      if (entry === undefined) fail(`key not found: ${key}`);
-      arg = entry.v;
+      const v = x.map.get(keyOf(key));
+      if (v === undefined) fail(`key not found: ${key}`);
+      arg = v;
       i = close + 1;
       if (i >= format.length) fail('incomplete format');
     }

@@ -71,10 +71,12 @@ export const setMethods: MethodTable = {
     positional('pop', args, kwargs, 0, 0);
     const s = recv as StarSet;
     checkTableMutable(s, 'delete from');
-    const first = s.map.entries().next();
+    const first = s.map.keys().next();
     if (first.done === true) fail('empty set');
-    s.map.delete(first.value[0]);
-    return first.value[1].k;
+    const elem = s.origKey(first.value);
+    s.map.delete(first.value);
+    s.origKeys?.delete(first.value);
+    return elem;
   }),
   remove: named('remove', (_thread, args, kwargs, recv) => {
     positional('remove', args, kwargs, 1, 1);
@@ -86,13 +88,13 @@ export const setMethods: MethodTable = {
     return setSymmetricDifference(thread, recv as StarSet, argSets(thread, args, kwargs)[0]!);
   }),
   union: fold('union', (thread, acc, o) => {
-    for (const e of o.map.values()) tableSet(thread, acc, e.k, null);
+    for (const mk of o.map.keys()) tableSet(thread, acc, o.origKey(mk), null);
     return acc;
   }),
   update: named('update', (thread, args, kwargs, recv) => {
     const s = recv as StarSet;
     checkTableMutable(s, 'insert into');
-    for (const other of argSets(thread, args, kwargs)) for (const e of other.map.values()) tableSet(thread, s, e.k, null);
+    for (const other of argSets(thread, args, kwargs)) for (const mk of other.map.keys()) tableSet(thread, s, other.origKey(mk), null);
     return null;
   }),
 };

@@ -34,6 +34,18 @@ export function decodeJson(s: string): Value {
   return fast !== undefined ? fast : decodeSlow(s);
 }
 
+/** d[k] = v for a string key, without the generic checks (a fresh dict being built). */
+function setStringKey(d: Dict, k: string, v: Value): void {
+  if (k.length !== 0 && k.charCodeAt(0) === 0xffff) {
+    // Escaped as hashing.ts keyOf does; remember the original unless a duplicate key came first.
+    const mk = '\uffff' + k;
+    if (!d.map.has(mk)) (d.origKeys ??= new Map()).set(mk, k);
+    d.map.set(mk, v);
+  } else {
+    d.map.set(k, v);
+  }
+}
+
 /** Number tokens that are not plain safe ints, by ordinal among all number tokens. */
 interface SpecialNumbers {
   ordinals: number[];
@@ -114,8 +126,7 @@ function decodeNative(s: string): Value | undefined {
     for (const k in obj) {
       const c0 = k.charCodeAt(0);
       if (c0 >= 0x30 && c0 <= 0x39 && INDEX_KEY.test(k)) ok = false;
-      const key = k.length !== 0 && k.charCodeAt(0) === 0xffff ? '\uffff' + k : k;
-      d.map.set(key, { k, v: convert(obj[k]) });
+      setStringKey(d, k, convert(obj[k]));
     }
     return d;
   };
@@ -242,9 +253,7 @@ function decodeSlow(s: string): Value {
           if (s[i] !== ':') failAt(`after object key, got ${quoteChar(s[i]!)}, want ':' `);
           i++;
           const v = parse();
-          // Keys are strings; a leading U+FFFF needs the hashing.ts escape.
-          const k = key.length !== 0 && key.charCodeAt(0) === 0xffff ? '\uffff' + key : key;
-          dict.map.set(k, { k: key, v });
+          setStringKey(dict, key, v);
           if (!skip()) failAt('unexpected end of file');
           const d = s[i++];
           if (d === '}') return dict;

@@ -4,7 +4,9 @@ import { fail, StarlarkError } from '../values/errors.ts';
 import { formatFloat } from '../values/float.ts';
 import { isHost, typeName } from '../values/kinds.ts';
 import type { Thread } from '../values/thread.ts';
-import { Builtin, Dict, Float, List, Module, Range, StarSet, Tuple, type Entry, type Kwargs, type Value } from '../values/value.ts';
+import { keyOf } from '../values/hashing.ts';
+import { tableKeys } from '../values/iter.ts';
+import { Builtin, Dict, Float, List, Module, Range, StarSet, Tuple, type Kwargs, type Value } from '../values/value.ts';
 import { decodeJson, decodeOrFail, JsonSyntaxError } from './json-decode.ts';
 
 /** Strings that JSON.stringify would emit unchanged between quotes. */
@@ -18,10 +20,6 @@ function quote(s: string): string {
 /** Prefixes a nested encoding error with where it happened. */
 function wrap(e: unknown, where: string): unknown {
   return e instanceof StarlarkError ? new StarlarkError(`${where}: ${e.msg}`) : e;
-}
-
-function byKey(a: Entry, b: Entry): number {
-  return (a.k as string) < (b.k as string) ? -1 : 1;
 }
 
 /** Accumulates the encoding in one string (V8 concatenation is cheap); `path` detects cycles. */
@@ -59,7 +57,7 @@ class Encoder {
     this.path.push(x);
     if (x instanceof Dict) this.object(x);
     else if (x instanceof List || x instanceof Tuple) this.array(typeName(x), x.elems);
-    else if (x instanceof StarSet) this.array('set', [...x.map.values()].map((e) => e.k));
+    else if (x instanceof StarSet) this.array('set', tableKeys(x));
     else if (x instanceof Range) this.array('range', Array.from({ length: x.len }, (_v, i) => x.start + i * x.step));
     else if (isHost(x) && x.attrNames !== undefined && x.getAttr !== undefined) this.fields(x.attrNames(), (n) => x.getAttr!(n, this.thread));
     else fail(`cannot encode ${typeName(x)} as JSON`);
@@ -84,24 +82,25 @@ class Encoder {
 
   /** Keys are sorted (starlark-go emits key order, not insertion order). */
   private object(d: Dict): void {
-    const entries = Array.from(d.map.values());
-    this.thread.step(entries.length);
+    const keys = tableKeys(d);
+    this.thread.step(keys.length);
     let sorted = true;
-    for (let i = 0; i < entries.length; i++) {
-      const k = entries[i]!.k;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       if (typeof k !== 'string') fail(`dict has ${typeName(k)} key, want string`);
-      if (i > 0 && k < (entries[i - 1]!.k as string)) sorted = false;
+      if (i > 0 && k < (keys[i - 1] as string)) sorted = false;
     }
-    if (!sorted) entries.sort(byKey);
+    // Default sort order is UTF-16 code units, the same as Starlark string comparison.
+    if (!sorted) keys.sort();
     this.out += '{';
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
       if (i > 0) this.out += ',';
-      this.out += quote(e.k as string) + ':';
+      this.out += quote(k) + ':';
       try {
-        this.emit(e.v);
+        this.emit(d.map.get(keyOf(k))!);
       } catch (err) {
-        throw wrap(err, `in dict key ${quote(e.k as string)}`);
+        throw wrap(err, `in dict key ${quote(k)}`);
       }
     }
     this.out += '}';

@@ -6,7 +6,7 @@ import { fail } from './errors.ts';
 import { keyOf } from './hashing.ts';
 import { repr } from './repr.ts';
 import type { Thread } from './thread.ts';
-import { Dict, Float, HashTable, List, type Value } from './value.ts';
+import { Dict, HashTable, List, type Value } from './value.ts';
 
 /** Fails unless list `l` may be mutated; `verb` as in "cannot append to frozen list". */
 export function checkListMutable(l: List, verb: string): void {
@@ -38,9 +38,9 @@ export function listExtend(thread: Thread, l: List, items: Value[]): void {
 
 /** d[k], failing with `key "k" not in dict` when absent. */
 export function dictGet(d: Dict, k: Value): Value {
-  const e = d.map.get(keyOf(k));
-  if (e === undefined) fail(`key ${repr(k)} not in dict`);
-  return e.v;
+  const v = d.map.get(keyOf(k));
+  if (v === undefined) fail(`key ${repr(k)} not in dict`);
+  return v;
 }
 
 /** d[k] = v (insert or update). */
@@ -49,26 +49,20 @@ export function tableSet(thread: Thread, t: HashTable, k: Value, v: Value): void
   if (t.frozen || t.itercount > 0) checkTableMutable(t, 'insert into');
   const map = t.map;
   if (map.size >= thread.limits.maxDictSize && !map.has(key)) thread.checkDict(map.size + 1);
-  if ((typeof k === 'string' && key === k) || (typeof k === 'number' && !t.floatKeys)) {
-    // The existing entry (if any) has this very key, so replacing it is safe: one hash operation.
-    map.set(key, { k, v });
-    return;
-  }
-  if (k instanceof Float) t.floatKeys = true;
-  // Otherwise keep the first key on update (d[1.0] = x; d[1] = y keeps the key 1.0).
-  const e = map.get(key);
-  if (e !== undefined) e.v = v;
-  else map.set(key, { k, v });
+  // A key that is not its own canonical form is remembered, unless an equal key is already there.
+  if (key !== k && !map.has(key)) (t.origKeys ??= new Map()).set(key, k);
+  map.set(key, v);
 }
 
 /** Removes k; returns the removed value or undefined when absent. */
 export function tableDelete(t: HashTable, k: Value): Value | undefined {
   const key = keyOf(k);
   checkTableMutable(t, 'delete from');
-  const e = t.map.get(key);
-  if (e === undefined) return undefined;
+  const v = t.map.get(key);
+  if (v === undefined) return undefined;
   t.map.delete(key);
-  return e.v;
+  t.origKeys?.delete(key);
+  return v;
 }
 
 /** Removes every entry. */
@@ -76,6 +70,7 @@ export function tableClear(t: HashTable): void {
   if (t.map.size === 0) return;
   checkTableMutable(t, 'clear');
   t.map.clear();
+  t.origKeys = null;
 }
 
 /**
@@ -86,6 +81,6 @@ export function tableClear(t: HashTable): void {
 export function tableEntries(t: HashTable): Array<[Value, Value]> {
   const out = new Array<[Value, Value]>(t.map.size);
   let i = 0;
-  for (const e of t.map.values()) out[i++] = [e.k, e.v];
+  for (const [mk, v] of t.map) out[i++] = [t.origKey(mk), v];
   return out;
 }

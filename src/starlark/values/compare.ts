@@ -39,9 +39,9 @@ function equalObjects(x: Value & object, y: Value & object, depth: number): bool
   if (x instanceof Tuple) return y instanceof Tuple && equalSeq(x.elems, y.elems, depth);
   if (x instanceof Dict) {
     if (!(y instanceof Dict) || x.map.size !== y.map.size) return false;
-    for (const [k, e] of x.map) {
+    for (const [k, v] of x.map) {
       const o = y.map.get(k);
-      if (o === undefined || !equalDeep(e.v, o.v, depth)) return false;
+      if (o === undefined || !equalDeep(v, o, depth)) return false;
     }
     return true;
   }

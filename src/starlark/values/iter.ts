@@ -70,9 +70,10 @@ export function iterate(thread: Thread, v: Value): Iter {
 
 /** The keys of a dict or elements of a set, in insertion order. */
 export function tableKeys(t: HashTable): Value[] {
+  if (t.origKeys === null) return Array.from(t.map.keys()) as Value[];
   const out = new Array<Value>(t.map.size);
   let i = 0;
-  for (const e of t.map.values()) out[i++] = e.k;
+  for (const mk of t.map.keys()) out[i++] = t.origKey(mk);
   return out;
 }
 

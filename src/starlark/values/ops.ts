@@ -9,7 +9,7 @@
  * contains/slice/equals/compare lets them charge bulk work as steps.
  */
 import { lookupMethod, methodNames, methodsNamed } from '../builtins/methods.ts';
-import { checkListMutable, listExtend, tableSet } from './collections.ts';
+import { checkListMutable, listExtend, tableEntries, tableSet } from './collections.ts';
 import { fail } from './errors.ts';
 import { isCallable, isHost, typeName } from './kinds.ts';
 import { iterableElems } from './iter.ts';
@@ -127,9 +127,9 @@ export function freeze(v: Value): void {
   } else if (v instanceof HashTable) {
     if (v.frozen) return;
     v.frozen = true;
-    for (const e of v.map.values()) {
-      freeze(e.k);
-      freeze(e.v);
+    for (const [mk, val] of v.map) {
+      freeze(v.origKey(mk));
+      freeze(val);
     }
   } else if (v instanceof Tuple) {
     for (const e of v.elems) freeze(e);
@@ -155,7 +155,7 @@ export function augmented(op: BinaryOp, x: Value, y: Value, thread: Thread): Val
   }
   if (op === '|' && x instanceof Dict && y instanceof Dict) {
     // `d |= other` updates d in place (aliases see the change).
-    for (const e of Array.from(y.map.values())) tableSet(thread, x, e.k, e.v);
+    for (const [k, v] of tableEntries(y)) tableSet(thread, x, k, v);
     return x;
   }
   return binary(op, x, y, thread);

@@ -120,7 +120,7 @@ class Printer {
       }
       this.seen.push(v);
       if (v instanceof List) this.seq(v.elems, '[', ']');
-      else if (v instanceof StarSet) this.seq(Array.from(v.map.values(), (e) => e.k), 'set([', '])');
+      else if (v instanceof StarSet) this.seq(Array.from(v.map.keys(), (mk) => v.origKey(mk)), 'set([', '])');
       else this.dict(v);
       this.seen.pop();
     } else if (v instanceof Tuple) {
@@ -134,12 +134,12 @@ class Printer {
     this.thread?.step(d.map.size);
     this.out += '{';
     let first = true;
-    for (const e of d.map.values()) {
+    for (const [mk, v] of d.map) {
       if (!first) this.out += ', ';
       first = false;
-      this.value(e.k);
+      this.value(d.origKey(mk));
       this.out += ': ';
-      this.value(e.v);
+      this.value(v);
     }
     this.out += '}';
   }

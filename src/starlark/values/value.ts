@@ -94,24 +94,36 @@ export class Tuple {
   }
 }
 
-/** One dict/set slot: the original key (e.g. a Float 1.5) and its value. */
-export interface Entry {
-  k: Value;
-  v: Value;
-}
-
 /**
- * Insertion-ordered hash table shared by Dict and StarSet. The JS Map is keyed
- * by a canonical primitive (see hashing.ts `keyOf`): strings key themselves,
- * ints are numbers/bigints, equal floats/ints share a key, tuples get an
- * injective string encoding.
+ * Insertion-ordered hash table shared by Dict and StarSet. `map` is keyed by
+ * a canonical primitive (hashing.ts `keyOf`), which for most keys (strings,
+ * ints, bools, None, functions) is the key itself, and holds the value (null
+ * for sets): no per-entry object. `origKeys` remembers the original key where
+ * it differs from its canonical form (a float 1.5, a tuple, bytes); as in
+ * Python, the first key inserted is kept (d[1.0] = x; d[1] = y keeps 1.0).
+ * Read entries through `origKey`, or collections.ts `tableEntries`.
  */
 export class HashTable {
-  map: Map<unknown, Entry> = new Map();
+  map: Map<unknown, Value> = new Map();
+  origKeys: Map<unknown, Value> | null = null;
   frozen = false;
   itercount = 0;
-  /** Set once a float key is inserted: only then can an int key meet an existing entry with another key. */
-  floatKeys = false;
+
+  /** The key of the entry whose canonical key is `mk`. */
+  origKey(mk: unknown): Value {
+    if (this.origKeys !== null) {
+      const k = this.origKeys.get(mk);
+      if (k !== undefined) return k;
+    }
+    return mk as Value;
+  }
+
+  /** Copies the entry `mk` (value and original key) from another table. */
+  copyEntry(from: HashTable, mk: unknown): void {
+    this.map.set(mk, from.map.get(mk)!);
+    const k = from.origKeys?.get(mk);
+    if (k !== undefined) (this.origKeys ??= new Map()).set(mk, k);
+  }
 }
 
 /** Insertion-ordered dict. */
