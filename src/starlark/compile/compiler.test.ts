@@ -143,3 +143,14 @@ test("inline int fast paths agree with the runtime's operators at the boundaries
     assert.deepEqual(toJS(g.x!), want, op);
   }
 });
+
+test("constant % formats and str() take inline paths with the runtime's results and errors", () => {
+  assert.deepEqual(x("def f(i, s):\n  return ['item-%d-%s' % (i, s), 'u%d' % i, '%s%%' % s, '%d' % (i,), '%s|%s' % (i, s), str(i), str(s), str(None)]\nx = f(12, 'z') + f(-3, 'q')\n"),
+    ["item-12-z", "u12", "z%", "12", "12|z", "12", "z", "None", "item--3-q", "u-3", "q%", "-3", "-3|q", "-3", "q", "None"]);
+  assert.deepEqual(x("def f(v):\n  return ['%s' % v, '<%s>' % (v,), str(v)]\nx = f([3]) + f(True) + f(2.5) + f(12345678901234567890)\n"),
+    ["[3]", "<[3]>", "[3]", "True", "<True>", "True", "2.5", "<2.5>", "2.5",
+      "12345678901234567890", "<12345678901234567890>", "12345678901234567890"]);
+  assert.match(runtimeError("x = '%d' % 'a'\n"), /1:10: %d format requires integer: got string/);
+  assert.match(runtimeError("x = '%d %d' % (1,)\n"), /not enough arguments for format string/);
+  assert.match(runtimeError("x = '%d' % (1, 2)\n"), /too many arguments for format string/);
+});

@@ -13,7 +13,7 @@
 import type { Arg, CallExpr, Expr } from "../syntax/ast.ts";
 import type { FnGen } from "./codegen.ts";
 import { posText } from "./constants.ts";
-import { bind, emitExpr, operands } from "./emit-expr.ts";
+import { bind, bindAll, emitExpr, operands } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
 import { planCall } from "./function.ts";
 import { universe } from "../builtins/universe.ts";
@@ -36,7 +36,7 @@ export function emitCall(g: FnGen, e: CallExpr): string {
   if (target !== null) {
     const plan = planCall(target.code, npos, names);
     if (plan !== null) {
-      return bind(g, emitExpr(g, e.fn), (f) => atoms(g, e.args, (vals) => {
+      return bind(g, emitExpr(g, e.fn), (f) => bindAll(g, e.args.map((a) => a.value), (vals) => {
         const params = plan.map((j, i) => (j >= 0 ? vals[j] : `${f}.defaults[${i}]`));
         return `(${pos}, ${f} instanceof StarFunction && ${f}.code === ${target.ref}`
           + ` ? F${target.id}(${["th", f, ...params].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`;
@@ -44,7 +44,7 @@ export function emitCall(g: FnGen, e: CallExpr): string {
     }
   }
   if (names.length === 0 && mayBeCompiled(e.fn)) {
-    return bind(g, emitExpr(g, e.fn), (f) => atoms(g, e.args, (vals) =>
+    return bind(g, emitExpr(g, e.fn), (f) => bindAll(g, e.args.map((a) => a.value), (vals) =>
       `(${pos}, ${f} instanceof StarFunction && ${f}.code.arity === ${npos}`
       + ` ? ${f}.code.direct(${["th", f, ...vals].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`));
   }
@@ -63,10 +63,16 @@ function builtinCallee(g: FnGen, fn: Expr): Builtin | null {
 /**
  * A call of a builtin known at compile time: charges the step and calls
  * it directly (what `call()` does after its callable check); `len` of a
- * string, list or tuple is inline.
+ * string, list or tuple and `str` of a string or int are inline.
  */
 function emitBuiltinCall(g: FnGen, e: CallExpr, b: Builtin, npos: number, names: readonly string[], pos: string): string {
   const k = g.k(b);
+  if (b === universe.str && npos === 1 && names.length === 0) {
+    // Concatenation with "" gives an int's decimal form, as str() does.
+    return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
+      `(${pos}, th.step(), typeof ${a} === 'string' ? ${a} : typeof ${a} === 'number' ? ${g.k("")} + ${a}`
+      + ` : ${k}.call(th, [${a}], null))`);
+  }
   if (b === universe.len && npos === 1 && names.length === 0) {
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
       `(${pos}, th.step(), typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
@@ -91,12 +97,6 @@ function knownTarget(g: FnGen, fn: Expr): { code: ReturnType<typeof functionCode
   if (info === undefined) return null;
   const { code, id } = functionCode(g.m, info);
   return { code, id, ref: g.k(code) };
-}
-
-/** Binds every argument value to an atom, in order, for `f`. */
-function atoms(g: FnGen, args: readonly Arg[], f: (vals: string[]) => string, i = 0, vals: string[] = []): string {
-  if (i === args.length) return f(vals);
-  return bind(g, emitExpr(g, args[i]!.value), (v) => atoms(g, args, f, i + 1, [...vals, v]));
 }
 
 /** `recv.name(args...)`. */

@@ -144,6 +144,12 @@ export function bind(g: FnGen, js: string, f: (atom: string) => string, rawDigit
   return g.withTemp((t) => `(${t} = ${js}, ${f(t)})`);
 }
 
+/** Binds each expression to an atom, in order (see bind), then `f`. */
+export function bindAll(g: FnGen, es: readonly Expr[], f: (vals: string[]) => string, rawDigits = false, i = 0, vals: string[] = []): string {
+  if (i === es.length) return f(vals);
+  return bind(g, emitExpr(g, es[i]!), (v) => bindAll(g, es, f, rawDigits, i + 1, [...vals, v]), rawDigits);
+}
+
 /**
  * Evaluates operands in order, then `f`. `f` typically writes the position
  * and calls the runtime; an operand that itself writes a position (a call,

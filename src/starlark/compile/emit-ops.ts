@@ -7,6 +7,7 @@
 import type { BinaryExpr, BinaryOp, Expr, UnaryExpr } from "../syntax/ast.ts";
 import type { FnGen } from "./codegen.ts";
 import { bind, emitExpr, emitTest, truthOf } from "./emit-expr.ts";
+import { emitFormat, isFormat } from "./emit-format.ts";
 
 /** Largest safe integer, as text: results beyond it are recomputed by the runtime as bigints. */
 const MAX = "9007199254740991";
@@ -25,10 +26,10 @@ const RUNTIME_OP: Partial<Record<BinaryOp, readonly [string, boolean]>> = {
  * [a, b, c] with the operators. Long chains are emitted as a flat JS
  * sequence, so the emitter's recursion (and V8's) does not grow with them.
  */
-function chain(e: BinaryExpr, same: (op: BinaryOp) => boolean): { first: Expr; links: BinaryExpr[] } {
+function chain(e: BinaryExpr, same: (b: BinaryExpr) => boolean): { first: Expr; links: BinaryExpr[] } {
   const links: BinaryExpr[] = [];
   let cur: Expr = e;
-  while (cur.kind === "Binary" && same(cur.op)) {
+  while (cur.kind === "Binary" && same(cur)) {
     links.push(cur);
     cur = cur.x;
   }
@@ -41,7 +42,7 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
   switch (e.op) {
     case "and": case "or": {
       // (acc = a, truth(acc) && (acc = b, truth(acc)) && ..., acc): stops at the deciding operand.
-      const { first, links } = chain(e, (op) => op === e.op);
+      const { first, links } = chain(e, (b) => b.op === e.op);
       const join = e.op === "and" ? " && " : " || ";
       return g.withTemp((acc) => {
         const test = (js: string) => `(${acc} = ${js}, ${truthOf(acc)})`;
@@ -67,7 +68,8 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
       return bind(g, x(), (a) => bind(g, y(), (b) =>
         `${e.op === "in" ? "" : "!"}(${g.pos(e.line, e.col)}, contains(${b}, ${a}, th))`));
     default: {
-      const { first, links } = chain(e, (op) => op in RUNTIME_OP);
+      if (isFormat(e)) return emitFormat(g, e) ?? emitArith(g, e.op, x, y, e.line, e.col, false);
+      const { first, links } = chain(e, (b) => b.op in RUNTIME_OP && !isFormat(b));
       if (links.length === 1) return emitArith(g, e.op, x, y, e.line, e.col, false);
       return g.withTemp((acc) => {
         const steps = [`${acc} = ${emitExpr(g, first)}`, ...links.map((l) =>
