@@ -37,10 +37,12 @@ export function adminChange<T>(db: DatabaseSync, actor: Actor, change: () => { r
 }
 
 /**
- * True when `table` names a tenant table of the main schema (not a view: reads through a view
- * are decided on the tables it reads, so a grant on the view itself would mean nothing).
+ * True when `table` names a tenant table of the main schema of one of `types` (pragma
+ * table_list: 'table', 'virtual'). Views are never: reads through a view are decided on the
+ * tables it reads. Shadow tables of virtual tables are never: only the module reads them.
+ * @example isTenantTable(db, 'posts') // true
  */
-export function isTenantTable(db: DatabaseSync, table: string): boolean {
-  const row = db.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND lower(name) = lower(?)").get(table) as { name: string } | undefined;
-  return row !== undefined && !row.name.toLowerCase().startsWith('sqlite_') && !isReservedName(row.name);
+export function isTenantTable(db: DatabaseSync, table: string, types: readonly string[] = ['table', 'virtual']): boolean {
+  const row = db.prepare("SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND lower(name) = lower(?)").get(table) as { name: string; type: string } | undefined;
+  return row !== undefined && types.includes(row.type) && !row.name.toLowerCase().startsWith('sqlite_') && !isReservedName(row.name);
 }

@@ -81,7 +81,8 @@ export function validateExpression(db: DatabaseSync, table: string, expr: string
 
 function validate(db: DatabaseSync, input: PolicyInput): void {
   if (!NAME.test(input.name)) throw new ValidationError('policy name must be 1 to 63 letters, digits, spaces, "_" or "-"');
-  if (!isTenantTable(db, input.table)) throw new ValidationError(`no table "${input.table}" to put a policy on`);
+  // Row policies need triggers, which virtual tables cannot have: ordinary tables only.
+  if (!isTenantTable(db, input.table, ['table'])) throw new ValidationError(`no table "${input.table}" to put a policy on`);
   const badCommand = input.commands.find((c) => !(POLICY_COMMANDS as readonly string[]).includes(c));
   if (input.commands.length === 0 || badCommand !== undefined) throw new ValidationError(`commands must be a non-empty list of ${POLICY_COMMANDS.join(', ')}`);
   const badRole = input.roles.find((r) => !(POLICY_ROLES as readonly string[]).includes(r));

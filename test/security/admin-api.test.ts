@@ -90,7 +90,9 @@ describe('admin API', () => {
   });
 
   test('permissions: create (201), list, delete (204); bad grants are 400', async () => {
-    await w.server.deps.pools.use(w.cenv.id, (db) => db.exec('CREATE VIEW IF NOT EXISTS posts_view AS SELECT * FROM posts'));
+    await w.server.deps.pools.use(w.cenv.id, (db) => db.exec('CREATE VIEW IF NOT EXISTS posts_view AS SELECT * FROM posts; CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(body)'));
+    assert.equal((await w.call(w.admin, 'POST', '/admin/permissions', { table: 'search', role: 'user', operations: ['select'] })).status, 201);
+    assert.equal((await w.call(w.admin, 'POST', '/admin/policies', { table: 'search', name: 'p', commands: ['select'], roles: ['user'], using: '1', kind: 'permissive' })).status, 400);
     const created = await w.call(w.admin, 'POST', '/admin/permissions', { table: 'posts', role: 'anonymous', operations: ['select'] });
     assert.equal(created.status, 201);
     assert.deepEqual(created.body.operations, ['select']);
@@ -102,6 +104,7 @@ describe('admin API', () => {
       { table: 'sqlite_schema', role: 'user', operations: ['select'] },
       { table: 'nope', role: 'user', operations: ['select'] },
       { table: 'posts_view', role: 'user', operations: ['select'] },
+      { table: 'search_content', role: 'user', operations: ['select'] },
       { table: 'posts', role: 'user', user_id: 'x', operations: ['select'] },
       { table: 'posts', role: 'user', operations: ['drop'] },
       { table: 'posts', role: 'user', operations: [] },
