@@ -5,15 +5,16 @@
  *
  * Everything not explicitly allowed here is denied. The rules, in short:
  * - `_wce_*` objects: never, for anyone, in any action. The one exception is READ of our own
- *   TEMP policy views `temp._wce_rls_T` and `temp._wce_dml_T`, which counts as a SELECT on T.
+ *   TEMP policy views (names.ts), which counts as a SELECT on their table.
  * - ATTACH/DETACH (VACUUM INTO attaches), transaction control, temp objects: never.
  * - PRAGMA: only the read-only schema pragmas of PRAGMA_ALLOWED, on non-reserved names.
  * - Functions: all but those of DENIED_FUNCTIONS (extension loading, file access, FTS
  *   internals that pass pointers).
  * - DDL (tables, indexes, views, triggers, allowed virtual table modules): owner/admin only.
- * - Table actions: owner/admin hold all; others need a grant. A READ of a policy-protected
- *   table is allowed only through its policy view, inside our policy triggers, or on the
- *   target of the statement's own INSERT/UPDATE/DELETE (its rows are guarded by the triggers).
+ * - Table actions: owner/admin hold all; others need a grant (REPLACE also needs delete). A
+ *   READ of a policy-protected table is allowed only inside our policy views and triggers, or
+ *   on the target of the statement's own INSERT/UPDATE/DELETE (rows guarded by the triggers).
+ * - Virtual tables' shadow tables: only while the module runs, with the grant on the table.
  */
 import { constants as C } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
@@ -26,11 +27,11 @@ export interface StatementContext {
   principal: Principal;
   admin: boolean;
   grants: Grants;
-  /** Lower-case names of tables with row policies. */
+  /** Folded names of tables with row policies. */
   protectedTables: ReadonlySet<string>;
   /** Protected tables whose policy objects could not be built: closed to non-admins. */
   broken: ReadonlySet<string>;
-  /** Lower-case main-schema table and view names. */
+  /** Main-schema objects, folded name → type (model.ts loadMainObjects). */
   mainObjects: ReadonlyMap<string, string>;
   /** The main table the statement itself inserts into, updates or deletes from. */
   dmlTarget: string | null;
@@ -59,7 +60,7 @@ export interface AuthRecord {
 }
 
 const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
-/** Names that are never a CTE of ours to skip: SQLite's tables, pragma and dbstat tables, ours. */
+/** Names that are never taken for a CTE: SQLite's tables, pragma and dbstat tables, ours. */
 const SYSTEM_NAME = /^(sqlite_|pragma_|dbstat$|_wce_)/;
 const MODULE_PRAGMAS = new Set(['data_version', 'page_size']);
 const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
