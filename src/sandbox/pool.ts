@@ -79,7 +79,7 @@ export class SandboxPool {
 
   /** Makes every child close its connection to one cenv (its file was replaced or removed). */
   evict(cenvId: string): void {
-    for (const child of this.children) if (child.ready) child.proc.send({ op: 'evict', cenvId });
+    for (const child of this.children) if (child.ready && child.proc.connected) child.proc.send({ op: 'evict', cenvId });
   }
 
   /** Process ids of the live children (tests use it to see a replacement). */
