@@ -185,7 +185,13 @@ function sortPrimitives(elems: Value[], reverse: boolean): Value[] | null {
   if (elems.length === 0) return [];
   let out: Value[];
   if (elems.every((e) => typeof e === 'number')) {
-    out = Array.from(Float64Array.from(elems as number[]).sort());
+    const nums = elems as number[];
+    // Int32Array sorts about twice as fast as Float64Array; copy with plain loops (faster than from()).
+    const typed = nums.every((n) => (n | 0) === n) ? new Int32Array(nums.length) : new Float64Array(nums.length);
+    for (let i = 0; i < nums.length; i++) typed[i] = nums[i]!;
+    typed.sort();
+    out = new Array<Value>(typed.length);
+    for (let i = 0; i < typed.length; i++) out[i] = typed[i]!;
   } else if (elems.every((e) => typeof e === 'string')) {
     out = (elems as string[]).slice().sort(); // default order: UTF-16 code units, as Starlark compares strings
   } else {
