@@ -33,6 +33,8 @@ export interface TableShape {
   plain: Set<string>;
   /** True for a WITHOUT ROWID table (no rowid to address rows by). */
   withoutRowid: boolean;
+  /** Folded names of the columns the policies read. */
+  policyColumns: Set<string>;
 }
 
 interface ColumnRow { name: string; type: string; pk: number }
@@ -124,5 +126,5 @@ export function tableShape(db: DatabaseSync, table: string, expressions: string[
       || (!correlated && !expressionIndex && holders.every((cols) => policyColumns.every((p) => cols.has(p))));
     if (safe) plain.add(column);
   }
-  return { columns, plain, withoutRowid };
+  return { columns, plain, withoutRowid, policyColumns: new Set(policyColumns) };
 }

@@ -26,7 +26,7 @@ import { isAdministrator, type Principal } from '../auth/principal.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
 import { foldCase, reservedIdentifier } from './tokens.ts';
-import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosition, tableRef, type AnyNode } from './parse.ts';
+import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosition, tableRef, identifierName, type AnyNode } from './parse.ts';
 import { rewriteStatement } from './rewrite.ts';
 import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
 import { VersionTracker } from './version.ts';
@@ -48,7 +48,7 @@ interface Analysis {
   sql: string;
   dmlTarget: string | null;
   /** The protected table an ALTER TABLE changes (its policy objects must go first). */
-  alters: { table: string; rename: boolean } | null;
+  alters: { table: string; refusal: string | null } | null;
   alterTable: boolean;
   ctes: Set<string>;
   replaceTarget: string | null;
@@ -67,14 +67,23 @@ export function isGuarded(db: DatabaseSync): boolean {
   return guarded.has(db);
 }
 
-/** The protected table an ALTER TABLE changes, and whether it renames it; or null. */
-function alteredTable(statement: AnyNode, state: AccessState): { table: string; rename: boolean } | null {
+/**
+ * The protected table an ALTER TABLE changes, or null; and why it may not, if so: policies are
+ * bound to the table's name and read some of its columns by name, so renaming the table, or
+ * renaming or dropping such a column, would leave the policies pointing at nothing.
+ */
+function alteredTable(statement: AnyNode, state: AccessState): { table: string; refusal: string | null } | null {
   if (statement.type !== 'alter_table_stmt') return null;
   const name = tableRef(statement.table)?.table;
   const table = name === undefined ? null : foldCase(name);
   if (table === null || !state.protectedTables.has(table)) return null;
-  const actions = ((statement.actions as AnyNode).items ?? []) as AnyNode[];
-  return { table, rename: actions.some((a) => a.type === 'alter_action_rename') };
+  const used = state.policyColumns.get(table) ?? new Set<string>();
+  for (const action of ((statement.actions as AnyNode).items ?? []) as AnyNode[]) {
+    if (action.type === 'alter_action_rename') return { table, refusal: `table ${table} has row policies, which belong to its name: delete them before renaming it` };
+    const column = identifierName(action.type === 'alter_action_drop_column' ? action.column : action.type === 'alter_action_rename_column' ? action.oldName : null);
+    if (column !== null && used.has(foldCase(column))) return { table, refusal: `column ${column} is read by the row policies of ${table}: change them first` };
+  }
+  return { table, refusal: null };
 }
 
 export class AccessGuard {
@@ -159,9 +168,8 @@ export class AccessGuard {
     };
     if (record.ddl) this.tracker.watchSchema();
     if (analysis.alters !== null && ctx.admin) {
-      // Policies are bound to the table's name: a renamed table would silently lose them.
-      const { table, rename } = analysis.alters;
-      if (rename) throw new ValidationError(`table ${table} has row policies, which belong to its name: delete them before renaming it`);
+      const { table, refusal } = analysis.alters;
+      if (refusal !== null) throw new ValidationError(refusal);
       this.trusted(() => dropPolicyObjects(this.db, table));
       this.stale = true; // rebuilt before the next statement, whether the ALTER succeeds or not
       return prepared;

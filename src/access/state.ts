@@ -31,6 +31,8 @@ export interface AccessState {
   dmlGuards: Map<string, DmlGuard>;
   /** Tables with an ON CONFLICT REPLACE constraint: writing them may delete rows. */
   replaceTables: Set<string>;
+  /** Per built table, the (folded) columns its policies read. */
+  policyColumns: Map<string, Set<string>>;
 }
 
 /**
@@ -60,7 +62,7 @@ function translated(policy: RowPolicy): RowPolicy {
  * Creates the objects of one table and returns how its DML is guarded; on failure removes what
  * it made and returns null.
  */
-function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): DmlGuard | null {
+function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): { guard: DmlGuard; columns: Set<string> } | null {
   db.exec('SAVEPOINT _wce_policy_build');
   try {
     const expressions = policies.flatMap((p) => [p.using, p.check]).filter((e): e is string => e !== null);
@@ -81,7 +83,7 @@ function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): Dml
     // A policy with a subquery is evaluated by SQLite after simpler terms, and its reads must
     // stay inside our policy objects: no inline row filter then, only the DML view.
     const inline = expressions.some(hasSubquery) ? null : selectPredicate(ready);
-    return { viaView: !shape.withoutRowid, predicate: inline };
+    return { guard: { viaView: !shape.withoutRowid, predicate: inline }, columns: shape.policyColumns };
   } catch {
     db.exec('ROLLBACK TO _wce_policy_build');
     db.exec('RELEASE _wce_policy_build');
@@ -106,19 +108,22 @@ export function buildAccessState(db: DatabaseSync): AccessState {
   const broken = new Set<string>();
   const views = new Set<string>();
   const dmlGuards = new Map<string, DmlGuard>();
+  const policyColumns = new Map<string, Set<string>>();
   for (const [key, { name, policies }] of byTable) {
     const type = mainObjects.get(key);
     if (type === undefined) continue; // no table yet: references fail on the missing view
-    const guard = type === 'table' ? buildTable(db, name, policies) : null;
-    if (guard === null) {
+    const built = type === 'table' ? buildTable(db, name, policies) : null;
+    if (built === null) {
       broken.add(key);
       continue;
     }
     views.add(key);
-    dmlGuards.set(key, guard);
+    dmlGuards.set(key, built.guard);
+    policyColumns.set(key, built.columns);
   }
   return {
-    grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, dmlGuards, replaceTables: loadReplaceTables(db),
+    grants: loadGrants(db), protectedTables: new Set(byTable.keys()), broken, mainObjects, views, dmlGuards,
+    replaceTables: loadReplaceTables(db), policyColumns,
   };
 }
 
