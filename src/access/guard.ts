@@ -25,8 +25,9 @@ import { constants as C } from 'node:sqlite';
 import { isAdministrator, type Principal } from '../auth/principal.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
-import { foldCase, reservedIdentifier } from './tokens.ts';
-import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosition, tableRef, identifierName, type AnyNode } from './parse.ts';
+import { reservedIdentifier } from './tokens.ts';
+import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosition } from './parse.ts';
+import { alteredTable } from './alter.ts';
 import { rewriteStatement } from './rewrite.ts';
 import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
 import { VersionTracker } from './version.ts';
@@ -65,25 +66,6 @@ const guarded = new WeakSet<DatabaseSync>();
 /** True when an AccessGuard owns `db` (its authorizer must not be replaced). */
 export function isGuarded(db: DatabaseSync): boolean {
   return guarded.has(db);
-}
-
-/**
- * The protected table an ALTER TABLE changes, or null; and why it may not, if so: policies are
- * bound to the table's name and read some of its columns by name, so renaming the table, or
- * renaming or dropping such a column, would leave the policies pointing at nothing.
- */
-function alteredTable(statement: AnyNode, state: AccessState): { table: string; refusal: string | null } | null {
-  if (statement.type !== 'alter_table_stmt') return null;
-  const name = tableRef(statement.table)?.table;
-  const table = name === undefined ? null : foldCase(name);
-  if (table === null || !state.protectedTables.has(table)) return null;
-  const used = state.policyColumns.get(table) ?? new Set<string>();
-  for (const action of ((statement.actions as AnyNode).items ?? []) as AnyNode[]) {
-    if (action.type === 'alter_action_rename') return { table, refusal: `table ${table} has row policies, which belong to its name: delete them before renaming it` };
-    const column = identifierName(action.type === 'alter_action_drop_column' ? action.column : action.type === 'alter_action_rename_column' ? action.oldName : null);
-    if (column !== null && used.has(foldCase(column))) return { table, refusal: `column ${column} is read by the row policies of ${table}: change them first` };
-  }
-  return { table, refusal: null };
 }
 
 export class AccessGuard {
