@@ -77,6 +77,10 @@ export class FnGen {
   private labels = 0;
   /** Plain local slots certainly assigned at the current point of emission (reads skip the check). */
   private assigned = new Set<number>();
+  /** Module body only: global slots certainly assigned so far. */
+  private assignedGlobals = new Set<number>();
+  /** Loops enclosing the point of emission. */
+  private loops = 0;
 
   constructor(m: ModuleGen, kind: FnKind, numParams: number, own: ReadonlySet<number> = new Set()) {
     this.m = m;
@@ -146,6 +150,32 @@ export class FnGen {
     return (this.own.has(slot) || slot >= this.numParams) && !this.assigned.has(slot);
   }
 
+  /**
+   * Whether the code being emitted may run many times: anything in a
+   * function or comprehension, or in a loop. The module body's straight-line
+   * code runs once, so it calls the runtime's operators instead of inlining
+   * fast paths (large configuration-style modules stay small and compile fast).
+   */
+  get hot(): boolean {
+    return this.kind !== "module" || this.loops > 0;
+  }
+
+  /** Emits a loop body. */
+  loop(f: () => void): void {
+    this.loops++;
+    this.conditional(f);
+    this.loops--;
+  }
+
+  /** Whether global `slot` may be unassigned here (only the module body's own assignments are tracked). */
+  globalMayBeUnbound(slot: number): boolean {
+    return !this.assignedGlobals.has(slot);
+  }
+
+  markGlobalAssigned(slot: number): void {
+    if (this.kind === "module") this.assignedGlobals.add(slot);
+  }
+
   /** Records that the code emitted from here on runs after plain local `slot` was assigned. */
   markAssigned(slot: number): void {
     this.assigned.add(slot);
@@ -157,9 +187,10 @@ export class FnGen {
    * (Starlark has no `del`, so an assigned local stays bound.)
    */
   conditional(f: () => void): void {
-    const saved = new Set(this.assigned);
+    const saved = new Set(this.assigned), savedGlobals = new Set(this.assignedGlobals);
     f();
     this.assigned = saved;
+    this.assignedGlobals = savedGlobals;
   }
 
   /** `fr.line = L, fr.col = C`: the position reported if the next operation fails. */
@@ -181,7 +212,7 @@ export class FnGen {
 
 /** An expression that may be evaluated more than once or later without changing meaning. */
 export function isAtom(js: string): boolean {
-  return /^(?:[lktf][0-9]+|[0-9]+|null|true|false)$/.test(js);
+  return /^(?:[lktfg][0-9]+|[0-9]+|null|true|false)$/.test(js);
 }
 
 /** Whether evaluating `js` may overwrite the frame position without failing (calls, comprehensions, dict literals). */

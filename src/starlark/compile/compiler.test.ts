@@ -85,6 +85,10 @@ test("reads are checked unless the local is certainly assigned on every path", (
   assert.match(runtimeError("def f():\n  for i in range(2):\n    if i == 0:\n      print(y)\n    y = i\nf()\n"), err);
   assert.deepEqual(x("def f():\n  out = []\n  for i in range(3):\n    if i > 0:\n      out.append(y)\n    y = i\n  return out\nx = f()\n"), [0, 1]);
   assert.match(runtimeError("x = [1 for a in [1] if z for z in [2]]\n"), /local variable z referenced before assignment/);
+  const top = { allowToplevelControl: true, allowGlobalReassign: true };
+  assert.match(runtimeError("if len([]):\n  y = 1\nx = y\n", top), /3:5: global variable y referenced before assignment/);
+  assert.match(runtimeError("for i in []:\n  y = i\nx = y\n", top), /global variable y referenced before assignment/);
+  assert.equal(x("y = 2\nif y:\n  y = 3\nx = y * 2\n", top), 6);
 });
 
 test("int literals as operands of calls, indexing and methods", () => {

@@ -67,13 +67,13 @@ function builtinCallee(g: FnGen, fn: Expr): Builtin | null {
  */
 function emitBuiltinCall(g: FnGen, e: CallExpr, b: Builtin, npos: number, names: readonly string[], pos: string): string {
   const k = g.k(b);
-  if (b === universe.str && npos === 1 && names.length === 0) {
+  if (b === universe.str && npos === 1 && names.length === 0 && g.hot) {
     // Concatenation with "" gives an int's decimal form, as str() does.
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
       `(${pos}, th.step(), typeof ${a} === 'string' ? ${a} : typeof ${a} === 'number' ? ${g.k("")} + ${a}`
       + ` : ${k}.call(th, [${a}], null))`);
   }
-  if (b === universe.len && npos === 1 && names.length === 0) {
+  if (b === universe.len && npos === 1 && names.length === 0 && g.hot) {
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
       `(${pos}, th.step(), typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
       + ` ? ${a}.elems.length : ${k}.call(th, [${a}], null))`);
@@ -103,7 +103,7 @@ function knownTarget(g: FnGen, fn: Expr): { code: ReturnType<typeof functionCode
 function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: string): string {
   const npos = e.args.filter((a) => a.type === "pos").length;
   const names = e.args.slice(npos).map((a) => a.name!);
-  if (name === "append" && npos === 1 && names.length === 0) {
+  if (name === "append" && npos === 1 && names.length === 0 && g.hot) {
     const m = g.k(methodCaller(name));
     return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
       `(${r} instanceof List && ${r}.frozen === false && ${r}.itercount === 0 && ${r}.elems.length < th.limits.maxListLength`

@@ -45,6 +45,10 @@ export function emitExpr(g: FnGen, e: Expr): string {
     case "Cond":
       return `(${emitTest(g, e.cond)} ? ${emitExpr(g, e.then)} : ${emitExpr(g, e.else)})`;
     case "Index":
+      if (!g.hot) {
+        return operands(g, [() => emitExpr(g, e.x), () => emitExpr(g, e.index)],
+          ([a, i]) => `(${g.pos(e.line, e.col)}, getIndex(${a}, ${i}))`);
+      }
       return bind(g, emitExpr(g, e.x), (a) => bind(g, emitExpr(g, e.index), (i) =>
         `(${a} instanceof List && typeof ${i} === 'number' && ${i} >= 0 && ${i} < ${a}.elems.length ? ${a}.elems[${i}]`
         + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${i})))`));
@@ -117,7 +121,7 @@ export function emitLoad(g: FnGen, id: Ident): string {
     case "free":
       return unbound("local", `${g.freeVar(b.index)}.v`);
     case "global":
-      return unbound("global", `g${b.index}`);
+      return g.globalMayBeUnbound(b.index) ? unbound("global", `g${b.index}`) : `g${b.index}`;
     case "predeclared": case "universal": {
       const table = b.scope === "predeclared" ? g.m.predeclared : g.m.universe;
       if (!Object.hasOwn(table, b.name)) throw new Error(`internal error: ${b.scope} name has no value`);

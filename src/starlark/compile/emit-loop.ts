@@ -20,7 +20,7 @@ export function emitLoop(g: FnGen, iter: Expr, line: number, col: number, store:
   g.emit(`${g.pos(line, col)};`);
   if (isBuiltinRange(g, iter)) {
     g.withTemp((i) => g.withTemp((v) => {
-      g.block(`for (${i} = 0; ${i} < ${x}.len; ${i}++)`, () => g.conditional(() => {
+      g.block(`for (${i} = 0; ${i} < ${x}.len; ${i}++)`, () => g.loop(() => {
         g.emit("th.step();");
         g.emit(`${v} = ${x}.start + ${x}.step * ${i};`);
         store(v);
@@ -37,7 +37,7 @@ export function emitLoop(g: FnGen, iter: Expr, line: number, col: number, store:
   g.emit(`else if (${x} instanceof List) ${a} = ${x}.elems, ${n} = ${a}.length, ${x}.itercount++;`);
   g.emit(`else ${it} = iterate(th, ${x});`);
   g.block("try", () => {
-    g.block("for (;;)", () => g.conditional(() => {
+    g.block("for (;;)", () => g.loop(() => {
       g.emit(`if (${it} !== null) { ${v} = ${it}.next(); if (${v} === undefined) break; }`);
       g.emit(`else if (${i} < ${n}) ${v} = ${a} !== null ? ${a}[${i}++] : ${x}.start + ${x}.step * ${i}++;`);
       g.emit("else break;");

@@ -6,7 +6,7 @@
  */
 import type { BinaryExpr, BinaryOp, Expr, UnaryExpr } from "../syntax/ast.ts";
 import type { FnGen } from "./codegen.ts";
-import { bind, emitExpr, emitTest, truthOf } from "./emit-expr.ts";
+import { bind, emitExpr, emitTest, operands, truthOf } from "./emit-expr.ts";
 import { emitFormat, isFormat } from "./emit-format.ts";
 
 /** Largest safe integer, as text: results beyond it are recomputed by the runtime as bigints. */
@@ -52,6 +52,7 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
     }
     case "==": case "!=": {
       const neg = e.op === "!=" ? "!" : "";
+      if (!g.hot) return operands(g, [x, y], ([a, b]) => `${neg}(${g.pos(e.line, e.col)}, equals(${a}, ${b}, th))`);
       return bind(g, x(), (a) => bind(g, y(), (b) => {
         const slow = `${neg}(${g.pos(e.line, e.col)}, equals(${a}, ${b}, th))`;
         const same = `${a} ${neg === "" ? "===" : "!=="} ${b}`;
@@ -61,6 +62,7 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
       }));
     }
     case "<": case "<=": case ">": case ">=":
+      if (!g.hot) return operands(g, [x, y], ([a, b]) => `(${g.pos(e.line, e.col)}, compare(${g.k(e.op)}, ${a}, ${b}, th))`);
       return bind(g, x(), (a) => bind(g, y(), (b) =>
         `(typeof ${a} === 'number' && typeof ${b} === 'number' ? ${a} ${e.op} ${b}`
         + ` : (${g.pos(e.line, e.col)}, compare(${g.k(e.op)}, ${a}, ${b}, th)))`));
@@ -68,8 +70,9 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
       return bind(g, x(), (a) => bind(g, y(), (b) =>
         `${e.op === "in" ? "" : "!"}(${g.pos(e.line, e.col)}, contains(${b}, ${a}, th))`));
     default: {
-      if (isFormat(e)) return emitFormat(g, e) ?? emitArith(g, e.op, x, y, e.line, e.col, false);
-      const { first, links } = chain(e, (b) => b.op in RUNTIME_OP && !isFormat(b));
+      if (isFormat(e) && g.hot) return emitFormat(g, e) ?? emitArith(g, e.op, x, y, e.line, e.col, false);
+      // A hot constant format inside the chain is emitted by emitFormat, as an operand.
+      const { first, links } = chain(e, (b) => b.op in RUNTIME_OP && (b === e || !(g.hot && isFormat(b))));
       if (links.length === 1) return emitArith(g, e.op, x, y, e.line, e.col, false);
       return g.withTemp((acc) => {
         const steps = [`${acc} = ${emitExpr(g, first)}`, ...links.map((l) =>
@@ -93,10 +96,10 @@ function literalType(e: Expr): "number" | "string" | null {
  */
 export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => string, line: number, col: number, augmented: boolean): string {
   const [fn, withThread] = RUNTIME_OP[op] ?? fail();
+  const call = (a: string, b: string) => (augmented ? `augmented(${g.k(op)}, ${a}, ${b}, th)` : `${fn}(${a}, ${b}${withThread ? ", th" : ""})`);
+  if (!g.hot) return operands(g, [x, y], ([a, b]) => `(${g.pos(line, col)}, ${call(a!, b!)})`);
   return bind(g, x(), (a) => bind(g, y(), (b) => g.withTemp((r) => {
-    const slow = augmented
-      ? `(${g.pos(line, col)}, augmented(${g.k(op)}, ${a}, ${b}, th))`
-      : `(${g.pos(line, col)}, ${fn}(${a}, ${b}${withThread ? ", th" : ""}))`;
+    const slow = `(${g.pos(line, col)}, ${call(a, b)})`;
     // Small int literals are emitted as digits: their type tests are dropped.
     const isInt = (v: string) => (/^[0-9]+$/.test(v) ? [] : [`typeof ${v} === 'number'`]);
     const ints = [...isInt(a), ...isInt(b)].join(" && ") || "true";
@@ -139,6 +142,7 @@ export function emitUnary(g: FnGen, e: UnaryExpr): string {
   if (e.op === "not") return `!${emitTest(g, e.x)}`;
   return bind(g, emitExpr(g, e.x), (a) => {
     const slow = `(${g.pos(e.line, e.col)}, unary(${g.k(e.op)}, ${a}))`;
+    if (!g.hot) return slow;
     if (e.op === "-") return `(typeof ${a} === 'number' && ${a} !== 0 ? -${a} : ${slow})`;
     if (e.op === "~") return `(typeof ${a} === 'number' && (${a} | 0) === ${a} ? ~${a} : ${slow})`;
     return slow;

@@ -37,11 +37,11 @@ function emitStmt(g: FnGen, s: Stmt): void {
     case "While":
       // The position is where a budget/deadline error in a body without calls points.
       g.emit(`${g.pos(s.line, s.col)};`);
-      g.block("for (;;)", () => {
+      g.block("for (;;)", () => g.loop(() => {
         g.emit(`if (!${emitTest(g, s.cond)}) break;`);
         g.emit("th.step();");
-        g.conditional(() => emitBlock(g, s.body));
-      });
+        emitBlock(g, s.body);
+      }));
       return;
     case "Return":
       if (g.kind !== "function") throw new Error("internal error: return outside a function");
@@ -111,7 +111,10 @@ export function emitStore(g: FnGen, lhs: Expr, v: string): void {
         g.markAssigned(b.index);
       }
       else if (b.scope === "cell") g.emit(`${g.local(b.index)}.v = ${v};`);
-      else if (b.scope === "global") g.emit(`g${b.index} = ${v};`);
+      else if (b.scope === "global") {
+        g.emit(`g${b.index} = ${v};`);
+        g.markGlobalAssigned(b.index);
+      }
       else throw new Error(`internal error: cannot assign ${b.scope}`);
       return;
     }
