@@ -16,8 +16,7 @@ import { posText } from "./constants.ts";
 import { bind, bindAll, emitExpr, operands } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
 import { planCall } from "./function.ts";
-import { universe } from "../builtins/universe.ts";
-import { Builtin, methodCaller } from "./rt.ts";
+import { Builtin, methodCaller, universe } from "./rt.ts";
 
 /** Emits `fn(args...)`. */
 export function emitCall(g: FnGen, e: CallExpr): string {

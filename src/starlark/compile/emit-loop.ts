@@ -6,9 +6,9 @@
  * protocol for everything else. The body is emitted once.
  */
 import type { Expr } from "../syntax/ast.ts";
-import { universe } from "../builtins/universe.ts";
 import type { FnGen } from "./codegen.ts";
 import { emitExpr } from "./emit-expr.ts";
+import { universe } from "./rt.ts";
 
 /**
  * Emits a loop over `iter`; `store(v)` emits the assignment of the element

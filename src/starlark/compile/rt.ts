@@ -9,8 +9,8 @@ export {
   setIndex, shl, shr, slice, sub, truth, typeName, unary,
 } from "../values/ops.ts";
 export { quote } from "../values/repr.ts";
-export type { BinaryOp, CompareOp, Iter } from "../values/ops.ts";
 export { StarlarkError } from "../values/errors.ts";
 export { Builtin, Bytes, Dict, Float, List, Range, Tuple } from "../values/value.ts";
 export type { Callable, Kwargs, Value } from "../values/value.ts";
 export type { Frame, Thread } from "../values/thread.ts";
+export { universe } from "../builtins/universe.ts";
