@@ -24,7 +24,7 @@ async function admin(path: string, body: unknown) {
 }
 
 async function config(key: string, value: string) {
-  await server.deps.pools.use(cenv.id, (db) => db.prepare('UPDATE _wce_config SET value = ? WHERE key = ?').run(value, key));
+  await server.deps.pools.use(cenv.id, (db) => db.prepare("INSERT INTO _wce_config (key, value, updated_at) VALUES (?, ?, '') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value));
 }
 
 before(async () => {

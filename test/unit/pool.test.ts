@@ -44,8 +44,8 @@ describe('connection pools', () => {
       for (const [i, id] of ids.entries()) {
         const record = registry.resolve({ kind: 'id', id });
         assert.ok(record);
-        const value = await pools.use(id, (db) => (db.prepare("SELECT value FROM _wce_config WHERE key = 'max_rows'").get() as { value: string }).value);
-        assert.equal(value, '1000');
+        const value = await pools.use(id, (db) => (db.prepare("SELECT value FROM _wce_config WHERE key = 'session_timeout_hours'").get() as { value: string }).value);
+        assert.equal(value, '24');
         if (i % 250 === 0) peak = Math.max(peak, openFiles() - baseline);
         assert.ok(pools.stats().openCenvs <= 50);
       }

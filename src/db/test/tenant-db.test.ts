@@ -82,14 +82,14 @@ describe('transactions', () => {
 
 describe('limits', () => {
   test('per-cenv max_rows from _wce_config overrides the default', () => {
-    inspect.exec("UPDATE _wce_config SET value = '3' WHERE key = 'max_rows'");
+    inspect.exec("INSERT INTO _wce_config (key, value, updated_at) VALUES ('max_rows', '3', '') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     const result = new TenantDb(conn, OWNER).query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT x FROM c');
     assert.equal(result.rows.length, 3);
     assert.equal(result.truncated, true);
   });
 
   test('a write past max_db_bytes is a 507 and leaves nothing half-written', () => {
-    inspect.exec("UPDATE _wce_config SET value = '1048576' WHERE key = 'max_db_bytes'");
+    inspect.exec("INSERT INTO _wce_config (key, value, updated_at) VALUES ('max_db_bytes', '1048576', '') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     const tdb = new TenantDb(conn, OWNER);
     const [items, audits] = [count('items'), count('_wce_audit_log')];
     assert.throws(
@@ -109,7 +109,7 @@ describe('limits', () => {
   });
 
   test('the deadline is checked between statements (the cooperative half)', () => {
-    inspect.exec("UPDATE _wce_config SET value = '20' WHERE key = 'sql_timeout_ms'");
+    inspect.exec("INSERT INTO _wce_config (key, value, updated_at) VALUES ('sql_timeout_ms', '20', '') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     const tdb = new TenantDb(conn, OWNER);
     const until = Date.now() + 40;
     while (Date.now() < until) { /* let the deadline pass */ }

@@ -42,7 +42,7 @@ function makeCenv(id: string, timeoutMs: number): void {
   db.exec(`CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
     CREATE TABLE big (n INTEGER);
     WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) INSERT INTO big SELECT x FROM c;`);
-  db.prepare("UPDATE _wce_config SET value = ? WHERE key = 'sql_timeout_ms'").run(String(timeoutMs));
+  db.prepare("INSERT INTO _wce_config (key, value, updated_at) VALUES ('sql_timeout_ms', ?, '') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(timeoutMs));
   db.close();
 }
 
