@@ -76,3 +76,9 @@ test('json.decode edge cases: out-of-range floats, duplicate and index-like keys
   eqRepr(j('decode', ['{"b": 1, "10": 2, "9": 3}']), '{"b": 1, "10": 2, "9": 3}');
   eqRepr(j('decode', ['{"__proto__": 1}']), '{"__proto__": 1}');
 });
+
+test('json.decode limits nesting depth with a clear error', () => {
+  throwsStar(() => j('decode', ['['.repeat(100000)]), /nesting too deep/);
+  throwsStar(() => j('decode', ['['.repeat(2000) + ']'.repeat(2000)]), /nesting too deep/);
+  assert.equal(typeName(j('decode', ['['.repeat(999) + ']'.repeat(999)])), 'list');
+});

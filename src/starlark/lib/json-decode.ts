@@ -86,6 +86,9 @@ function scanNumbers(s: string): SpecialNumbers {
   return { ordinals, sources, count };
 }
 
+/** Deepest nesting of arrays/objects accepted (as CPython's default recursion limit). */
+const MAX_DEPTH = 1000;
+
 /** An array index-like key, which JS objects would move to the front. */
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
@@ -101,6 +104,7 @@ function decodeNative(s: string): Value | undefined {
   let ordinal = 0;
   let p = 0;
   let ok = true;
+  let depth = 0;
   const convert = (v: unknown): Value => {
     switch (typeof v) {
       case 'string':
@@ -116,9 +120,12 @@ function decodeNative(s: string): Value | undefined {
       }
     }
     if (v === null) return null;
+    // Too deep for comfort: let the hand-written parser report where.
+    if (++depth > MAX_DEPTH) throw new JsonSyntaxError(0, 'nesting too deep');
     if (Array.isArray(v)) {
       const out = new Array<Value>(v.length);
       for (let i = 0; i < v.length; i++) out[i] = convert(v[i]);
+      depth--;
       return new List(out);
     }
     const d = new Dict();
@@ -128,9 +135,16 @@ function decodeNative(s: string): Value | undefined {
       if (c0 >= 0x30 && c0 <= 0x39 && INDEX_KEY.test(k)) ok = false;
       setStringKey(d, k, convert(obj[k]));
     }
+    depth--;
     return d;
   };
-  const out = convert(tree);
+  let out: Value;
+  try {
+    out = convert(tree);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return undefined;
+    throw e;
+  }
   return ok && ordinal === nums.count ? out : undefined;
 }
 
@@ -215,6 +229,7 @@ function decodeSlow(s: string): Value {
     return num.length < 16 ? Number(num) + 0 : norm(BigInt(num));
   };
 
+  let depth = 0;
   const parse = (): Value => {
     if (!skip()) failAt('unexpected end of file');
     const c = s[i]!;
@@ -222,27 +237,31 @@ function decodeSlow(s: string): Value {
       case '"':
         return parseString();
       case '[': {
+        if (++depth > MAX_DEPTH) failAt('nesting too deep');
         i++;
         const elems: Value[] = [];
         if (!skip()) failAt('unexpected end of file');
         if (s[i] === ']') {
           i++;
+          depth--;
           return new List(elems);
         }
         for (;;) {
           elems.push(parse());
           if (!skip()) failAt('unexpected end of file');
           const d = s[i++];
-          if (d === ']') return new List(elems);
+          if (d === ']') return depth--, new List(elems);
           if (d !== ',') (i--), failAt(`got ${quoteChar(d!)}, want ',' or ']'`);
         }
       }
       case '{': {
+        if (++depth > MAX_DEPTH) failAt('nesting too deep');
         i++;
         const dict = new Dict();
         if (!skip()) failAt('unexpected end of file');
         if (s[i] === '}') {
           i++;
+          depth--;
           return dict;
         }
         for (;;) {
@@ -256,7 +275,7 @@ function decodeSlow(s: string): Value {
           setStringKey(dict, key, v);
           if (!skip()) failAt('unexpected end of file');
           const d = s[i++];
-          if (d === '}') return dict;
+          if (d === '}') return depth--, dict;
           if (d !== ',') (i--), failAt(`in object, got ${quoteChar(d!)}, want ',' or '}'`);
         }
       }
