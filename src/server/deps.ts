@@ -11,11 +11,14 @@ import { PasswordHasher } from '../auth/passwords.ts';
 import { TokenService, loadOrCreateKey } from '../auth/tokens.ts';
 import { LoginThrottle } from '../auth/login-throttle.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
+import type { SandboxOptions } from '../sandbox/options.ts';
 import { CommitHooks, type HookLogger } from '../db/commit-hooks.ts';
 import type { AppDeps } from './types.ts';
 
+type SandboxLogger = NonNullable<SandboxOptions['logger']>;
+
 /** Creates the data directory (mode 0700) and opens everything in it. */
-export function createDeps(config: Config, log: HookLogger): AppDeps {
+export function createDeps(config: Config, log: HookLogger & SandboxLogger): AppDeps {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // mkdir's mode is filtered by the umask and ignored for an existing directory.
   chmodSync(config.dataDir, 0o700);
@@ -26,7 +29,7 @@ export function createDeps(config: Config, log: HookLogger): AppDeps {
   const key = config.jwtSecret ?? loadOrCreateKey(jwtKeyFile(config.dataDir));
   const commitHooks = new CommitHooks(log);
   const sandbox = new SandboxPool({
-    dataDir: config.dataDir, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, hooks: commitHooks,
+    dataDir: config.dataDir, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, hooks: commitHooks, logger: log,
     defaults: { sqlTimeoutMs: config.sqlTimeoutMs, maxRows: config.maxRows, maxDbBytes: config.maxDbBytes },
   });
   return {
