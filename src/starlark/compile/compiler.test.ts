@@ -158,3 +158,12 @@ test("constant % formats and str() take inline paths with the runtime's results 
   assert.match(runtimeError("x = '%d %d' % (1,)\n"), /not enough arguments for format string/);
   assert.match(runtimeError("x = '%d' % (1, 2)\n"), /too many arguments for format string/);
 });
+
+test("functions with many parameters and calls with many arguments", () => {
+  const n = 70000;
+  const params = Array.from({ length: n }, (_, i) => `p${i}`).join(", ");
+  assert.equal(x(`def f(${params}):\n  return p1 + p${n - 1}\nx = f(${Array.from({ length: n }, (_, i) => i).join(", ")})\n`), n);
+  assert.equal(x(`def f(*a):\n  return len(a)\nx = f(${Array(n).fill("1").join(", ")})\n`), n);
+  const few = Array.from({ length: 40 }, (_, i) => `q${i}`).join(", ");
+  assert.deepEqual(x(`def f(${few}, z=5):\n  def g():\n    return q0\n  return [g(), q39, z]\nx = f(${Array.from({ length: 40 }, (_, i) => i).join(", ")}, z=6)\n`), [0, 39, 6]);
+});

@@ -11,12 +11,15 @@
  * Everything else builds the argument arrays and calls `callAny`.
  */
 import type { Arg, CallExpr, Expr } from "../syntax/ast.ts";
-import type { FnGen } from "./codegen.ts";
+import { writesPos, type FnGen } from "./codegen.ts";
 import { posText } from "./constants.ts";
-import { bind, bindAll, emitExpr, operands } from "./emit-expr.ts";
+import { bind, bindAll, emitExpr } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
-import { planCall } from "./function.ts";
+import { MAX_DIRECT_PARAMS, planCall } from "./function.ts";
 import { Builtin, methodCaller, universe } from "./rt.ts";
+
+/** Calls with more arguments than this take the general path (bounded emitter recursion and code size). */
+const MAX_INLINE_ARGS = 32;
 
 /** Emits `fn(args...)`. */
 export function emitCall(g: FnGen, e: CallExpr): string {
@@ -26,29 +29,42 @@ export function emitCall(g: FnGen, e: CallExpr): string {
   if (e.fn.kind === "Dot") return emitMethodCall(g, e, e.fn.x, e.fn.name, pos);
   const npos = e.args.filter((a) => a.type === "pos").length;
   const names = e.args.slice(npos).map((a) => a.name!);
-  const target = knownTarget(g, e.fn);
+  const builtin = builtinCallee(g, e.fn);
+  if (builtin !== null) return emitBuiltinCall(g, e, builtin, npos, names, pos);
+  const few = e.args.length <= MAX_INLINE_ARGS;
   const argv = (vals: string[]) => `[${vals.slice(0, npos).join(", ")}]`;
   const kwv = (vals: string[]) => (names.length === 0 ? "null"
     : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`);
-  const builtin = builtinCallee(g, e.fn);
-  if (builtin !== null) return emitBuiltinCall(g, e, builtin, npos, names, pos);
-  if (target !== null) {
-    const plan = planCall(target.code, npos, names);
-    if (plan !== null) {
-      return bind(g, emitExpr(g, e.fn), (f) => bindAll(g, e.args.map((a) => a.value), (vals) => {
-        const params = plan.map((j, i) => (j >= 0 ? vals[j] : `${f}.defaults[${i}]`));
-        return `(${pos}, ${f} instanceof StarFunction && ${f}.code === ${target.ref}`
-          + ` ? F${target.id}(${["th", f, ...params].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`;
-      }));
-    }
+  const target = few ? knownTarget(g, e.fn) : null;
+  const plan = target === null || target.code.numParamSlots > MAX_DIRECT_PARAMS ? null : planCall(target.code, npos, names);
+  if (target !== null && plan !== null) {
+    return bind(g, emitExpr(g, e.fn), (f) => bindAll(g, e.args.map((a) => a.value), (vals) => {
+      const params = plan.map((j, i) => (j >= 0 ? vals[j] : `${f}.defaults[${i}]`));
+      return `(${pos}, ${f} instanceof StarFunction && ${f}.code === ${target.ref}`
+        + ` ? F${target.id}(${["th", f, ...params].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`;
+    }));
   }
-  if (names.length === 0 && mayBeCompiled(e.fn)) {
+  if (few && names.length === 0 && mayBeCompiled(e.fn)) {
     return bind(g, emitExpr(g, e.fn), (f) => bindAll(g, e.args.map((a) => a.value), (vals) =>
       `(${pos}, ${f} instanceof StarFunction && ${f}.code.arity === ${npos}`
       + ` ? ${f}.code.direct(${["th", f, ...vals].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`));
   }
-  return operands(g, [() => emitExpr(g, e.fn), ...e.args.map((a) => () => emitExpr(g, a.value))],
-    ([f, ...vals]) => `(${pos}, callAny(th, ${f!}, ${argv(vals)}, ${kwv(vals)}))`);
+  return bind(g, emitExpr(g, e.fn), (f) => argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, callAny(th, ${f}, ${a}, ${kw}))`));
+}
+
+/**
+ * The positional argument array and keyword list (or `null`) for `f`,
+ * evaluated in order. When an argument writes the frame position (a nested
+ * call), both are built into temporaries before `f`'s own position write.
+ */
+function argArrays(g: FnGen, args: readonly Arg[], npos: number, names: readonly string[], f: (argv: string, kwv: string) => string): string {
+  return g.withTemp((ta) => g.withTemp((tk) => {
+    const codes = args.map((a) => emitExpr(g, a.value));
+    const argv = `[${codes.slice(0, npos).join(", ")}]`;
+    const kwv = names.length === 0 ? "null" : `[${names.map((n, j) => `[${g.k(n)}, ${codes[npos + j]}]`).join(", ")}]`;
+    if (!codes.some(writesPos)) return f(argv, kwv);
+    return `(${ta} = ${argv}, ${tk} = ${kwv}, ${f(ta, tk)})`;
+  }));
 }
 
 /** The Builtin a predeclared or universal callee name is bound to (fixed at compile time), or null. */
@@ -77,10 +93,7 @@ function emitBuiltinCall(g: FnGen, e: CallExpr, b: Builtin, npos: number, names:
       `(${pos}, th.step(), typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
       + ` ? ${a}.elems.length : ${k}.call(th, [${a}], null))`);
   }
-  return operands(g, e.args.map((a) => () => emitExpr(g, a.value)), (vals) => {
-    const kw = names.length === 0 ? "null" : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`;
-    return `(${pos}, th.step(), ${k}.call(th, [${vals.slice(0, npos).join(", ")}], ${kw}))`;
-  });
+  return argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, th.step(), ${k}.call(th, ${a}, ${kw}))`);
 }
 
 /** Whether a callee may be a compiled function (a predeclared or universal name is usually a builtin). */
@@ -108,12 +121,9 @@ function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: st
       `(${r} instanceof List && ${r}.frozen === false && ${r}.itercount === 0 && ${r}.elems.length < th.limits.maxListLength`
       + ` ? (th.step(), ${r}.elems.push(${v}), null) : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
   }
-  return operands(g, [() => emitExpr(g, recv), ...e.args.map((a) => () => emitExpr(g, a.value))], ([r, ...vals]) => {
-    const argv = `[${vals.slice(0, npos).join(", ")}]`;
-    if (names.length === 0) return `(${pos}, ${g.k(methodCaller(name))}(th, ${r!}, ${argv}, null))`;
-    const kwv = `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`;
-    return `(${pos}, callMethod(th, ${r!}, ${g.k(name)}, ${argv}, ${kwv}))`;
-  });
+  return bind(g, emitExpr(g, recv), (r) => argArrays(g, e.args, npos, names, (a, kw) => (names.length === 0
+    ? `(${pos}, ${g.k(methodCaller(name))}(th, ${r}, ${a}, null))`
+    : `(${pos}, callMethod(th, ${r}, ${g.k(name)}, ${a}, ${kw}))`)));
 }
 
 /** Calls with *args or **kwargs: arguments are collected into arrays, in order. */

@@ -13,7 +13,7 @@ import type { FunctionInfo } from "../syntax/ast.ts";
 import { FnGen, type ModuleGen } from "./codegen.ts";
 import { emitExpr } from "./emit-expr.ts";
 import { emitBlock } from "./emit-stmt.ts";
-import type { ArrayEntry, DirectEntry, FuncCode } from "./function.ts";
+import { MAX_DIRECT_PARAMS, type ArrayEntry, type DirectEntry, type FuncCode } from "./function.ts";
 
 const unset = (() => {
   throw new Error("internal error: function entry used before the program was instantiated");
@@ -38,7 +38,7 @@ export function functionCode(m: ModuleGen, info: FunctionInfo): { code: FuncCode
       hasKwargs: info.hasKwargs,
       hasOptionalPositional: ordinary.slice(0, positional).some((p) => p.type === "optional"),
       numParamSlots,
-      arity: simple ? numParamSlots : -1,
+      arity: simple && numParamSlots <= MAX_DIRECT_PARAMS ? numParamSlots : -1,
       active: 0,
       direct: unset,
       entry: unset,
@@ -79,12 +79,14 @@ function generateBody(m: ModuleGen, info: FunctionInfo, id: number, code: FuncCo
   g.block("finally", () => g.emit(`${c}.active--;`));
   const params = Array.from({ length: np }, (_, i) => `l${i}`);
   const free = info.freevars.map((_, i) => `f${i} = fn.free[${i}]`);
-  m.entries[id] = `function F${id}(${["th", "fn", ...params].join(", ")}) {\n`
+  const spread = np <= MAX_DIRECT_PARAMS;
+  m.entries[id] = `function F${id}(${["th", "fn", ...(spread ? params : ["a"])].join(", ")}) {\n`
+    + (spread ? "" : `  let ${params.map((p, i) => `${p} = a[${i}]`).join(", ")};\n`)
     + g.declarations(["rv"])
     + "  th.step();\n"
     + `  if (${c}.active !== 0 && !th.options.allowRecursion) recursion(fn);\n`
     + `  const fr = th.pushFrame(${g.k(code.name)}, ${g.k(code.file)});\n`
     + (free.length === 0 ? "" : `  const ${free.join(", ")};\n`)
     + g.body() + "}\n"
-    + `function E${id}(th, fn, a) {\n  return F${id}(${["th", "fn", ...params.map((_, i) => `a[${i}]`)].join(", ")});\n}\n`;
+    + `function E${id}(th, fn, a) {\n  return F${id}(${["th", "fn", ...(spread ? params.map((_, i) => `a[${i}]`) : ["a"])].join(", ")});\n}\n`;
 }

@@ -7,6 +7,12 @@
 import { Cell } from "./cell.ts";
 import { Dict, dictSet, freeze, quote, StarlarkError, Tuple, type Callable, type Kwargs, type Thread, type Value } from "./rt.ts";
 
+/**
+ * Functions with more parameter slots than this take them as an array in
+ * both entries (JS caps a function's parameters; call sites pass arrays then).
+ */
+export const MAX_DIRECT_PARAMS = 32;
+
 /** Generated entry taking every parameter slot as a JS argument (see emit-func.ts). */
 export type DirectEntry = (thread: Thread, fn: StarFunction, ...params: Value[]) => Value;
 /** Generated entry taking the parameter slots as an array. */
@@ -27,7 +33,7 @@ export interface FuncCode {
   readonly hasOptionalPositional: boolean;
   /** Number of parameter slots (ordinary, then *args, then **kwargs). */
   readonly numParamSlots: number;
-  /** numParamSlots when a positional call of exactly that many arguments binds directly, else -1. */
+  /** numParamSlots when a positional call of exactly that many arguments binds directly (`direct`), else -1. */
   readonly arity: number;
   /** Calls of this code currently on the stack (recursion check). */
   active: number;
