@@ -4,6 +4,7 @@
  * instantiates it once with `new Function`.
  */
 import type { File, FunctionInfo, Stmt } from "../syntax/ast.ts";
+import { StarlarkSyntaxError } from "../syntax/errors.ts";
 import { checkGeneratedSource, PROLOGUE } from "./check-source.ts";
 import { FnGen, ModuleGen } from "./codegen.ts";
 import { emitBlock } from "./emit-stmt.ts";
@@ -87,13 +88,28 @@ export function compileProgram(
     + `return [M, G, [${m.codes.map((_, i) => `F${i}`).join(", ")}], [${m.codes.map((_, i) => `E${i}`).join(", ")}]];\n`;
   checkGeneratedSource(source);
   // The text holds only compiler-chosen tokens (codegen.ts) and was just checked.
-  const factory = new Function("K", "R", source) as (k: unknown[], r: typeof RUNTIME) => [ModuleBody, () => Array<Value | undefined>, DirectEntry[], ArrayEntry[]];
+  const factory = instantiate(file.filename, source) as (k: unknown[], r: typeof RUNTIME) => [ModuleBody, () => Array<Value | undefined>, DirectEntry[], ArrayEntry[]];
   const [body, globalsOf, direct, entry] = factory(m.k.values, RUNTIME);
   m.codes.forEach((c, i) => {
     c.direct = direct[i]!;
     c.entry = entry[i]!;
   });
   return new Program(file.filename, source, file.globals, body, globalsOf);
+}
+
+/**
+ * `new Function` over the checked source. V8 rejects code beyond its
+ * limits (e.g. millions of variables) with a SyntaxError, reported as a
+ * static error of the program; a stack overflow propagates (index.ts
+ * reports "nested too deeply").
+ */
+function instantiate(filename: string, source: string): unknown {
+  try {
+    return new Function("K", "R", source);
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new StarlarkSyntaxError([{ pos: { file: filename, line: 1, col: 1 }, msg: `program too large to compile (${e.message})` }]);
+  }
 }
 
 /**
