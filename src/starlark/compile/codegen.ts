@@ -13,11 +13,14 @@
  *   pool and is referenced as `kN` (constants.ts);
  * - numbers in the text are small integers the compiler formats itself
  *   (`String(n)` of a validated safe integer: digits and `-` only);
+ * - the only string literals are the `'use strict'` prologue and the
+ *   typeof tags `'number'`, `'string'`, `'boolean'`;
  * - the factory's only inputs are the constant array `K` and the runtime
  *   object `R` (support.ts RUNTIME); it is strict code and names nothing
  *   global (`globalThis`, `process`, `require`, `Function` are never named).
- * check-source.ts re-verifies the finished text token by token before it is
- * compiled, so a slip in an emitter fails closed instead of executing.
+ * check-source.ts re-verifies the finished text (every character and every
+ * identifier) before it is compiled, so a slip in an emitter fails closed
+ * instead of executing.
  */
 import type { File, FunctionInfo } from "../syntax/ast.ts";
 import { Constants, posText } from "./constants.ts";
