@@ -22,6 +22,23 @@ function wrap(e: unknown, where: string): unknown {
   return e instanceof StarlarkError ? new StarlarkError(`${where}: ${e.msg}`) : e;
 }
 
+/** Sorts in UTF-16 code unit order (Starlark string order); insertion sort for the usual few keys. */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort(); // the default order is UTF-16 code units too
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+}
+
 /** Accumulates the encoding in one string (V8 concatenation is cheap); `path` detects cycles. */
 class Encoder {
   out = '';
@@ -90,8 +107,7 @@ class Encoder {
       if (typeof k !== 'string') fail(`dict has ${typeName(k)} key, want string`);
       if (i > 0 && k < (keys[i - 1] as string)) sorted = false;
     }
-    // Default sort order is UTF-16 code units, the same as Starlark string comparison.
-    if (!sorted) keys.sort();
+    if (!sorted) sortKeys(keys as string[]);
     this.out += '{';
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
