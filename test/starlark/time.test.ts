@@ -62,3 +62,19 @@ test('time.now is injectable per thread', () => {
   setTimeNow(th, () => Date.UTC(2024, 0, 2, 3, 4, 5, 600));
   assert.equal(str(fn('now', [], null, th)), '2024-01-02 03:04:05.6 +0000 UTC');
 });
+
+test('Go layouts: formatting tokens and parsing round trips', () => {
+  const ref = at('2011-04-02T13:03:08.120Z');
+  const fmt = (layout: string): Value => call(t, getAttr(t, ref, 'format'), [layout], null);
+  const rows: Array<[string, string]> = [
+    ['2006-01-02 15:04:05', '2011-04-02 13:03:08'], ['Jan _2 06 3:4:5 PM', 'Apr  2 11 1:3:8 PM'],
+    ['Monday January 2', 'Saturday April 2'], ['Mon Jan 02 002', 'Sat Apr 02 092'], ['15:04:05.000', '13:03:08.120'],
+    ['15:04:05.999', '13:03:08.12'], ['Z07:00 -0700 MST', 'Z +0000 UTC'], ['03pm', '01pm'],
+  ];
+  for (const [layout, want] of rows) assert.equal(fmt(layout), want, layout);
+  const layout = 'Mon, 02 Jan 2006 15:04:05 -0700';
+  const text = call(t, getAttr(t, ref, 'format'), [layout], null) as string;
+  assert.ok(compare('==', fn('parse_time', [text], [['format', layout]]), at('2011-04-02T13:03:08Z')));
+  throwsStar(() => fn('parse_time', ['2011-04-02'], [['format', '2006-01-02 15']]), /cannot parse/);
+  throwsStar(() => fn('parse_time', ['2011-04-02x'], [['format', '2006-01-02']]), /extra text/);
+});
