@@ -105,10 +105,10 @@ export function decodeNative(s: string): Value | undefined {
     // Too deep for comfort: let the hand-written parser report where.
     if (++depth > MAX_DEPTH) throw new JsonSyntaxError(0, 'nesting too deep');
     if (Array.isArray(v)) {
-      const out = new Array<Value>(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = convert(v[i]);
+      // Convert in place: the array from JSON.parse becomes the list's storage (one allocation less).
+      for (let i = 0; i < v.length; i++) v[i] = convert(v[i]);
       depth--;
-      return new List(out);
+      return new List(v as Value[]);
     }
     const d = new Dict();
     const obj = v as Record<string, unknown>;
