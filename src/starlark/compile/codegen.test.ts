@@ -58,3 +58,18 @@ test("generated code reaches no host global", () => {
   assert.throws(() => runModule("x = globalThis\n"), /undefined: globalThis/);
   assert.equal(runModule("Function = 1\nx = Function + 1\n").x, 2);
 });
+
+test("random strings and identifiers round-trip through the constant pool", () => {
+  let seed = 7;
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  const alphabet = ["a", "Z", "_", "$", "`", "'", "\"", "\\", "\n", "\u2028", "\u2029", "${", "}", "/*", "//", "<!--", "\u0000", "é", "\ud83d\ude00", ")", ";", "k0", "K", "R"];
+  for (let i = 0; i < 300; i++) {
+    const text = Array.from({ length: 1 + rnd(12) }, () => alphabet[rnd(alphabet.length)]).join("");
+    const name = `${["constructor", "__proto__", "toString", "K", "R", "th", "fr", "l0", "k1", "eval"][rnd(10)]}${rnd(3) === 0 ? "" : String(rnd(100))}`;
+    const src = `${name} = ${JSON.stringify(text)}\ndef f(${name}_p = ${name}):\n  return {${name}_p: ${name}_p + ""}\nx = [${name}, f()]\n`;
+    // Compiling runs the source check (any quote, backslash, non-ASCII or unknown name fails it).
+    const program = compile(src, { filename: "r.star" });
+    if (/^(constructor|__proto__|toString|eval)/.test(name)) assert.doesNotMatch(program.source, new RegExp(`\\b${name}`));
+    assert.deepEqual(toJS(runModule(src, { filename: "r.star" }).x!), [text, { [text]: text }]);
+  }
+});
