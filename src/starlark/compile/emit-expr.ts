@@ -1,8 +1,9 @@
 /**
  * Expressions to JS expressions. Every emitter returns JS text whose value
  * is the Starlark value; temporaries (`tN`) hold operands that are used
- * twice (fast path and fallback). A returned expression never ends in a
- * bare temporary, so a caller may take its own temporaries freely.
+ * twice (fast path and fallback). A returned expression is self-contained:
+ * the temporaries it uses are read before its value is produced, so a
+ * caller may reuse them for its own (they are taken and released LIFO).
  */
 import type { Expr, Ident } from "../syntax/ast.ts";
 import { emitCall } from "./emit-call.ts";
