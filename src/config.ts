@@ -26,6 +26,11 @@ export interface Config {
   sessionCleanupMs: number;
   bodyLimitBytes: number;
   logLevel: string;
+  /**
+   * Fastify's trustProxy: false (default: the socket's address is the client), true, or a
+   * list of proxy addresses/CIDRs whose X-Forwarded-* headers are believed.
+   */
+  trustProxy: boolean | string[];
   /** Failed logins per IP and cenv before further attempts get 429 (0 turns this off). */
   loginMaxFailures: number;
   loginWindowMs: number;
@@ -71,6 +76,17 @@ function jwtSecret(env: Env): Uint8Array | null {
   return bytes;
 }
 
+function trustProxy(env: Env): boolean | string[] {
+  const raw = env.WCE_TRUST_PROXY?.trim() ?? '';
+  if (raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  const list = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  if (list.some((item) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item))) {
+    throw new ConfigError(`WCE_TRUST_PROXY must be true, false or a comma-separated list of addresses/CIDRs, got "${raw}"`);
+  }
+  return list;
+}
+
 /** Reads the configuration from an environment (normally `process.env`). */
 export function loadConfig(env: Env): Config {
   return {
@@ -87,6 +103,7 @@ export function loadConfig(env: Env): Config {
     sessionCleanupMs: integer(env, 'WCE_SESSION_CLEANUP_MS', 15 * 60_000, 1000, 24 * 3600_000),
     bodyLimitBytes: integer(env, 'WCE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: env.WCE_LOG_LEVEL || 'info',
+    trustProxy: trustProxy(env),
     loginMaxFailures: integer(env, 'WCE_LOGIN_MAX_FAILURES', 10, 0, 1_000_000),
     loginWindowMs: integer(env, 'WCE_LOGIN_WINDOW_MS', 10 * 60_000, 1000, 24 * 3600_000),
     sqlTimeoutMs: integer(env, 'WCE_SQL_TIMEOUT_MS', 30_000, 10, 3600_000),

@@ -31,7 +31,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promis
     disableRequestLogging: true,
     requestIdHeader: false,
     bodyLimit: deps.config.bodyLimitBytes,
-    trustProxy: false,
+    // Client addresses (audit log, login throttle) come from the socket unless told otherwise.
+    trustProxy: deps.config.trustProxy,
     // Wrong JSON types are a client error, not something to coerce silently.
     frameworkErrors: frameworkErrorHandler,
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },

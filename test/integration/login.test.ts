@@ -139,3 +139,19 @@ describe('failed-login throttling', () => {
     }
   });
 });
+
+describe('behind a trusted proxy', () => {
+  test('the audit log records the forwarded client address only when the proxy is trusted', async () => {
+    for (const [trust, expected] of [['127.0.0.1', '203.0.113.7'], ['false', '127.0.0.1']] as const) {
+      const server = await startServer({ env: { WCE_TRUST_PROXY: trust } });
+      try {
+        const cenv = await createCenv(server.url);
+        await request(`${server.url}/${cenv.id}/login`, { body: { username: cenv.username, password: 'not it at all' }, headers: { 'x-forwarded-for': '203.0.113.7' } });
+        const [row] = auditRows(server, cenv, 'login_failed');
+        assert.equal(row.ip, expected);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});

@@ -19,12 +19,19 @@ describe('configuration', () => {
     [{ WCE_JWT_SECRET: 'short' }, /WCE_JWT_SECRET must be at least 32 bytes, got 5/],
     [{ ALLOW_NEW_CENVS: 'maybe' }, /ALLOW_NEW_CENVS must be true or false/],
     [{ WCE_BCRYPT_COST: '3' }, /WCE_BCRYPT_COST must be between 4 and 16/],
+    [{ WCE_TRUST_PROXY: 'my-proxy.example' }, /WCE_TRUST_PROXY must be/],
   ];
   for (const [env, message] of bad) {
     test(`refuses ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), (error: Error) => error instanceof ConfigError && message.test(error.message));
     });
   }
+
+  test('WCE_TRUST_PROXY forms', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ WCE_TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.deepEqual(loadConfig({ WCE_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy, ['10.0.0.1', '192.168.0.0/16']);
+  });
 
   test('a secret is never echoed in the error', () => {
     assert.throws(() => loadConfig({ WCE_JWT_SECRET: 'hunter2-secret' }), (error: Error) => !error.message.includes('hunter2'));
