@@ -5,7 +5,7 @@
 import type { AssignStmt, Expr, IfStmt, LoadStmt, Stmt } from "../syntax/ast.ts";
 import type { FnGen } from "./codegen.ts";
 import { posText } from "./constants.ts";
-import { emitExpr, emitLoad, emitTest, operands } from "./emit-expr.ts";
+import { bind, emitExpr, emitLoad, emitTest, operands } from "./emit-expr.ts";
 import { emitFunctionValue } from "./emit-func.ts";
 import { emitLoop } from "./emit-loop.ts";
 import { emitArith } from "./emit-ops.ts";
@@ -132,7 +132,10 @@ export function emitStore(g: FnGen, lhs: Expr, v: string): void {
       return;
     case "Tuple": case "List":
       g.withTemp((t) => {
-        g.emit(`${t} = unpack(th, fr, ${v}, ${lhs.elts.length}, ${posText(lhs.line)}, ${posText(lhs.col)});`);
+        const n = lhs.elts.length;
+        const slow = (x: string) => `unpack(th, fr, ${x}, ${n}, ${posText(lhs.line)}, ${posText(lhs.col)})`;
+        // A tuple of the right length (`for k, v in d.items()`) is unpacked inline.
+        g.emit(`${t} = ${bind(g, v, (x) => `(${x} instanceof Tuple && ${x}.elems.length === ${n} ? ${x}.elems : ${slow(x)})`)};`);
         lhs.elts.forEach((x, i) => emitStore(g, x, `${t}[${i}]`));
       });
       return;
