@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { json } from '../../src/starlark/lib/json.ts';
 import { math } from '../../src/starlark/lib/math.ts';
-import { call, dictSet, typeName } from '../../src/starlark/values/ops.ts';
+import { call, dictSet, repr, typeName } from '../../src/starlark/values/ops.ts';
 import { Dict, type Kwargs, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
 
@@ -81,4 +81,21 @@ test('json.decode limits nesting depth with a clear error', () => {
   throwsStar(() => j('decode', ['['.repeat(100000)]), /nesting too deep/);
   throwsStar(() => j('decode', ['['.repeat(2000) + ']'.repeat(2000)]), /nesting too deep/);
   assert.equal(typeName(j('decode', ['['.repeat(999) + ']'.repeat(999)])), 'list');
+});
+
+test('json.encode: the native fast path writes what the piecewise encoder writes', () => {
+  // A lone surrogate anywhere makes the fast path decline, so [v, "\ud800"] is always written piecewise.
+  const slow = (v: Value): string => {
+    const s = j('encode', [list(v, '\ud800')]) as string;
+    return s.slice(1, s.length - '"\ufffd"'.length - 2);
+  };
+  const dict = (...kv: Array<[string, Value]>): Value => builtin('dict', [], kv);
+  const floats = [0, -0, 1, 1.5, -2.5, 1e-4, 9.99e-5, 0.1, 123456.789, 999999.9, 1e6, 1e15, 1e16, 1e21, 1e22, 1.7976931348623157e308, 5e-324];
+  const values: Value[] = [
+    ...floats.map(f), 0, -5, 2 ** 53 - 1, builtin('int', ['18446744073709551616']), builtin('int', ['-1180591620717411303424']),
+    '', 'a"b\\c/', '\n\t\x00\x1f\x7f', 'é世😹', '<>&\u2028', true, false, null, tuple(1, 'x'), list(),
+    dict(['z', 1], ['a', list(f(2), dict())], ['m', null]), dict(['toJSON', 'x'], ['', 1], ['b', 2]),
+    dict(['__proto__', 1]), dict(['0', 1], ['10', 2], ['01', 3]), dict(['\uffffk', 1]), dict(['é', 1], ['z', 2], ['😹', 3]),
+  ];
+  for (const v of values) assert.equal(j('encode', [v]), slow(v), repr(v));
 });

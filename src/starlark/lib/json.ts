@@ -8,6 +8,7 @@ import { keyOf } from '../values/hashing.ts';
 import { tableKeys } from '../values/iter.ts';
 import { Builtin, Dict, Float, List, Module, Range, StarSet, Tuple, type Kwargs, type Value } from '../values/value.ts';
 import { decodeJson, decodeOrFail, JsonSyntaxError } from './json-decode.ts';
+import { encodeNative } from './json-stringify.ts';
 
 /** Strings that JSON.stringify would emit unchanged between quotes. */
 const PLAIN = /^[^"\\\x00-\x1f\ud800-\udfff]*$/;
@@ -137,8 +138,13 @@ class Encoder {
   }
 }
 
-/** JSON encoding of x; errors are prefixed with `fn`. */
+/** JSON encoding of x (natively when json-stringify.ts can); errors are prefixed with `fn`. */
 function encodeValue(thread: Thread, fn: string, x: Value): string {
+  const fast = encodeNative(thread, x);
+  if (fast !== undefined) {
+    thread.checkString(fast.length);
+    return fast;
+  }
   const enc = new Encoder(thread);
   try {
     enc.emit(x);
