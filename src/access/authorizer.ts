@@ -5,22 +5,24 @@
  *
  * Everything not explicitly allowed here is denied. The rules, in short:
  * - `_wce_*` objects: never, for anyone, in any action. The one exception is READ of our own
- *   TEMP policy views (names.ts), which counts as a SELECT on their table.
+ *   TEMP policy views (names.ts) of the principal's own role, which counts as a SELECT on their
+ *   table; a view of another role is refused (owner/admin, never rewritten, match no view).
  * - ATTACH/DETACH (VACUUM INTO attaches), transaction control, temp objects: never.
  * - PRAGMA: only the read-only schema pragmas of PRAGMA_ALLOWED, on non-reserved names.
  * - Functions: all but those of DENIED_FUNCTIONS (extension loading, file access, FTS
  *   internals that pass pointers).
  * - DDL (tables, indexes, views, triggers, allowed virtual table modules): owner/admin only.
  * - Table actions: owner/admin hold all; others need a grant (REPLACE also needs delete). A
- *   READ of a policy-protected table is allowed only inside our policy views and triggers, or
- *   on the target of the statement's own INSERT/UPDATE/DELETE (rows guarded by the triggers).
+ *   READ of a policy-protected table by a user/anonymous statement is allowed only inside our
+ *   policy triggers and the policy views of the principal's role, or on the target of the
+ *   statement's own INSERT/UPDATE/DELETE (rows guarded by the triggers).
  * - Virtual tables' shadow tables: only while the module runs, with the grant on the table.
  */
 import { constants as C } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
 import { shadowOwner, type Grants, type Operation } from './model.ts';
 import { foldCase, isReservedName } from './tokens.ts';
-import { TRIGGER_PREFIX, isPolicyObject, viewTable } from './names.ts';
+import { TRIGGER_PREFIX, policyView } from './names.ts';
 
 /** What the authorizer needs to know about the statement being prepared. */
 export interface StatementContext {
@@ -180,15 +182,29 @@ function decideDdl(ctx: StatementContext, record: AuthRecord, what: string, name
   return null;
 }
 
+/**
+ * True when `context` (the view or trigger an access comes through) is one of our policy
+ * objects that may run for `principal`: a policy trigger (they fire for every role and test it
+ * themselves), or a policy view of the principal's own role. Each view holds one role's policy
+ * with no role test (policy-sql.ts), so reading through another role's view would apply the
+ * wrong policy: it counts as no policy object, and the read of T behind it is refused.
+ */
+function ownPolicyObject(context: string | null, principal: Principal): boolean {
+  if (context === null) return false;
+  return context.startsWith(TRIGGER_PREFIX) || policyView(context)?.role === principal.role;
+}
+
 function decideRead(ctx: StatementContext, record: AuthRecord, table: string, dbName: string | null, context: string | null): string | null {
   const { principal, admin } = ctx;
-  const inPolicyObject = context !== null && isPolicyObject(context);
+  const inPolicyObject = ownPolicyObject(context, principal);
   if (dbName === 'temp') {
     if (table === 'sqlite_temp_master') return admin ? null : `select from ${table}`; // admin DROP TABLE, see decideWrite
-    // Only our policy views live in temp; reading one is reading its table.
-    const base = viewTable(table);
-    if (base === null || !ctx.protectedTables.has(base)) return `read temp.${table}`;
-    return readTable(ctx, record, base);
+    // Only our policy views live in temp; reading one of the principal's role is reading its
+    // table. (SQLite reports this read only for some statements — `count(*)` over the view
+    // reads main.T alone — so the check on main.T's context below is the one that holds.)
+    const view = policyView(table);
+    if (view === null || view.role !== principal.role || !ctx.protectedTables.has(view.table)) return `read temp.${table}`;
+    return readTable(ctx, record, view.table);
   }
   if (dbName !== 'main' || isReservedName(table)) return `select from ${table}`;
   if (SCHEMA_TABLES.has(table)) return admin ? null : `select from ${table}`;
@@ -203,8 +219,9 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
   if (ctx.mainObjects.get(table) === 'shadow' && !admin) return decideShadow(ctx, table, 'select');
   if (ctx.broken.has(table) && !admin) return `select from ${table} (its row policies are invalid)`;
   if (ctx.protectedTables.has(table) && !admin) {
-    // Fail closed: a protected table is read only through its policy view (the 5th argument
-    // names it), inside our policy objects, or as the DML target whose rows the triggers guard.
+    // Fail closed: a protected table is read only through a policy view of the principal's
+    // role (the 5th argument names it), inside our policy triggers, or as the DML target whose
+    // rows the triggers guard.
     if (inPolicyObject) return null; // (our views read only their own table, and policy subqueries)
     if (context === null && ctx.dmlTarget === table) return readTable(ctx, record, table);
     return `select from ${table} except through its row policies`;

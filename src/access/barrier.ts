@@ -35,6 +35,8 @@ export interface TableShape {
   withoutRowid: boolean;
   /** Folded names of the columns the policies read. */
   policyColumns: Set<string>;
+  /** The folded name of the column that is the rowid (INTEGER PRIMARY KEY), or null. */
+  rowidAlias: string | null;
 }
 
 interface ColumnRow { name: string; type: string; pk: number }
@@ -126,5 +128,5 @@ export function tableShape(db: DatabaseSync, table: string, expressions: string[
       || (!correlated && !expressionIndex && holders.every((cols) => policyColumns.every((p) => cols.has(p))));
     if (safe) plain.add(column);
   }
-  return { columns, plain, withoutRowid, policyColumns: new Set(policyColumns) };
+  return { columns, plain, withoutRowid, policyColumns: new Set(policyColumns), rowidAlias };
 }

@@ -11,10 +11,11 @@
  *
  * What `prepare` does, in order: reload access data and rebuild the TEMP policy objects when
  * another process changed them (state.ts, version.ts); refuse `_wce_` identifiers in any
- * quoting (tokens.ts) and anything but exactly one statement (parse.ts); rewrite reads of
- * policy-protected tables to their policy views and make UPDATE/DELETE pick rows through
- * the DML views (rewrite.ts, barrier.ts); prepare under the authorizer with the statement's
- * principal (authorizer.ts). Run-time failures map to named errors with `explain(error)`.
+ * quoting (tokens.ts) and anything but exactly one statement (parse.ts); for a user or an
+ * anonymous caller, rewrite reads of policy-protected tables to the policy views of that role
+ * and make UPDATE/DELETE pick rows through its DML views (rewrite.ts, barrier.ts); prepare
+ * under the authorizer with the statement's principal (authorizer.ts). Run-time failures map
+ * to named errors with `explain(error)`.
  *
  * Modes of the authorizer: `closed` (default: deny everything), `trusted` (WCE's own SQL),
  * `preparing` (decide with the statement's context), `running` (inside runAs: SQLite may
@@ -30,6 +31,7 @@ import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosi
 import { alteredTable } from './alter.ts';
 import { rewriteStatement } from './rewrite.ts';
 import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
+import { filteredRole, type FilteredRole } from './names.ts';
 import { VersionTracker } from './version.ts';
 import { BoundedCache } from './cache.ts';
 
@@ -129,7 +131,7 @@ export class AccessGuard {
     const key = `${this.tracker.current}\u0000${state.grants.principalKey(principal)}\u0000${sql}`;
     const cached = this.statements.get(key);
     if (cached) return cached;
-    const analysis = this.analyze(sql, state);
+    const analysis = this.analyze(sql, state, filteredRole(principal.role));
     const ctx: StatementContext = {
       principal, admin: isAdministrator(principal), dmlTarget: analysis.dmlTarget, stepping: false, alterTable: analysis.alterTable, ctes: analysis.ctes,
       replaceTarget: analysis.replaceTarget, ...state,
@@ -217,14 +219,19 @@ export class AccessGuard {
     });
   }
 
-  /** The checks and the rewrite, which depend on the SQL text and the access state only. */
-  private analyze(sql: string, state: AccessState): Analysis {
-    const cached = this.analyses.get(sql);
+  /**
+   * The checks and the rewrite, which depend on the SQL text, the access state and the role
+   * whose policy views the rewrite names (`role`; null for owner/admin, who are not rewritten).
+   * Cached by (role, SQL): the state is the same until the caches are cleared (refresh).
+   */
+  private analyze(sql: string, state: AccessState, role: FilteredRole | null): Analysis {
+    const key = `${role ?? ''}\u0000${sql}`;
+    const cached = this.analyses.get(key);
     if (cached) return cached;
     if (sql.length > MAX_SQL_LENGTH) throw new ValidationError(`a statement may be at most ${MAX_SQL_LENGTH} characters`);
     try {
-      const analysis = this.analyzeText(sql, state);
-      this.analyses.set(sql, analysis);
+      const analysis = this.analyzeText(sql, state, role);
+      this.analyses.set(key, analysis);
       return analysis;
     } catch (error) {
       // The parser and the tree walks recurse: an absurdly nested statement ends here, as a
@@ -234,7 +241,7 @@ export class AccessGuard {
     }
   }
 
-  private analyzeText(sql: string, state: AccessState): Analysis {
+  private analyzeText(sql: string, state: AccessState, role: FilteredRole | null): Analysis {
     const reserved = reservedIdentifier(sql);
     if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
     let program;
@@ -250,7 +257,11 @@ export class AccessGuard {
     if (statement.type === 'create_table_stmt' && /_wce_/i.test(sql)) {
       throw new ValidationError('names beginning with _wce_ are reserved, also in virtual table arguments');
     }
-    const rewritten = rewriteStatement(sql, statement, state.views, state.dmlGuards);
+    // Owner/admin (role null) bypass row policies: their statements read and write the tables
+    // themselves (the authorizer allows that to them alone; the triggers let their writes
+    // through). Any other role reads T only through views of its own role (authorizer.ts);
+    // a role without views would get null here too, and its reads of T are then refused.
+    const rewritten = role === null ? sql : rewriteStatement(sql, statement, role, state.views, state.dmlGuards);
     return {
       sql: rewritten, dmlTarget: dmlTarget(statement), alters: alteredTable(statement, state), alterTable: statement.type === 'alter_table_stmt',
       ctes: cteNames(statement), replaceTarget: replacesRows(statement) ? dmlTarget(statement) : null,

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { rewriteReads } from './rewrite.ts';
 
 const P = new Set(['posts', 'notes']);
-const V = 'temp."_wce_rls_posts"';
+const V = 'temp."_wce_rls_posts__user"';
 
 const cases: Array<[string, string, string]> = [
   ['bare FROM', 'SELECT * FROM posts', `SELECT * FROM ${V} AS "posts"`],
   ['alias kept', 'SELECT p.id FROM posts AS p', `SELECT p.id FROM ${V} AS p`],
   ['main-qualified, any case, quoted', 'SELECT * FROM MAIN."Posts"', `SELECT * FROM ${V} AS "posts"`],
-  ['join operands', 'SELECT * FROM tags JOIN posts ON 1 LEFT JOIN notes n USING (id)', `SELECT * FROM tags JOIN ${V} AS "posts" ON 1 LEFT JOIN temp."_wce_rls_notes" n USING (id)`],
+  ['join operands', 'SELECT * FROM tags JOIN posts ON 1 LEFT JOIN notes n USING (id)', `SELECT * FROM tags JOIN ${V} AS "posts" ON 1 LEFT JOIN temp."_wce_rls_notes__user" n USING (id)`],
   ['subquery in WHERE', 'SELECT 1 WHERE EXISTS (SELECT 1 FROM posts)', `SELECT 1 WHERE EXISTS (SELECT 1 FROM ${V} AS "posts")`],
   ['subquery in select list (keeps its column name)', 'SELECT (SELECT max(id) FROM posts)', `SELECT (SELECT max(id) FROM ${V} AS "posts") AS "(SELECT max(id) FROM posts)"`],
   ['subquery in ORDER BY and LIMIT', 'SELECT 1 ORDER BY (SELECT 1 FROM posts) LIMIT (SELECT 1 FROM posts)', `SELECT 1 ORDER BY (SELECT 1 FROM ${V} AS "posts") LIMIT (SELECT 1 FROM ${V} AS "posts")`],
@@ -18,7 +18,7 @@ const cases: Array<[string, string, string]> = [
   ['derived table', 'SELECT * FROM (SELECT * FROM posts) x', `SELECT * FROM (SELECT * FROM ${V} AS "posts") x`],
   ['parenthesised table', 'SELECT * FROM (posts)', `SELECT * FROM (${V} AS "posts")`],
   ['INSERT … SELECT source, not the target', 'INSERT INTO posts SELECT * FROM posts', `INSERT INTO posts SELECT * FROM ${V} AS "posts"`],
-  ['UPDATE … FROM and subquery in SET', 'UPDATE posts SET title = (SELECT title FROM posts) FROM notes', `UPDATE posts SET title = (SELECT title FROM ${V} AS "posts") FROM temp."_wce_rls_notes" AS "notes"`],
+  ['UPDATE … FROM and subquery in SET', 'UPDATE posts SET title = (SELECT title FROM posts) FROM notes', `UPDATE posts SET title = (SELECT title FROM ${V} AS "posts") FROM temp."_wce_rls_notes__user" AS "notes"`],
   ['x IN table', 'SELECT 1 WHERE 1 IN posts', `SELECT 1 WHERE 1 IN (SELECT * FROM ${V})`],
   ['CTE name shadows the table', 'WITH posts AS (SELECT 1) SELECT * FROM posts', 'WITH posts AS (SELECT 1) SELECT * FROM posts'],
   ['temp.posts is not main.posts (the authorizer decides)', 'SELECT * FROM temp.posts', 'SELECT * FROM temp.posts'],
@@ -26,12 +26,13 @@ const cases: Array<[string, string, string]> = [
 ];
 
 for (const [label, sql, expected] of cases) {
-  test(`rewrite: ${label}`, () => assert.equal(rewriteReads(sql, P), expected));
+  test(`rewrite: ${label}`, () => assert.equal(rewriteReads(sql, 'user', P), expected));
 }
 
-const viaView = new Map([['posts', { viaView: true, predicate: 'F' }]]);
-const inline = new Map([['posts', { viaView: false, predicate: 'F' }]]);
-const D = 'temp."_wce_dml_posts"';
+const predicates = { user: 'F', anonymous: 'G' };
+const viaView = new Map([['posts', { viaView: true, predicates }]]);
+const inline = new Map([['posts', { viaView: false, predicates }]]);
+const D = 'temp."_wce_dml_posts__user"';
 const dml: Array<[string, string, string, typeof viaView]> = [
   ['UPDATE with WHERE picks rows through the DML view', 'UPDATE posts SET a = 1 WHERE b IN posts RETURNING a',
     `UPDATE posts SET a = 1 WHERE "posts".rowid IN (SELECT "_wce_rowid" FROM ${D} AS "posts" WHERE (b IN (SELECT * FROM ${V}))) RETURNING a`, viaView],
@@ -46,11 +47,18 @@ const dml: Array<[string, string, string, typeof viaView]> = [
   ['other table untouched', 'DELETE FROM tags WHERE 1', 'DELETE FROM tags WHERE 1', viaView],
 ];
 for (const [label, sql, expected, guards] of dml) {
-  test(`DML row guard: ${label}`, () => assert.equal(rewriteReads(sql, P, guards), expected));
+  test(`DML row guard: ${label}`, () => assert.equal(rewriteReads(sql, 'user', P, guards), expected));
 }
 
 test('a rewritten expression column keeps the name SQLite would give the original text', () => {
-  assert.equal(rewriteReads('UPDATE tags SET a = 1 RETURNING (SELECT max(id) FROM posts)', P),
+  assert.equal(rewriteReads('UPDATE tags SET a = 1 RETURNING (SELECT max(id) FROM posts)', 'user', P),
     `UPDATE tags SET a = 1 RETURNING (SELECT max(id) FROM ${V} AS "posts") AS "(SELECT max(id) FROM posts)"`);
-  assert.equal(rewriteReads('SELECT (SELECT max(id) FROM posts) AS m', P), `SELECT (SELECT max(id) FROM ${V} AS "posts") AS m`);
+  assert.equal(rewriteReads('SELECT (SELECT max(id) FROM posts) AS m', 'user', P), `SELECT (SELECT max(id) FROM ${V} AS "posts") AS m`);
+});
+
+test('the views and the inline filter are those of the given role', () => {
+  assert.equal(rewriteReads('SELECT * FROM posts WHERE id = 1', 'anonymous', P), 'SELECT * FROM temp."_wce_rls_posts__anonymous" AS "posts" WHERE id = 1');
+  assert.equal(rewriteReads("SELECT * FROM posts WHERE body LIKE 'x%'", 'anonymous', P), 'SELECT * FROM temp."_wce_rlb_posts__anonymous" AS "posts" WHERE body LIKE \'x%\'');
+  assert.equal(rewriteReads('DELETE FROM posts', 'anonymous', P, viaView), 'DELETE FROM posts WHERE "posts".rowid IN (SELECT "_wce_rowid" FROM temp."_wce_dml_posts__anonymous" AS "posts")');
+  assert.equal(rewriteReads('DELETE FROM posts WHERE a = 1', 'anonymous', P, inline), 'DELETE FROM posts WHERE (G) AND (a = 1)');
 });

@@ -1,9 +1,10 @@
 /**
  * The read rewriter: every reference to a policy-protected table T in a table position
- * becomes `temp."_wce_rls_T" AS "T"`, the TEMP view that shows only the rows the running
- * principal may see (see policy-sql.ts) — or `_wce_rlb_T`, its barrier twin, when a filter of
- * the statement is not leakproof (barrier.ts). UPDATE/DELETE on T are made to pick their rows
- * through T's DML view (guardDmlRows).
+ * becomes `temp."_wce_rls_T__R" AS "T"`, the TEMP view that shows only the rows role R (the
+ * principal's role) may see (see policy-sql.ts) — or `_wce_rlb_T__R`, its barrier twin, when
+ * a filter of the statement is not leakproof (barrier.ts). UPDATE/DELETE on T are made to pick
+ * their rows through T's DML view for R (guardDmlRows). Owner/admin statements are not
+ * rewritten at all (guard.ts): they bypass row policies and read the tables themselves.
  *
  * Table positions: FROM clauses of every SELECT wherever it sits (top level, subqueries in any
  * clause, CTE bodies, compound members, INSERT … SELECT sources, UPDATE … FROM), join operands,
@@ -13,15 +14,17 @@
  *
  * Security: the rewriter is a convenience, not the fence. The authorizer denies any read of
  * main.T that does not come through one of T's policy views, so a reference this code misses
- * makes the statement fail; it never shows hidden rows. DML targets (INSERT INTO T, UPDATE T,
- * DELETE FROM T) stay as they are: their rows are guarded by the policy triggers.
+ * makes the statement fail; it never shows hidden rows. Naming the view of a role other than
+ * the principal's fails the same way, so a rewrite made for one role can never serve another.
+ * DML targets (INSERT INTO T, UPDATE T, DELETE FROM T) stay as they are: their rows are guarded
+ * by the policy triggers.
  *
  * @example
- *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', new Set(['posts']))
- *   // 'SELECT * FROM temp."_wce_rls_posts" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts" AS "posts")'
+ *   rewriteReads('SELECT * FROM posts p WHERE id IN (SELECT id FROM posts)', 'user', new Set(['posts']))
+ *   // 'SELECT * FROM temp."_wce_rls_posts__user" p WHERE id IN (SELECT id FROM temp."_wce_rls_posts__user" AS "posts")'
  */
 import { foldCase } from './tokens.ts';
-import { quoteIdent, viewName, DML_ROWID } from './names.ts';
+import { quoteIdent, viewName, DML_ROWID, type FilteredRole } from './names.ts';
 import { needsBarrier } from './barrier.ts';
 import { parseSql, singleStatement, tableRef, identifierName, dmlTarget, dmlTargetAlias, descendants, type AnyNode } from './parse.ts';
 
@@ -33,14 +36,16 @@ class Rewriter {
   readonly edits: Edit[] = [];
   private readonly protectedTables: ReadonlySet<string>;
   private readonly kind: 'read' | 'readBarrier';
+  private readonly role: FilteredRole;
 
-  constructor(protectedTables: ReadonlySet<string>, barrier: boolean) {
+  constructor(protectedTables: ReadonlySet<string>, barrier: boolean, role: FilteredRole) {
     this.protectedTables = protectedTables;
     this.kind = barrier ? 'readBarrier' : 'read';
+    this.role = role;
   }
 
   private view(table: string): string {
-    return `temp.${quoteIdent(viewName(this.kind, table))}`;
+    return `temp.${quoteIdent(viewName(this.kind, table, this.role))}`;
   }
 
   /** The protected table `node` names in a table position, or null. CTE names shadow tables. */
@@ -131,31 +136,34 @@ function withCtes(node: AnyNode, ctes: ReadonlySet<string>): ReadonlySet<string>
 export interface DmlGuard {
   /** A DML view exists (rowid tables): UPDATE and DELETE pick their rows through it. */
   viaView: boolean;
-  /** The view's row filter when no policy has a subquery, for upserts and WITHOUT ROWID tables. */
-  predicate: string | null;
+  /**
+   * Per role, its views' row filter when no policy has a subquery, for WITHOUT ROWID tables.
+   * It is put only at the top of a WHERE (rolePredicate in policy-sql.ts: no NOT around it).
+   */
+  predicates: Readonly<Record<FilteredRole, string>> | null;
 }
 
 /**
  * UPDATE/DELETE on a protected table pick their rows through its DML view:
- * `WHERE <w>` becomes `WHERE T.rowid IN (SELECT _wce_rowid FROM temp._wce_dml_t AS T WHERE <w>)`
+ * `WHERE <w>` becomes `WHERE T.rowid IN (SELECT _wce_rowid FROM temp._wce_dml_t__R AS T WHERE <w>)`
  * (no WHERE: all rows of the view). The triggers already keep hidden rows unchanged; this keeps
  * the tenant's WHERE and SET expressions from ever being evaluated on a hidden row, where an
  * error or a delay (`CASE WHEN body = 'x' THEN abs(-9223372036854775808) END`) would tell
  * whether the row matches — the view shows barrier columns as NULL there (barrier.ts).
  * An upsert's DO UPDATE touches the one row in the way and evaluates its WHERE left to right,
- * so a visibility test goes in front: `EXISTS (… _wce_dml_t … rowid = T.rowid) AND (<w>)`.
+ * so a visibility test goes in front: `EXISTS (… _wce_dml_t__R … rowid = T.rowid) AND (<w>)`.
  * WITHOUT ROWID tables have no DML view and get the policy's own filter (when it has no
  * subquery) in front instead.
  */
-function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>, barrier: boolean, edits: Edit[]): void {
+function guardDmlRows(statement: AnyNode, guards: ReadonlyMap<string, DmlGuard>, role: FilteredRole, barrier: boolean, edits: Edit[]): void {
   const target = dmlTarget(statement);
   const guard = target === null ? undefined : guards.get(target);
   if (guard === undefined || target === null || !Array.isArray(statement.clauses)) return;
   const clauses = statement.clauses as AnyNode[];
   const name = quoteIdent(dmlTargetAlias(statement) ?? target);
-  const view = (kind: 'dml' | 'dmlBarrier') => `temp.${quoteIdent(viewName(kind, target))}`;
+  const view = (kind: 'dml' | 'dmlBarrier') => `temp.${quoteIdent(viewName(kind, target, role))}`;
   const rowid = quoteIdent(DML_ROWID);
-  const filter = guard.predicate === null ? null : `(${guard.predicate})`;
+  const filter = guard.predicates === null ? null : `(${guard.predicates[role]})`;
   /** Puts `head` … `tail` around an existing WHERE expression, or adds `WHERE whole` after `after`. */
   const wrap = (where: AnyNode | undefined, after: AnyNode | undefined, head: string, tail: string, whole: string) => {
     const expr = where?.expr as AnyNode | undefined;
@@ -209,12 +217,12 @@ function applyEdits(sql: string, edits: Edit[]): string {
 }
 
 /**
- * Rewrites the reads of `statement` (a node of `parseSql(sql)`) to go through the policy views,
- * and keeps UPDATE/DELETE/upsert on a protected table off its hidden rows with `guards` (see
- * guardDmlRows). Returns `sql` itself when there is nothing to do.
+ * Rewrites the reads of `statement` (a node of `parseSql(sql)`) to go through the policy views
+ * of `role`, and keeps UPDATE/DELETE/upsert on a protected table off its hidden rows with
+ * `guards` (see guardDmlRows). Returns `sql` itself when there is nothing to do.
  */
 export function rewriteStatement(
-  sql: string, statement: AnyNode, protectedTables: ReadonlySet<string>, guards: ReadonlyMap<string, DmlGuard> = new Map(),
+  sql: string, statement: AnyNode, role: FilteredRole, protectedTables: ReadonlySet<string>, guards: ReadonlyMap<string, DmlGuard> = new Map(),
 ): string {
   // The body of a view or trigger is stored and run later, as whoever uses it: it must name
   // the tables themselves (a main-schema object cannot refer to temp). Only owner/admin run
@@ -222,14 +230,14 @@ export function rewriteStatement(
   if (protectedTables.size === 0 || STORED_BODIES.has(statement.type)) return sql;
   // Plain views unless a filter could be evaluated on hidden rows to ill effect (barrier.ts).
   const barrier = needsBarrier(statement);
-  const rewriter = new Rewriter(protectedTables, barrier);
+  const rewriter = new Rewriter(protectedTables, barrier, role);
   rewriter.walk(statement, new Set());
   keepColumnNames(sql, statement, rewriter.edits);
-  guardDmlRows(statement, guards, barrier, rewriter.edits);
+  guardDmlRows(statement, guards, role, barrier, rewriter.edits);
   return rewriter.edits.length === 0 ? sql : applyEdits(sql, rewriter.edits);
 }
 
 /** Parses and rewrites one statement; see rewriteStatement. */
-export function rewriteReads(sql: string, protectedTables: ReadonlySet<string>, guards?: ReadonlyMap<string, DmlGuard>): string {
-  return rewriteStatement(sql, singleStatement(parseSql(sql)), protectedTables, guards);
+export function rewriteReads(sql: string, role: FilteredRole, protectedTables: ReadonlySet<string>, guards?: ReadonlyMap<string, DmlGuard>): string {
+  return rewriteStatement(sql, singleStatement(parseSql(sql)), role, protectedTables, guards);
 }

@@ -10,9 +10,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { loadGrants, loadPolicies, loadMainObjects, type Grants, type RowPolicy } from './model.ts';
 import { translateExpression, hasSubquery } from './expression.ts';
-import { policyObjectsSql, selectPredicate } from './policy-sql.ts';
+import { policyObjectsSql, rolePredicate, viewKinds } from './policy-sql.ts';
 import type { DmlGuard } from './rewrite.ts';
-import { quoteIdent, viewName, viewNames, isPolicyObject } from './names.ts';
+import { quoteIdent, viewName, viewNames, isPolicyObject, FILTERED_ROLES, type FilteredRole } from './names.ts';
 import { tableShape } from './barrier.ts';
 import { foldCase } from './tokens.ts';
 
@@ -73,8 +73,8 @@ function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): { g
     // compile one statement per event now: a policy naming a column that is gone fails here.
     const on = `main.${quoteIdent(table)}`;
     const first = quoteIdent(shape.columns[0]);
-    for (const kind of shape.withoutRowid ? (['read', 'readBarrier'] as const) : (['read', 'readBarrier', 'dml', 'dmlBarrier'] as const)) {
-      db.prepare(`SELECT * FROM temp.${quoteIdent(viewName(kind, table))}`);
+    for (const role of FILTERED_ROLES) {
+      for (const kind of viewKinds(shape)) db.prepare(`SELECT * FROM temp.${quoteIdent(viewName(kind, table, role))}`);
     }
     db.prepare(`INSERT INTO ${on} DEFAULT VALUES`);
     db.prepare(`UPDATE ${on} SET ${first} = ${first}`);
@@ -82,8 +82,10 @@ function buildTable(db: DatabaseSync, table: string, policies: RowPolicy[]): { g
     db.exec('RELEASE _wce_policy_build');
     // A policy with a subquery is evaluated by SQLite after simpler terms, and its reads must
     // stay inside our policy objects: no inline row filter then, only the DML view.
-    const inline = expressions.some(hasSubquery) ? null : selectPredicate(ready);
-    return { guard: { viaView: !shape.withoutRowid, predicate: inline }, columns: shape.policyColumns };
+    const inline = expressions.some(hasSubquery)
+      ? null
+      : Object.fromEntries(FILTERED_ROLES.map((role) => [role, rolePredicate(ready, role)])) as Record<FilteredRole, string>;
+    return { guard: { viaView: !shape.withoutRowid, predicates: inline }, columns: shape.policyColumns };
   } catch {
     db.exec('ROLLBACK TO _wce_policy_build');
     db.exec('RELEASE _wce_policy_build');
