@@ -28,7 +28,7 @@ export function named(name: string, fn: BuiltinFn): BuiltinFn {
 export function dictUpdate(thread: Thread, d: Dict, fn: string, args: Value[], kwargs: Kwargs | null): void {
   const src = args[0];
   if (src instanceof Dict) {
-    thread.step(src.map.size);
+    thread.step(src.size);
     for (const [k, v] of tableEntries(src)) tableSet(thread, d, k, v);
   } else if (src !== undefined) {
     const items = toArray(thread, src, fn);
@@ -55,7 +55,7 @@ export const dictMethods: MethodTable = {
     if (args.length < 1 || args.length > 2 || kwargs !== null) positional('get', args, kwargs, 1, 2);
     let v;
     try {
-      v = (recv as Dict).map.get(keyOf(args[0]!));
+      v = (recv as Dict).get(keyOf(args[0]!));
     } catch (err) {
       throw err instanceof StarlarkError ? new StarlarkError(`get: ${err.msg}`) : err;
     }
@@ -64,15 +64,15 @@ export const dictMethods: MethodTable = {
   items: (thread, args, kwargs, recv) => {
     positional('items', args, kwargs, 0, 0);
     const d = recv as Dict;
-    thread.step(d.map.size);
-    const out = new Array<Value>(d.map.size);
+    thread.step(d.size);
+    const out = new Array<Value>(d.size);
     let i = 0;
-    for (const [mk, v] of d.map) out[i++] = new Tuple([d.origKey(mk), v]);
+    for (const [mk, v] of d.entries()) out[i++] = new Tuple([d.origKey(mk), v]);
     return new List(out);
   },
   keys: (thread, args, kwargs, recv) => {
     positional('keys', args, kwargs, 0, 0);
-    thread.step((recv as Dict).map.size);
+    thread.step((recv as Dict).size);
     return new List(tableKeys(recv as Dict));
   },
   pop: named('pop', (_thread, args, kwargs, recv) => {
@@ -85,18 +85,16 @@ export const dictMethods: MethodTable = {
     positional('popitem', args, kwargs, 0, 0);
     const d = recv as Dict;
     checkTableMutable(d, 'delete from');
-    const first = d.map.entries().next();
-    if (first.done === true) fail('empty dict');
-    const [mk, v] = first.value;
-    const k = d.origKey(mk);
-    d.map.delete(mk);
-    d.origKeys?.delete(mk);
-    return new Tuple([k, v]);
+    const mk = d.firstKey();
+    if (mk === undefined) fail('empty dict');
+    const entry = new Tuple([d.origKey(mk), d.get(mk)!]);
+    d.delete(mk);
+    return entry;
   }),
   setdefault: named('setdefault', (thread, args, kwargs, recv) => {
     positional('setdefault', args, kwargs, 1, 2);
     const d = recv as Dict;
-    const old = d.map.get(keyOf(args[0]!));
+    const old = d.get(keyOf(args[0]!));
     if (old !== undefined) return old;
     const v = args.length > 1 ? args[1]! : null;
     tableSet(thread, d, args[0]!, v);
@@ -110,7 +108,7 @@ export const dictMethods: MethodTable = {
   values: (thread, args, kwargs, recv) => {
     positional('values', args, kwargs, 0, 0);
     const d = recv as Dict;
-    thread.step(d.map.size);
-    return new List(Array.from(d.map.values()));
+    thread.step(d.size);
+    return new List(Array.from(d.values()));
   },
 };

@@ -80,7 +80,7 @@ export function percentFormat(thread: Thread, format: string, x: Value): string 
       if (close < 0) fail('incomplete format key');
       if (!(x instanceof Dict)) fail('format requires a mapping');
       const key = format.slice(i + 1, close);
-      const v = x.map.get(keyOf(key));
+      const v = x.get(keyOf(key));
       if (v === undefined) fail(`key not found: ${key}`);
       arg = v;
       i = close + 1;

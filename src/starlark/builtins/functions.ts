@@ -104,7 +104,7 @@ export function len(_thread: Thread, args: Value[], kwargs: Kwargs | null): Valu
 function lengthOf(x: Value): number {
   if (typeof x === 'string') return x.length;
   if (x instanceof List || x instanceof Tuple) return x.elems.length;
-  if (x instanceof Dict || x instanceof StarSet) return x.map.size;
+  if (x instanceof Dict || x instanceof StarSet) return x.size;
   if (x instanceof Range) return x.len;
   if (x instanceof Bytes) return x.data.length;
   if (x instanceof StringIter && x.kind.startsWith('elem')) return typeof x.src === 'string' ? x.src.length : x.src.data.length;

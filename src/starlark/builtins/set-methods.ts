@@ -34,7 +34,7 @@ function fold(name: string, step: (thread: Thread, acc: StarSet, other: StarSet)
 }
 
 function subsetOf(x: StarSet, y: StarSet): boolean {
-  for (const k of x.map.keys()) if (!y.map.has(k)) return false;
+  for (const k of x.keys()) if (!y.has(k)) return false;
   return true;
 }
 
@@ -71,11 +71,10 @@ export const setMethods: MethodTable = {
     positional('pop', args, kwargs, 0, 0);
     const s = recv as StarSet;
     checkTableMutable(s, 'delete from');
-    const first = s.map.keys().next();
-    if (first.done === true) fail('empty set');
-    const elem = s.origKey(first.value);
-    s.map.delete(first.value);
-    s.origKeys?.delete(first.value);
+    const mk = s.firstKey();
+    if (mk === undefined) fail('empty set');
+    const elem = s.origKey(mk);
+    s.delete(mk);
     return elem;
   }),
   remove: named('remove', (_thread, args, kwargs, recv) => {
@@ -88,13 +87,13 @@ export const setMethods: MethodTable = {
     return setSymmetricDifference(thread, recv as StarSet, argSets(thread, args, kwargs)[0]!);
   }),
   union: fold('union', (thread, acc, o) => {
-    for (const mk of o.map.keys()) tableSet(thread, acc, o.origKey(mk), null);
+    for (const mk of o.keys()) tableSet(thread, acc, o.origKey(mk), null);
     return acc;
   }),
   update: named('update', (thread, args, kwargs, recv) => {
     const s = recv as StarSet;
     checkTableMutable(s, 'insert into');
-    for (const other of argSets(thread, args, kwargs)) for (const mk of other.map.keys()) tableSet(thread, s, other.origKey(mk), null);
+    for (const other of argSets(thread, args, kwargs)) for (const mk of other.keys()) tableSet(thread, s, other.origKey(mk), null);
     return null;
   }),
 };

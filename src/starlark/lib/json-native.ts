@@ -21,10 +21,10 @@ export function setStringKey(d: Dict, k: string, v: Value): void {
   if (k.length !== 0 && k.charCodeAt(0) === 0xffff) {
     // Escaped as hashing.ts keyOf does; remember the original unless a duplicate key came first.
     const mk = '\uffff' + k;
-    if (!d.map.has(mk)) (d.origKeys ??= new Map()).set(mk, k);
-    d.map.set(mk, v);
+    if (!d.has(mk)) (d.origKeys ??= new Map()).set(mk, k);
+    d.set(mk, v);
   } else {
-    d.map.set(k, v);
+    d.set(k, v);
   }
 }
 
@@ -115,7 +115,9 @@ export function decodeNative(s: string): Value | undefined {
     for (const k in obj) {
       const c0 = k.charCodeAt(0);
       if (c0 >= 0x30 && c0 <= 0x39 && INDEX_KEY.test(k)) ok = false;
-      setStringKey(d, k, convert(obj[k]));
+      // JSON.parse's keys are unique, so the new dict needs no duplicate check.
+      if (k.charCodeAt(0) !== 0xffff) d.append(k, convert(obj[k]));
+      else setStringKey(d, k, convert(obj[k]));
     }
     depth--;
     return d;

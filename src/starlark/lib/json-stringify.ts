@@ -71,23 +71,21 @@ class Mirror {
 
   private object(d: Dict, depth: number): object {
     if (d.origKeys !== null) throw DECLINE; // keys not in canonical form: not plain strings
-    const map = d.map;
-    this.thread.step(map.size);
-    const keys = new Array<string>(map.size);
-    let i = 0;
+    const keys = d.keyList() as string[];
+    this.thread.step(keys.length);
     let sorted = true;
-    for (const k of map.keys()) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       if (typeof k !== 'string') throw DECLINE;
       if (i > 0 && k < keys[i - 1]!) sorted = false;
-      keys[i++] = k;
     }
     if (!sorted) keys.sort(); // UTF-16 code unit order, as Starlark's string order
     const out: Record<string, unknown> = {};
-    for (i = 0; i < keys.length; i++) {
+    for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const c0 = k.charCodeAt(0);
       if ((c0 >= 0x30 && c0 <= 0x39 && INDEX_KEY.test(k)) || k === '__proto__' || !k.isWellFormed()) throw DECLINE;
-      out[k] = this.value(map.get(k)!, depth);
+      out[k] = this.value(d.get(k)!, depth);
       this.size += k.length + 4;
     }
     return out;

@@ -115,7 +115,7 @@ class Encoder {
       if (i > 0) this.out += ',';
       this.out += quote(k) + ':';
       try {
-        this.emit(d.map.get(keyOf(k))!);
+        this.emit(d.get(keyOf(k))!);
       } catch (err) {
         throw wrap(err, `in dict key ${quote(k)}`);
       }

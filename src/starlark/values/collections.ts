@@ -38,7 +38,7 @@ export function listExtend(thread: Thread, l: List, items: Value[]): void {
 
 /** d[k], failing with `key "k" not in dict` when absent. */
 export function dictGet(d: Dict, k: Value): Value {
-  const v = d.map.get(keyOf(k));
+  const v = d.get(keyOf(k));
   if (v === undefined) fail(`key ${repr(k)} not in dict`);
   return v;
 }
@@ -47,40 +47,37 @@ export function dictGet(d: Dict, k: Value): Value {
 export function tableSet(thread: Thread, t: HashTable, k: Value, v: Value): void {
   const key = keyOf(k);
   if (t.frozen || t.itercount > 0) checkTableMutable(t, 'insert into');
-  const map = t.map;
-  if (map.size >= thread.limits.maxDictSize && !map.has(key)) thread.checkDict(map.size + 1);
+  if (t.size >= thread.limits.maxDictSize && !t.has(key)) thread.checkDict(t.size + 1);
   // A key that is not its own canonical form is remembered, unless an equal key is already there.
-  if (key !== k && !map.has(key)) (t.origKeys ??= new Map()).set(key, k);
-  map.set(key, v);
+  if (key !== k && !t.has(key)) (t.origKeys ??= new Map()).set(key, k);
+  t.set(key, v);
 }
 
 /** Removes k; returns the removed value or undefined when absent. */
 export function tableDelete(t: HashTable, k: Value): Value | undefined {
   const key = keyOf(k);
   checkTableMutable(t, 'delete from');
-  const v = t.map.get(key);
+  const v = t.get(key);
   if (v === undefined) return undefined;
-  t.map.delete(key);
-  t.origKeys?.delete(key);
+  t.delete(key); // and its original key
   return v;
 }
 
 /** Removes every entry. */
 export function tableClear(t: HashTable): void {
-  if (t.map.size === 0) return;
+  if (t.size === 0) return;
   checkTableMutable(t, 'clear');
-  t.map.clear();
-  t.origKeys = null;
+  t.clear();
 }
 
 /**
  * The [key, value] pairs of a dict (or [element, null] of a set), in order.
- * Use this instead of reading `map` directly: the table's internal layout is
- * the runtime's business (it stores keys and values as compactly as it can).
+ * The table's layout is the runtime's business (hashtable.ts: a flat array
+ * while small, a Map beyond).
  */
 export function tableEntries(t: HashTable): Array<[Value, Value]> {
-  const out = new Array<[Value, Value]>(t.map.size);
+  const out = new Array<[Value, Value]>(t.size);
   let i = 0;
-  for (const [mk, v] of t.map) out[i++] = [t.origKey(mk), v];
+  for (const [mk, v] of t.entries()) out[i++] = [t.origKey(mk), v];
   return out;
 }

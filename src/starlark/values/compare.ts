@@ -12,7 +12,7 @@ const MAX_DEPTH = 1000;
 /** Charges the thread (if given) for comparing containers of about this size. */
 function charge(thread: Thread | undefined, x: Value): void {
   if (thread !== undefined && (x instanceof List || x instanceof Tuple)) thread.step(x.elems.length >> 4);
-  else if (thread !== undefined && (x instanceof Dict || x instanceof StarSet)) thread.step(x.map.size >> 4);
+  else if (thread !== undefined && (x instanceof Dict || x instanceof StarSet)) thread.step(x.size >> 4);
 }
 
 /** x == y. Pass the thread so that comparing big containers is charged as steps. */
@@ -38,16 +38,16 @@ function equalObjects(x: Value & object, y: Value & object, depth: number): bool
   if (x instanceof List) return y instanceof List && equalSeq(x.elems, y.elems, depth);
   if (x instanceof Tuple) return y instanceof Tuple && equalSeq(x.elems, y.elems, depth);
   if (x instanceof Dict) {
-    if (!(y instanceof Dict) || x.map.size !== y.map.size) return false;
-    for (const [k, v] of x.map) {
-      const o = y.map.get(k);
+    if (!(y instanceof Dict) || x.size !== y.size) return false;
+    for (const [k, v] of x.entries()) {
+      const o = y.get(k);
       if (o === undefined || !equalDeep(v, o, depth)) return false;
     }
     return true;
   }
   if (x instanceof StarSet) {
-    if (!(y instanceof StarSet) || x.map.size !== y.map.size) return false;
-    for (const k of x.map.keys()) if (!y.map.has(k)) return false;
+    if (!(y instanceof StarSet) || x.size !== y.size) return false;
+    for (const k of x.keys()) if (!y.has(k)) return false;
     return true;
   }
   if (x instanceof Bytes) return y instanceof Bytes && equalBytes(x.data, y.data);
@@ -148,8 +148,8 @@ export function compare(op: CompareOp, x: Value, y: Value, thread?: Thread): boo
 /** Sets are partially ordered by inclusion: <= subset, < proper subset, >= and > likewise. */
 function compareSets(op: CompareOp, x: StarSet, y: StarSet): boolean {
   const [small, big] = op === '<' || op === '<=' ? [x, y] : [y, x];
-  for (const k of small.map.keys()) if (!big.map.has(k)) return false;
-  return op.length === 2 || small.map.size < big.map.size;
+  for (const k of small.keys()) if (!big.has(k)) return false;
+  return op.length === 2 || small.size < big.size;
 }
 
 /** `needle in container` for dicts and sets; an unhashable needle is simply absent. */
@@ -160,5 +160,5 @@ export function hashedHas(container: Dict | StarSet, needle: Value): boolean {
   } catch {
     return false;
   }
-  return container.map.has(k);
+  return container.has(k);
 }

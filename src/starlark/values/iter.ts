@@ -70,10 +70,10 @@ export function iterate(thread: Thread, v: Value): Iter {
 
 /** The keys of a dict or elements of a set, in insertion order. */
 export function tableKeys(t: HashTable): Value[] {
-  if (t.origKeys === null) return Array.from(t.map.keys()) as Value[];
-  const out = new Array<Value>(t.map.size);
+  if (t.origKeys === null) return t.keyList() as Value[];
+  const out = new Array<Value>(t.size);
   let i = 0;
-  for (const mk of t.map.keys()) out[i++] = t.origKey(mk);
+  for (const mk of t.keys()) out[i++] = t.origKey(mk);
   return out;
 }
 
@@ -87,7 +87,7 @@ export function iterableElems(thread: Thread, v: Value): Value[] | null {
     return v.elems;
   }
   if (v instanceof Dict || v instanceof StarSet) {
-    thread.step(v.map.size);
+    thread.step(v.size);
     return tableKeys(v);
   }
   if (v instanceof Range) {

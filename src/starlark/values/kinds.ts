@@ -55,7 +55,7 @@ export function truth(v: Value): boolean {
   }
   if (v === null) return false;
   if (v instanceof List || v instanceof Tuple) return v.elems.length !== 0;
-  if (v instanceof Dict || v instanceof StarSet) return v.map.size !== 0;
+  if (v instanceof Dict || v instanceof StarSet) return v.size !== 0;
   if (v instanceof Float) return v.value !== 0;
   if (v instanceof Range) return v.len !== 0;
   if (v instanceof Bytes) return v.data.length !== 0;

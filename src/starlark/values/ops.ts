@@ -127,7 +127,7 @@ export function freeze(v: Value): void {
   } else if (v instanceof HashTable) {
     if (v.frozen) return;
     v.frozen = true;
-    for (const [mk, val] of v.map) {
+    for (const [mk, val] of v.entries()) {
       freeze(v.origKey(mk));
       freeze(val);
     }

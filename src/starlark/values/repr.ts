@@ -120,7 +120,7 @@ class Printer {
       }
       this.seen.push(v);
       if (v instanceof List) this.seq(v.elems, '[', ']');
-      else if (v instanceof StarSet) this.seq(Array.from(v.map.keys(), (mk) => v.origKey(mk)), 'set([', '])');
+      else if (v instanceof StarSet) this.seq(Array.from(v.keys(), (mk) => v.origKey(mk)), 'set([', '])');
       else this.dict(v);
       this.seen.pop();
     } else if (v instanceof Tuple) {
@@ -131,10 +131,10 @@ class Printer {
   }
 
   private dict(d: Dict): void {
-    this.thread?.step(d.map.size);
+    this.thread?.step(d.size);
     this.out += '{';
     let first = true;
-    for (const [mk, v] of d.map) {
+    for (const [mk, v] of d.entries()) {
       if (!first) this.out += ', ';
       first = false;
       this.value(d.origKey(mk));

@@ -11,7 +11,10 @@
  *   float  -> Float (boxed, so it is never confused with an int)
  *   string -> string (UTF-16 code units, like Java's Starlark)
  */
+import { HashTable } from './hashtable.ts';
 import type { Thread } from './thread.ts';
+
+export { HashTable };
 
 /** Keyword arguments in call order; names are unique (checked by the caller). */
 export type Kwargs = Array<[string, Value]>;
@@ -91,38 +94,6 @@ export class Tuple {
   readonly elems: Value[];
   constructor(elems: Value[]) {
     this.elems = elems;
-  }
-}
-
-/**
- * Insertion-ordered hash table shared by Dict and StarSet. `map` is keyed by
- * a canonical primitive (hashing.ts `keyOf`), which for most keys (strings,
- * ints, bools, None, functions) is the key itself, and holds the value (null
- * for sets): no per-entry object. `origKeys` remembers the original key where
- * it differs from its canonical form (a float 1.5, a tuple, bytes); as in
- * Python, the first key inserted is kept (d[1.0] = x; d[1] = y keeps 1.0).
- * Read entries through `origKey`, or collections.ts `tableEntries`.
- */
-export class HashTable {
-  map: Map<unknown, Value> = new Map();
-  origKeys: Map<unknown, Value> | null = null;
-  frozen = false;
-  itercount = 0;
-
-  /** The key of the entry whose canonical key is `mk`. */
-  origKey(mk: unknown): Value {
-    if (this.origKeys !== null) {
-      const k = this.origKeys.get(mk);
-      if (k !== undefined) return k;
-    }
-    return mk as Value;
-  }
-
-  /** Copies the entry `mk` (value and original key) from another table. */
-  copyEntry(from: HashTable, mk: unknown): void {
-    this.map.set(mk, from.map.get(mk)!);
-    const k = from.origKeys?.get(mk);
-    if (k !== undefined) (this.origKeys ??= new Map()).set(mk, k);
   }
 }
 

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { dictKeys, dictSet, repr } from '../../src/starlark/values/ops.ts';
+import { Dict, Float, List } from '../../src/starlark/values/value.ts';
+import { builtin, eqRepr, method, thread, throwsStar } from './helpers.ts';
+
+const t = thread();
+
+test('dicts keep insertion order, updates and deletions across the small-to-Map switch', () => {
+  for (const n of [0, 1, 7, 8, 9, 17, 100]) {
+    const d = new Dict();
+    const want: number[] = [];
+    for (let i = 0; i < n; i++) {
+      dictSet(t, d, (i * 7919) % 101, i);
+      want.push((i * 7919) % 101);
+    }
+    for (let i = 0; i < n; i += 3) dictSet(t, d, want[i]!, -i); // updates keep the position
+    assert.deepEqual(dictKeys(d), want, `n=${n}`);
+    for (let i = 0; i < n; i += 2) method(d, 'pop', [want[i]!]);
+    const left = want.filter((_k, i) => i % 2 === 1);
+    assert.deepEqual(dictKeys(d), left, `n=${n} after pops`);
+    assert.equal(builtin('len', [d]), left.length);
+    for (const k of left) dictSet(t, d, k, 0); // re-setting present keys adds nothing
+    dictSet(t, d, 'new', 1);
+    assert.deepEqual(dictKeys(d), [...left, 'new']);
+    if (left.length > 0) eqRepr(method(d, 'popitem'), `(${left[0]}, 0)`);
+    method(d, 'clear');
+    eqRepr(d, '{}');
+  }
+});
+
+test('equal keys are one entry in either layout; NaN finds itself; the first key is kept', () => {
+  for (const pad of [0, 20]) {
+    const d = new Dict();
+    for (let i = 0; i < pad; i++) dictSet(t, d, `k${i}`, i);
+    dictSet(t, d, new Float(1), 'a');
+    dictSet(t, d, 1, 'b');
+    dictSet(t, d, true, 'c');
+    dictSet(t, d, new Float(NaN), 'n');
+    dictSet(t, d, new Float(NaN), 'm');
+    const tail = dictKeys(d).slice(pad).map((k) => repr(k));
+    assert.deepEqual(tail, ['1.0', 'True', 'nan']);
+    eqRepr(method(d, 'get', [1]), '"b"');
+    eqRepr(method(d, 'get', [new Float(NaN)]), '"m"');
+    throwsStar(() => dictSet(t, d, new List([]), 1), /unhashable type: list/);
+  }
+});
