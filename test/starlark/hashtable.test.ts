@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dictKeys, dictSet, repr } from '../../src/starlark/values/ops.ts';
-import { Dict, Float, List } from '../../src/starlark/values/value.ts';
+import { dictEntries, dictKeys, dictSet, repr } from '../../src/starlark/values/ops.ts';
+import { Dict, Float, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, method, thread, throwsStar } from './helpers.ts';
 
 const t = thread();
@@ -43,5 +43,36 @@ test('equal keys are one entry in either layout; NaN finds itself; the first key
     eqRepr(method(d, 'get', [1]), '"b"');
     eqRepr(method(d, 'get', [new Float(NaN)]), '"m"');
     throwsStar(() => dictSet(t, d, new List([]), 1), /unhashable type: list/);
+  }
+});
+
+test('random inserts, updates and deletes agree with a JS Map (order included)', () => {
+  let seed = 12345;
+  const rand = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  for (const range of [5, 12, 60, 3000]) {
+    const d = new Dict();
+    const model = new Map<Value, Value>();
+    const key = (i: number): Value => (i % 3 === 0 ? `s${i}` : i % 3 === 1 ? i : new Float(i + 0.5));
+    const norm = (k: Value): Value => (k instanceof Float ? k.value : k);
+    for (let step = 0; step < 20000; step++) {
+      const k = key(rand(range));
+      if (rand(3) === 0) {
+        method(d, 'pop', [k, null]);
+        model.delete(norm(k));
+      } else {
+        dictSet(t, d, k, step);
+        model.set(norm(k), step);
+      }
+      if (step % 997 === 0 || step === 19999) {
+        assert.deepEqual(dictEntries(d).map(([k2, v]) => [norm(k2), v]), [...model], `range ${range} step ${step}`);
+      }
+    }
+    while (model.size > 0) {
+      const [k, v] = model.entries().next().value!;
+      model.delete(k);
+      const item = method(d, 'popitem') as Tuple;
+      assert.deepEqual([norm(item.elems[0]!), item.elems[1]], [k, v]);
+    }
+    eqRepr(d, '{}');
   }
 });

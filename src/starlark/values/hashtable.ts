@@ -1,15 +1,27 @@
 /**
  * The insertion-ordered table behind Dict and StarSet, keyed by canonical
- * keys (hashing.ts `keyOf`). Most dicts are small records (a JSON object, a
- * keyword set), and a JS Map costs about a microsecond and several hundred
- * bytes to create, so a table of up to SMALL entries is one flat array
- * `[k0, v0, k1, v1, ...]` searched linearly; past that it moves to a Map for
- * good. Callers use the Map-like methods below and never see the layout.
+ * keys (hashing.ts `keyOf`), laid out as CPython's compact dict: keys and
+ * values interleaved in insertion order (`[k0, v0, k1, v1, ...]`), plus, once
+ * the table has more than SMALL entries, an open-addressing index of entry
+ * numbers with the entries' hashes (keyhash.ts). A small table (most dicts
+ * are small records) is just that one array, searched linearly: a JS Map
+ * costs about a microsecond and hundreds of bytes to create, and V8 hashes a
+ * fresh string key through a slow runtime call. Callers use the Map-like
+ * methods below and never see the layout.
  */
+import { keyHash } from './keyhash.ts';
 import type { Value } from './value.ts';
 
-/** Largest table kept as a flat array (linear search beats hashing up to about this size). */
+/** Largest table without an index (linear search beats hashing up to about this size). */
 const SMALL = 8;
+/** Key of a deleted entry in an indexed table (canonical keys are never symbols). */
+const HOLE = Symbol('deleted');
+/**
+ * Index slots hold entry number + 1; 0 is free (a fresh Int32Array needs no
+ * fill) and ends a probe, DELETED does not.
+ */
+const EMPTY = 0;
+const DELETED = -1;
 
 /** Position of canonical key mk in a flat [k, v, ...] array, or -1. NaN finds NaN, as in a Map. */
 function find(kv: unknown[], mk: unknown): number {
@@ -25,16 +37,22 @@ function find(kv: unknown[], mk: unknown): number {
  * collections.ts `tableEntries`; write through collections.ts `tableSet`.
  */
 export class HashTable {
-  /** Small layout: keys and values interleaved; null once the table is a Map. */
-  private kv: unknown[] | null = [];
-  private big: Map<unknown, Value> | null = null;
+  /** Keys and values interleaved, in insertion order; a deleted entry (indexed tables only) has key HOLE. */
+  private kv: unknown[] = [];
+  /** Indexed tables only (null while small): each entry's hash, and slot -> entry number + 1. */
+  private hs: number[] | null = null;
+  private index: Int32Array | null = null;
+  /** Live entries; index slots in use (live or DELETED); position in kv of the first live entry. */
+  private count = 0;
+  private filled = 0;
+  private head = 0;
   origKeys: Map<unknown, Value> | null = null;
   frozen = false;
   itercount = 0;
 
   /** Number of entries. */
   get size(): number {
-    return this.kv !== null ? this.kv.length >> 1 : this.big!.size;
+    return this.count;
   }
 
   /**
@@ -45,99 +63,186 @@ export class HashTable {
     return this;
   }
 
-  get(mk: unknown): Value | undefined {
+  /** Index slot holding mk's entry (hash h), or -1. */
+  private slot(mk: unknown, h: number): number {
+    const index = this.index!;
+    const hs = this.hs!;
     const kv = this.kv;
-    if (kv === null) return this.big!.get(mk);
-    const i = find(kv, mk);
-    return i < 0 ? undefined : (kv[i + 1] as Value);
+    const mask = index.length - 1;
+    for (let j = h & mask; ; j = (j + 1) & mask) {
+      const x = index[j]!;
+      if (x === EMPTY) return -1;
+      if (x !== DELETED && hs[x - 1] === h) {
+        const k = kv[2 * (x - 1)];
+        if (k === mk || (k !== k && mk !== mk)) return j;
+      }
+    }
+  }
+
+  /** Position in kv of mk's key, or -1. */
+  private position(mk: unknown): number {
+    if (this.index === null) return find(this.kv, mk);
+    const j = this.slot(mk, keyHash(mk));
+    return j < 0 ? -1 : 2 * (this.index[j]! - 1);
+  }
+
+  get(mk: unknown): Value | undefined {
+    const i = this.position(mk);
+    return i < 0 ? undefined : (this.kv[i + 1] as Value);
   }
 
   has(mk: unknown): boolean {
-    return this.kv !== null ? find(this.kv, mk) >= 0 : this.big!.has(mk);
+    return this.position(mk) >= 0;
   }
 
   /** Inserts or updates the entry of canonical key mk (no checks: see collections.ts tableSet). */
   set(mk: unknown, v: Value): void {
-    const kv = this.kv;
-    if (kv === null) {
-      this.big!.set(mk, v);
-      return;
+    if (this.index === null) {
+      const kv = this.kv;
+      const i = find(kv, mk);
+      if (i >= 0) {
+        kv[i + 1] = v;
+        return;
+      }
+      if (kv.length < 2 * SMALL) {
+        kv.push(mk, v);
+        this.count++;
+        return;
+      }
+      this.reindex();
     }
-    const i = find(kv, mk);
-    if (i >= 0) {
-      kv[i + 1] = v;
-    } else if (kv.length < 2 * SMALL) {
-      kv.push(mk, v);
-    } else {
-      const big = new Map<unknown, Value>();
-      for (let j = 0; j < kv.length; j += 2) big.set(kv[j], kv[j + 1] as Value);
-      big.set(mk, v);
-      this.big = big;
-      this.kv = null;
+    const h = keyHash(mk);
+    const j = this.slot(mk, h);
+    if (j >= 0) this.kv[2 * (this.index![j]! - 1) + 1] = v;
+    else this.insert(mk, h, v);
+  }
+
+  /** Adds an entry known to be absent, at the first free or deleted slot of its probe sequence. */
+  private insert(mk: unknown, h: number, v: Value): void {
+    const index = this.index!;
+    const e = this.kv.length >> 1;
+    this.kv.push(mk, v);
+    this.hs!.push(h);
+    const mask = index.length - 1;
+    let j = h & mask;
+    while (index[j]! > 0) j = (j + 1) & mask;
+    if (index[j] === EMPTY) this.filled++;
+    index[j] = e + 1;
+    this.count++;
+    // Linear probing stays short (about 2.5 probes per insert) up to a load of 1/2.
+    if (2 * this.filled >= index.length) this.reindex();
+  }
+
+  /** Drops deleted entries and rebuilds the index at a load of at most 1/4 (so it grows 4x at a time). */
+  private reindex(): void {
+    let kv = this.kv;
+    let hs = this.hs;
+    if (hs === null || this.count !== kv.length >> 1) {
+      const old = kv;
+      const oldHs = hs;
+      kv = [];
+      hs = [];
+      for (let i = this.head; i < old.length; i += 2) {
+        const k = old[i];
+        if (k === HOLE) continue;
+        kv.push(k, old[i + 1]);
+        hs.push(oldHs !== null ? oldHs[i >> 1]! : keyHash(k));
+      }
     }
+    let cap = 16;
+    while (cap < 4 * hs.length) cap <<= 1;
+    const index = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let e = 0; e < hs.length; e++) {
+      let j = hs[e]! & mask;
+      while (index[j] !== EMPTY) j = (j + 1) & mask;
+      index[j] = e + 1;
+    }
+    this.kv = kv;
+    this.hs = hs;
+    this.index = index;
+    this.filled = hs.length;
+    this.head = 0;
   }
 
   /** Appends an entry whose canonical key is known to be absent (a table being built from unique keys). */
   append(mk: unknown, v: Value): void {
     const kv = this.kv;
-    if (kv !== null && kv.length < 2 * SMALL) kv.push(mk, v);
-    else this.set(mk, v);
+    if (this.index === null && kv.length < 2 * SMALL) {
+      kv.push(mk, v);
+      this.count++;
+    } else {
+      this.set(mk, v);
+    }
   }
 
   /** Removes the entry of mk (and its original key); returns whether it was there. */
   delete(mk: unknown): boolean {
     this.origKeys?.delete(mk);
     const kv = this.kv;
-    if (kv === null) return this.big!.delete(mk);
-    const i = find(kv, mk);
-    if (i < 0) return false;
-    kv.splice(i, 2);
+    if (this.index === null) {
+      const i = find(kv, mk);
+      if (i < 0) return false;
+      kv.splice(i, 2);
+      this.count--;
+      return true;
+    }
+    const j = this.slot(mk, keyHash(mk));
+    if (j < 0) return false;
+    const i = 2 * (this.index[j]! - 1);
+    kv[i] = HOLE;
+    kv[i + 1] = undefined;
+    this.index[j] = DELETED;
+    this.count--;
+    while (this.head < kv.length && kv[this.head] === HOLE) this.head += 2;
+    // Mostly holes: compact, so that iteration stays proportional to the size.
+    if (kv.length > 4 * SMALL && 4 * this.count < kv.length) this.reindex();
     return true;
   }
 
   clear(): void {
     this.kv = [];
-    this.big = null;
+    this.hs = null;
+    this.index = null;
+    this.count = this.filled = this.head = 0;
     this.origKeys = null;
   }
 
-  /** The canonical keys in order, for iterating (do not mutate the table meanwhile). */
+  /** The canonical keys in order, for iterating (a fresh array). */
   keys(): Iterable<unknown> {
-    return this.kv === null ? this.big!.keys() : this.keyList();
+    return this.keyList();
   }
 
   /** The canonical keys in order (a fresh array). */
   keyList(): unknown[] {
     const kv = this.kv;
-    if (kv === null) return Array.from(this.big!.keys());
-    const out = new Array<unknown>(kv.length >> 1);
-    for (let i = 0; i < out.length; i++) out[i] = kv[2 * i];
+    const out = new Array<unknown>(this.count);
+    let n = 0;
+    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i];
     return out;
   }
 
   /** The values in order (a fresh array). */
   values(): Value[] {
     const kv = this.kv;
-    if (kv === null) return Array.from(this.big!.values());
-    const out = new Array<Value>(kv.length >> 1);
-    for (let i = 0; i < out.length; i++) out[i] = kv[2 * i + 1] as Value;
+    const out = new Array<Value>(this.count);
+    let n = 0;
+    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i + 1] as Value;
     return out;
   }
 
-  /** [canonical key, value] pairs in order. */
-  entries(): Iterable<[unknown, Value]> {
+  /** [canonical key, value] pairs in order (a fresh array). */
+  entries(): Array<[unknown, Value]> {
     const kv = this.kv;
-    if (kv === null) return this.big!;
-    const out = new Array<[unknown, Value]>(kv.length >> 1);
-    for (let i = 0; i < out.length; i++) out[i] = [kv[2 * i], kv[2 * i + 1] as Value];
+    const out = new Array<[unknown, Value]>(this.count);
+    let n = 0;
+    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = [kv[i], kv[i + 1] as Value];
     return out;
   }
 
   /** The first canonical key in order (for popitem and set.pop), or undefined when empty. */
   firstKey(): unknown {
-    const kv = this.kv;
-    if (kv === null) return this.big!.size === 0 ? undefined : this.big!.keys().next().value;
-    return kv.length === 0 ? undefined : kv[0];
+    return this.count === 0 ? undefined : this.kv[this.head];
   }
 
   /** The key of the entry whose canonical key is `mk`. */
@@ -158,8 +263,12 @@ export class HashTable {
 
   /** Makes this (empty) table a copy of `from`: entries and original keys. */
   copyFrom(from: HashTable): void {
-    this.kv = from.kv !== null ? from.kv.slice() : null;
-    this.big = from.big !== null ? new Map(from.big) : null;
+    this.kv = from.kv.slice();
+    this.hs = from.hs !== null ? from.hs.slice() : null;
+    this.index = from.index !== null ? from.index.slice() : null;
+    this.count = from.count;
+    this.filled = from.filled;
+    this.head = from.head;
     if (from.origKeys !== null) this.origKeys = new Map(from.origKeys);
   }
 }
