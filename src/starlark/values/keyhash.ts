@@ -7,11 +7,14 @@
 
 const SEED = (Math.random() * 0x100000000) | 0;
 
-/** murmur3's finaliser: spreads every input bit over the low bits used by the index. */
+/**
+ * murmur3's finaliser: spreads every input bit over the low bits used by the
+ * index; 30 bits, so that a hash is a small integer (no heap number) in any V8 build.
+ */
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
+  return (h ^ (h >>> 16)) & 0x3fffffff;
 }
 
 export function stringHash(s: string): number {
@@ -25,7 +28,7 @@ const u32 = new Uint32Array(f64.buffer);
 
 function numberHash(n: number): number {
   if ((n | 0) === n) return mix(n ^ SEED); // also -0, which equals 0
-  if (n !== n) return SEED; // NaN finds NaN (SameValueZero, as a Map)
+  if (n !== n) return mix(SEED); // NaN finds NaN (SameValueZero, as a Map)
   f64[0] = n;
   return mix(u32[0]! ^ Math.imul(u32[1]!, 0x9e3779b1) ^ SEED);
 }
