@@ -2,8 +2,9 @@
  * The insertion-ordered table behind Dict and StarSet, keyed by canonical
  * keys (hashing.ts `keyOf`), laid out as CPython's compact dict: keys and
  * values interleaved in insertion order (`[k0, v0, k1, v1, ...]`), plus, once
- * the table has more than SMALL entries, an open-addressing index of entry
- * numbers with the entries' hashes (keyhash.ts). A small table (most dicts
+ * the table has more than SMALL entries, an open-addressing index holding
+ * each entry's number next to its hash (keyhash.ts), so that a probe reads
+ * one place in memory and touches the key only when the hashes match. A small table (most dicts
  * are small records) is just that one array, searched linearly: a JS Map
  * costs about a microsecond and hundreds of bytes to create, and V8 hashes a
  * fresh string key through a slow runtime call. Callers use the Map-like
@@ -17,8 +18,8 @@ const SMALL = 8;
 /** Key of a deleted entry in an indexed table (canonical keys are never symbols). */
 const HOLE = Symbol('deleted');
 /**
- * Index slots hold entry number + 1; 0 is free (a fresh Int32Array needs no
- * fill) and ends a probe, DELETED does not.
+ * Index slot j is index[2j] = entry number + 1 and index[2j + 1] = its hash;
+ * 0 is free (a fresh Int32Array needs no fill) and ends a probe, DELETED does not.
  */
 const EMPTY = 0;
 const DELETED = -1;
@@ -39,8 +40,7 @@ function find(kv: unknown[], mk: unknown): number {
 export class HashTable {
   /** Keys and values interleaved, in insertion order; a deleted entry (indexed tables only) has key HOLE. */
   private kv: unknown[] = [];
-  /** Indexed tables only (null while small): each entry's hash, and slot -> entry number + 1. */
-  private hs: number[] | null = null;
+  /** Indexed tables only (null while small): slot j -> entry number + 1, hash (see EMPTY). */
   private index: Int32Array | null = null;
   /** Live entries; index slots in use (live or DELETED); position in kv of the first live entry. */
   private count = 0;
@@ -66,13 +66,12 @@ export class HashTable {
   /** Index slot holding mk's entry (hash h), or -1. */
   private slot(mk: unknown, h: number): number {
     const index = this.index!;
-    const hs = this.hs!;
     const kv = this.kv;
-    const mask = index.length - 1;
+    const mask = (index.length >> 1) - 1;
     for (let j = h & mask; ; j = (j + 1) & mask) {
-      const x = index[j]!;
+      const x = index[2 * j]!;
       if (x === EMPTY) return -1;
-      if (x !== DELETED && hs[x - 1] === h) {
+      if (index[2 * j + 1] === h && x !== DELETED) {
         const k = kv[2 * (x - 1)];
         if (k === mk || (k !== k && mk !== mk)) return j;
       }
@@ -83,7 +82,7 @@ export class HashTable {
   private position(mk: unknown): number {
     if (this.index === null) return find(this.kv, mk);
     const j = this.slot(mk, keyHash(mk));
-    return j < 0 ? -1 : 2 * (this.index[j]! - 1);
+    return j < 0 ? -1 : 2 * (this.index[2 * j]! - 1);
   }
 
   get(mk: unknown): Value | undefined {
@@ -113,7 +112,7 @@ export class HashTable {
     }
     const h = keyHash(mk);
     const j = this.slot(mk, h);
-    if (j >= 0) this.kv[2 * (this.index![j]! - 1) + 1] = v;
+    if (j >= 0) this.kv[2 * (this.index![2 * j]! - 1) + 1] = v;
     else this.insert(mk, h, v);
   }
 
@@ -122,46 +121,57 @@ export class HashTable {
     const index = this.index!;
     const e = this.kv.length >> 1;
     this.kv.push(mk, v);
-    this.hs!.push(h);
-    const mask = index.length - 1;
+    const mask = (index.length >> 1) - 1;
     let j = h & mask;
-    while (index[j]! > 0) j = (j + 1) & mask;
-    if (index[j] === EMPTY) this.filled++;
-    index[j] = e + 1;
+    while (index[2 * j]! > 0) j = (j + 1) & mask;
+    if (index[2 * j] === EMPTY) this.filled++;
+    index[2 * j] = e + 1;
+    index[2 * j + 1] = h;
     this.count++;
     // Linear probing stays short (about 2.5 probes per insert) up to a load of 1/2.
-    if (2 * this.filled >= index.length) this.reindex();
+    if (4 * this.filled >= index.length) this.reindex();
   }
 
-  /** Drops deleted entries and rebuilds the index at a load of at most 1/4 (so it grows 4x at a time). */
+  /**
+   * Drops deleted entries and rebuilds the index at a load of at most 1/4 (so
+   * it grows 4x at a time), reusing the hashes stored in the old index.
+   */
   private reindex(): void {
-    let kv = this.kv;
-    let hs = this.hs;
-    if (hs === null || this.count !== kv.length >> 1) {
-      const old = kv;
-      const oldHs = hs;
+    const old = this.kv;
+    const oldIndex = this.index;
+    let kv = old;
+    // New entry number + 1 of each old entry, when deleted ones are dropped.
+    let renumber: Int32Array | null = null;
+    if (this.count !== old.length >> 1) {
       kv = [];
-      hs = [];
+      renumber = new Int32Array(old.length >> 1);
       for (let i = this.head; i < old.length; i += 2) {
-        const k = old[i];
-        if (k === HOLE) continue;
-        kv.push(k, old[i + 1]);
-        hs.push(oldHs !== null ? oldHs[i >> 1]! : keyHash(k));
+        if (old[i] === HOLE) continue;
+        kv.push(old[i], old[i + 1]);
+        renumber[i >> 1] = kv.length >> 1;
       }
     }
     let cap = 16;
-    while (cap < 4 * hs.length) cap <<= 1;
-    const index = new Int32Array(cap);
+    while (cap < 4 * this.count) cap <<= 1;
+    const index = new Int32Array(2 * cap);
     const mask = cap - 1;
-    for (let e = 0; e < hs.length; e++) {
-      let j = hs[e]! & mask;
-      while (index[j] !== EMPTY) j = (j + 1) & mask;
-      index[j] = e + 1;
+    const place = (x: number, h: number): void => {
+      let j = h & mask;
+      while (index[2 * j] !== EMPTY) j = (j + 1) & mask;
+      index[2 * j] = x;
+      index[2 * j + 1] = h;
+    };
+    if (oldIndex === null) {
+      for (let e = 0; e < this.count; e++) place(e + 1, keyHash(kv[2 * e]));
+    } else {
+      for (let j = 0; j < oldIndex.length; j += 2) {
+        const x = oldIndex[j]!;
+        if (x > 0) place(renumber === null ? x : renumber[x - 1]!, oldIndex[j + 1]!);
+      }
     }
     this.kv = kv;
-    this.hs = hs;
     this.index = index;
-    this.filled = hs.length;
+    this.filled = this.count;
     this.head = 0;
   }
 
@@ -189,10 +199,10 @@ export class HashTable {
     }
     const j = this.slot(mk, keyHash(mk));
     if (j < 0) return false;
-    const i = 2 * (this.index[j]! - 1);
+    const i = 2 * (this.index[2 * j]! - 1);
     kv[i] = HOLE;
     kv[i + 1] = undefined;
-    this.index[j] = DELETED;
+    this.index[2 * j] = DELETED;
     this.count--;
     while (this.head < kv.length && kv[this.head] === HOLE) this.head += 2;
     // Mostly holes: compact, so that iteration stays proportional to the size.
@@ -202,7 +212,6 @@ export class HashTable {
 
   clear(): void {
     this.kv = [];
-    this.hs = null;
     this.index = null;
     this.count = this.filled = this.head = 0;
     this.origKeys = null;
@@ -264,7 +273,6 @@ export class HashTable {
   /** Makes this (empty) table a copy of `from`: entries and original keys. */
   copyFrom(from: HashTable): void {
     this.kv = from.kv.slice();
-    this.hs = from.hs !== null ? from.hs.slice() : null;
     this.index = from.index !== null ? from.index.slice() : null;
     this.count = from.count;
     this.filled = from.filled;
