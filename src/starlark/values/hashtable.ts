@@ -63,15 +63,21 @@ export class HashTable {
     return this;
   }
 
-  /** Index slot holding mk's entry (hash h), or -1. */
+  /**
+   * Index slot holding mk's entry (hash h); when absent, -1 - the slot where
+   * it would go (the first deleted or free one on its probe sequence).
+   */
   private slot(mk: unknown, h: number): number {
     const index = this.index!;
     const kv = this.kv;
     const mask = (index.length >> 1) - 1;
+    let free = -1;
     for (let j = h & mask; ; j = (j + 1) & mask) {
       const x = index[2 * j]!;
-      if (x === EMPTY) return -1;
-      if (index[2 * j + 1] === h && x !== DELETED) {
+      if (x === EMPTY) return -1 - (free < 0 ? j : free);
+      if (x === DELETED) {
+        if (free < 0) free = j;
+      } else if (index[2 * j + 1] === h) {
         const k = kv[2 * (x - 1)];
         if (k === mk || (k !== k && mk !== mk)) return j;
       }
@@ -82,7 +88,7 @@ export class HashTable {
   private position(mk: unknown): number {
     if (this.index === null) return find(this.kv, mk);
     const j = this.slot(mk, keyHash(mk));
-    return j < 0 ? -1 : 2 * (this.index[2 * j]! - 1);
+    return j < 0 ? -1 : 2 * (this.index![2 * j]! - 1);
   }
 
   get(mk: unknown): Value | undefined {
@@ -113,17 +119,14 @@ export class HashTable {
     const h = keyHash(mk);
     const j = this.slot(mk, h);
     if (j >= 0) this.kv[2 * (this.index![2 * j]! - 1) + 1] = v;
-    else this.insert(mk, h, v);
+    else this.insert(mk, h, v, -1 - j);
   }
 
-  /** Adds an entry known to be absent, at the first free or deleted slot of its probe sequence. */
-  private insert(mk: unknown, h: number, v: Value): void {
+  /** Adds an entry known to be absent at index slot j (from `slot`). */
+  private insert(mk: unknown, h: number, v: Value, j: number): void {
     const index = this.index!;
     const e = this.kv.length >> 1;
     this.kv.push(mk, v);
-    const mask = (index.length >> 1) - 1;
-    let j = h & mask;
-    while (index[2 * j]! > 0) j = (j + 1) & mask;
     if (index[2 * j] === EMPTY) this.filled++;
     index[2 * j] = e + 1;
     index[2 * j + 1] = h;
