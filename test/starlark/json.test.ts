@@ -96,6 +96,7 @@ test('json.encode: the native fast path writes what the piecewise encoder writes
     '', 'a"b\\c/', '\n\t\x00\x1f\x7f', 'é世😹', '<>&\u2028', true, false, null, tuple(1, 'x'), list(),
     dict(['z', 1], ['a', list(f(2), dict())], ['m', null]), dict(['toJSON', 'x'], ['', 1], ['b', 2]),
     dict(['__proto__', 1]), dict(['0', 1], ['10', 2], ['01', 3]), dict(['\uffffk', 1]), dict(['é', 1], ['z', 2], ['😹', 3]),
+    dict(...Array.from({ length: 40 }, (_v, i): [string, Value] => [`k${(i * 7) % 40}`, i])),
   ];
   for (const v of values) assert.equal(j('encode', [v]), slow(v), repr(v));
 });

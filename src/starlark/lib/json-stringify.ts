@@ -21,6 +21,34 @@ const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
 const rawJSON = (JSON as unknown as { rawJSON?: (text: string) => unknown }).rawJSON;
 
+/**
+ * Sorts keys (distinct strings) in UTF-16 code unit order, Starlark's string
+ * order, moving vals along: insertion sort for the usual few keys.
+ */
+function sortByKey(keys: string[], vals: Value[]): void {
+  if (keys.length > 16) {
+    const order = keys.map((_k, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+    const ks = keys.slice();
+    const vs = vals.slice();
+    for (let i = 0; i < order.length; i++) {
+      keys[i] = ks[order[i]!]!;
+      vals[i] = vs[order[i]!]!;
+    }
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = vals[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) {
+      keys[j + 1] = keys[j]!;
+      vals[j + 1] = vals[j]!;
+    }
+    keys[j + 1] = k;
+    vals[j + 1] = v;
+  }
+}
+
 class Mirror {
   /** A lower bound on the output length, so a DAG that expands past the limit is declined early. */
   private size = 0;
@@ -72,6 +100,7 @@ class Mirror {
   private object(d: Dict, depth: number): object {
     if (d.origKeys !== null) throw DECLINE; // keys not in canonical form: not plain strings
     const keys = d.keyList() as string[];
+    const vals = d.values();
     this.thread.step(keys.length);
     let sorted = true;
     for (let i = 0; i < keys.length; i++) {
@@ -79,13 +108,13 @@ class Mirror {
       if (typeof k !== 'string') throw DECLINE;
       if (i > 0 && k < keys[i - 1]!) sorted = false;
     }
-    if (!sorted) keys.sort(); // UTF-16 code unit order, as Starlark's string order
+    if (!sorted) sortByKey(keys, vals);
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const c0 = k.charCodeAt(0);
       if ((c0 >= 0x30 && c0 <= 0x39 && INDEX_KEY.test(k)) || k === '__proto__' || !k.isWellFormed()) throw DECLINE;
-      out[k] = this.value(d.get(k)!, depth);
+      out[k] = this.value(vals[i]!, depth);
       this.size += k.length + 4;
     }
     return out;
