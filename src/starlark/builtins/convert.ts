@@ -108,8 +108,11 @@ function rangeInt(v: Value, param: string): number {
 
 export function range(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('range', args, kwargs, 1, 3);
-  const a = args.map((v, i) => rangeInt(v, ['start', 'stop', 'step'][i]!));
-  const [start, stop, step] = a.length === 1 ? [0, a[0]!, 1] : [a[0]!, a[1]!, a[2] ?? 1];
+  // As starlark-go, a single argument is unpacked as `start` (so errors name it), then used as the stop.
+  const first = rangeInt(args[0]!, 'start');
+  const start = args.length === 1 ? 0 : first;
+  const stop = args.length === 1 ? first : rangeInt(args[1]!, 'stop');
+  const step = args.length === 3 ? rangeInt(args[2]!, 'step') : 1;
   if (step === 0) fail('range: step argument must not be zero');
   // Keep every element and the length exact doubles (safe integers).
   if (Math.abs(stop - start) > Number.MAX_SAFE_INTEGER) fail('range: too many elements (span exceeds 2^53)');
