@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dictEntries, dictKeys, dictSet, repr } from '../../src/starlark/values/ops.ts';
+import { dictEntries, dictKeys, dictOfStrings, dictSet, repr } from '../../src/starlark/values/ops.ts';
 import { Dict, Float, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, method, thread, throwsStar } from './helpers.ts';
 
@@ -76,4 +76,14 @@ test('random inserts, updates and deletes agree with a JS Map (order included)',
     }
     eqRepr(d, '{}');
   }
+});
+
+test('dictOfStrings adopts a flat array of distinct string keys; escaped keys and large literals still work', () => {
+  eqRepr(dictOfStrings(t, ['b', 1, 'a', 2]), '{"b": 1, "a": 2}');
+  const d = dictOfStrings(t, ['x', 1, '\uffffy', 2]);
+  eqRepr(method(d, 'get', ['\uffffy']), '2');
+  const big = dictOfStrings(t, Array.from({ length: 40 }, (_v, i) => (i % 2 === 0 ? `k${i}` : i)));
+  assert.equal(builtin('len', [big]), 20);
+  eqRepr(method(big, 'get', ['k38']), '39');
+  throwsStar(() => dictOfStrings(thread({ limits: { maxDictSize: 1 } }), ['a', 1, 'b', 2]), /dict size 2 exceeds limit of 1/);
 });

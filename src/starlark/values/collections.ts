@@ -53,6 +53,24 @@ export function tableSet(thread: Thread, t: HashTable, k: Value, v: Value): void
   t.set(key, v);
 }
 
+/**
+ * A dict literal with distinct string keys, from its entries interleaved
+ * ([k0, v0, k1, v1, ...]); a fresh array, which becomes the dict's storage.
+ */
+export function dictOfStrings(thread: Thread, kv: Value[]): Dict {
+  const d = new Dict();
+  for (let i = 0; i < kv.length; i += 2) {
+    // A key that hashing.ts escapes is not its own canonical form: insert one by one.
+    if ((kv[i] as string).charCodeAt(0) === 0xffff) {
+      for (let j = 0; j < kv.length; j += 2) tableSet(thread, d, kv[j]!, kv[j + 1]!);
+      return d;
+    }
+  }
+  if (kv.length > 2 * thread.limits.maxDictSize) thread.checkDict(kv.length >> 1);
+  d.adopt(kv);
+  return d;
+}
+
 /** Removes k; returns the removed value or undefined when absent. */
 export function tableDelete(t: HashTable, k: Value): Value | undefined {
   const key = keyOf(k);

@@ -159,6 +159,19 @@ export class HashTable {
     }
   }
 
+  /**
+   * Makes the flat array `kv` ([k0, v0, k1, v1, ...], distinct canonical
+   * keys) the storage of this empty table; it is kept, not copied.
+   */
+  adopt(kv: unknown[]): void {
+    if (kv.length > 2 * SMALL) {
+      for (let i = 0; i < kv.length; i += 2) this.set(kv[i], kv[i + 1] as Value);
+      return;
+    }
+    this.kv = kv;
+    this.count = kv.length >> 1;
+  }
+
   /** Appends an entry whose canonical key is known to be absent (a table being built from unique keys). */
   append(mk: unknown, v: Value): void {
     const kv = this.kv;
