@@ -4,10 +4,11 @@
  * values interleaved in insertion order (`[k0, v0, k1, v1, ...]`). A small
  * table (most dicts are small records) is just that array, searched linearly:
  * a JS Map costs about a microsecond and hundreds of bytes to create. Past
- * SMALL entries a table gets an index: strindex.ts's open-addressing index
- * when all its keys are strings (V8's Map hashes each fresh string through a
- * slow runtime call), else a Map from key to entry number (fast for numbers
- * and objects). Callers use the Map-like methods below, never the layout.
+ * SMALL entries a table whose keys are all strings gets strindex.ts's
+ * open-addressing index (V8's Map hashes each fresh string through a slow
+ * runtime call); any other table moves to a JS Map of key -> value (native
+ * hashing of numbers and objects, one operation per insert). Callers use the
+ * Map-like methods below, never the layout.
  */
 import { buildIndex, DELETED, EMPTY, probe, stringHash } from './strindex.ts';
 import type { Value } from './value.ts';
@@ -41,9 +42,9 @@ export class HashTable {
   private kv: unknown[] = [];
   /** Large tables whose keys are all strings: the strindex.ts index (else null). */
   private index: Int32Array | null = null;
-  /** Other large tables: canonical key -> entry number (else null). */
-  private byKey: Map<unknown, number> | null = null;
-  /** Live entries; `index` slots in use (live or DELETED); position in kv of the first live entry. */
+  /** Other large tables: all entries, in order (kv is then unused); else null. */
+  private big: Map<unknown, Value> | null = null;
+  /** Live entries in kv; `index` slots in use (live or DELETED); position in kv of the first live entry. */
   private count = 0;
   private filled = 0;
   private head = 0;
@@ -53,7 +54,7 @@ export class HashTable {
 
   /** Number of entries. */
   get size(): number {
-    return this.count;
+    return this.big !== null ? this.big.size : this.count;
   }
 
   /**
@@ -64,30 +65,31 @@ export class HashTable {
     return this;
   }
 
-  /** Position in kv of mk's key, or -1. */
+  /** Position in kv of mk's key, or -1 (not for a Map table). */
   private position(mk: unknown): number {
     const index = this.index;
-    if (index !== null) {
-      if (typeof mk !== 'string') return -1;
-      const j = probe(index, this.kv, mk, stringHash(mk));
-      return j < 0 ? -1 : 2 * (index[2 * j]! - 1);
-    }
-    if (this.byKey === null) return find(this.kv, mk);
-    const e = this.byKey.get(mk);
-    return e === undefined ? -1 : 2 * e;
+    if (index === null) return find(this.kv, mk);
+    if (typeof mk !== 'string') return -1;
+    const j = probe(index, this.kv, mk, stringHash(mk));
+    return j < 0 ? -1 : 2 * (index[2 * j]! - 1);
   }
 
   get(mk: unknown): Value | undefined {
+    if (this.big !== null) return this.big.get(mk);
     const i = this.position(mk);
     return i < 0 ? undefined : (this.kv[i + 1] as Value);
   }
 
   has(mk: unknown): boolean {
-    return this.position(mk) >= 0;
+    return this.big !== null ? this.big.has(mk) : this.position(mk) >= 0;
   }
 
   /** Inserts or updates the entry of canonical key mk (no checks: see collections.ts tableSet). */
   set(mk: unknown, v: Value): void {
+    if (this.big !== null) {
+      this.big.set(mk, v);
+      return;
+    }
     const index = this.index;
     if (index !== null && typeof mk === 'string') {
       const h = stringHash(mk);
@@ -101,20 +103,14 @@ export class HashTable {
       this.kv[i + 1] = v;
       return;
     }
-    if (index === null && this.byKey === null) {
-      if (this.kv.length < 2 * SMALL) {
-        this.kv.push(mk, v);
-        this.count++;
-        return;
-      }
-      this.rebuild(typeof mk === 'string' && allStrings(this.kv));
-      if (this.index !== null) return this.set(mk, v);
-    } else if (index !== null) {
-      this.rebuild(false); // the first key that is not a string
+    if (index === null && this.kv.length < 2 * SMALL) {
+      this.kv.push(mk, v);
+      this.count++;
+      return;
     }
-    this.byKey!.set(mk, this.kv.length >> 1);
-    this.kv.push(mk, v);
-    this.count++;
+    // A full small table, or the first key of an indexed one that is not a string.
+    this.rebuild(index === null && typeof mk === 'string' && allStrings(this.kv));
+    this.set(mk, v);
   }
 
   /** Adds an absent string key at index slot j (from `probe`). */
@@ -131,10 +127,20 @@ export class HashTable {
   }
 
   /**
-   * Drops deleted entries and rebuilds the index: a string index (reusing
-   * the hashes in the old one) when `strings`, else a Map.
+   * Drops deleted entries and rebuilds the string index (reusing the hashes
+   * in the old one) when `strings`, else moves the entries to a Map.
    */
   private rebuild(strings: boolean): void {
+    if (!strings) {
+      const big = new Map<unknown, Value>();
+      const kv = this.kv;
+      for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) big.set(kv[i], kv[i + 1] as Value);
+      this.big = big;
+      this.kv = [];
+      this.index = null;
+      this.count = this.filled = this.head = 0;
+      return;
+    }
     const old = this.kv;
     let renumber: Int32Array | null = null; // new entry number + 1 by old number
     if (this.count !== old.length >> 1) {
@@ -148,15 +154,8 @@ export class HashTable {
       this.kv = kv;
       this.head = 0;
     }
-    if (strings) {
-      this.index = buildIndex(this.kv, this.count, this.index, renumber);
-      this.filled = this.count;
-    } else {
-      const byKey = new Map<unknown, number>();
-      for (let i = 0; i < this.kv.length; i += 2) byKey.set(this.kv[i], i >> 1);
-      this.byKey = byKey;
-      this.index = null;
-    }
+    this.index = buildIndex(this.kv, this.count, this.index, renumber);
+    this.filled = this.count;
   }
 
   /**
@@ -175,7 +174,7 @@ export class HashTable {
   /** Appends an entry whose canonical key is known to be absent (a table being built from unique keys). */
   append(mk: unknown, v: Value): void {
     const kv = this.kv;
-    if (this.index === null && this.byKey === null && kv.length < 2 * SMALL) {
+    if (this.index === null && this.big === null && kv.length < 2 * SMALL) {
       kv.push(mk, v);
       this.count++;
     } else {
@@ -186,28 +185,28 @@ export class HashTable {
   /** Removes the entry of mk (and its original key); returns whether it was there. */
   delete(mk: unknown): boolean {
     this.origKeys?.delete(mk);
+    if (this.big !== null) return this.big.delete(mk);
     const i = this.position(mk);
     if (i < 0) return false;
     const kv = this.kv;
     this.count--;
-    if (this.index === null && this.byKey === null) {
+    if (this.index === null) {
       kv.splice(i, 2);
       return true;
     }
-    if (this.index !== null) this.index[2 * probe(this.index, kv, mk as string, stringHash(mk as string))] = DELETED;
-    else this.byKey!.delete(mk);
+    this.index[2 * probe(this.index, kv, mk as string, stringHash(mk as string))] = DELETED;
     kv[i] = HOLE;
     kv[i + 1] = undefined;
     while (this.head < kv.length && kv[this.head] === HOLE) this.head += 2;
     // Mostly holes: compact, so that iteration stays proportional to the size.
-    if (kv.length > 4 * SMALL && 4 * this.count < kv.length) this.rebuild(this.index !== null);
+    if (kv.length > 4 * SMALL && 4 * this.count < kv.length) this.rebuild(true);
     return true;
   }
 
   clear(): void {
     this.kv = [];
     this.index = null;
-    this.byKey = null;
+    this.big = null;
     this.count = this.filled = this.head = 0;
     this.origKeys = null;
   }
@@ -219,6 +218,7 @@ export class HashTable {
 
   /** The canonical keys in order (a fresh array). */
   keyList(): unknown[] {
+    if (this.big !== null) return Array.from(this.big.keys());
     const kv = this.kv;
     const out = new Array<unknown>(this.count);
     let n = 0;
@@ -228,6 +228,7 @@ export class HashTable {
 
   /** The values in order (a fresh array). */
   values(): Value[] {
+    if (this.big !== null) return Array.from(this.big.values());
     const kv = this.kv;
     const out = new Array<Value>(this.count);
     let n = 0;
@@ -237,6 +238,7 @@ export class HashTable {
 
   /** [canonical key, value] pairs in order (a fresh array). */
   entries(): Array<[unknown, Value]> {
+    if (this.big !== null) return Array.from(this.big);
     const kv = this.kv;
     const out = new Array<[unknown, Value]>(this.count);
     let n = 0;
@@ -246,6 +248,7 @@ export class HashTable {
 
   /** The first canonical key in order (for popitem and set.pop), or undefined when empty. */
   firstKey(): unknown {
+    if (this.big !== null) return this.big.size === 0 ? undefined : this.big.keys().next().value;
     return this.count === 0 ? undefined : this.kv[this.head];
   }
 
@@ -269,7 +272,7 @@ export class HashTable {
   copyFrom(from: HashTable): void {
     this.kv = from.kv.slice();
     this.index = from.index !== null ? from.index.slice() : null;
-    this.byKey = from.byKey !== null ? new Map(from.byKey) : null;
+    this.big = from.big !== null ? new Map(from.big) : null;
     this.count = from.count;
     this.filled = from.filled;
     this.head = from.head;
