@@ -106,9 +106,10 @@ if (write) {
     'Runtime operations alone (`node bench/starlark/micro.ts`: the same builtins and operators called from plain JS loops, ' +
     'best of 10 after warm-up, against the same operations in CPython):';
   const reading =
-    'Reading the numbers: the runtime operations are at or near CPython speed (second table), so the gap in the ' +
-    'first table is the interpreter loop (closure dispatch, locals, calls) plus V8 warm-up in these ~100 ms programs. ' +
-    'src/starlark/NOTES-runtime.md ("Performance") measures what generating JS source instead of closures would give.';
+    'Reading the numbers: programs are compiled to JS, so calls and loops run at V8 speed. The first-run columns ' +
+    'include V8 warm-up (interpreting, then optimising, the runtime and the generated code) and young-generation GC ' +
+    'in these 50-300 ms programs, and vary by up to 1.5x between runs on this shared machine; "warm" is the same ' +
+    'program once compiled, as in a long-running server. Where the time goes: src/starlark/NOTES-runtime.md ("Performance").';
   const section = `## Starlark\n\nCommand: \`npm run bench:starlark -- --write\`\n\n${table}\n\n${microNote}\n\n${micro}\n\n${reading}\n`;
   const re = /## Starlark\n[\s\S]*?(?=\n## |$)/;
   writeFileSync(path, re.test(old) ? old.replace(re, section) : old.trimEnd() + '\n\n' + section);
