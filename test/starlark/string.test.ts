@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getAttr, getIndex, mod, repr, slice } from '../../src/starlark/values/ops.ts';
-import { Dict } from '../../src/starlark/values/value.ts';
+import { Dict, List } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
 
 const t = thread();
@@ -119,4 +119,11 @@ test('whitespace split and strip stay linear on adversarial input', () => {
   assert.ok(performance.now() - start < 2000, 'linear time');
   eqRepr(method('  a b  c ', 'split', [null, 1]), '["a", "b  c "]');
   eqRepr(method('  a b  c ', 'rsplit', [null, 1]), '["  a b", "c"]');
+});
+
+test('join of many parts (joined in chunks) equals one Array.join', () => {
+  for (const n of [0, 1, 4095, 4096, 4097, 8192, 10001]) {
+    const parts = Array.from({ length: n }, (_v, i) => `p${i}`);
+    for (const sep of ['', ',', '--']) assert.equal(method(sep, 'join', [new List(parts)]), parts.join(sep), `n=${n} sep=${sep}`);
+  }
 });
