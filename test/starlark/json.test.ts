@@ -75,6 +75,9 @@ test('json.decode edge cases: out-of-range floats, duplicate and index-like keys
   eqRepr(j('decode', ['{"a": 1, "a": 2.0}']), '{"a": 2.0}');
   eqRepr(j('decode', ['{"b": 1, "10": 2, "9": 3}']), '{"b": 1, "10": 2, "9": 3}');
   eqRepr(j('decode', ['{"__proto__": 1}']), '{"__proto__": 1}');
+  // Escaped quotes and backslashes inside strings do not hide or invent number tokens.
+  const text = String.raw`["a\\", 1.0, "b\"c 2.5", 2, "\\\"x", 3.5, "1.5\\", 4]`;
+  eqRepr(j('decode', [text]), String.raw`["a\\", 1.0, "b\"c 2.5", 2, "\\\"x", 3.5, "1.5\\", 4]`);
 });
 
 test('json.decode limits nesting depth with a clear error', () => {

@@ -35,6 +35,13 @@ interface SpecialNumbers {
   count: number;
 }
 
+/** Whether the quote at j is escaped: preceded by an odd number of backslashes. */
+function escaped(s: string, j: number): boolean {
+  let k = j - 1;
+  while (s.charCodeAt(k) === 0x5c) k--;
+  return (j - 1 - k) % 2 === 1;
+}
+
 function scanNumbers(s: string): SpecialNumbers {
   const ordinals: number[] = [];
   const sources: string[] = [];
@@ -43,11 +50,10 @@ function scanNumbers(s: string): SpecialNumbers {
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x22) {
-      for (i++; i < n; i++) {
-        const d = s.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
+      // Skip the string (the text is valid JSON: JSON.parse accepted it): to the next quote not escaped.
+      let j = s.indexOf('"', i + 1);
+      while (s.charCodeAt(j - 1) === 0x5c && escaped(s, j)) j = s.indexOf('"', j + 1);
+      i = j;
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       const start = i;
       let special = false;
