@@ -103,3 +103,14 @@ test('json.encode: the native fast path writes what the piecewise encoder writes
   ];
   for (const v of values) assert.equal(j('encode', [v]), slow(v), repr(v));
 });
+
+test('json.encode stops at the string limit, also for shared substructures', () => {
+  const small = thread({ limits: { maxStringLength: 1000 } });
+  const enc = (v: Value): Value => call(small, json.members.encode!, [v], null);
+  const s = 'x'.repeat(100);
+  throwsStar(() => enc(list(...Array.from({ length: 20 }, () => s))), /exceeds limit of 1000/);
+  let x: Value = list(s);
+  for (let i = 0; i < 40; i++) x = list(x, x); // 2^40 leaves through sharing
+  throwsStar(() => enc(x), /exceeds limit of 1000/);
+  assert.equal(enc(list(...Array.from({ length: 5 }, () => s))), JSON.stringify(Array(5).fill(s)));
+});

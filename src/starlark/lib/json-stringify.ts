@@ -50,13 +50,22 @@ function sortByKey(keys: string[], vals: Value[]): void {
 }
 
 class Mirror {
-  /** A lower bound on the output length, so a DAG that expands past the limit is declined early. */
+  /**
+   * About the output length (at most 6x under it: escapes, long numbers), so
+   * that a structure whose text would pass the limit, e.g. by sharing, is
+   * declined early.
+   */
   private size = 0;
   private readonly thread: Thread;
   private readonly maxSize: number;
   constructor(thread: Thread) {
     this.thread = thread;
     this.maxSize = thread.limits.maxStringLength;
+  }
+
+  /** Past the string limit (shared substructures can multiply the text): the Encoder reports it. */
+  private checkSize(): void {
+    if (this.size > this.maxSize) throw DECLINE;
   }
 
   value(x: Value, depth: number): unknown {
@@ -70,19 +79,29 @@ class Mirror {
       case 'boolean':
         this.size += 4;
         return x;
-      case 'bigint':
-        this.size += 20;
-        return rawJSON!(x.toString());
+      case 'bigint': {
+        const text = x.toString();
+        this.size += text.length;
+        return rawJSON!(text);
+      }
     }
-    if (x === null) return null;
-    if (this.size > this.maxSize || depth > MAX_DEPTH) throw DECLINE;
+    if (x === null) {
+      this.size += 4;
+      return null;
+    }
+    if (depth > MAX_DEPTH) throw DECLINE;
     if (x instanceof Float) {
       const v = x.value;
       if (!Number.isFinite(v)) throw DECLINE;
-      this.size += 8;
       const a = Math.abs(v);
       // Here JS's shortest form is formatFloat's (values/float.ts), unless the float is integral ("1.0").
-      return a >= 1e-4 && a < 1e6 && !Number.isInteger(v) ? v : rawJSON!(formatFloat(v));
+      if (a >= 1e-4 && a < 1e6 && !Number.isInteger(v)) {
+        this.size += 8;
+        return v;
+      }
+      const text = formatFloat(v);
+      this.size += text.length;
+      return rawJSON!(text);
     }
     if (x instanceof List || x instanceof Tuple) return this.array(x.elems, depth + 1);
     if (x instanceof Dict) return this.object(x, depth + 1);
@@ -94,6 +113,7 @@ class Mirror {
     const out = new Array<unknown>(elems.length);
     for (let i = 0; i < elems.length; i++) out[i] = this.value(elems[i]!, depth);
     this.size += elems.length + 2;
+    this.checkSize();
     return out;
   }
 
@@ -117,6 +137,7 @@ class Mirror {
       out[k] = this.value(vals[i]!, depth);
       this.size += k.length + 4;
     }
+    this.checkSize();
     return out;
   }
 }
@@ -131,5 +152,10 @@ export function encodeNative(thread: Thread, x: Value): string | undefined {
     if (e === DECLINE) return undefined;
     throw e;
   }
-  return JSON.stringify(tree);
+  try {
+    return JSON.stringify(tree);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined; // beyond V8's string length: the Encoder stops at the limit
+    throw e;
+  }
 }
