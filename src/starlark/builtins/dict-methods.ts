@@ -109,6 +109,6 @@ export const dictMethods: MethodTable = {
     positional('values', args, kwargs, 0, 0);
     const d = recv as Dict;
     thread.step(d.size);
-    return new List(Array.from(d.values()));
+    return new List(d.values());
   },
 };
