@@ -119,7 +119,7 @@ class Mirror {
 
   private object(d: Dict, depth: number): object {
     if (d.origKeys !== null) throw DECLINE; // keys not in canonical form: not plain strings
-    const keys = d.keyList() as string[];
+    const keys = d.keys() as string[];
     const vals = d.values();
     this.thread.step(keys.length);
     let sorted = true;

@@ -211,13 +211,8 @@ export class HashTable {
     this.origKeys = null;
   }
 
-  /** The canonical keys in order, for iterating (a fresh array). */
-  keys(): Iterable<unknown> {
-    return this.keyList();
-  }
-
   /** The canonical keys in order (a fresh array). */
-  keyList(): unknown[] {
+  keys(): unknown[] {
     if (this.big !== null) return Array.from(this.big.keys());
     const kv = this.kv;
     const out = new Array<unknown>(this.count);

@@ -70,7 +70,7 @@ export function iterate(thread: Thread, v: Value): Iter {
 
 /** The keys of a dict or elements of a set, in insertion order. */
 export function tableKeys(t: HashTable): Value[] {
-  if (t.origKeys === null) return t.keyList() as Value[];
+  if (t.origKeys === null) return t.keys() as Value[];
   const out = new Array<Value>(t.size);
   let i = 0;
   for (const mk of t.keys()) out[i++] = t.origKey(mk);
