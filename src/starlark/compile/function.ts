@@ -105,9 +105,9 @@ export class StarFunction implements Callable {
         } else if (kwdict === null) {
           fail(`function ${name} got an unexpected keyword argument ${quote(k)}`);
         } else {
-          const size = kwdict.map.size;
+          const size = kwdict.size;
           dictSet(thread, kwdict, k, v);
-          if (kwdict.map.size === size) fail(`function ${name} got multiple values for parameter ${quote(k)}`);
+          if (kwdict.size === size) fail(`function ${name} got multiple values for parameter ${quote(k)}`);
         }
       }
     }

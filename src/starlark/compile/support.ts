@@ -35,9 +35,9 @@ function unpack(th: Thread, fr: Frame, v: Value, n: number, line: number, col: n
 function dictEntry(th: Thread, fr: Frame, d: rt.Dict, k: Value, v: Value, line: number, col: number): void {
   fr.line = line;
   fr.col = col;
-  const size = d.map.size;
+  const size = d.size;
   rt.dictSet(th, d, k, v);
-  if (d.map.size === size) failAt(fr, line, col, `duplicate key: ${rt.repr(k)}`);
+  if (d.size === size) failAt(fr, line, col, `duplicate key: ${rt.repr(k)}`);
 }
 
 /** `f(*x)`: appends x's elements to the positional arguments. */

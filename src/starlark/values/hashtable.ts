@@ -57,14 +57,6 @@ export class HashTable {
     return this.big !== null ? this.big.size : this.count;
   }
 
-  /**
-   * Compatibility for compile/ (function.ts, support.ts), which reads
-   * `d.map.size`; remove once it reads `d.size` (NOTES-runtime.md).
-   */
-  get map(): { readonly size: number } {
-    return this;
-  }
-
   /** Position in kv of mk's key, or -1 (not for a Map table). */
   private position(mk: unknown): number {
     const index = this.index;
