@@ -38,10 +38,10 @@ describe('the server process', () => {
     assert.ok(!output.includes(session.token.split('.')[2]), 'token signature in the log');
     assert.ok(!output.includes(session.csrf), 'csrf token in the log');
     const lines = output.split('\n').filter((l) => l.startsWith('{'));
-    const requestLines = lines.map((l) => JSON.parse(l)).filter((l) => l.req || l.res);
+    const requestLines = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
     assert.ok(requestLines.length > 0);
     assert.ok(requestLines.every((l) => typeof l.reqId === 'string'));
-    assert.ok(requestLines.some((l) => l.reqId === res.headers.get('x-request-id')));
+    assert.ok(requestLines.some((l) => l.reqId === res.headers.get('x-request-id') && l.status === 200 && l.method === 'GET'));
   });
 
   test('a JWT secret shorter than 32 bytes stops the server at start with a clear message', () => {
