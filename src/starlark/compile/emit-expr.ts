@@ -29,10 +29,10 @@ export function emitExpr(g: FnGen, e: Expr): string {
     case "List":
       return `new List([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
     case "Dict":
+      if (e.entries.length === 0) return "new Dict()";
       if (distinctConstantKeys(e.entries.map((en) => en.key))) {
-        // Keys known distinct and hashable: no run-time duplicate check.
-        return g.withTemp((d) => `(${[`${d} = new Dict()`,
-          ...e.entries.map((en) => `dictSet(th, ${d}, ${emitExpr(g, en.key)}, ${emitExpr(g, en.value)})`), d].join(", ")})`);
+        // Distinct string constants: no run-time duplicate check; the array becomes the dict's storage.
+        return `dictOfStrings(th, [${e.entries.map((en) => `${emitExpr(g, en.key)}, ${emitExpr(g, en.value)}`).join(", ")}])`;
       }
       return g.withTemp((d) => {
         const parts = e.entries.map((en) => operands(g, [() => emitExpr(g, en.key), () => emitExpr(g, en.value)],

@@ -4,7 +4,7 @@
  * one file of the compiler.
  */
 export {
-  add, augmented, bitAnd, bitOr, bitXor, call, callMethod, compare, contains, dictEntries, dictSet, div, equals,
+  add, augmented, bitAnd, bitOr, bitXor, call, callMethod, compare, contains, dictEntries, dictOfStrings, dictSet, div, equals,
   floorDiv, freeze, getAttr, getIndex, iterableElems, iterate, methodCaller, mod, mul, repr, setField,
   setIndex, shl, shr, slice, sub, truth, typeName, unary,
 } from "../values/ops.ts";
