@@ -17,7 +17,7 @@ const KEYWORDS = [
 /** Names of parameters and fixed locals of generated functions, and properties they read. */
 const FIXED = [
   "K", "R", "M", "G", "th", "fn", "fr", "rv", "a",
-  "step", "options", "allowRecursion", "pushFrame", "popFrame", "line", "col", "active", "free", "v",
+  "step", "left", "check", "options", "allowRecursion", "pushFrame", "popFrame", "line", "col", "active", "free", "v",
   "code", "arity", "direct", "call", "defaults", "elems", "length", "len", "start", "itercount", "frozen", "next", "done",
   "limits", "maxListLength", "maxStringLength", "push", "checkList",
 ];

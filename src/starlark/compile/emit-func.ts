@@ -13,6 +13,7 @@ import type { FunctionInfo } from "../syntax/ast.ts";
 import { FnGen, type ModuleGen } from "./codegen.ts";
 import { emitExpr } from "./emit-expr.ts";
 import { emitBlock } from "./emit-stmt.ts";
+import { STEP } from "./emit-loop.ts";
 import { MAX_DIRECT_PARAMS, type ArrayEntry, type DirectEntry, type FuncCode } from "./function.ts";
 
 const unset = (() => {
@@ -83,7 +84,7 @@ function generateBody(m: ModuleGen, info: FunctionInfo, id: number, code: FuncCo
   m.entries[id] = `function F${id}(${["th", "fn", ...(spread ? params : ["a"])].join(", ")}) {\n`
     + (spread ? "" : `  let ${params.map((p, i) => `${p} = a[${i}]`).join(", ")};\n`)
     + g.declarations(["rv"])
-    + "  th.step();\n"
+    + `  ${STEP}\n`
     + `  if (${c}.active !== 0 && !th.options.allowRecursion) recursion(fn);\n`
     + `  const fr = th.pushFrame(${g.k(code.name)}, ${g.k(code.file)});\n`
     + (free.length === 0 ? "" : `  const ${free.join(", ")};\n`)

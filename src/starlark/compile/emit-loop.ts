@@ -10,6 +10,9 @@ import type { FnGen } from "./codegen.ts";
 import { emitExpr } from "./emit-expr.ts";
 import { universe } from "./rt.ts";
 
+/** Charges one step inline (a decrement and a compare; see Thread.left). */
+export const STEP = "if (--th.left <= 0) th.check();";
+
 /**
  * Emits a loop over `iter`; `store(v)` emits the assignment of the element
  * (an atom) to the loop variables, `body()` the loop body.
@@ -21,7 +24,7 @@ export function emitLoop(g: FnGen, iter: Expr, line: number, col: number, store:
   if (isBuiltinRange(g, iter)) {
     g.withTemp((i) => g.withTemp((v) => {
       g.block(`for (${i} = 0; ${i} < ${x}.len; ${i}++)`, () => g.loop(() => {
-        g.emit("th.step();");
+        g.emit(STEP);
         g.emit(`${v} = ${x}.start + ${x}.step * ${i};`);
         store(v);
         body();
@@ -41,7 +44,7 @@ export function emitLoop(g: FnGen, iter: Expr, line: number, col: number, store:
       g.emit(`if (${it} !== null) { ${v} = ${it}.next(); if (${v} === undefined) break; }`);
       g.emit(`else if (${i} < ${n}) ${v} = ${a} !== null ? ${a}[${i}++] : ${x}.start + ${x}.step * ${i}++;`);
       g.emit("else break;");
-      g.emit("th.step();");
+      g.emit(STEP);
       store(v);
       body();
     }));

@@ -7,7 +7,7 @@ import type { FnGen } from "./codegen.ts";
 import { posText } from "./constants.ts";
 import { bind, emitExpr, emitLoad, emitTest, operands } from "./emit-expr.ts";
 import { emitFunctionValue } from "./emit-func.ts";
-import { emitLoop } from "./emit-loop.ts";
+import { emitLoop, STEP } from "./emit-loop.ts";
 import { emitArith } from "./emit-ops.ts";
 import type { LoadSpec } from "./support.ts";
 
@@ -39,7 +39,7 @@ function emitStmt(g: FnGen, s: Stmt): void {
       g.emit(`${g.pos(s.line, s.col)};`);
       g.block("for (;;)", () => g.loop(() => {
         g.emit(`if (!${emitTest(g, s.cond)}) break;`);
-        g.emit("th.step();");
+        g.emit(STEP);
         emitBlock(g, s.body);
       }));
       return;

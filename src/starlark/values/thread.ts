@@ -68,10 +68,18 @@ export class Frame {
 const MAX_CHECK_INTERVAL = 4096;
 /** Target wall time between deadline checks; the interval in steps adapts to it. */
 const CHECK_PERIOD_MS = 1;
+/** Longest countdown, so that `left` stays a small integer (V8 Smi) when nothing needs checking. */
+const MAX_COUNTDOWN = 1 << 29;
 
 export class Thread {
   readonly name: string;
-  steps = 0;
+  /**
+   * Steps left until the slow check (budget, deadline, cancel). Compiled loops
+   * charge a step inline as `if (--th.left <= 0) th.check();`.
+   */
+  left = 0;
+  /** The step count at which `left` reaches 0. */
+  private mark = 0;
   readonly maxSteps: number;
   readonly deadline: number;
   readonly limits: Limits;
@@ -84,8 +92,6 @@ export class Thread {
   readonly locals: Map<string, unknown> = new Map();
   /** Popped frames kept for reuse: a call then allocates no Frame. */
   private readonly spareFrames: Frame[] = [];
-  /** Step count at which the slow check (budget, deadline, cancel) next runs. */
-  private nextCheck = 0;
   private cancelReason: string | null = null;
   private readonly startTime = Date.now();
   /**
@@ -107,9 +113,14 @@ export class Thread {
     this.scheduleCheck();
   }
 
+  /** Steps charged so far. */
+  get steps(): number {
+    return this.mark - this.left;
+  }
+
   /** Charges `n` steps; throws when the budget or deadline is exhausted. Cheap on the common path. */
   step(n = 1): void {
-    if ((this.steps += n) >= this.nextCheck) this.slowCheck();
+    if ((this.left -= n) <= 0) this.check();
   }
 
   /**
@@ -118,10 +129,12 @@ export class Thread {
    */
   cancel(reason: string): void {
     this.cancelReason = reason;
-    this.nextCheck = 0;
+    this.mark -= this.left;
+    this.left = 0;
   }
 
-  private slowCheck(): void {
+  /** The slow path of a step, run when `left` runs out: throws, or starts the next countdown. */
+  check(): void {
     if (this.cancelReason !== null) throw new StarlarkError(`Starlark computation cancelled: ${this.cancelReason}`);
     if (this.steps > this.maxSteps) throw new StarlarkError(`step budget of ${this.maxSteps} exceeded`);
     if (this.deadline !== Infinity) {
@@ -138,8 +151,10 @@ export class Thread {
   }
 
   private scheduleCheck(): void {
-    const next = this.deadline === Infinity ? Infinity : this.steps + this.interval;
-    this.nextCheck = Math.min(this.maxSteps + 1, next);
+    const steps = this.steps;
+    const next = this.deadline === Infinity ? steps + MAX_COUNTDOWN : steps + this.interval;
+    this.mark = Math.min(this.maxSteps + 1, next);
+    this.left = this.mark - steps;
   }
 
   /** Throws if a string of `len` code units would exceed the limit. */
