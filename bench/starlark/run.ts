@@ -109,7 +109,7 @@ if (write) {
     'Reading the numbers: programs are compiled to JS, so calls and loops run at V8 speed. The first-run columns ' +
     'include V8 warm-up (interpreting, then optimising, the runtime and the generated code) and young-generation GC ' +
     'in these 50-300 ms programs, and vary by up to 1.5x between runs on this shared machine; "warm" is the same ' +
-    'program once compiled, as in a long-running server. Where the time goes: src/starlark/NOTES-runtime.md ("Performance").';
+    'program once compiled, as in a long-running server. Where the time goes: src/starlark/INTERNALS.md ("Performance notes").';
   const section = `## Starlark\n\nCommand: \`npm run bench:starlark -- --write\`\n\n${table}\n\n${microNote}\n\n${micro}\n\n${reading}\n`;
   const re = /## Starlark\n[\s\S]*?(?=\n## |$)/;
   writeFileSync(path, re.test(old) ? old.replace(re, section) : old.trimEnd() + '\n\n' + section);

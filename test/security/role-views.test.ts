@@ -177,7 +177,7 @@ test('role views: filters that name no column still answer column-free reads (co
       for (const sql of ['SELECT id FROM posts', 'SELECT 1 FROM posts', 'SELECT id FROM posts ORDER BY id DESC LIMIT 2']) {
         const got = failure(() => count(f.anon, sql));
         // A literal 0 is folded by SQLite's parser before the view's column anchor is seen:
-        // such reads fail closed (403) instead of returning nothing (src/access/NOTES.md).
+        // such reads fail closed (403) instead of returning nothing (docs/dev/access.md, known limits).
         if (using === '0' && got === 403) continue;
         assert.equal(got, 'none', `${using}: ${sql}`);
         assert.equal(count(f.anon, sql), Math.min(expected.length, sql.includes('LIMIT') ? 2 : Infinity), `${using}: ${sql}`);
