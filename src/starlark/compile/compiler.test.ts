@@ -68,6 +68,15 @@ test("comprehensions", () => {
   assert.match(runtimeError("x = {[1]: 2 for _ in [0]}\n"), /unhashable/);
 });
 
+test("dict literals with constant string keys, and startswith/endswith inline paths", () => {
+  assert.deepEqual(x("def f(i):\n  return {'a': i, 'b': [i], 'c': {}}\nx = [f(1), f(2)]\nx[0]['d'] = 4\n"),
+    [{ a: 1, b: [1], c: {}, d: 4 }, { a: 2, b: [2], c: {} }]);
+  assert.deepEqual(x("def f(w):\n  return [w.endswith('7'), w.startswith('1'), w.endswith(('7', '8')), w.startswith('')]\nx = f('17') + f('28')\n"),
+    [true, true, true, true, false, false, true, true]);
+  assert.match(runtimeError("def f(w):\n  return w.endswith('7')\nx = f(3)\n"), /^2:20: int has no .endswith field or method/);
+  assert.match(runtimeError("def f(w):\n  return w.startswith(1)\nx = f('a')\n"), /^2:22: startswith: got int, want string or tuple of strings/);
+});
+
 test("dict literals reject duplicate keys at the duplicate", () => {
   assert.match(runtimeError("x = {\n  'a': 1,\n  'a': 2,\n}\n"), /^3:3: duplicate key: "a"/);
 });

@@ -111,6 +111,9 @@ function knownTarget(g: FnGen, fn: Expr): { code: ReturnType<typeof functionCode
   return { code, id, ref: g.k(code) };
 }
 
+/** String methods testing a prefix or suffix, with the JS method doing the same for one string argument. */
+const AFFIX_METHODS: ReadonlyMap<string, string> = new Map([["startswith", "startsWith"], ["endswith", "endsWith"]]);
+
 /** `recv.name(args...)`. */
 function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: string): string {
   const npos = e.args.filter((a) => a.type === "pos").length;
@@ -120,6 +123,14 @@ function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: st
     return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
       `(${r} instanceof List && ${r}.frozen === false && ${r}.itercount === 0 && ${r}.elems.length < th.limits.maxListLength`
       + ` ? (th.step(), ${r}.elems.push(${v}), null) : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
+  }
+  const affix = AFFIX_METHODS.get(name);
+  if (affix !== undefined && npos === 1 && names.length === 0 && g.hot) {
+    // s.startswith("x") on strings: no argument array, no method dispatch.
+    const m = g.k(methodCaller(name));
+    return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
+      `(typeof ${r} === 'string' && typeof ${v} === 'string' ? (th.step(), ${r}.${affix}(${v}))`
+      + ` : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
   }
   return bind(g, emitExpr(g, recv), (r) => argArrays(g, e.args, npos, names, (a, kw) => (names.length === 0
     ? `(${pos}, ${g.k(methodCaller(name))}(th, ${r}, ${a}, null))`
