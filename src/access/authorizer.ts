@@ -69,7 +69,9 @@ const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
 const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);
 // SQLite's internal ALTER TABLE helpers (sqlite_rename_*, sqlite_drop_column) are not here:
 // SQL text cannot call them, and SQLite itself calls them while an admin's ALTER runs.
-const DENIED_FUNCTIONS = new Set(['load_extension', 'fts3_tokenizer', 'fts5', 'readfile', 'writefile', 'edit']);
+// total_changes() counts every row changed on the connection since it opened; connections are
+// shared by all principals of a cenv (in the sandbox), so it would reveal others' activity.
+const DENIED_FUNCTIONS = new Set(['load_extension', 'fts3_tokenizer', 'fts5', 'readfile', 'writefile', 'edit', 'total_changes']);
 const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_schema', 'sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4', 'sqlite_temp_master', 'sqlite_temp_schema']);
 
 /** SQLite's own bookkeeping tables, open to owner/admin statements only. */

@@ -24,6 +24,8 @@ export class TenantConnection {
   private readonly watch: ChangeWatch;
   private current: SqlLimits;
   private readonly lastChanges: StatementSync;
+  private readonly resetRowid: StatementSync;
+  private readonly resetChanges: StatementSync;
 
   /**
    * Opens `file` (which must exist), upgrades its schema and installs the gate.
@@ -43,6 +45,9 @@ export class TenantConnection {
       this.lastChanges = this.db.prepare('SELECT changes(), last_insert_rowid()');
       this.lastChanges.setReturnArrays(true);
       this.lastChanges.setReadBigInts(true);
+      this.db.exec('CREATE TEMP TABLE _wce_reset (x)');
+      this.resetRowid = this.db.prepare('INSERT OR REPLACE INTO temp._wce_reset (rowid, x) VALUES (0, 0)');
+      this.resetChanges = this.db.prepare('UPDATE temp._wce_reset SET x = 0 WHERE 0');
       this.gate = makeGate(this.db);
     } catch (error) {
       this.db.close();
@@ -59,6 +64,19 @@ export class TenantConnection {
         this.current = next;
       }
       return this.current;
+    });
+  }
+
+  /**
+   * Clears what SQLite remembers per connection between requests. One connection serves every
+   * principal of a cenv, so without this a request's first `last_insert_rowid()` or
+   * `changes()` would show the previous request's values, perhaps another user's.
+   * Afterwards both read 0 (an UPDATE that matches nothing sets changes() to 0).
+   */
+  resetRequestState(): void {
+    this.gate.trusted(() => {
+      this.resetRowid.run();
+      this.resetChanges.run();
     });
   }
 

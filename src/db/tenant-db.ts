@@ -4,14 +4,17 @@
  * and the audit log. The SQL API and Starlark endpoints both run through here.
  *
  * Every write lands in `_wce_audit_log` inside the same transaction as the write, so a
- * rolled-back write leaves no audit row. A write outside an explicit transaction gets one of
+ * rolled-back write leaves no audit row. The rows are written just before COMMIT rather than
+ * after each statement: an audit insert in between would replace the tenant's own
+ * `last_insert_rowid()` and `changes()` for the next statement of a batch (and show it the
+ * audit log's rowids). A write outside an explicit transaction gets one of
  * its own. `committed` lists what was written once the outermost transaction commits; the
  * sandbox sends it to the main process, which runs the commit hooks.
  */
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
 import { TimeoutError } from '../errors.ts';
-import { audit } from './audit.ts';
+import { audit, type AuditEntry } from './audit.ts';
 import type { TenantConnection } from './connection.ts';
 import type { GatedStatement } from './gate.ts';
 import { mainEffect, type Effect } from './effects.ts';
@@ -59,6 +62,8 @@ export class TenantDb {
   readonly limits: SqlLimits;
   private readonly deadline: number;
   private readonly pending: Write[] = [];
+  /** Audit rows of the open transaction, written just before it commits. */
+  private readonly audits: AuditEntry[] = [];
   private depth = 0;
 
   /**
@@ -114,6 +119,7 @@ export class TenantDb {
    */
   transaction<T>(fn: () => T): T {
     const mark = this.pending.length;
+    const auditMark = this.audits.length;
     const savepoint = `wce_sp_${this.depth}`;
     this.conn.system(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
     this.depth++;
@@ -125,6 +131,7 @@ export class TenantDb {
       this.depth--;
       this.undo(savepoint);
       this.pending.length = mark;
+      this.audits.length = auditMark;
       throw error;
     }
     this.depth--;
@@ -133,10 +140,15 @@ export class TenantDb {
       return value;
     }
     try {
+      this.conn.gate.trusted(() => {
+        for (const entry of this.audits) audit(this.conn.db, entry);
+      });
+      this.audits.length = 0;
       this.conn.system('COMMIT');
     } catch (error) {
       this.undo(savepoint);
       this.pending.length = 0;
+      this.audits.length = 0;
       throw this.clientError(error);
     }
     this.committed.push(...this.pending);
@@ -157,7 +169,7 @@ export class TenantDb {
     const main = mainEffect(sql, prepared);
     const result = this.step(prepared.stmt, bound, maxRows, prepared.ddl ? null : main);
     const rows = prepared.ddl ? null : result.changes;
-    this.conn.gate.trusted(() => audit(this.conn.db, {
+    this.audits.push({
       action: main.action,
       userId: this.principal.userId,
       username: this.principal.username,
@@ -166,7 +178,7 @@ export class TenantDb {
       statement: sql,
       ip: this.context.ip ?? null,
       userAgent: this.context.userAgent ?? null,
-    }));
+    });
     if (prepared.ddl) this.pending.push({ table: main.table, action: main.action, rows: null });
     // Tables a trigger wrote are reported too (pages built from them are stale), count unknown.
     for (const { table, operations } of prepared.writes) {

@@ -44,6 +44,7 @@ function serve(request: ChildRequest): ChildReply {
     const op = OPS[request.op];
     if (!op) throw new Error(`unknown sandbox op "${request.op}"`);
     const conn = connections.get(request.cenvId);
+    conn.resetRequestState();
     const limits = conn.limits();
     // The main process armed its hard deadline with the limit it knew; correct it first.
     const timeoutMs = op.timeoutMs(limits);
