@@ -8,6 +8,7 @@ import { buildApp } from './server/app.ts';
 import { createDeps, closeDeps } from './server/deps.ts';
 import { startSessionSweeper } from './auth/session-sweeper.ts';
 import { createLogger } from './server/logger.ts';
+import { MEMORY_CAP_AVAILABLE } from './sandbox/spawn.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
     // Start the sandbox children now rather than on the first tenant request.
     deps.sandbox.warm();
+    if (!MEMORY_CAP_AVAILABLE) {
+      app.log.warn('util-linux prlimit not found: sandbox children get only a JS heap cap, SQLite memory is not bounded; install util-linux');
+    }
   } catch (error) {
     app.log.error({ err: error }, `cannot listen on ${config.host}:${config.port}`);
     process.stderr.write(`wce: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
