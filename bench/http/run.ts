@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     wce = await startWce(space, null);
     const [wceInfo] = await compare([wce], listed.id, listed.token);
     print([
-      '### WCE at the default log level (info: a JSON line per request and per response, to a file)', '', TABLE_HEAD,
+      '### WCE at the default log level (info: one JSON line per request, to a file)', '', TABLE_HEAD,
       formatRow('WCE GET /health (info)', wceInfo.health, bareFigures.health),
       formatRow('WCE GET /{cenv}/sessions (info)', wceInfo.sessions, bareFigures.sessions),
     ]);
