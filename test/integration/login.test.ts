@@ -42,6 +42,7 @@ describe('POST /{cenv}/login', () => {
     assert.match(session, /HttpOnly/i);
     assert.match(session, /SameSite=Strict/i);
     assert.match(session, new RegExp(`Path=/${cenv.id}`));
+    assert.equal(cookies.filter((c) => c.startsWith('wce_session=')).length, 1, 'an unnamed cenv has one cookie path');
     assert.doesNotMatch(session, /Secure/, 'plain HTTP without WCE_COOKIE_SECURE');
     assert.ok(cookies.some((c) => c.startsWith('wce_csrf=') && !/HttpOnly/i.test(c)));
     const db = new DatabaseSync(`${server.dataDir}/${cenv.id}.db`, { readOnly: true });
@@ -104,6 +105,23 @@ describe('POST /{cenv}/login', () => {
     await request(`${server.url}/${cenv.id}/logout`, { method: 'POST', headers: { authorization: `Bearer ${first.token}` } });
     const res = await request(`${server.url}/${cenv.id}/login`, { body: { username: 'ada', password: 'correct horse battery' }, headers: { cookie: first.cookie } });
     assert.equal(res.status, 200);
+  });
+});
+
+describe('cookies of a named cenv', () => {
+  test('are set for both its id and its name, so either address is signed in; logout clears both', async () => {
+    const server = await startServer();
+    try {
+      const cenv = await createCenv(server.url, { name: 'two-paths' });
+      const res = await request(`${server.url}/two-paths/login`, { body: { username: cenv.username, password: cenv.password } });
+      const sessions = res.headers.getSetCookie().filter((c) => c.startsWith('wce_session='));
+      assert.deepEqual(sessions.map((c) => /Path=([^;]+)/.exec(c)![1]).sort(), [`/${cenv.id}`, '/two-paths'].sort());
+      const out = await request(`${server.url}/${cenv.id}/logout`, { method: 'POST', headers: { authorization: `Bearer ${res.body.token}` } });
+      const cleared = out.headers.getSetCookie().filter((c) => c.startsWith('wce_session=;'));
+      assert.equal(cleared.length, 2);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -28,17 +28,23 @@ function client(request: FastifyRequest): { ip: string; userAgent: string | null
   return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null };
 }
 
-/** Cookies are scoped to the path segment the client used for this cenv. */
-function cookiePath(request: FastifyRequest): string {
-  return `/${(request.params as { cenv: string }).cenv}`;
+/**
+ * Cookies are scoped to the cenv: one set under `/{id}` and, for a named cenv, one under
+ * `/{name}`, so a login through either address authenticates both.
+ */
+function cookiePaths(request: FastifyRequest): string[] {
+  const { id, name } = request.cenv;
+  return name ? [`/${id}`, `/${name}`] : [`/${id}`];
 }
 
 function setSessionCookies(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, token: string, csrf: string, expires: Date): void {
   const secure = app.deps.config.cookieSecure || request.protocol === 'https';
-  const common = { path: cookiePath(request), sameSite: 'strict' as const, secure, expires };
-  reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true });
-  // Readable by the page's script so it can echo the value in the x-csrf-token header.
-  reply.setCookie(CSRF_COOKIE, csrf, { ...common, httpOnly: false });
+  for (const path of cookiePaths(request)) {
+    const common = { path, sameSite: 'strict' as const, secure, expires };
+    reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true });
+    // Readable by the page's script so it can echo the value in the x-csrf-token header.
+    reply.setCookie(CSRF_COOKIE, csrf, { ...common, httpOnly: false });
+  }
 }
 
 export async function loginRoutes(app: FastifyInstance): Promise<void> {
@@ -100,8 +106,10 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
       revokeSession(db, userId!, sessionId!);
       audit(db, { action: 'logout', userId, username, ip: who.ip, userAgent: who.userAgent });
     });
-    reply.clearCookie(SESSION_COOKIE, { path: cookiePath(request) });
-    reply.clearCookie(CSRF_COOKIE, { path: cookiePath(request) });
+    for (const path of cookiePaths(request)) {
+      reply.clearCookie(SESSION_COOKIE, { path });
+      reply.clearCookie(CSRF_COOKIE, { path });
+    }
     return { ok: true };
   });
 }
