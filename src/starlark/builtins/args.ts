@@ -7,7 +7,7 @@
  */
 import { fail } from '../values/errors.ts';
 import { isCallable, typeName } from '../values/kinds.ts';
-import { spellingHint } from '../values/spell.ts';
+import { nearest } from '../spell.ts';
 import { Float, type Kwargs, type Value } from '../values/value.ts';
 
 /** A parsed parameter list: names, with a `?` suffix marking optional ones. */
@@ -50,7 +50,7 @@ export class Params {
 
 /** Fails with "f: unexpected keyword argument x", suggesting the closest valid name. */
 export function unexpectedKeyword(fnName: string, name: string, valid: readonly string[]): never {
-  const hint = spellingHint(name, [...valid]);
+  const hint = nearest(name, [...valid]);
   return fail(`${fnName}: unexpected keyword argument ${name}${hint === null ? '' : ` (did you mean ${hint}?)`}`);
 }
 

@@ -6,7 +6,7 @@
  * (hasfields, struct, fibonacci).
  */
 import { toRegExp } from "./chunks.ts";
-import { nearest } from "../syntax/spell.ts";
+import { nearest } from "../spell.ts";
 import { StarlarkError, toStarlarkError } from "../values/errors.ts";
 import { binary, call, compare, equals, freeze, repr, str, truth } from "../values/ops.ts";
 import type { Thread } from "../values/thread.ts";

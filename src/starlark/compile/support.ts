@@ -4,7 +4,7 @@
  * generated factory receives exactly this object and binds each member to
  * a local of the same name; it sees nothing else of the host.
  */
-import { nearest } from "../syntax/spell.ts";
+import { nearest } from "../spell.ts";
 import { Cell } from "./cell.ts";
 import { StarFunction, type FuncCode } from "./function.ts";
 import * as rt from "./rt.ts";

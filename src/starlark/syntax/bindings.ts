@@ -9,7 +9,7 @@ import type { Diagnostic } from "./errors.ts";
 import type { SyntaxOptions } from "./options.ts";
 import type { Report } from "./resolve-rules.ts";
 import { newBlock, type Block, type Use } from "./scope.ts";
-import { nearest } from "./spell.ts";
+import { nearest } from "../spell.ts";
 
 /** Name predicates supplied by the embedder. */
 export interface NameEnv {

@@ -13,7 +13,7 @@ import { checkListMutable, listExtend, tableEntries, tableSet } from './collecti
 import { fail } from './errors.ts';
 import { isCallable, isHost, typeName } from './kinds.ts';
 import { iterableElems } from './iter.ts';
-import { spellingHint } from './spell.ts';
+import { nearest } from '../spell.ts';
 import { binary, type BinaryOp } from './arith.ts';
 import type { Thread } from './thread.ts';
 import { Builtin, Dict, HashTable, List, Module, Tuple, type Kwargs, type Value } from './value.ts';
@@ -62,7 +62,7 @@ export function hasAttr(thread: Thread, x: Value, name: string): boolean {
 }
 
 function noSuchAttr(x: Value, name: string): string {
-  const hint = spellingHint(name, attrNames(x));
+  const hint = nearest(name, attrNames(x));
   const what = x instanceof Module ? `module has no .${name} field or method` : `${typeName(x)} has no .${name} field or method`;
   return hint === null ? what : `${what} (did you mean .${hint}?)`;
 }

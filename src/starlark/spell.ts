@@ -1,6 +1,8 @@
 /**
- * "Did you mean" suggestions for undefined names: the nearest candidate by
- * edit distance, ignoring case and underscores, within 50% typos.
+ * "Did you mean" suggestions, for undefined names (resolver, compiler) and for misspelled
+ * attributes and keyword arguments (runtime): the nearest candidate by edit distance,
+ * ignoring case and underscores, with fewer edits than half the name's length (as
+ * starlark-go: "thirty" is not a typo of "three").
  */
 
 /**
