@@ -3,6 +3,7 @@
  * the real access guard (these tests run as the owner unless they test a denial).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../cenv/open.ts';
@@ -32,4 +33,27 @@ export function tempCenv(setup = ''): TempCenv {
 /** A TenantConnection on `file` guarded by src/access, as in a sandbox child. */
 export function connect(file: string, limits: SqlLimits = DEFAULT_LIMITS): TenantConnection {
   return new TenantConnection(file, limits, (db) => new AccessGuard(db));
+}
+
+export interface Fixture {
+  conn: TenantConnection;
+  /** A plain connection for looking at the file behind the guard's back. */
+  inspect: DatabaseSync;
+  close(): void;
+}
+
+/** A temp cenv (`setup` run on it), a guarded connection to it and a plain one; for before/after. */
+export function openFixture(setup = ''): Fixture {
+  const cenv = tempCenv(setup);
+  const conn = connect(cenv.file);
+  const inspect = new DatabaseSync(cenv.file);
+  return {
+    conn,
+    inspect,
+    close() {
+      conn.close();
+      inspect.close();
+      cenv.cleanup();
+    },
+  };
 }

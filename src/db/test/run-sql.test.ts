@@ -4,15 +4,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { runSqlRequest, type SqlRequest } from '../run-sql.ts';
 import type { TenantConnection } from '../connection.ts';
-import { connect, OWNER, tempCenv, type TempCenv } from './helpers.ts';
+import { connect, OWNER, openFixture } from './helpers.ts';
 
-let cenv: TempCenv;
 let conn: TenantConnection;
-/** A plain connection for looking at the file behind the guard's back. */
 let inspect: DatabaseSync;
+let close: () => void;
 
 function sql(request: SqlRequest) {
   const reply = runSqlRequest(conn, OWNER, { ip: '10.0.0.1', userAgent: 'test-agent' }, request);
@@ -38,16 +37,10 @@ function auditRows(): Array<{ action: string; table_name: string; row_count: num
 }
 
 before(() => {
-  cenv = tempCenv(`CREATE TABLE t (id INTEGER PRIMARY KEY, a, b TEXT UNIQUE);
-    WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2500) INSERT INTO t (a) SELECT x FROM c;`);
-  conn = connect(cenv.file);
-  inspect = new DatabaseSync(cenv.file);
+  ({ conn, inspect, close } = openFixture(`CREATE TABLE t (id INTEGER PRIMARY KEY, a, b TEXT UNIQUE);
+    WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2500) INSERT INTO t (a) SELECT x FROM c;`));
 });
-after(() => {
-  conn.close();
-  inspect.close();
-  cenv.cleanup();
-});
+after(() => close());
 
 describe('parameters', () => {
   test('positional ? and ?NNN bind in order and by number', () => {

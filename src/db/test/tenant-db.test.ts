@@ -4,30 +4,23 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { TenantDb } from '../tenant-db.ts';
 import type { TenantConnection } from '../connection.ts';
-import { connect, OWNER, USER, tempCenv, type TempCenv } from './helpers.ts';
+import { connect, OWNER, USER, openFixture } from './helpers.ts';
 
-let cenv: TempCenv;
 let conn: TenantConnection;
-/** A plain connection for looking at the file behind the guard's back. */
 let inspect: DatabaseSync;
+let close: () => void;
 
 function count(table: string): number {
   return (inspect.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 before(() => {
-  cenv = tempCenv('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, data BLOB);');
-  conn = connect(cenv.file);
-  inspect = new DatabaseSync(cenv.file);
+  ({ conn, inspect, close } = openFixture('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, data BLOB);'));
 });
-after(() => {
-  conn.close();
-  inspect.close();
-  cenv.cleanup();
-});
+after(() => close());
 
 describe('transactions', () => {
   test('commit on return, with the writes reported once committed', () => {
