@@ -7,6 +7,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { closeSync, openSync } from 'node:fs';
 import { openDatabase } from './open.ts';
 import { nowIso } from '../tools/time.ts';
+import { prepared } from '../tools/statement-cache.ts';
 import type { CenvRef } from './ids.ts';
 
 export type CenvStatus = 'creating' | 'active' | 'disabled';
@@ -92,7 +93,7 @@ export class Registry {
 
   /** Cheap liveness probe for /health/ready. */
   ping(): void {
-    this.db.prepare('SELECT count(*) FROM cenvs').get();
+    prepared(this.db, 'SELECT count(*) FROM cenvs').get();
   }
 
   close(): void {
@@ -101,8 +102,8 @@ export class Registry {
 
   private load(ref: CenvRef): CenvRecord | null {
     const row = (ref.kind === 'id'
-      ? this.db.prepare('SELECT * FROM cenvs WHERE id = ?').get(ref.id)
-      : this.db.prepare('SELECT * FROM cenvs WHERE name = ?').get(ref.name)) as Row | undefined;
+      ? prepared(this.db, 'SELECT * FROM cenvs WHERE id = ?').get(ref.id)
+      : prepared(this.db, 'SELECT * FROM cenvs WHERE name = ?').get(ref.name)) as Row | undefined;
     if (!row) return null;
     const record: CenvRecord = { id: row.id, name: row.name, status: row.status, createdAt: row.created_at };
     this.byId.set(record.id, record);
