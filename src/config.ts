@@ -1,12 +1,13 @@
 /**
- * Server configuration: built-in defaults overridden by environment variables.
- * Per-cenv settings (session timeout, SQL limits) live in each cenv's `_wce_config`
- * and are read where they are used; this file only holds the server-wide values.
+ * Server configuration: built-in defaults overridden by environment variables. Per-cenv
+ * settings (time limits, row and size caps, …) are listed in src/cenv/settings.ts with the
+ * variables that set their server-wide value; `settings` here holds that side, read once.
  *
  * @example
  *   const config = loadConfig(process.env); // throws ConfigError on a bad value
  */
 import path from 'node:path';
+import { serverSettings, SettingEnvError, type ServerSettings } from './cenv/settings.ts';
 
 export interface Config {
   host: string;
@@ -34,9 +35,16 @@ export interface Config {
   /** Failed logins per IP and cenv before further attempts get 429 (0 turns this off). */
   loginMaxFailures: number;
   loginWindowMs: number;
-  sqlTimeoutMs: number;
-  maxRows: number;
-  maxDbBytes: number;
+  /** Cenvs one client address may create per hour (0: no limit). */
+  newCenvsPerHour: number;
+  /** How long a request (headers and body) may take to arrive, and an idle keep-alive connection may stay. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** The server's public origin (`https://wce.example.com`) for URLs in replies; null: from the request. */
+  publicUrl: string | null;
+  /** The environment's side of every per-cenv setting. */
+  settings: ServerSettings;
   /** Sandbox child processes that run tenant work. */
   sandboxProcesses: number;
   /** Memory budget of one sandbox child, in MB. */
@@ -87,6 +95,30 @@ function trustProxy(env: Env): boolean | string[] {
   return list;
 }
 
+function publicUrl(env: Env): string | null {
+  const raw = env.WCE_PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`WCE_PUBLIC_URL must be a URL like https://wce.example.com, got "${raw}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`WCE_PUBLIC_URL must be an http(s) origin without a path, like https://wce.example.com, got "${raw}"`);
+  }
+  return url.origin;
+}
+
+function settings(env: Env): ServerSettings {
+  try {
+    return serverSettings(env);
+  } catch (error) {
+    if (error instanceof SettingEnvError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 /** Reads the configuration from an environment (normally `process.env`). */
 export function loadConfig(env: Env): Config {
   return {
@@ -106,9 +138,12 @@ export function loadConfig(env: Env): Config {
     trustProxy: trustProxy(env),
     loginMaxFailures: integer(env, 'WCE_LOGIN_MAX_FAILURES', 10, 0, 1_000_000),
     loginWindowMs: integer(env, 'WCE_LOGIN_WINDOW_MS', 10 * 60_000, 1000, 24 * 3600_000),
-    sqlTimeoutMs: integer(env, 'WCE_SQL_TIMEOUT_MS', 30_000, 10, 3600_000),
-    maxRows: integer(env, 'WCE_MAX_ROWS', 1000, 1, 1_000_000),
-    maxDbBytes: integer(env, 'WCE_MAX_DB_BYTES', 100 * 1024 * 1024, 64 * 1024, 1024 ** 4),
+    newCenvsPerHour: integer(env, 'WCE_NEW_CENVS_PER_HOUR', 20, 0, 1_000_000),
+    requestTimeoutMs: integer(env, 'WCE_REQUEST_TIMEOUT_MS', 30_000, 1000, 3600_000),
+    headersTimeoutMs: integer(env, 'WCE_HEADERS_TIMEOUT_MS', 10_000, 1000, 3600_000),
+    keepAliveTimeoutMs: integer(env, 'WCE_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 3600_000),
+    publicUrl: publicUrl(env),
+    settings: settings(env),
     sandboxProcesses: integer(env, 'WCE_SANDBOX_PROCESSES', 2, 1, 256),
     sandboxMemoryMb: integer(env, 'WCE_SANDBOX_MEMORY_MB', 512, 64, 64 * 1024),
   };

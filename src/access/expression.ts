@@ -40,8 +40,9 @@ export function translateExpression(expr: string): string {
   try {
     root = parseSql(wrapped) as unknown as AnyNode;
   } catch (error) {
-    const where = errorPosition(error);
-    throw new ValidationError(`policy expression is not valid SQL${where ? ` (${where} of "SELECT (<expr>)")` : ''}`);
+    const at = errorPosition(error);
+    const where = at ? ` (line ${at.line}, column ${at.column} of "SELECT (<expr>)")` : '';
+    throw new ValidationError(`policy expression is not valid SQL${where}`);
   }
   const column = soleColumn(root);
   if (!column || column.type !== 'paren_expr' || column.range?.[0] !== PREFIX.length - 1 || column.range?.[1] !== wrapped.length) {

@@ -138,11 +138,11 @@ export function updatePolicy(db: DatabaseSync, id: number, patch: Partial<Policy
 }
 
 /** Deletes a policy; NotFoundError when there is none with that id. */
-export function deletePolicy(db: DatabaseSync, id: number, actor: Actor): void {
-  adminChange(db, actor, () => {
+export function deletePolicy(db: DatabaseSync, id: number, actor: Actor): RowPolicy {
+  return adminChange(db, actor, () => {
     const row = db.prepare('DELETE FROM _wce_row_policies WHERE id = ? RETURNING *').get(id);
     if (!row) throw new NotFoundError(`no policy with id ${id}`);
     const removed = toPolicy(row as unknown as PolicyRow);
-    return { result: undefined, audit: { action: 'policy_deleted', table: removed.table, detail: policyJson(removed) } };
+    return { result: removed, audit: { action: 'policy_deleted', table: removed.table, detail: policyJson(removed) } };
   });
 }

@@ -22,6 +22,8 @@ class CenvConnections {
   readonly idle: DatabaseSync[] = [];
   readonly all: DatabaseSync[] = [];
   readonly waiters: Array<(db: DatabaseSync) => void> = [];
+  /** A drain waiting for the last lease to come back. */
+  readonly drained: Array<() => void> = [];
   leased = 0;
   lastUsed = Date.now();
   readonly file: string;
@@ -42,6 +44,8 @@ class CenvConnections {
 
 export class ConnectionPools {
   private readonly pools = new Map<string, CenvConnections>();
+  /** Cenvs being drained: new leases wait for the promise (resolved when the drain ends). */
+  private readonly drains = new Map<string, { done: Promise<void>; end(): void }>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
   private readonly options: PoolOptions;
@@ -60,6 +64,11 @@ export class ConnectionPools {
    * @example const user = await pools.use(cenvId, (db) => db.prepare('SELECT ...').get(id));
    */
   async use<T>(cenvId: string, fn: (db: DatabaseSync) => T | Promise<T>): Promise<T> {
+    let drain = this.drains.get(cenvId);
+    while (drain) {
+      await drain.done;
+      drain = this.drains.get(cenvId);
+    }
     const pool = this.poolFor(cenvId);
     const db = pool.idle.pop() ?? this.grow(pool) ?? (await new Promise<DatabaseSync>((resolve) => pool.waiters.push(resolve)));
     pool.leased++;
@@ -84,13 +93,26 @@ export class ConnectionPools {
     return [...this.pools.keys()];
   }
 
-  /** Closes every connection of one cenv (e.g. after its file was replaced). */
-  evict(cenvId: string): void {
+  /**
+   * Waits until no lease of `cenvId` is out, closes its connections, and holds new leases
+   * back until the returned function is called (the file can be replaced in between).
+   * @example const resume = await pools.drain(id); try { swap(); } finally { resume(); }
+   */
+  async drain(cenvId: string): Promise<() => void> {
+    while (this.drains.has(cenvId)) await this.drains.get(cenvId)!.done;
+    let end!: () => void;
+    const done = new Promise<void>((resolve) => { end = resolve; });
+    this.drains.set(cenvId, { done, end });
     const pool = this.pools.get(cenvId);
-    if (pool && !pool.busy) {
+    if (pool) {
+      while (pool.busy) await new Promise<void>((resolve) => pool.drained.push(resolve));
       pool.closeAll();
       this.pools.delete(cenvId);
     }
+    return () => {
+      this.drains.delete(cenvId);
+      end();
+    };
   }
 
   /** Closes every connection; later `use` calls fail. */
@@ -130,6 +152,7 @@ export class ConnectionPools {
     if (waiter) return waiter(db);
     if (!pool.all.includes(db)) return; // the pool was closed while this lease was out
     pool.idle.push(db);
+    if (!pool.busy) for (const wake of pool.drained.splice(0)) wake();
     this.trim();
   }
 

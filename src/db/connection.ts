@@ -1,18 +1,22 @@
 /**
  * One tenant connection to a cenv: the database, the access gate installed on it, the
- * cenv's current limits and the few statements of WCE's own that every request uses.
+ * cenv's current settings and the few statements of WCE's own that every request uses.
  * Lives in a sandbox child; the child keeps one per cenv it has served recently.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { openDatabase } from '../cenv/open.ts';
 import { migrate } from '../cenv/migrate.ts';
 import type { Gate } from './gate.ts';
-import { applySizeLimit, ChangeWatch, readLimits, type SqlLimits } from './limits.ts';
+import { readConfigRows } from '../cenv/settings-store.ts';
+import { resolveSettings, type ServerSettings, type Settings } from '../cenv/settings.ts';
+import { applySizeLimit, ChangeWatch } from './limits.ts';
 
 /** The largest TEXT or BLOB tenant SQL may make or read (SQLite: "string or blob too big"). */
 export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
-/** The longest SQL text a tenant statement may have. */
-export const MAX_SQL_LENGTH = 1_000_000;
+/** The longest SQL text a tenant statement may have (the SQL route's schema and the guard check it). */
+export const MAX_SQL_LENGTH = 100_000;
+/** SQLite's own cap on statement text: room for what the row-policy rewrite adds to a tenant statement. */
+const MAX_REWRITTEN_SQL_LENGTH = MAX_SQL_LENGTH * 10;
 
 /** Builds the gate for a freshly opened connection (src/access's AccessGuard in production). */
 export type GateFactory = (db: DatabaseSync) => Gate;
@@ -20,27 +24,27 @@ export type GateFactory = (db: DatabaseSync) => Gate;
 export class TenantConnection {
   readonly db: DatabaseSync;
   readonly gate: Gate;
-  private readonly defaults: SqlLimits;
+  private readonly server: ServerSettings;
   private readonly watch: ChangeWatch;
-  private current: SqlLimits;
+  private current: Settings;
   private readonly lastChanges: StatementSync;
   private readonly resetRowid: StatementSync;
   private readonly resetChanges: StatementSync;
 
   /**
    * Opens `file` (which must exist), upgrades its schema and installs the gate.
-   * @example const conn = new TenantConnection(cenvFile(dir, id), defaults, (db) => new AccessGuard(db));
+   * @example const conn = new TenantConnection(cenvFile(dir, id), serverSettings(env), (db) => new AccessGuard(db));
    */
-  constructor(file: string, defaults: SqlLimits, makeGate: GateFactory) {
+  constructor(file: string, server: ServerSettings, makeGate: GateFactory) {
     this.db = openDatabase(file);
     // A single value past this could not be sent back as JSON within a child's memory.
     this.db.limits.length = MAX_VALUE_BYTES;
-    this.db.limits.sqlLength = MAX_SQL_LENGTH;
+    this.db.limits.sqlLength = MAX_REWRITTEN_SQL_LENGTH;
     try {
       migrate(this.db);
-      this.defaults = defaults;
-      this.current = readLimits(this.db, defaults);
-      applySizeLimit(this.db, this.current.maxDbBytes);
+      this.server = server;
+      this.current = resolveSettings(readConfigRows(this.db), server);
+      applySizeLimit(this.db, this.current.max_db_bytes);
       this.watch = new ChangeWatch(this.db);
       this.lastChanges = this.db.prepare('SELECT changes(), last_insert_rowid()');
       this.lastChanges.setReturnArrays(true);
@@ -55,12 +59,12 @@ export class TenantConnection {
     }
   }
 
-  /** The cenv's limits, re-read when another connection has committed since the last look. */
-  limits(): SqlLimits {
+  /** The cenv's settings, re-read when another connection has committed since the last look. */
+  settings(): Settings {
     return this.gate.trusted(() => {
       if (this.watch.changed()) {
-        const next = readLimits(this.db, this.defaults);
-        if (next.maxDbBytes !== this.current.maxDbBytes) applySizeLimit(this.db, next.maxDbBytes);
+        const next = resolveSettings(readConfigRows(this.db), this.server);
+        if (next.max_db_bytes !== this.current.max_db_bytes) applySizeLimit(this.db, next.max_db_bytes);
         this.current = next;
       }
       return this.current;

@@ -10,6 +10,8 @@ export interface GatedStatement {
   stmt: StatementSync;
   /** Main tables the statement (or a trigger it fires) may write, with the operations. */
   writes: Array<{ table: string; operations: Array<'insert' | 'update' | 'delete'> }>;
+  /** Main tables (and views) it reads, as the authorizer saw them. */
+  reads: readonly string[];
   /** True for CREATE/DROP/ALTER and other schema changes. */
   ddl: boolean;
 }

@@ -13,17 +13,27 @@
  */
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
-import { TimeoutError } from '../errors.ts';
+import type { SettingKey, Settings } from '../cenv/settings.ts';
+import { PayloadTooLargeError, TimeoutError } from '../errors.ts';
 import { audit, type AuditEntry } from './audit.ts';
 import type { TenantConnection } from './connection.ts';
 import type { GatedStatement } from './gate.ts';
 import { mainEffect, type Effect } from './effects.ts';
-import { MAX_RESULT_BYTES, type SqlLimits } from './limits.ts';
+import { MAX_RESULT_BYTES } from './limits.ts';
 import { toClientError } from './sqlite-errors.ts';
 import { decodeParams, encodeRow, type BoundParams } from './values.ts';
 
-/** Where the request came from, for the audit log. */
-export interface RequestContext { ip?: string | null; userAgent?: string | null }
+/** Where the request came from, for the audit log and the logs. */
+export interface RequestContext { ip?: string | null; userAgent?: string | null; requestId?: string }
+
+/** How one TenantDb is bounded; every field defaults from the connection's settings. */
+export interface TenantDbOptions {
+  settings?: Settings;
+  /** `Date.now()` past which statements stop; default now + sql_timeout_ms. */
+  deadline?: number;
+  /** The setting named when the deadline passes. */
+  limitName?: SettingKey;
+}
 
 /** One statement's result, exactly as the SQL API returns it. */
 export interface StatementResult {
@@ -59,8 +69,11 @@ export class TenantDb {
   private readonly conn: TenantConnection;
   private readonly principal: Principal;
   private readonly context: RequestContext;
-  readonly limits: SqlLimits;
+  /** Tenant tables and views the statements read (lower-case), for page caching. */
+  readonly reads = new Set<string>();
+  readonly settings: Settings;
   private readonly deadline: number;
+  private readonly limitName: SettingKey;
   private readonly pending: Write[] = [];
   /** Audit rows of the open transaction, written just before it commits. */
   private readonly audits: AuditEntry[] = [];
@@ -70,12 +83,13 @@ export class TenantDb {
    * @example const tdb = new TenantDb(conn, principal, { ip: '127.0.0.1' });
    *          tdb.transaction(() => tdb.run('INSERT INTO posts (title) VALUES (?)', ['hi']));
    */
-  constructor(conn: TenantConnection, principal: Principal, context: RequestContext = {}, limits: SqlLimits = conn.limits()) {
+  constructor(conn: TenantConnection, principal: Principal, context: RequestContext = {}, options: TenantDbOptions = {}) {
     this.conn = conn;
     this.principal = principal;
     this.context = context;
-    this.limits = limits;
-    this.deadline = Date.now() + this.limits.sqlTimeoutMs;
+    this.settings = options.settings ?? conn.settings();
+    this.limitName = options.limitName ?? 'sql_timeout_ms';
+    this.deadline = options.deadline ?? Date.now() + this.settings.sql_timeout_ms;
   }
 
   /**
@@ -83,13 +97,14 @@ export class TenantDb {
    * outside a transaction gets a transaction of its own, for its audit row.
    * @example tdb.run('SELECT * FROM posts WHERE author = :a', { a: 'u1' }).rows
    */
-  run(sql: string, params?: unknown, maxRows: number = this.limits.maxRows): StatementResult {
+  run(sql: string, params?: unknown, maxRows: number = this.settings.max_rows): StatementResult {
     const bound = decodeParams(params);
     this.checkClock();
     const { gate } = this.conn;
     try {
       return gate.runAs(this.principal, () => {
         const prepared = gate.prepare(sql, this.principal);
+        for (const table of prepared.reads) this.reads.add(table.toLowerCase());
         if (prepared.writes.length === 0 && !prepared.ddl) return this.step(prepared.stmt, bound, maxRows, null);
         const write = () => this.write(sql, prepared, bound, maxRows);
         return this.depth > 0 ? write() : this.transaction(write);
@@ -159,8 +174,8 @@ export class TenantDb {
   /** Throws the timeout error once the deadline has passed (the cooperative half of it). */
   checkClock(): void {
     if (Date.now() > this.deadline) {
-      throw new TimeoutError(`SQL ran longer than the ${this.limits.sqlTimeoutMs} ms limit; ` +
-        'simplify the query or raise sql_timeout_ms in the cenv configuration');
+      throw new TimeoutError(`the request ran longer than the ${this.settings[this.limitName]} ms limit; ` +
+        `simplify it or raise ${this.limitName} in the cenv configuration`);
     }
   }
 
@@ -221,8 +236,13 @@ export class TenantDb {
     let bytes = 0;
     try {
       for (let step = it.next(); !step.done; step = it.next()) {
-        if (rows.length >= maxRows || bytes > MAX_RESULT_BYTES) return { rows, truncated: true };
+        if (rows.length >= maxRows) return { rows, truncated: true };
+        // The row being added counts: a result never grows past the budget, not even by its first row.
         bytes += encodeRow(step.value);
+        if (bytes > MAX_RESULT_BYTES) {
+          if (rows.length > 0) return { rows, truncated: true };
+          throw new PayloadTooLargeError(`one row is larger than the ${MAX_RESULT_BYTES / (1024 * 1024)} MB result limit; select smaller values (e.g. substr() or length())`);
+        }
         rows.push(step.value);
         if (rows.length % CLOCK_EVERY === 0) this.checkClock();
       }
@@ -240,6 +260,6 @@ export class TenantDb {
   }
 
   private clientError(error: unknown): Error {
-    return this.conn.gate.explain(error) ?? toClientError(error, this.limits);
+    return this.conn.gate.explain(error) ?? toClientError(error, { maxDbBytes: this.settings.max_db_bytes });
   }
 }

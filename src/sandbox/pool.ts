@@ -1,33 +1,37 @@
 /**
  * The sandbox pool, in the main process: a few warm child processes that run all tenant
- * work, a FIFO queue in front of them, and the hard half of every deadline.
+ * work (SQL, endpoint runs, page renders), the fair waiting room in front of them
+ * (scheduler.ts), and the hard half of every deadline.
  *
- * A child serves its requests one at a time, in order, so the first request it holds is the
- * one running. That request's timer is armed when it reaches the front; if the child has not
+ * A child serves its jobs one at a time, in order, so the first job it holds is the one
+ * running. That job's timer is armed when it reaches the front; if the child has not
  * answered by deadline + grace it is SIGKILLed (SQLite's WAL drops whatever it had not
- * committed), that one request fails with a 504, the requests queued behind it go back to
- * the front of the queue, and a fresh child takes its place. A child that dies on its own
- * (out of memory, a crash) costs only the request it was running the same way (503).
+ * committed), that one job fails with a 504, the jobs queued behind it go back to the front
+ * of their queue, and a fresh child takes its place. A child that dies on its own (out of
+ * memory, a crash) costs only the job it was running the same way (503).
+ *
+ * The pool returns each reply, effects included, to its caller; it fires no hooks itself.
  */
-import type { Principal } from '../auth/principal.ts';
-import type { SqlRequest } from '../db/run-sql.ts';
-import type { RequestContext } from '../db/tenant-db.ts';
-import { TimeoutError, UnavailableError } from '../errors.ts';
-import { fromWireError, type ChildReply, type ChildRequest } from './protocol.ts';
+import { BadRequestError, TimeoutError, UnavailableError } from '../errors.ts';
+import { fromWireError, OP_TIME_LIMITS, type ChildMessage, type OpName, type ParentMessage, type ReplyOf } from './protocol.ts';
+import { FairQueue } from './scheduler.ts';
 import { spawnChild } from './spawn.ts';
 import { withDefaults, type Child, type Pending, type ResolvedOptions, type SandboxJob, type SandboxOptions } from './options.ts';
 
 export type { SandboxJob, SandboxOptions };
 
-/** How recently the running request must have started for another to be queued behind it. */
+/** How recently the running job must have started for another of its cenv to be queued behind it. */
 const PIPELINE_WINDOW_MS = 5;
 
 export class SandboxPool {
   private readonly options: ResolvedOptions;
   private readonly children = new Set<Child>();
-  private readonly queue: Pending[] = [];
-  /** Time limits children reported, by op and cenv. */
-  private readonly limits = new Map<string, number>();
+  private readonly queue = new FairQueue<Pending>();
+  /** Jobs handed to children and not answered yet, by cenv. */
+  private readonly running = new Map<string, number>();
+  /** Cenvs being drained (no new jobs start), with who waits for their running jobs to end. */
+  private readonly draining = new Map<string, Array<() => void>>();
+  private readonly generations = new Map<string, number>();
   private nextId = 1;
   private failedStarts = 0;
   private closed = false;
@@ -35,16 +39,18 @@ export class SandboxPool {
   private burstTimer: NodeJS.Timeout | null = null;
   /** Children replaced since start (killed at a deadline, or died). */
   restarts = 0;
+  /** Jobs stopped at their hard deadline since start. */
+  timeouts = 0;
 
   /**
-   * Children start on the first request (or `warm()`).
-   * @example const sandbox = new SandboxPool({ dataDir, defaults: { sqlTimeoutMs, maxRows, maxDbBytes }, hooks })
+   * Children start on the first job (or `warm()`).
+   * @example const sandbox = new SandboxPool({ dataDir, server: serverSettings(process.env) })
    */
   constructor(options: SandboxOptions) {
     this.options = withDefaults(options);
   }
 
-  /** Starts the children now rather than on the first request (a server calls it at startup). */
+  /** Starts the children now rather than on the first job (a server calls it at startup). */
   warm(): void {
     if (this.started || this.closed) return;
     this.started = true;
@@ -52,34 +58,47 @@ export class SandboxPool {
   }
 
   /**
-   * Runs one SQL API request; resolves with the reply's JSON text.
-   * @example reply.type('application/json').send(await sandbox.sql(cenv.id, principal, { ip }, body))
+   * Queues one job; resolves with the op's reply (effects included), rejects with a named error.
+   * @example const reply = await sandbox.run({ op: 'sql', cenvId, principal, context, payload, timeoutMs, ipKey: null, caps })
    */
-  sql(cenvId: string, principal: Principal, context: RequestContext, request: SqlRequest): Promise<string> {
-    return this.run({ op: 'sql', cenvId, principal, context, payload: request, limitName: 'sql_timeout_ms', timeoutMs: this.options.defaults.sqlTimeoutMs });
-  }
-
-  /** Queues any op a child knows; resolves with its reply body, rejects with a named error. */
-  run(job: SandboxJob): Promise<string> {
+  run<K extends OpName>(job: SandboxJob<K>): Promise<ReplyOf<K>> {
     if (this.closed) return Promise.reject(new UnavailableError('the server is shutting down'));
-    if (this.queue.length >= this.options.maxQueue) {
-      return Promise.reject(new UnavailableError('the sandbox is overloaded; retry shortly'));
-    }
+    if (this.queue.size >= this.options.maxQueue) return Promise.reject(new UnavailableError('the sandbox is overloaded; retry shortly'));
     this.warm();
-    const timeoutMs = this.limits.get(`${job.op}:${job.cenvId}`) ?? job.timeoutMs;
-    return new Promise<string>((resolve, reject) => {
-      const request: ChildRequest = {
-        id: this.nextId++, op: job.op, cenvId: job.cenvId, principal: job.principal,
-        context: job.context, timeoutMs, payload: job.payload,
+    return new Promise<ReplyOf<K>>((resolve, reject) => {
+      const pending: Pending = {
+        cenvId: job.cenvId, ipKey: job.ipKey, job: job as SandboxJob, startedAt: 0,
+        resolve: resolve as (reply: ReplyOf<OpName>) => void, reject,
+        message: {
+          kind: 'job', id: this.nextId++, op: job.op, cenvId: job.cenvId, generation: 0,
+          principal: job.principal, context: job.context, timeoutMs: job.timeoutMs, payload: job.payload,
+        },
       };
-      this.queue.push({ job, request, resolve, reject, startedAt: 0 });
+      this.queue.admit(pending, job.caps);
+      this.queue.push(pending);
       this.pump();
     });
   }
 
-  /** Makes every child close its connection to one cenv (its file was replaced or removed). */
-  evict(cenvId: string): void {
-    for (const child of this.children) if (child.ready && child.proc.connected) child.proc.send({ op: 'evict', cenvId });
+  /**
+   * Stops starting jobs of `cenvId`, waits for its running ones, then makes every child drop
+   * its connection (a new generation). Jobs that arrive meanwhile wait; call the returned
+   * function once the file is replaced (or removed) to let them run.
+   * @example const resume = await sandbox.drain(id); try { swapFile(); } finally { resume(); }
+   */
+  async drain(cenvId: string): Promise<() => void> {
+    if (this.draining.has(cenvId)) throw new Error(`cenv ${cenvId} is already being drained`);
+    this.draining.set(cenvId, []);
+    if ((this.running.get(cenvId) ?? 0) > 0) {
+      await new Promise<void>((resolve) => this.draining.get(cenvId)!.push(resolve));
+    }
+    this.generations.set(cenvId, (this.generations.get(cenvId) ?? 0) + 1);
+    const evict: ParentMessage = { kind: 'evict', cenvId, generation: this.generations.get(cenvId)! };
+    for (const child of this.children) if (child.proc.connected) trySend(child, evict);
+    return () => {
+      this.draining.delete(cenvId);
+      this.pump();
+    };
   }
 
   /** Process ids of the live children (tests use it to see a replacement). */
@@ -87,9 +106,12 @@ export class SandboxPool {
     return [...this.children].map((c) => c.proc.pid!);
   }
 
-  stats(): { children: number; busy: number; queued: number; restarts: number } {
-    const busy = [...this.children].filter((c) => c.inflight.length > 0).length;
-    return { children: this.children.size, busy, queued: this.queue.length, restarts: this.restarts };
+  stats(): { children: number; extra: number; busy: number; queued: number; restarts: number; timeouts: number } {
+    const all = [...this.children];
+    return {
+      children: all.length, extra: all.filter((c) => c.extra).length, busy: all.filter((c) => c.inflight.length > 0).length,
+      queued: this.queue.size, restarts: this.restarts, timeouts: this.timeouts,
+    };
   }
 
   /**
@@ -100,107 +122,149 @@ export class SandboxPool {
     this.closed = true;
     if (this.burstTimer) clearTimeout(this.burstTimer);
     const stopping = new UnavailableError('the server is shutting down');
-    for (const pending of this.queue.splice(0)) pending.reject(stopping);
+    for (const pending of this.queue.takeAll()) this.fail(pending, stopping);
     await Promise.all([...this.children].map((child) => {
       if (child.proc.exitCode !== null || child.proc.signalCode !== null) return undefined;
       const exited = new Promise((resolve) => child.proc.once('exit', resolve));
-      if (child.inflight.length === 0 && child.proc.connected) {
-        this.letGo(child);
-      } else {
-        this.retire(child, stopping);
-      }
+      if (child.inflight.length === 0 && child.proc.connected) this.letGo(child);
+      else this.retire(child, stopping);
       return exited;
     }));
   }
 
   private spawn(extra = false): void {
-    const { dataDir, defaults, maxConnections, memoryMb, execArgv } = this.options;
-    const proc = spawnChild({ dataDir, defaults, maxConnections, memoryMb, execArgv });
-    const child: Child = { proc, ready: false, retired: false, inflight: [], timer: null, extra };
+    const { childFile, dataDir, server, maxConnections, memoryMb, execArgv } = this.options;
+    const proc = spawnChild({ childFile, dataDir, server, maxConnections, memoryMb, execArgv });
+    const child: Child = { proc, ready: false, retired: false, inflight: [], timer: null, extra, idleTimer: null };
     this.children.add(child);
-    child.proc.on('message', (message: ChildReply | { kind: 'ready' }) => this.onMessage(child, message));
-    child.proc.on('exit', (code, signal) => this.onExit(child, code, signal));
-    child.proc.on('error', (error) => this.options.logger?.warn({ err: error }, 'sandbox child error'));
+    proc.on('message', (message: ChildMessage) => this.onMessage(child, message));
+    proc.on('exit', (code, signal) => this.onExit(child, code, signal));
+    proc.on('error', (error) => this.options.logger?.warn({ err: error }, 'sandbox child error'));
   }
+
+  /** A cenv may start another job: not being drained, and not already holding every regular child. */
+  private readonly eligible = (cenvId: string): boolean =>
+    !this.draining.has(cenvId) && (this.running.get(cenvId) ?? 0) < this.options.size;
 
   private pump(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.size > 0) {
+      let moved = false;
       const young = Date.now() - PIPELINE_WINDOW_MS;
-      let best: Child | null = null;
       for (const child of this.children) {
+        if (!child.ready || child.retired || !child.proc.connected) continue;
         const { inflight } = child;
-        if (!child.ready || child.retired || !child.proc.connected || inflight.length >= this.options.pipeline) continue;
-        if (inflight.length > 0 && inflight[0].startedAt < young) continue;
-        if (!best || inflight.length < best.inflight.length) best = child;
+        let next: Pending | undefined;
+        if (inflight.length === 0) {
+          next = this.queue.next(this.eligible);
+        } else if (inflight.length < this.options.pipeline && inflight[0].startedAt >= young && this.eligible(inflight[0].cenvId)) {
+          next = this.queue.nextOf(inflight[0].cenvId);
+        }
+        if (next && this.dispatch(child, next)) moved = true;
+        if (this.queue.size === 0) break;
       }
-      if (!best) return this.watchForBurst();
-      const pending = this.queue.shift()!;
-      best.inflight.push(pending);
-      best.proc.send(pending.request);
-      if (best.inflight.length === 1) this.arm(best);
+      if (!moved) break;
     }
+    if (this.queue.hasEligible(this.eligible)) this.watchForBurst();
   }
 
-  /** Starts the hard deadline of the request at the front of `child`. */
+  /** Hands one job to a child; a job that cannot even be sent fails alone (the child stays free). */
+  private dispatch(child: Child, pending: Pending): boolean {
+    pending.message.generation = this.generations.get(pending.cenvId) ?? 0;
+    try {
+      child.proc.send(pending.message);
+    } catch (error) {
+      // Serialising the payload failed (e.g. nested too deeply for the encoder): this job's
+      // fault, not the child's. Route schemas refuse such input first; this is the backstop.
+      this.fail(pending, error instanceof RangeError
+        ? new BadRequestError('the request is nested too deeply to process')
+        : new UnavailableError('the request could not be handed to the sandbox; retry'));
+      return true;
+    }
+    if (child.idleTimer) clearTimeout(child.idleTimer);
+    child.idleTimer = null;
+    child.inflight.push(pending);
+    this.running.set(pending.cenvId, (this.running.get(pending.cenvId) ?? 0) + 1);
+    if (child.inflight.length === 1) this.arm(child);
+    return true;
+  }
+
+  /** Starts the hard deadline of the job at the front of `child`. */
   private arm(child: Child): void {
     const head = child.inflight[0];
     head.startedAt = Date.now();
-    this.setTimer(child, head.request.timeoutMs + this.options.graceMs);
-  }
-
-  private setTimer(child: Child, ms: number): void {
     if (child.timer) clearTimeout(child.timer);
-    child.timer = setTimeout(() => this.onDeadline(child), Math.max(0, ms));
+    child.timer = setTimeout(() => this.onDeadline(child), head.message.timeoutMs + this.options.graceMs);
   }
 
-  private onMessage(child: Child, message: ChildReply | { kind: 'ready' }): void {
+  private onMessage(child: Child, message: ChildMessage): void {
     if (message.kind === 'ready') {
       child.ready = true;
       this.failedStarts = 0;
       return this.pump();
     }
     const head = child.inflight[0];
-    if (!head || head.request.id !== message.id) return;
-    if (message.kind === 'deadline') {
-      head.request.timeoutMs = message.timeoutMs;
-      this.rememberLimit(`${head.job.op}:${head.job.cenvId}`, message.timeoutMs);
-      return this.setTimer(child, head.startedAt + message.timeoutMs + this.options.graceMs - Date.now());
-    }
+    if (!head || head.message.id !== message.id) return;
     child.inflight.shift();
     if (child.timer) clearTimeout(child.timer);
     child.timer = null;
     if (child.inflight.length > 0) this.arm(child);
-    if (message.kind === 'ok') {
-      head.resolve(message.body);
-      if (message.writes.length > 0) void this.options.hooks?.emit(head.job.cenvId, head.job.principal, message.writes);
-    } else {
-      head.reject(fromWireError(message.error));
-    }
+    this.settle(head);
+    if (message.kind === 'reply') head.resolve(message.reply as ReplyOf<OpName>);
+    else head.reject(fromWireError(message.error));
     this.pump();
-    if (child.extra && child.inflight.length === 0 && this.queue.length === 0) this.letGo(child);
+    if (child.extra && child.inflight.length === 0 && !child.retired) {
+      child.idleTimer = setTimeout(() => this.letGo(child), this.options.extraIdleMs);
+      child.idleTimer.unref();
+    }
   }
 
-  /** While requests wait, checks now and then whether every child is stuck (see burstAfterMs). */
+  /** Bookkeeping when a job that reached a child ends (answered, timed out or its child died). */
+  private settle(pending: Pending): void {
+    this.queue.done(pending);
+    this.leaveChild(pending.cenvId);
+  }
+
+  /** One job of `cenvId` left a child; a drain waiting for the last one goes on. */
+  private leaveChild(cenvId: string): void {
+    const left = (this.running.get(cenvId) ?? 1) - 1;
+    if (left > 0) {
+      this.running.set(cenvId, left);
+      return;
+    }
+    this.running.delete(cenvId);
+    const waiters = this.draining.get(cenvId);
+    if (waiters) for (const wake of waiters.splice(0)) wake();
+  }
+
+  /** Fails a job that never reached a child. */
+  private fail(pending: Pending, error: Error): void {
+    this.queue.done(pending);
+    pending.reject(error);
+  }
+
+  /** While jobs that may run wait and no child takes them, checks now and then whether every child is stuck. */
   private watchForBurst(): void {
     if (this.burstTimer || this.closed) return;
     this.burstTimer = setTimeout(() => {
       this.burstTimer = null;
-      if (this.queue.length === 0) return;
+      if (!this.queue.hasEligible(this.eligible)) return;
       const stuckSince = Date.now() - this.options.burstAfterMs;
       const children = [...this.children];
       const extras = children.filter((c) => c.extra).length;
       // A child still starting will take the queue soon; do not start another.
       const allStuck = children.every((c) => c.ready && c.inflight.length > 0 && c.inflight[0].startedAt < stuckSince);
-      if (allStuck && extras < this.options.size) this.spawn(true);
+      if (allStuck && extras < this.options.maxExtra) this.spawn(true);
       this.watchForBurst();
-    }, Math.max(50, this.options.burstAfterMs / 4));
+    }, Math.max(20, this.options.burstAfterMs / 4));
     this.burstTimer.unref();
   }
 
   /** Lets an idle child go: it closes its databases and exits (killed if it has not in 2 s). */
   private letGo(child: Child): void {
+    if (child.retired || child.inflight.length > 0) return;
     child.retired = true;
     this.children.delete(child);
+    if (child.idleTimer) clearTimeout(child.idleTimer);
     child.proc.disconnect();
     setTimeout(() => child.proc.kill('SIGKILL'), 2000).unref();
   }
@@ -208,8 +272,10 @@ export class SandboxPool {
   private onDeadline(child: Child): void {
     const head = child.inflight[0];
     if (!head) return;
-    this.retire(child, new TimeoutError(`the request ran longer than the ${head.request.timeoutMs} ms limit and was stopped; ` +
-      `simplify it or raise ${head.job.limitName} in the cenv configuration`));
+    this.timeouts++;
+    const setting = OP_TIME_LIMITS[head.message.op];
+    this.retire(child, new TimeoutError(`the request ran longer than the ${head.message.timeoutMs} ms limit and was stopped; ` +
+      `simplify it or raise ${setting} in the cenv configuration`));
   }
 
   private onExit(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
@@ -219,28 +285,35 @@ export class SandboxPool {
     this.retire(child, new UnavailableError(`the sandbox process running this request stopped (${how}), most likely ` +
       `out of memory (limit ${this.options.memoryMb} MB per process); ask for less data at once`));
     if (child.ready) return;
-    // It never started: do not let requests wait for children that cannot start either.
+    // It never started: do not let jobs wait for children that cannot start either.
     this.failedStarts++;
     if (this.failedStarts >= 3 && ![...this.children].some((c) => c.ready)) {
       const broken = new UnavailableError('the sandbox cannot start its processes; the server log says why');
-      for (const pending of this.queue.splice(0)) pending.reject(broken);
+      for (const pending of this.queue.takeAll()) this.fail(pending, broken);
     }
   }
 
-  /** Kills `child`, fails its running request with `error`, requeues the rest, replaces it. */
+  /** Kills `child`, fails its running job with `error`, requeues the rest, replaces it. */
   private retire(child: Child, error: Error): void {
     if (child.retired) return;
     child.retired = true;
     this.children.delete(child);
     if (child.timer) clearTimeout(child.timer);
+    if (child.idleTimer) clearTimeout(child.idleTimer);
     if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
     const [head, ...waiting] = child.inflight;
-    head?.reject(error);
-    if (this.closed) {
-      for (const pending of waiting) pending.reject(error);
-      return;
+    child.inflight = [];
+    if (head) {
+      this.settle(head);
+      head.reject(error);
     }
-    this.queue.unshift(...waiting);
+    for (const pending of waiting.reverse()) {
+      // Not started: back to the front of its queue (still admitted), or failed at shutdown.
+      this.leaveChild(pending.cenvId);
+      if (this.closed) this.fail(pending, error);
+      else this.queue.unshift(pending);
+    }
+    if (this.closed) return;
     this.restarts++;
     if (child.extra) return this.pump();
     // A child that cannot even start (broken install) must not be respawned in a hot loop.
@@ -248,10 +321,14 @@ export class SandboxPool {
     setTimeout(() => {
       if (!this.closed) this.spawn();
     }, delay).unref();
+    this.pump();
   }
+}
 
-  private rememberLimit(key: string, timeoutMs: number): void {
-    if (this.limits.size >= 10_000) this.limits.clear();
-    this.limits.set(key, timeoutMs);
+function trySend(child: Child, message: ParentMessage): void {
+  try {
+    child.proc.send(message);
+  } catch {
+    // The child is going away; its exit is handled where it is noticed.
   }
 }

@@ -1,52 +1,154 @@
 /**
- * The messages between the main process and a sandbox child: one request down, one reply up
- * (plus a `deadline` notice when the child knows a cenv's time limit better than the main
- * process did). Errors travel as {code, status, message} and become WCE's named errors again.
+ * Every message between the main process and a sandbox child, typed per op in one map.
+ *
+ * An op is one kind of tenant work (a SQL API request, an endpoint run, a page render). Its
+ * payload goes down in a `job`; its reply comes back with the HTTP-shaped result (`status`,
+ * `headers`, `body`) and the `effects` of the work: the tables it wrote (committed only) and
+ * the tables it read, as the authorizer saw them. The pool hands effects to its caller, which
+ * passes them to the commit-event bus; the pool itself fires nothing.
+ *
+ * Adding an op: add its payload and reply to `SandboxOps`, its time-limit setting to
+ * `OP_TIME_LIMITS`, and its handler to the table in src/child.ts (docs/dev/sandbox.md).
+ * Errors travel as {code, status, message, details?} and become WCE's named errors again.
  */
 import type { Principal } from '../auth/principal.ts';
+import type { SettingKey } from '../cenv/settings.ts';
 import type { RequestContext, Write } from '../db/tenant-db.ts';
-import * as errors from '../errors.ts';
+import type { Params } from '../db/values.ts';
+import { errorForCode } from '../errors.ts';
 
-export interface ChildRequest {
+export type { RequestContext, Write };
+
+/** What a unit of work did to the cenv's tables. */
+export interface Effects {
+  /** Committed writes, one entry per table and kind of change (nothing for a rollback). */
+  writes: Write[];
+  /** Tenant tables (and views) the work read, lower-case, each once. */
+  reads: string[];
+}
+
+/** The part every op's reply shares. */
+export interface OpReply {
+  status: number;
+  headers?: Record<string, string>;
+  /** The response body, already encoded (JSON text, HTML, …). */
+  body: string;
+  effects: Effects;
+}
+
+// --- sql: POST /{cenv}/sql -------------------------------------------------------------
+
+export interface SqlStatement { sql: string; params?: Params }
+/** Either `sql` (+ `params`) or `statements` (a batch run atomically). */
+export interface SqlPayload { sql?: string; params?: Params; statements?: SqlStatement[] }
+
+// --- endpoint: /{cenv}/api/… (src/endpoints) -------------------------------------------
+
+/** The `req` a Starlark endpoint's handle() receives, as plain data. */
+export interface ScriptRequest {
+  method: string;
+  path: string;
+  /** Values of the path pattern's `:name` and `*name` segments. */
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** Lower-case names; never cookie or authorization. */
+  headers: Record<string, string>;
+  body: string;
+  user: { id: string; username: string; role: string } | null;
+}
+
+export interface EndpointPayload {
+  /** A saved endpoint: its id and the version the main process routed to (cache key). */
+  endpoint?: { id: string; version: number };
+  /** Unsaved source (the editor's Test button): runs in a transaction that is always rolled back. */
+  test?: { source: string };
+  request: ScriptRequest;
+}
+
+/** What one endpoint run leaves in its log. */
+export interface RunLog {
+  prints: string[];
+  error: { message: string; backtrace: string | null } | null;
+  steps: number;
+  durationMs: number;
+}
+
+// --- render: /{cenv}/pages/… (src/pages) -----------------------------------------------
+
+export interface RenderPayload {
+  /** A saved template and its version (cache key of the parsed template). */
+  template?: { id: string; version: number };
+  /** Unsaved source (the editor's live preview). */
+  preview?: { syntax: string; source: string; queries: Record<string, string> };
+  /** The concrete page path and the values its pattern bound. */
+  path: string;
+  params: Record<string, string>;
+}
+
+export interface RenderInfo {
+  error: { message: string; line: number | null } | null;
+  durationMs: number;
+  /** True when a query marked the page as not found (404). */
+  notFound: boolean;
+}
+
+// --- the map ---------------------------------------------------------------------------
+
+/** Every op: its payload and its reply. */
+export interface SandboxOps {
+  sql: { payload: SqlPayload; reply: OpReply };
+  endpoint: { payload: EndpointPayload; reply: OpReply & { run: RunLog } };
+  render: { payload: RenderPayload; reply: OpReply & { render: RenderInfo } };
+}
+
+export type OpName = keyof SandboxOps;
+export type PayloadOf<K extends OpName> = SandboxOps[K]['payload'];
+export type ReplyOf<K extends OpName> = SandboxOps[K]['reply'];
+
+/** The setting that bounds each op's time (the main process's hard deadline and the child's own). */
+export const OP_TIME_LIMITS: { readonly [K in OpName]: SettingKey } = {
+  sql: 'sql_timeout_ms',
+  endpoint: 'starlark_timeout_ms',
+  render: 'render_timeout_ms',
+};
+
+/** One unit of work, main process → child. */
+export interface JobMessage<K extends OpName = OpName> {
+  kind: 'job';
   id: number;
-  /** Which handler runs it in the child, e.g. `sql`. */
-  op: string;
+  op: K;
   cenvId: string;
+  /** The cenv's generation: a child holding an older one reopens the file first. */
+  generation: number;
   principal: Principal;
   context: RequestContext;
-  /** The time limit the main process's hard deadline assumes. */
+  /** The op's time limit in this cenv; the child stops cooperatively at it. */
   timeoutMs: number;
-  payload: unknown;
+  payload: PayloadOf<K>;
 }
 
-export interface WireError { code: string; status: number; message: string }
+export interface EvictMessage { kind: 'evict'; cenvId: string; generation: number }
+export type ParentMessage = JobMessage | EvictMessage;
 
-export type ChildReply =
-  | { id: number; kind: 'deadline'; timeoutMs: number }
-  | { id: number; kind: 'ok'; body: string; writes: Write[] }
-  | { id: number; kind: 'error'; error: WireError };
+export interface WireError { code: string; status: number; message: string; details?: Record<string, unknown> }
 
-/** The error classes of src/errors.ts by code, to rebuild a child's error in the main process. */
-const BY_CODE = new Map<string, new (message: string) => Error>();
-for (const value of Object.values(errors)) {
-  if (typeof value !== 'function') continue;
-  // @fastify/error sets `code` per instance, so ask one instance for it.
-  const Ctor = value as unknown as new (message: string) => Error & { code?: unknown };
-  const code = new Ctor('probe').code;
-  if (typeof code === 'string') BY_CODE.set(code, Ctor);
-}
+export type ChildMessage =
+  | { kind: 'ready' }
+  | { kind: 'reply'; id: number; reply: OpReply }
+  | { kind: 'error'; id: number; error: WireError };
 
 /**
- * What a child sends for a failure. A client error keeps its code, status and message; any
- * other failure becomes a bare internal error (its stack goes to the child's stderr).
+ * What a child sends for a failure. A client error keeps its code, status, message and
+ * details; any other failure becomes a bare internal error (its stack goes to stderr).
  */
 export function toWireError(error: unknown): WireError {
-  const e = error as { code?: unknown; statusCode?: unknown; message?: unknown } | null;
+  const e = error as { code?: unknown; statusCode?: unknown; message?: unknown; details?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 500 || typeof e?.code !== 'string') {
     return { code: 'WCE_ERR_INTERNAL', status: 500, message: 'internal error in the sandbox' };
   }
-  return { code: e.code, status, message: String(e.message) };
+  const details = e.details && typeof e.details === 'object' ? { details: e.details as Record<string, unknown> } : {};
+  return { code: e.code, status, message: String(e.message), ...details };
 }
 
 /**
@@ -54,7 +156,5 @@ export function toWireError(error: unknown): WireError {
  * @example throw fromWireError({ code: 'WCE_ERR_FORBIDDEN', status: 403, message: 'permission denied' })
  */
 export function fromWireError(wire: WireError): Error {
-  const Known = BY_CODE.get(wire.code);
-  if (Known && wire.code !== 'WCE_ERR_INTERNAL') return new Known(wire.message);
-  return Object.assign(new Error(wire.message), { code: wire.code, statusCode: wire.status });
+  return errorForCode(wire.code, wire.status, wire.message, wire.details);
 }

@@ -1,19 +1,22 @@
 /**
- * Assembles the Fastify application: logging with request ids, cookies, security headers,
- * the error shape, health checks, cenv creation and the `/{cenv}/…` routes.
+ * Assembles the Fastify application: request ids and logging, cookies, security headers by
+ * route kind, the error shape (also for errors of Node's HTTP parser), time limits on slow
+ * clients, health checks, cenv creation and the `/{cenv}/…` routes.
  *
  * @example
  *   const app = await buildApp(deps, createLogger(config.logLevel));
  *   await app.listen({ port: deps.config.port, host: deps.config.host });
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './types.ts';
 import { installErrorHandlers, frameworkErrorHandler } from './error-handler.ts';
-import { cenvScope } from './cenv-scope.ts';
+import { clientErrorHandler } from './plugins/client-errors.ts';
+import { installSecurityHeaders } from './plugins/headers.ts';
+import { installRequestLog } from './plugins/request-log.ts';
+import { cenvScope } from './plugins/cenv-scope.ts';
 import { installJsonParser } from './json-body.ts';
-import { SECURITY_HEADERS } from './security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { createCenvRoutes } from './routes/create-cenv.ts';
 import { loginRoutes } from './routes/login.ts';
@@ -24,16 +27,27 @@ import { adminPolicyRoutes } from './routes/admin-policies.ts';
 import { sqlRoutes } from './routes/sql.ts';
 
 export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+  const { config } = deps;
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => randomUUID(),
-    // One log line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    // One log line per request (plugins/request-log.ts) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
-    bodyLimit: deps.config.bodyLimitBytes,
-    // Client addresses (audit log, login throttle) come from the socket unless told otherwise.
-    trustProxy: deps.config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    // A client that sends slowly (or stops) holds a connection; these bound how long.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+      // Node checks the two limits above this often; its default (30 s) would let them slip.
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    // Client addresses (audit log, throttles) come from the socket unless told otherwise.
+    trustProxy: config.trustProxy,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // Wrong JSON types are a client error, not something to coerce silently.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
   });
@@ -41,20 +55,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promis
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
   app.decorate('deps', deps);
-  app.decorateRequest('cenv', null as never);
-  app.decorateRequest('principal', null as never);
-  app.decorateRequest('viaCookie', false);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.headers(SECURITY_HEADERS);
-    reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    // Flat fields: pino's `req` serializer would replace the client address with the socket's.
-    request.log.info({
-      method: request.method, url: request.url, status: reply.statusCode, ip: request.ip,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-    }, 'request');
-  });
+  app.decorateRequest('caller', null as never);
+  installSecurityHeaders(app);
+  installRequestLog(app);
   await app.register(cookie);
   installErrorHandlers(app);
   await app.register(healthRoutes);

@@ -1,24 +1,25 @@
 /**
  * Builds (and tears down) what the HTTP layer runs on: the data directory, the registry,
- * connection pools, the password hasher, the token key and the sandbox pool.
+ * connection pools, settings, the password hasher, the token key, the limiters, the commit
+ * bus and the sandbox pool.
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { Config } from '../config.ts';
 import { Registry } from '../cenv/registry.ts';
 import { ConnectionPools } from '../cenv/pool.ts';
 import { jwtKeyFile, registryFile } from '../cenv/paths.ts';
+import { readConfigRows, SettingsCache } from '../cenv/settings-store.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { TokenService, loadOrCreateKey } from '../auth/tokens.ts';
-import { LoginThrottle } from '../auth/login-throttle.ts';
-import { SandboxPool } from '../sandbox/pool.ts';
-import type { SandboxOptions } from '../sandbox/options.ts';
-import { CommitHooks, type HookLogger } from '../db/commit-hooks.ts';
+import { CommitBus, type BusLogger } from '../db/commit-bus.ts';
+import { SandboxPool, type SandboxOptions } from '../sandbox/pool.ts';
+import { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import type { AppDeps } from './types.ts';
 
 type SandboxLogger = NonNullable<SandboxOptions['logger']>;
 
 /** Creates the data directory (mode 0700) and opens everything in it. */
-export function createDeps(config: Config, log: HookLogger & SandboxLogger): AppDeps {
+export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppDeps {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // mkdir's mode is filtered by the umask and ignored for an existing directory.
   chmodSync(config.dataDir, 0o700);
@@ -27,16 +28,35 @@ export function createDeps(config: Config, log: HookLogger & SandboxLogger): App
     dataDir: config.dataDir, perCenv: config.connectionsPerCenv, maxOpen: config.maxOpenCenvs, idleMs: config.poolIdleMs,
   });
   const key = config.jwtSecret ?? loadOrCreateKey(jwtKeyFile(config.dataDir));
-  const commitHooks = new CommitHooks(log);
   const sandbox = new SandboxPool({
-    dataDir: config.dataDir, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, hooks: commitHooks, logger: log,
-    defaults: { sqlTimeoutMs: config.sqlTimeoutMs, maxRows: config.maxRows, maxDbBytes: config.maxDbBytes },
+    dataDir: config.dataDir, server: config.settings, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, logger: log,
   });
+  const settings = new SettingsCache(config.settings, (cenvId) => pools.use(cenvId, readConfigRows));
   return {
-    config, registry, pools, sandbox, commitHooks,
+    config, registry, pools, sandbox, settings,
+    bus: new CommitBus(log),
     hasher: new PasswordHasher(config.bcryptCost),
     tokens: new TokenService(key),
-    loginThrottle: new LoginThrottle({ maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs }),
+    loginThrottle: new KeyedLimiter({ max: config.loginMaxFailures, windowMs: config.loginWindowMs }),
+    newCenvLimiter: new KeyedLimiter({ max: config.newCenvsPerHour, windowMs: 3600_000 }),
+    /**
+     * Drains the cenv everywhere (the main process's connections and every sandbox child's),
+     * runs `fn` — which may replace or remove the file — and lets waiting work go on against
+     * whatever is there afterwards (a new generation in the children).
+     */
+    async exclusive<T>(cenvId: string, fn: () => T | Promise<T>): Promise<T> {
+      const resumeSandbox = await sandbox.drain(cenvId);
+      let resumePools: (() => void) | null = null;
+      try {
+        resumePools = await pools.drain(cenvId);
+        settings.invalidate(cenvId);
+        return await fn();
+      } finally {
+        settings.invalidate(cenvId);
+        resumePools?.();
+        resumeSandbox();
+      }
+    },
   };
 }
 

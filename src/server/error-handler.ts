@@ -1,23 +1,24 @@
 /**
- * One error shape for every failure: `{"error": {"code", "message"}}`. Client mistakes keep
- * their 4xx status and a message that says what was wrong; anything else is logged with
- * its stack and answered with a bare 500 that points at the request id, never the stack.
+ * One error shape for every failure: `{"error": {"code", "message", "details"?}}`. Client
+ * mistakes keep their 4xx status and a message that says what was wrong; anything else is
+ * logged with its stack and answered with a bare 500 that points at the request id, never
+ * the stack. Fastify's own client-error codes are renamed into WCE's vocabulary here.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorBody } from '../errors.ts';
+import type { DetailedError, ErrorBody } from '../errors.ts';
 
-/** Fastify's own client-error codes, renamed into WCE's vocabulary. */
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'WCE_ERR_PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'WCE_ERR_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'WCE_ERR_BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'WCE_ERR_INVALID_JSON',
   FST_ERR_VALIDATION: 'WCE_ERR_VALIDATION',
   FST_ERR_BAD_URL: 'WCE_ERR_BAD_REQUEST',
   FST_ERR_ASYNC_CONSTRAINT: 'WCE_ERR_BAD_REQUEST',
 };
 
-function body(code: string, message: string): ErrorBody {
-  return { error: { code, message } };
+function body(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: details ? { code, message, details } : { code, message } };
 }
 
 function clientMessage(error: FastifyError): string {
@@ -37,18 +38,18 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
 
 /** Installs the error and not-found handlers on `app`. */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((error: FastifyError & DetailedError, request: FastifyRequest, reply: FastifyReply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      const code = status === 500 ? 'WCE_ERR_INTERNAL' : (error.code ?? 'WCE_ERR_INTERNAL');
-      const message = status === 500
-        ? `internal error; quote request id ${request.id} when reporting it`
-        : error.message;
-      return reply.status(status).send(body(code, message));
+      if (status === 500 || error.code === undefined) request.log.error({ err: error }, 'request failed');
+      else request.log.warn({ code: error.code, message: error.message }, 'request failed');
+      if (status === 500 && error.code !== 'WCE_ERR_SCRIPT') {
+        return reply.status(500).send(body('WCE_ERR_INTERNAL', `internal error; quote request id ${request.id} when reporting it`));
+      }
+      return reply.status(status).send(body(error.code ?? 'WCE_ERR_INTERNAL', error.message, error.details));
     }
     const code = FASTIFY_CODES[error.code] ?? (error.code?.startsWith('WCE_ERR_') ? error.code : 'WCE_ERR_BAD_REQUEST');
-    return reply.status(status).send(body(code, clientMessage(error)));
+    return reply.status(status).send(body(code, clientMessage(error), error.details));
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body('WCE_ERR_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0].slice(0, 200)}`));

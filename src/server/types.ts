@@ -1,32 +1,72 @@
 /**
- * What the server puts on every Fastify request and instance. Routes under `/{cenv}` can
- * rely on `request.cenv` (the resolved, active cenv) and `request.principal` (anonymous
- * when no credentials were sent; a bad token is answered with 401 before the route runs).
+ * What the server puts on every Fastify instance, request and route. Routes under `/{cenv}`
+ * rely on `request.caller`, built once per request by the cenv scope (plugins/cenv-scope.ts):
+ * the resolved cenv, the principal (anonymous when no credentials were sent; a bad token is
+ * answered with 401 before the route runs), the client and the cenv's settings.
+ *
+ * Every route declares in its `config` who may call it (`access`) and what kind of body it
+ * serves (`kind`, which picks the security headers). A cenv route without `access` is a
+ * startup error, so no route is open by omission.
  */
 import type {} from 'fastify';
 import type {} from '@fastify/cookie';
 import type { Config } from '../config.ts';
 import type { Registry, CenvRecord } from '../cenv/registry.ts';
 import type { ConnectionPools } from '../cenv/pool.ts';
+import type { Settings } from '../cenv/settings.ts';
+import type { SettingsCache } from '../cenv/settings-store.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { LoginThrottle } from '../auth/login-throttle.ts';
+import type { CommitBus } from '../db/commit-bus.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
-import type { CommitHooks } from '../db/commit-hooks.ts';
+import type { KeyedLimiter } from '../tools/keyed-limiter.ts';
 
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
 export interface AppDeps {
   config: Config;
   registry: Registry;
   pools: ConnectionPools;
+  settings: SettingsCache;
   hasher: PasswordHasher;
   tokens: TokenService;
-  loginThrottle: LoginThrottle;
-  /** Child processes that run tenant SQL (and later Starlark and page renders). */
+  /** Login attempts per (cenv, address), counted before the hash, refunded on success. */
+  loginThrottle: KeyedLimiter;
+  /** Cenv creations per client address (POST /new). */
+  newCenvLimiter: KeyedLimiter;
+  /** Child processes that run tenant work: SQL, endpoint runs, page renders. */
   sandbox: SandboxPool;
-  /** Callbacks after tenant writes commit (cache invalidation, page re-renders). */
-  commitHooks: CommitHooks;
+  /** Every committed change, from the sandbox and from the admin API. */
+  bus: CommitBus;
+  /** Runs `fn` while nothing else uses the cenv's file (import, delete): see deps.ts. */
+  exclusive<T>(cenvId: string, fn: () => T | Promise<T>): Promise<T>;
+}
+
+/**
+ * Who may call a route: `none` skips credentials altogether (login, public pages of WCE),
+ * `anonymous` lets anyone in but checks credentials that are sent, `user` needs a session,
+ * `admin` an owner or admin, `owner` the owner.
+ */
+export type Access = 'none' | 'anonymous' | 'user' | 'admin' | 'owner';
+
+/**
+ * What a route serves, which decides its security headers: `api` (JSON; nothing may load),
+ * `ui` (WCE's own pages; its scripts, styles and Monaco's workers from 'self'), `tenant` (a
+ * body a tenant wrote: sandboxed, see plugins/headers.ts).
+ */
+export type RouteKind = 'api' | 'ui' | 'tenant';
+
+export interface WceRouteConfig { access?: Access; kind?: RouteKind }
+
+/** The caller of a cenv route. */
+export interface Caller {
+  cenv: CenvRecord;
+  principal: Principal;
+  ip: string;
+  userAgent: string | null;
+  /** True when the credentials came from the session cookie (CSRF rules apply). */
+  viaCookie: boolean;
+  settings: Settings;
 }
 
 declare module 'fastify' {
@@ -34,9 +74,7 @@ declare module 'fastify' {
     deps: AppDeps;
   }
   interface FastifyRequest {
-    cenv: CenvRecord;
-    principal: Principal;
-    /** True when the credentials came from the session cookie (CSRF rules apply). */
-    viaCookie: boolean;
+    caller: Caller;
   }
+  interface FastifyContextConfig extends WceRouteConfig {}
 }

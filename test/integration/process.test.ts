@@ -8,7 +8,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('the server process', () => {
   test('SIGTERM during load: in-flight requests finish, then exit 0', async () => {
-    const server = await spawnServer({ WCE_BCRYPT_COST: '11', WCE_LOG_LEVEL: 'info' });
+    const server = await spawnServer({ WCE_BCRYPT_COST: '11', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0' });
     const cenv = await createCenv(server.url);
     // Logins at cost 11 run one per core at a time (about 1 s for all 16), so when the signal
     // comes every request has been received and most are still waiting for their hash.

@@ -1,21 +1,25 @@
 /**
  * Health checks: `/health` (summary), `/health/live` (the process answers) and
- * `/health/ready` (the data directory is writable and the registry answers; 503 otherwise,
- * with the reason, so an orchestrator's log says what to fix).
+ * `/health/ready` (the data directory is writable and the registry answers; 503 otherwise).
+ * The client learns what is wrong in general terms; the path and the error, which describe
+ * the server's layout, go to the log only.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessSync, constants } from 'node:fs';
+import { NotReadyError } from '../../errors.ts';
 
-function readiness(app: FastifyInstance): string | null {
+function readiness(app: FastifyInstance, request: FastifyRequest): string | null {
   try {
     accessSync(app.deps.config.dataDir, constants.W_OK);
-  } catch {
-    return `data directory ${app.deps.config.dataDir} is not writable`;
+  } catch (error) {
+    request.log.error({ err: error, dataDir: app.deps.config.dataDir }, 'not ready: data directory not writable');
+    return 'data directory not writable';
   }
   try {
     app.deps.registry.ping();
   } catch (error) {
-    return `registry database does not answer: ${(error as Error).message}`;
+    request.log.error({ err: error }, 'not ready: registry database does not answer');
+    return 'registry database does not answer';
   }
   return null;
 }
@@ -23,9 +27,9 @@ function readiness(app: FastifyInstance): string | null {
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/health/live', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) => {
-    const problem = readiness(app);
-    if (problem) return reply.status(503).send({ error: { code: 'WCE_ERR_NOT_READY', message: problem } });
+  app.get('/health/ready', async (request) => {
+    const problem = readiness(app, request);
+    if (problem) throw new NotReadyError(problem);
     return { status: 'ready' };
   });
 }

@@ -2,13 +2,26 @@
  * `POST /{cenv}/sql`: tenant SQL over HTTP. The body is one statement (`sql` + `params`) or
  * a batch (`statements`, run atomically); it runs in the sandbox as the caller (anonymous
  * callers get the `anonymous` role's grants) and the child's JSON text is sent as it is.
- * Parameter values are checked in the child (src/db/values.ts), which owns their JSON forms.
+ *
+ * Parameter values are checked here against their JSON forms (scalars, `{"$int": "…"}`,
+ * `{"$blob": "…"}`: src/db/values.ts owns their meaning), so nothing nested reaches the
+ * sandbox; the child checks them again as it binds.
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_SQL_LENGTH } from '../../db/connection.ts';
+import { runOp } from '../sandbox-call.ts';
 
-const Sql = Type.String({ minLength: 1, maxLength: 100_000 });
-const Params = Type.Union([Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())]);
+const Value = Type.Union([
+  Type.String(), Type.Number(), Type.Boolean(), Type.Null(),
+  Type.Object({ $int: Type.String({ maxLength: 21 }) }, { additionalProperties: false }),
+  Type.Object({ $blob: Type.String() }, { additionalProperties: false }),
+]);
+const Params = Type.Union([
+  Type.Array(Value, { maxItems: 32766 }),
+  Type.Record(Type.String({ maxLength: 128 }), Value, { maxProperties: 32766 }),
+]);
+const Sql = Type.String({ minLength: 1, maxLength: MAX_SQL_LENGTH });
 const Statement = Type.Object({ sql: Sql, params: Type.Optional(Params) }, { additionalProperties: false });
 const Body = Type.Union([
   Statement,
@@ -17,12 +30,8 @@ const Body = Type.Union([
 
 /** @example app.register(cenvScope([sqlRoutes]), { prefix: '/:cenv' }) */
 export async function sqlRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: Static<typeof Body> }>('/sql', { schema: { body: Body } }, async (request, reply) => {
-    const userAgent = request.headers['user-agent'];
-    const body = await app.deps.sandbox.sql(request.cenv.id, request.principal, {
-      ip: request.ip,
-      userAgent: typeof userAgent === 'string' ? userAgent : null,
-    }, request.body);
-    return reply.type('application/json; charset=utf-8').send(body);
+  app.post<{ Body: Static<typeof Body> }>('/sql', { schema: { body: Body }, config: { access: 'anonymous' } }, async (request, reply) => {
+    const result = await runOp(app, request, 'sql', request.body);
+    return reply.type('application/json; charset=utf-8').send(result.body);
   });
 }

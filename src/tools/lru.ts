@@ -26,6 +26,18 @@ export class BoundedCache<K, V> {
     if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as K);
   }
 
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+
+  has(key: K): boolean {
+    return this.map.has(key);
+  }
+
+  keys(): IterableIterator<K> {
+    return this.map.keys();
+  }
+
   clear(): void {
     this.map.clear();
   }

@@ -1,19 +1,23 @@
 /**
- * The sandbox pool with real child processes and real cenv files: replies, commit hooks,
+ * The sandbox pool with real child processes and real cenv files: replies and their effects,
  * and the failure modes that must cost only the request that caused them — a runaway query
- * past its deadline, a query that blows the memory cap, a child that dies.
+ * past its deadline, a query that blows the memory cap, a child that dies, a payload that
+ * cannot be sent.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../cenv/open.ts';
-import { migrate } from '../../cenv/migrate.ts';
-import { cenvFile } from '../../cenv/paths.ts';
-import { CommitHooks, type CommitEvent } from '../../db/commit-hooks.ts';
-import { SandboxPool } from '../pool.ts';
-import { OWNER } from '../../db/test/helpers.ts';
+import { openDatabase } from '../cenv/open.ts';
+import { migrate } from '../cenv/migrate.ts';
+import { cenvFile } from '../cenv/paths.ts';
+import { readConfigRows } from '../cenv/settings-store.ts';
+import { resolveSettings, serverSettings, type Settings } from '../cenv/settings.ts';
+import type { Principal } from '../auth/principal.ts';
+import { SandboxPool } from './pool.ts';
+import type { SqlPayload } from './protocol.ts';
+import { OWNER } from '../../test/helpers/tenant.ts';
 
 const RUNAWAYS = [
   ['infinite recursive CTE', 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c'],
@@ -28,13 +32,15 @@ const MEMORY_BLOWS: Array<[string, string, number, RegExp]> = [
   ['many large aggregates', `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 60000)
     SELECT ${Array.from({ length: 20 }, (_, i) => `length(group_concat(printf('%.1000c', ${i})))`).join(', ')} FROM c`,
   503, /out of memory/],
-];const A = '00000000-0000-4000-8000-00000000000a';
+];
+const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
 const C = '00000000-0000-4000-8000-00000000000c';
 let dir: string;
 let pool: SandboxPool;
-const events: CommitEvent[] = [];
-const hookErrors: unknown[] = [];
+const SERVER = serverSettings({});
+/** Each cenv's settings, read as the server's settings cache reads them. */
+const settingsOf = new Map<string, Settings>();
 
 function makeCenv(id: string, timeoutMs: number): void {
   const db = openDatabase(cenvFile(dir, id), { create: true });
@@ -43,11 +49,22 @@ function makeCenv(id: string, timeoutMs: number): void {
     CREATE TABLE big (n INTEGER);
     WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) INSERT INTO big SELECT x FROM c;`);
   db.prepare("INSERT INTO _wce_config (key, value, updated_at) VALUES ('sql_timeout_ms', ?, '') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(timeoutMs));
+  settingsOf.set(id, resolveSettings(readConfigRows(db), SERVER));
   db.close();
 }
 
-async function sql(cenvId: string, body: object): Promise<any> {
-  return JSON.parse(await pool.sql(cenvId, OWNER, { ip: '127.0.0.1' }, body));
+/** Runs one SQL job as the server's routes do (time limit and caps from the cenv's settings). */
+function run(target: SandboxPool, cenvId: string, payload: SqlPayload, options: { principal?: Principal; ipKey?: string | null } = {}) {
+  const s = settingsOf.get(cenvId) ?? resolveSettings([], SERVER);
+  return target.run({
+    op: 'sql', cenvId, principal: options.principal ?? OWNER, context: { ip: '127.0.0.1' }, payload,
+    timeoutMs: s.sql_timeout_ms, ipKey: options.ipKey ?? null,
+    caps: { perCenv: s.sandbox_max_jobs_per_cenv, perIp: s.sandbox_max_jobs_per_ip },
+  });
+}
+
+async function sql(cenvId: string, body: SqlPayload): Promise<any> {
+  return JSON.parse((await run(pool, cenvId, body)).body);
 }
 
 async function failure(promise: Promise<unknown>): Promise<{ statusCode: number; message: string }> {
@@ -64,14 +81,7 @@ before(() => {
   makeCenv(A, 800);
   makeCenv(B, 30_000);
   makeCenv(C, 3000);
-  const hooks = new CommitHooks({ error: (details) => hookErrors.push(details) });
-  hooks.register((event) => { events.push(event); });
-  hooks.register(() => { throw new Error('a broken hook'); });
-  hooks.register(async (event) => { events.push({ ...event, cenvId: `async:${event.cenvId}` }); });
-  pool = new SandboxPool({
-    dataDir: dir, size: 2, graceMs: 300, memoryMb: 256, hooks,
-    defaults: { sqlTimeoutMs: 30_000, maxRows: 1000, maxDbBytes: 100 * 1024 * 1024 },
-  });
+  pool = new SandboxPool({ dataDir: dir, server: SERVER, size: 2, graceMs: 300, memoryMb: 256 });
 });
 after(async () => {
   await pool.close();
@@ -91,31 +101,38 @@ describe('sandbox pool', () => {
     assert.equal((await failure(sql('00000000-0000-4000-8000-0000000000ff', { sql: 'SELECT 1' }))).statusCode, 404);
   });
 
-  test('commit hooks run after a commit, all of them, even when one throws', async () => {
-    events.length = 0;
-    await sql(A, { statements: [
+  test('a reply carries its effects: committed writes and the tables read', async () => {
+    const reply = await run(pool, A, { statements: [
       { sql: "INSERT INTO posts (title) VALUES ('a'), ('b')" },
       { sql: "UPDATE posts SET title = 'c' WHERE title = 'a'" },
+      { sql: 'SELECT count(*) FROM big' },
     ] });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(events.length, 2);
-    assert.equal(events[0].cenvId, A);
-    assert.equal(events[1].cenvId, `async:${A}`);
-    assert.deepEqual(events[0].principal, OWNER);
-    assert.deepEqual(events[0].writes, [
+    assert.equal(reply.status, 200);
+    assert.deepEqual(reply.effects.writes, [
       { table: 'posts', action: 'insert', rows: 2 },
       { table: 'posts', action: 'update', rows: 1 },
     ]);
-    assert.ok(hookErrors.length >= 1);
+    assert.deepEqual(reply.effects.reads.sort(), ['big', 'posts']);
     assert.deepEqual((await sql(A, { sql: 'SELECT title FROM posts ORDER BY title' })).rows, [['b'], ['c']]);
   });
 
-  test('commit hooks never run for a rollback or a read', async () => {
-    events.length = 0;
-    await failure(sql(A, { statements: [{ sql: "INSERT INTO posts (title) VALUES ('x')" }, { sql: 'INSERT INTO posts (title) VALUES (NULL)' }] }));
-    await sql(A, { sql: 'SELECT * FROM posts' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(events, []);
+  test('a read reports no writes; a rollback reports nothing', async () => {
+    const read = await run(pool, A, { sql: 'SELECT * FROM posts' });
+    assert.deepEqual(read.effects, { writes: [], reads: ['posts'] });
+    await failure(run(pool, A, { statements: [{ sql: "INSERT INTO posts (title) VALUES ('x')" }, { sql: 'INSERT INTO posts (title) VALUES (NULL)' }] }));
+    assert.deepEqual((await sql(A, { sql: 'SELECT count(*) FROM posts' })).rows, [[2]]);
+  });
+
+  test('a payload that cannot be sent fails alone with 400, even with every child busy; the pool carries on', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const busy = [failure(sql(A, { sql: RUNAWAYS[0][1] })), failure(sql(C, { sql: RUNAWAYS[0][1] }))];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const error = await failure(run(pool, B, { sql: 'SELECT ?', params: [deep] as never }));
+    assert.equal(error.statusCode, 400);
+    assert.match(error.message, /nested too deeply/);
+    await Promise.all(busy);
+    assert.deepEqual((await sql(B, { sql: 'SELECT 7' })).rows, [[7]]);
   });
 
   for (const [name, runawaySql] of RUNAWAYS) test(`a runaway query (${name}) ends at its deadline; the same and other cenvs keep answering; the child is replaced`, async () => {
@@ -169,18 +186,14 @@ function busyPid(): number {
 
 describe('sandbox pool with every child stuck', () => {
   test('a burst child serves the queue while the only child runs away, then leaves', async () => {
-    const single = new SandboxPool({
-      dataDir: dir, size: 1, graceMs: 300, burstAfterMs: 200,
-      defaults: { sqlTimeoutMs: 30_000, maxRows: 1000, maxDbBytes: 100 * 1024 * 1024 },
-    });
+    const single = new SandboxPool({ dataDir: dir, server: SERVER, size: 1, graceMs: 300, burstAfterMs: 200, extraIdleMs: 100 });
     try {
-      // A warm child: requests queued while it starts could be pipelined behind the runaway.
-      await single.sql(B, OWNER, {}, { sql: 'SELECT 0' });
+      await run(single, B, { sql: 'SELECT 0' });
       let stopped = false;
-      const runaway = failure(single.sql(C, OWNER, {}, { sql: 'SELECT max(a.n * b.n + c.n) FROM big a, big b, big c' }))
+      const runaway = failure(run(single, C, { sql: 'SELECT max(a.n * b.n + c.n) FROM big a, big b, big c' }))
         .finally(() => { stopped = true; });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const quick = JSON.parse(await single.sql(B, OWNER, {}, { sql: 'SELECT 6' }));
+      const quick = JSON.parse((await run(single, B, { sql: 'SELECT 6' })).body);
       assert.deepEqual(quick.rows, [[6]]);
       assert.equal(stopped, false, 'answered by a burst child while the runaway still ran');
       assert.equal((await runaway).statusCode, 504);

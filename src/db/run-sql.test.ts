@@ -5,9 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DatabaseSync } from 'node:sqlite';
-import { runSqlRequest, type SqlRequest } from '../run-sql.ts';
-import type { TenantConnection } from '../connection.ts';
-import { connect, OWNER, openFixture } from './helpers.ts';
+import { runSqlRequest, type SqlRequest } from './run-sql.ts';
+import type { TenantConnection } from './connection.ts';
+import { connect, OWNER, openFixture } from '../../test/helpers/tenant.ts';
 
 let conn: TenantConnection;
 let inspect: DatabaseSync;

@@ -6,16 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../cenv/open.ts';
-import { migrate } from '../../cenv/migrate.ts';
-import type { Principal } from '../../auth/principal.ts';
-import { AccessGuard } from '../../access/guard.ts';
-import { TenantConnection } from '../connection.ts';
-import type { SqlLimits } from '../limits.ts';
+import { openDatabase } from '../../src/cenv/open.ts';
+import { migrate } from '../../src/cenv/migrate.ts';
+import type { Principal } from '../../src/auth/principal.ts';
+import { AccessGuard } from '../../src/access/guard.ts';
+import { TenantConnection } from '../../src/db/connection.ts';
+import { serverSettings, type ServerSettings } from '../../src/cenv/settings.ts';
 
 export const OWNER: Principal = { userId: 'u-owner', username: 'owner', role: 'owner', sessionId: 's1' };
 export const USER: Principal = { userId: 'u-user', username: 'user', role: 'user', sessionId: 's2' };
-export const DEFAULT_LIMITS: SqlLimits = { sqlTimeoutMs: 30_000, maxRows: 1000, maxDbBytes: 100 * 1024 * 1024 };
+export const DEFAULT_SERVER: ServerSettings = serverSettings({});
 
 export interface TempCenv { dir: string; file: string; cleanup(): void }
 
@@ -31,8 +31,8 @@ export function tempCenv(setup = ''): TempCenv {
 }
 
 /** A TenantConnection on `file` guarded by src/access, as in a sandbox child. */
-export function connect(file: string, limits: SqlLimits = DEFAULT_LIMITS): TenantConnection {
-  return new TenantConnection(file, limits, (db) => new AccessGuard(db));
+export function connect(file: string, server: ServerSettings = DEFAULT_SERVER): TenantConnection {
+  return new TenantConnection(file, server, (db) => new AccessGuard(db));
 }
 
 export interface Fixture {

@@ -2,24 +2,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Registry } from '../../src/cenv/registry.ts';
-import { createCenv } from '../../src/cenv/create.ts';
-import { ConnectionPools } from '../../src/cenv/pool.ts';
-import { createSession, revokeSession } from '../../src/auth/sessions.ts';
-import { startSessionSweeper } from '../../src/auth/session-sweeper.ts';
-import { tempDir } from '../helpers/server.ts';
+import { Registry } from '../cenv/registry.ts';
+import { createCenv } from '../cenv/create.ts';
+import { ConnectionPools } from '../cenv/pool.ts';
+import { createSession, revokeSession } from './sessions.ts';
+import { startSessionSweeper } from './session-sweeper.ts';
+import { insertUser } from './users.ts';
+
+const RULES = { timeoutMs: 24 * 3600_000, maxPerUser: 20 };
+import { tempDir } from '../../test/helpers/server.ts';
 
 test('the sweeper deletes expired and revoked sessions of open cenvs and keeps live ones', async () => {
   const dir = tempDir();
   const registry = new Registry(`${dir}/registry.db`);
-  const { cenv, owner } = createCenv(registry, dir, { name: null, ownerUsername: 'ada', ownerPasswordHash: 'h' });
+  const { cenv, seeded: owner } = createCenv(registry, dir, null, (db) => insertUser(db, 'ada', 'h', 'owner'));
   const pools = new ConnectionPools({ dataDir: dir, perCenv: 2, maxOpen: 10, idleMs: 60_000 });
   const client = { ip: '127.0.0.1', userAgent: null };
   const ids = await pools.use(cenv.id, (db) => {
-    const expired = createSession(db, owner.id, client, Date.now() - 48 * 3600_000);
-    const revoked = createSession(db, owner.id, client);
+    const expired = createSession(db, owner.id, client, RULES, Date.now() - 48 * 3600_000);
+    const revoked = createSession(db, owner.id, client, RULES);
     revokeSession(db, owner.id, revoked.id);
-    const live = createSession(db, owner.id, client);
+    const live = createSession(db, owner.id, client, RULES);
     return { expired: expired.id, revoked: revoked.id, live: live.id };
   });
   const warnings: unknown[] = [];

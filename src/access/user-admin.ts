@@ -1,19 +1,21 @@
 /**
  * Managing the users of a cenv through the admin API: list, create, change role, enable or
- * disable, set a password.
+ * disable, set a password, and hand ownership over.
  *
- * Rules: nobody can demote or disable the last enabled owner; only an owner changes an owner
- * or makes someone owner (admins have everything but ownership); a role change, disabling
- * or a new password revokes every session of that user at once. Each change is audited and
- * bumps the access version in the same transaction (src/access/admin-change.ts).
+ * Rules: a cenv has exactly one owner. `owner` is never assigned through create or update;
+ * ownership moves only by `transferOwnership` (the owner, with their current password,
+ * checked by the caller), which makes the old owner an admin. Only the owner changes the
+ * owner's account; admins have everything but ownership. A role change, disabling or a new
+ * password revokes every session of that user at once. Each change is audited and bumps the
+ * access version in the same transaction (admin-change.ts).
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import { adminChange, type Actor } from '../access/admin-change.ts';
+import { adminChange, type Actor } from './admin-change.ts';
 import { nowIso } from '../tools/time.ts';
-import type { Principal } from './principal.ts';
-import { revokeAllSessions } from './sessions.ts';
-import { findUserById, findUserByName, insertUser, publicUser, usernameProblem, type StoredRole, type User } from './users.ts';
+import type { Principal } from '../auth/principal.ts';
+import { revokeAllSessions } from '../auth/sessions.ts';
+import { findUserById, findUserByName, insertUser, publicUser, usernameProblem, type StoredRole, type User } from '../auth/users.ts';
 
 export interface UserChange {
   role?: StoredRole;
@@ -33,7 +35,7 @@ function actorOf(principal: Principal, client: { ip?: string | null; userAgent?:
 }
 
 /**
- * Creates a user. Only an owner may create another owner.
+ * Creates a user (never an owner: see transferOwnership).
  * @example createUser(db, request.principal, { username: 'bob', passwordHash, role: 'user' }, { ip })
  */
 export function createUser(
@@ -42,9 +44,9 @@ export function createUser(
 ): User {
   const problem = usernameProblem(input.username);
   if (problem) throw new ValidationError(problem);
-  if (input.role === 'owner' && by.role !== 'owner') throw new ForbiddenError('only an owner can create another owner');
+  if (input.role === 'owner') throw new ValidationError('a cenv has one owner; create the user as admin and transfer ownership to them');
   return adminChange(db, actorOf(by, client), () => {
-    if (findUserByName(db, input.username)) throw new ConflictError('that username is taken');
+    if (findUserByName(db, input.username)) throw new ConflictError('that username is taken (names are compared ignoring case and look-alike forms)');
     const user = insertUser(db, input.username, input.passwordHash, input.role);
     return { result: user, audit: { action: 'user_created', detail: { id: user.id, username: user.username, role: user.role } } };
   });
@@ -65,10 +67,14 @@ export function updateUser(
   return adminChange(db, actorOf(by, client), () => {
     const user = findUserById(db, id);
     if (!user) throw new NotFoundError(`no user with id ${id}`);
-    const touchesOwner = user.role === 'owner' || change.role === 'owner';
-    if (touchesOwner && by.role !== 'owner') throw new ForbiddenError('only an owner can change an owner or make someone owner');
+    if (change.role === 'owner' && user.role !== 'owner') {
+      throw new ValidationError('ownership is not assigned by role; the owner uses POST /admin/transfer-ownership');
+    }
+    if (user.role === 'owner' && by.role !== 'owner') throw new ForbiddenError("only the owner can change the owner's account");
     const losesOwnership = user.role === 'owner' && user.enabled && ((change.role !== undefined && change.role !== 'owner') || change.enabled === false);
-    if (losesOwnership && enabledOwners(db) <= 1) throw new ConflictError('the last owner cannot be demoted or disabled');
+    if (losesOwnership && enabledOwners(db) <= 1) {
+      throw new ConflictError('the owner cannot be demoted or disabled; transfer ownership to someone else first');
+    }
     const role = change.role ?? user.role;
     const enabled = change.enabled ?? user.enabled;
     db.prepare('UPDATE _wce_users SET role = ?, enabled = ?, password_hash = ?, updated_at = ? WHERE id = ?')
@@ -83,5 +89,29 @@ export function updateUser(
       sessions_revoked: revoked,
     };
     return { result: publicUser(findUserById(db, id)!), audit: { action: 'user_updated', detail } };
+  });
+}
+
+/**
+ * Makes `toUserId` the owner and the current owner (`by`) an admin, in one audited change.
+ * The caller has checked `by`'s current password. Both users' sessions end (their roles
+ * changed), so each logs in again with the new role.
+ * @example transferOwnership(db, request.caller.principal, bobId, actor)
+ */
+export function transferOwnership(db: DatabaseSync, by: Principal, toUserId: string, client: { ip?: string | null; userAgent?: string | null } = {}): User {
+  if (by.role !== 'owner' || by.userId === null) throw new ForbiddenError('only the owner can transfer ownership');
+  if (toUserId === by.userId) throw new ValidationError('you already own this cenv');
+  return adminChange(db, actorOf(by, client), () => {
+    const target = findUserById(db, toUserId);
+    if (!target) throw new NotFoundError(`no user with id ${toUserId}`);
+    if (!target.enabled) throw new ValidationError('enable that user before making them the owner');
+    const now = nowIso();
+    db.prepare("UPDATE _wce_users SET role = 'admin', updated_at = ? WHERE id = ?").run(now, by.userId);
+    db.prepare("UPDATE _wce_users SET role = 'owner', updated_at = ? WHERE id = ?").run(now, toUserId);
+    const revoked = revokeAllSessions(db, by.userId!) + revokeAllSessions(db, toUserId);
+    return {
+      result: publicUser(findUserById(db, toUserId)!),
+      audit: { action: 'ownership_transferred', detail: { from: by.userId, to: toUserId, to_username: target.username, sessions_revoked: revoked } },
+    };
   });
 }

@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { openDatabase } from '../../src/cenv/open.ts';
-import { migrate, schemaVersion, MIGRATIONS, LATEST_SCHEMA_VERSION } from '../../src/cenv/migrate.ts';
-import { tempDir } from '../helpers/server.ts';
+import { openDatabase } from './open.ts';
+import { migrate, schemaVersion, MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrate.ts';
+import { tempDir } from '../../test/helpers/server.ts';
 
 describe('schema migrations', () => {
   test('a new file gets every migration, in order, recorded once', () => {

@@ -1,7 +1,7 @@
 /** What a write statement did, as its audit row names it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ddlEffect, mainEffect } from '../effects.ts';
+import { ddlEffect, mainEffect } from './effects.ts';
 
 test('DML: the first write the authorizer saw is the statement\'s own', () => {
   const upsert = { ddl: false, writes: [{ table: 'posts', operations: ['insert', 'update'] as Array<'insert' | 'update'> }, { table: 'log', operations: ['insert'] as Array<'insert'> }] };

@@ -4,12 +4,12 @@ import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseSync } from 'node:sqlite';
-import { ConnectionPools } from '../../src/cenv/pool.ts';
-import { openDatabase } from '../../src/cenv/open.ts';
-import { migrate } from '../../src/cenv/migrate.ts';
-import { cenvFile } from '../../src/cenv/paths.ts';
-import { Registry } from '../../src/cenv/registry.ts';
-import { tempDir } from '../helpers/server.ts';
+import { ConnectionPools } from './pool.ts';
+import { openDatabase } from './open.ts';
+import { migrate } from './migrate.ts';
+import { cenvFile } from './paths.ts';
+import { Registry } from './registry.ts';
+import { tempDir } from '../../test/helpers/server.ts';
 
 function openFiles(): number {
   return readdirSync('/proc/self/fd').length;

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, ConfigError } from '../../src/config.ts';
-import { nameProblem, parseCenvRef } from '../../src/cenv/ids.ts';
+import { loadConfig, ConfigError } from './config.ts';
+import { nameProblem, parseCenvRef } from './cenv/ids.ts';
 
 describe('configuration', () => {
   test('defaults', () => {

@@ -1,0 +1,243 @@
+/**
+ * Every per-cenv setting in one list: its type, bounds, default, and how the environment
+ * applies to it. A key's environment variable is either the server-wide **default** (a cenv
+ * may set any value within the bounds) or a **ceiling** (it is also the highest value a cenv
+ * may set: body size, time limits, database size, queue caps — what protects the server and
+ * the other tenants). `_wce_config` holds a cenv's overrides; `resolveSettings` turns rows +
+ * environment into the values in force, and `settingProblem` is the one validator the admin
+ * API and the readers share.
+ *
+ * Adding a setting: add an entry here; nothing else reads `_wce_config` directly.
+ *
+ * @example
+ *   const server = serverSettings(process.env);          // environment values, checked once
+ *   const s = resolveSettings(rows, server);             // what a cenv runs with
+ *   s.sql_timeout_ms                                     // 30000 unless overridden
+ */
+
+export interface IntegerSetting {
+  type: 'integer';
+  min: number;
+  max: number;
+  default: number;
+  /** Environment variable that sets the server-wide value, and whether it is also the ceiling. */
+  env?: { name: string; role: 'default' | 'ceiling' };
+  description: string;
+}
+
+export interface OriginsSetting {
+  type: 'origins';
+  default: readonly string[];
+  env?: undefined;
+  description: string;
+}
+
+export type SettingSpec = IntegerSetting | OriginsSetting;
+
+const MINUTE = 60_000;
+
+/** The registry. Order is the order the admin API lists them in. */
+export const SETTINGS = {
+  session_timeout_hours: {
+    type: 'integer', min: 1, max: 24 * 366, default: 24,
+    description: 'hours a login session lasts',
+  },
+  max_sessions_per_user: {
+    type: 'integer', min: 1, max: 1000, default: 20, env: { name: 'WCE_MAX_SESSIONS_PER_USER', role: 'default' },
+    description: 'active sessions one user may hold; a new login revokes the oldest past this',
+  },
+  sql_timeout_ms: {
+    type: 'integer', min: 10, max: 3600_000, default: 30_000, env: { name: 'WCE_SQL_TIMEOUT_MS', role: 'ceiling' },
+    description: 'time limit of one SQL API request',
+  },
+  max_rows: {
+    type: 'integer', min: 1, max: 1_000_000, default: 1000, env: { name: 'WCE_MAX_ROWS', role: 'default' },
+    description: 'rows one SQL result may hold (more are cut and marked truncated)',
+  },
+  max_db_bytes: {
+    type: 'integer', min: 64 * 1024, max: 1024 ** 4, default: 100 * 1024 * 1024, env: { name: 'WCE_MAX_DB_BYTES', role: 'ceiling' },
+    description: 'largest size of the cenv file in bytes',
+  },
+  starlark_timeout_ms: {
+    type: 'integer', min: 10, max: 600_000, default: 5000, env: { name: 'WCE_STARLARK_TIMEOUT_MS', role: 'ceiling' },
+    description: 'time limit of one endpoint run',
+  },
+  starlark_max_steps: {
+    type: 'integer', min: 1000, max: 1_000_000_000, default: 50_000_000, env: { name: 'WCE_STARLARK_MAX_STEPS', role: 'ceiling' },
+    description: 'step budget of one endpoint run (about one step per loop iteration or call)',
+  },
+  render_timeout_ms: {
+    type: 'integer', min: 10, max: 600_000, default: 5000, env: { name: 'WCE_RENDER_TIMEOUT_MS', role: 'ceiling' },
+    description: 'time limit of one page render',
+  },
+  sandbox_max_jobs_per_cenv: {
+    type: 'integer', min: 1, max: 100_000, default: 64, env: { name: 'WCE_SANDBOX_MAX_JOBS_PER_CENV', role: 'ceiling' },
+    description: 'requests of this cenv running or waiting in the sandbox at once (more get 503)',
+  },
+  sandbox_max_jobs_per_ip: {
+    type: 'integer', min: 1, max: 100_000, default: 8, env: { name: 'WCE_SANDBOX_MAX_JOBS_PER_IP', role: 'ceiling' },
+    description: 'requests of one anonymous address running or waiting in the sandbox for this cenv (more get 429)',
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+type ValueOf<S> = S extends { type: 'integer' } ? number : S extends { type: 'origins' } ? readonly string[] : never;
+/** The values in force for one cenv, one field per key. */
+export type Settings = { readonly [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
+export type SettingValue = number | readonly string[];
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** Where a value in force came from. */
+export type SettingSource = 'default' | 'env' | 'cenv';
+
+/** The server's side of every key: the environment's value (or the built-in default) and the ceiling. */
+export interface ServerSetting { value: SettingValue; source: 'default' | 'env'; ceiling: number | null }
+export type ServerSettings = { readonly [K in SettingKey]: ServerSetting };
+
+/** A setting value from the environment that cannot be used; names the variable. */
+export class SettingEnvError extends Error {
+  override name = 'SettingEnvError';
+}
+
+function spec(key: SettingKey): SettingSpec {
+  return SETTINGS[key] as SettingSpec;
+}
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+/**
+ * Why `value` cannot be stored for `key` on this server, or null. `server` supplies the
+ * ceilings the environment set.
+ * @example settingProblem('max_rows', 0, server) // 'max_rows must be a whole number from 1 to 1000000'
+ */
+export function settingProblem(key: string, value: unknown, server: ServerSettings): string | null {
+  if (!isSettingKey(key)) return `unknown setting "${key.slice(0, 64)}"`;
+  const s = spec(key);
+  if (s.type === 'integer') {
+    const ceiling = server[key].ceiling ?? s.max;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < s.min || value > ceiling) {
+      const limit = ceiling < s.max ? ` (this server's ceiling, ${s.env?.name})` : '';
+      return `${key} must be a whole number from ${s.min} to ${ceiling}${limit}`;
+    }
+    return null;
+  }
+  if (!Array.isArray(value) || value.length > 50 || !value.every((o) => typeof o === 'string' && originProblem(o) === null)) {
+    const bad = Array.isArray(value) ? value.find((o) => typeof o !== 'string' || originProblem(o) !== null) : undefined;
+    return `${key} must be a list of at most 50 origins like "https://app.example.com"` +
+      (typeof bad === 'string' ? `: ${originProblem(bad)}` : '');
+  }
+  return null;
+}
+
+/** Why `origin` is not a bare web origin (scheme://host[:port]), or null. */
+export function originProblem(origin: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return `"${origin.slice(0, 100)}" is not a URL`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `"${origin.slice(0, 100)}" must be http or https`;
+  if (url.origin !== origin) return `"${origin.slice(0, 100)}" must be an origin without path, e.g. ${url.origin}`;
+  return null;
+}
+
+/**
+ * Reads the environment's side of every key once, at start; a bad value stops the server
+ * with a message naming the variable.
+ * @example serverSettings({ WCE_SQL_TIMEOUT_MS: '5000' }).sql_timeout_ms // { value: 5000, source: 'env', ceiling: 5000 }
+ */
+export function serverSettings(env: Record<string, string | undefined>): ServerSettings {
+  const out = {} as Record<SettingKey, ServerSetting>;
+  for (const key of SETTING_KEYS) {
+    const s = spec(key);
+    if (s.type !== 'integer' || !s.env) {
+      out[key] = { value: s.default, source: 'default', ceiling: null };
+      continue;
+    }
+    const raw = env[s.env.name]?.trim();
+    if (raw === undefined || raw === '') {
+      out[key] = { value: s.default, source: 'default', ceiling: null };
+      continue;
+    }
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < s.min || value > s.max) {
+      throw new SettingEnvError(`${s.env.name} must be a whole number from ${s.min} to ${s.max}, got "${raw}"`);
+    }
+    out[key] = { value, source: 'env', ceiling: s.env.role === 'ceiling' ? value : null };
+  }
+  return out;
+}
+
+/** One stored override, as `_wce_config` holds it (values are JSON text). */
+export interface ConfigRow { key: string; value: string }
+
+/** Decodes a stored value; a value that no longer passes (bounds changed) is ignored, never trusted. */
+function storedValue(row: ConfigRow, server: ServerSettings): SettingValue | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(row.value);
+  } catch {
+    return undefined;
+  }
+  return settingProblem(row.key, value, server) === null ? (value as SettingValue) : undefined;
+}
+
+/**
+ * The values in force for one cenv: its stored overrides on top of the server's values.
+ * @example resolveSettings([{ key: 'max_rows', value: '50' }], server).max_rows // 50
+ */
+export function resolveSettings(rows: readonly ConfigRow[], server: ServerSettings): Settings {
+  const out = {} as Record<SettingKey, SettingValue>;
+  for (const key of SETTING_KEYS) out[key] = server[key].value;
+  for (const row of rows) {
+    if (!isSettingKey(row.key)) continue;
+    const value = storedValue(row, server);
+    if (value !== undefined) out[row.key] = value;
+  }
+  return Object.freeze(out) as Settings;
+}
+
+/** One key as the admin API describes it. */
+export interface SettingDescription {
+  key: SettingKey;
+  value: SettingValue;
+  default: SettingValue;
+  source: SettingSource;
+  type: SettingSpec['type'];
+  min?: number;
+  max?: number;
+  env?: string;
+  env_role?: 'default' | 'ceiling';
+  description: string;
+}
+
+/**
+ * Every key with its value, default and where the value came from.
+ * @example describeSettings(rows, server).find((d) => d.key === 'max_rows')!.source // 'cenv'
+ */
+export function describeSettings(rows: readonly ConfigRow[], server: ServerSettings): SettingDescription[] {
+  const stored = new Map<string, SettingValue>();
+  for (const row of rows) {
+    if (!isSettingKey(row.key)) continue;
+    const value = storedValue(row, server);
+    if (value !== undefined) stored.set(row.key, value);
+  }
+  return SETTING_KEYS.map((key) => {
+    const s = spec(key);
+    const own = stored.get(key);
+    return {
+      key,
+      value: own ?? server[key].value,
+      default: server[key].value,
+      source: own !== undefined ? 'cenv' : server[key].source,
+      type: s.type,
+      ...(s.type === 'integer' ? { min: s.min, max: server[key].ceiling ?? s.max } : {}),
+      ...(s.env ? { env: s.env.name, env_role: s.env.role } : {}),
+      description: s.description,
+    };
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * Entry point of a sandbox child process (started by src/sandbox/spawn.ts): the table of
+ * every op a child can run, each handler from its own feature, served by the child runtime
+ * with the access guard on every tenant connection. Like main.ts, this is a composition
+ * root: the one place that imports every feature.
+ */
+import { AccessGuard } from './access/guard.ts';
+import { serveChild } from './sandbox/child-runtime.ts';
+import type { OpHandlers } from './sandbox/handlers.ts';
+import { sqlHandler } from './sandbox/sql-op.ts';
+import { NotFoundError } from './errors.ts';
+
+/** Ops whose feature has not landed yet answer 404 rather than crash the child. */
+const notBuilt = { run(): never { throw new NotFoundError('this kind of request is not available on this server yet'); } };
+
+const HANDLERS: OpHandlers = {
+  sql: sqlHandler,
+  endpoint: notBuilt,
+  render: notBuilt,
+};
+
+serveChild(HANDLERS, (db) => new AccessGuard(db));

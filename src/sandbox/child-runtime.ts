@@ -1,0 +1,73 @@
+/**
+ * The loop of a sandbox child process: take a job, find the cenv's connection, run the op's
+ * handler, send one reply. Everything here is synchronous, which is the point: while SQLite
+ * or a script runs, this process is busy, and the main process stays free to answer others
+ * or to kill this one at the hard deadline.
+ *
+ * The entry point (src/child.ts) passes the table of handlers; options arrive in the
+ * WCE_SANDBOX environment variable as JSON (ChildOptions).
+ */
+import type { GateFactory } from '../db/connection.ts';
+import type { ServerSettings } from '../cenv/settings.ts';
+import { ChildConnections } from './connections.ts';
+import type { OpContext, OpHandler, OpHandlers } from './handlers.ts';
+import { toWireError, type ChildMessage, type JobMessage, type OpName, type OpReply, type ParentMessage } from './protocol.ts';
+
+export interface ChildOptions { dataDir: string; server: ServerSettings; maxConnections: number }
+
+/** Replies larger than this are refused in the child: the main process buffers each whole. */
+export const MAX_REPLY_BYTES = 48 * 1024 * 1024;
+
+function send(message: ChildMessage): void {
+  // The main process may have let this child go while it was starting or working.
+  if (process.connected) process.send!(message);
+}
+
+function runJob(connections: ChildConnections, handlers: OpHandlers, job: JobMessage): ChildMessage {
+  try {
+    const handler = handlers[job.op] as OpHandler<OpName> | undefined;
+    if (!handler) throw new Error(`unknown sandbox op "${String(job.op)}"`);
+    const { conn, cache } = connections.get(job.cenvId, job.generation);
+    conn.resetRequestState();
+    const ctx: OpContext = {
+      conn, cache, principal: job.principal, context: job.context, settings: conn.settings(),
+      deadline: Date.now() + job.timeoutMs, timeoutMs: job.timeoutMs,
+    };
+    const reply: OpReply = handler.run(ctx, job.payload);
+    if (reply.body.length > MAX_REPLY_BYTES) {
+      return { kind: 'error', id: job.id, error: { code: 'WCE_ERR_PAYLOAD_TOO_LARGE', status: 413, message: `the reply is larger than ${MAX_REPLY_BYTES / (1024 * 1024)} MB; ask for less data at once` } };
+    }
+    return { kind: 'reply', id: job.id, reply };
+  } catch (error) {
+    const wire = toWireError(error);
+    if (wire.status >= 500) {
+      // A resource limit or a fault: start this cenv's connection afresh, and keep the
+      // details of a fault (not of a limit) in the server log.
+      if (wire.status === 500) console.error(`sandbox ${process.pid}: ${job.op} on ${job.cenvId} failed (request ${job.context.requestId ?? '-'}):`, error);
+      connections.evict(job.cenvId);
+    }
+    return { kind: 'error', id: job.id, error: wire };
+  }
+}
+
+/**
+ * Serves jobs until the main process goes away.
+ * @example serveChild({ sql: sqlHandler, endpoint: endpointHandler, render: renderHandler }, (db) => new AccessGuard(db))
+ */
+export function serveChild(handlers: OpHandlers, makeGate: GateFactory): void {
+  const options = JSON.parse(process.env.WCE_SANDBOX ?? '{}') as ChildOptions;
+  const connections = new ChildConnections(options.dataDir, options.server, makeGate, options.maxConnections);
+  process.on('message', (message: ParentMessage) => {
+    if (message.kind === 'evict') return connections.evict(message.cenvId);
+    send(runJob(connections, handlers, message));
+  });
+  // The main process went away or let this child go: close the databases cleanly and exit.
+  const leave = (): void => {
+    connections.closeAll();
+    process.exit(0);
+  };
+  process.on('disconnect', leave);
+  // A send can still fail if the channel closed under it (EPIPE): the main process is gone.
+  process.on('error', leave);
+  send({ kind: 'ready' });
+}

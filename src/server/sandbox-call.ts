@@ -1,0 +1,28 @@
+/**
+ * Running an op in the sandbox for a request: the job is built from `request.caller` (time
+ * limit and caps from the cenv's settings, the anonymous address for the per-address cap),
+ * and what the work committed is published on the commit-event bus once the reply is back.
+ *
+ * @example const reply = await runOp(app, request, 'sql', request.body);
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.ts';
+import { OP_TIME_LIMITS, type OpName, type PayloadOf, type ReplyOf } from '../sandbox/protocol.ts';
+
+export async function runOp<K extends OpName>(
+  app: FastifyInstance, request: FastifyRequest, op: K, payload: PayloadOf<K>, options: { principal?: Principal } = {},
+): Promise<ReplyOf<K>> {
+  const { cenv, settings, ip, userAgent } = request.caller;
+  const principal = options.principal ?? request.caller.principal;
+  const reply = await app.deps.sandbox.run({
+    op, cenvId: cenv.id, principal, payload,
+    context: { ip, userAgent, requestId: request.id },
+    timeoutMs: settings[OP_TIME_LIMITS[op]] as number,
+    ipKey: request.caller.principal.role === 'anonymous' ? ip : null,
+    caps: { perCenv: settings.sandbox_max_jobs_per_cenv, perIp: settings.sandbox_max_jobs_per_ip },
+  });
+  if (reply.effects.writes.length > 0) {
+    void app.deps.bus.publish({ cenvId: cenv.id, principal, kind: 'data', writes: reply.effects.writes });
+  }
+  return reply;
+}
