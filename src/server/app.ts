@@ -15,7 +15,7 @@ import { installErrorHandlers, frameworkErrorHandler } from './error-handler.ts'
 import { clientErrorHandler } from './plugins/client-errors.ts';
 import { installSecurityHeaders } from './plugins/headers.ts';
 import { installRequestLog } from './plugins/request-log.ts';
-import { cenvScope } from './plugins/cenv-scope.ts';
+import { cenvScope, type CenvRoutePlugin } from './plugins/cenv-scope.ts';
 import { installJsonParser } from './json-body.ts';
 import { healthRoutes } from './routes/health.ts';
 import { createCenvRoutes } from './routes/create-cenv.ts';
@@ -26,7 +26,12 @@ import { adminPermissionRoutes } from './routes/admin-permissions.ts';
 import { adminPolicyRoutes } from './routes/admin-policies.ts';
 import { sqlRoutes } from './routes/sql.ts';
 
-export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
+  cenvRoutes?: CenvRoutePlugin[];
+}
+
+export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options: BuildOptions = {}): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: logger,
@@ -37,7 +42,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promis
     bodyLimit: config.bodyLimitBytes,
     // A client that sends slowly (or stops) holds a connection; these bound how long.
     requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: config.requestTimeoutMs,
+    // An idle socket (a client that stopped reading a reply, too) is closed a little after the
+    // request limit, so the limits above answer 408 first when they apply.
+    connectionTimeout: config.requestTimeoutMs + 2000,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     http: {
       headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
@@ -62,6 +69,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promis
   installErrorHandlers(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  await app.register(cenvScope([loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, sqlRoutes]), { prefix: '/:cenv' });
+  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, sqlRoutes];
+  await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });
   return app;
 }

@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/server/app.ts';
+import type { CenvRoutePlugin } from '../../src/server/plugins/cenv-scope.ts';
 import { createDeps, closeDeps } from '../../src/server/deps.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import type { AppDeps } from '../../src/server/types.ts';
@@ -37,6 +38,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Runs on the app before it listens, e.g. to add a route that throws. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
+  /** Extra route plugins under `/{cenv}` (behind the cenv scope: resolution, auth, CSRF, access). */
+  cenvRoutes?: CenvRoutePlugin[];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -46,7 +49,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const log = createLogger(config.logLevel, stream);
   const deps = createDeps(config, log);
-  const app = await buildApp(deps, log);
+  const app = await buildApp(deps, log, { cenvRoutes: options.cenvRoutes });
   await options.extend?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
