@@ -37,7 +37,7 @@ describe('route-level access', () => {
     other = await createCenv(server.url);
     who.owner = await login(server.url, cenv.id, cenv.username, cenv.password);
     for (const [username, role] of [['adam', 'admin'], ['ursula', 'user']]) {
-      const res = await request(`${server.url}/${cenv.id}/admin/users`, { body: { username, password: 'long enough pw', role }, headers: bearer(who.owner!.token) });
+      const res: { status: number } = await request(`${server.url}/${cenv.id}/admin/users`, { body: { username, password: 'long enough pw', role }, headers: bearer(who.owner!.token) });
       assert.equal(res.status, 201);
     }
     who.admin = await login(server.url, cenv.id, 'adam', 'long enough pw');
