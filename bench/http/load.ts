@@ -1,10 +1,16 @@
 /**
- * Load generation with autocannon (keep-alive connections, no pipelining) and the figures
- * the bench prints. Latencies of 2xx responses go into our own microsecond histogram:
- * autocannon's is in whole milliseconds, too coarse for sub-millisecond answers.
+ * Load generation and the figures the bench prints. Throughput runs use wrk when it is
+ * installed (bench/http/wrk.ts: far less CPU than a JavaScript generator on a 2-core
+ * machine), else autocannon (keep-alive connections, no pipelining); fixed-rate probes always
+ * use autocannon. `BENCH_LOADER=autocannon` forces it. Autocannon's latencies of 2xx
+ * responses go into our own microsecond histogram: its own is in whole milliseconds.
  */
 import autocannon from 'autocannon';
 import { createHistogram } from 'node:perf_hooks';
+import { measureWrk, WRK_AVAILABLE } from './wrk.ts';
+
+/** Which generator throughput runs use. */
+export const LOADER = WRK_AVAILABLE && process.env.BENCH_LOADER !== 'autocannon' ? 'wrk' : 'autocannon';
 
 export interface Load {
   url: string;
@@ -27,6 +33,7 @@ export interface Figures {
 }
 
 export async function measure(load: Load): Promise<Figures> {
+  if (LOADER === 'wrk' && !load.rate) return measureWrk(load);
   const micros = createHistogram();
   const run = autocannon({
     url: load.url, duration: load.seconds, connections: load.connections, pipelining: 1, timeout: 30,

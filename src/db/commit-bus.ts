@@ -18,9 +18,9 @@ import type { Write } from './tenant-db.ts';
 /**
  * What kind of change committed: tenant data or schema (`data`), or a part of the cenv the
  * admin API manages. `access` covers grants, row policies and users' roles — anything that
- * changes what a principal may see.
+ * changes what a principal may see; `sessions` a login, logout or revocation.
  */
-export type CommitKind = 'data' | 'access' | 'users' | 'config' | 'endpoints' | 'templates' | 'import';
+export type CommitKind = 'data' | 'access' | 'users' | 'sessions' | 'config' | 'endpoints' | 'templates' | 'import';
 
 export interface CommitEvent {
   cenvId: string;

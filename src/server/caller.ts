@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../access/admin-change.ts';
 import type { HashFor } from '../auth/passwords.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { CommitKind } from '../db/commit-bus.ts';
 import type { Write } from '../db/tenant-db.ts';
 
@@ -19,13 +20,20 @@ export function hashFor(request: FastifyRequest): HashFor {
   return { group: request.caller.cenv.id, member: request.caller.ip };
 }
 
+/** Kinds of change after which the main process's session checks must be redone. */
+const AUTH_KINDS: ReadonlySet<CommitKind> = new Set(['users', 'access', 'sessions', 'import']);
+
 /**
- * Publishes an admin change on the commit-event bus, after it committed. `writes` names the
+ * Publishes a change the main process committed on the commit-event bus. `writes` names the
  * tables whose visibility changed (a grant or policy on `posts`), so listeners such as the
- * page cache can act on just those; none means "anything may have changed".
+ * page cache can act on just those; none means "anything may have changed". A change to
+ * users or sessions also drops the cenv's cached session checks first, synchronously, so a
+ * revoked session is refused from the very next request (src/auth/session-cache.ts).
  * @example publishChange(request, 'access', [{ table: 'posts', action: 'policy', rows: null }])
  */
-export function publishChange(request: FastifyRequest, kind: CommitKind, writes: Write[] = []): void {
-  const { cenv, principal } = request.caller;
-  void request.server.deps.bus.publish({ cenvId: cenv.id, principal, kind, writes });
+export function publishChange(request: FastifyRequest, kind: CommitKind, writes: Write[] = [], principal?: Principal): void {
+  const { cenv } = request.caller;
+  const { deps } = request.server;
+  if (AUTH_KINDS.has(kind)) deps.sessions.invalidate(cenv.id);
+  void deps.bus.publish({ cenvId: cenv.id, principal: principal ?? request.caller.principal, kind, writes });
 }

@@ -11,6 +11,7 @@ import { jwtKeyFile, registryFile } from '../cenv/paths.ts';
 import { readConfigRows, SettingsCache } from '../cenv/settings-store.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { TokenService, loadOrCreateKey } from '../auth/tokens.ts';
+import { SessionCache } from '../auth/session-cache.ts';
 import { CommitBus, type BusLogger } from '../db/commit-bus.ts';
 import { SandboxPool, type SandboxOptions } from '../sandbox/pool.ts';
 import { KeyedLimiter } from '../tools/keyed-limiter.ts';
@@ -32,8 +33,9 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
     dataDir: config.dataDir, server: config.settings, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, logger: log,
   });
   const settings = new SettingsCache(config.settings, (cenvId) => pools.use(cenvId, readConfigRows));
+  const sessions = new SessionCache();
   return {
-    config, registry, pools, sandbox, settings,
+    config, registry, pools, sandbox, settings, sessions,
     bus: new CommitBus(log),
     hasher: new PasswordHasher(config.bcryptCost),
     tokens: new TokenService(key),
@@ -49,10 +51,11 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
       let resumePools: (() => void) | null = null;
       try {
         resumePools = await pools.drain(cenvId);
-        settings.invalidate(cenvId);
         return await fn();
       } finally {
+        // Whatever the file holds now, nothing cached from the old one may answer.
         settings.invalidate(cenvId);
+        sessions.invalidate(cenvId);
         resumePools?.();
         resumeSandbox();
       }

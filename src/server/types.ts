@@ -18,6 +18,7 @@ import type { SettingsCache } from '../cenv/settings-store.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { SessionCache } from '../auth/session-cache.ts';
 import type { CommitBus } from '../db/commit-bus.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { KeyedLimiter } from '../tools/keyed-limiter.ts';
@@ -30,6 +31,8 @@ export interface AppDeps {
   settings: SettingsCache;
   hasher: PasswordHasher;
   tokens: TokenService;
+  /** Recent session checks (invalidated by every session or user change). */
+  sessions: SessionCache;
   /** Login attempts per (cenv, address), counted before the hash, refunded on success. */
   loginThrottle: KeyedLimiter;
   /** Cenv creations per client address (POST /new). */

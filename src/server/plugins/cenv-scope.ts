@@ -36,7 +36,7 @@ async function buildCaller(app: FastifyInstance, request: FastifyRequest): Promi
   const access = request.routeOptions.config.access!;
   if (access === 'none') return caller;
   const credentials = readCredentials(request.headers.authorization, request.cookies[SESSION_COOKIE]);
-  caller.principal = await authenticate(app.deps.tokens, cenv.id, credentials, (fn) => app.deps.pools.use(cenv.id, fn));
+  caller.principal = await authenticate(app.deps.tokens, cenv.id, credentials, (fn) => app.deps.pools.use(cenv.id, fn), app.deps.sessions);
   caller.viaCookie = credentials?.viaCookie ?? false;
   const header = request.headers[CSRF_HEADER];
   if (caller.viaCookie && needsCsrf(request.method) &&

@@ -18,7 +18,7 @@ import { MAX_PASSWORD_BYTES } from '../../auth/passwords.ts';
 import { audit } from '../../db/audit.ts';
 import { RateLimitedError, UnauthorizedError } from '../../errors.ts';
 import { transaction } from '../../tools/transaction.ts';
-import { hashFor } from '../caller.ts';
+import { hashFor, publishChange } from '../caller.ts';
 
 const Body = Type.Object({
   username: Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH * 2 }),
@@ -80,6 +80,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
       });
       return created;
     }));
+    publishChange(request, 'sessions', [], { userId: user.id, username: user.username, role: user.role, sessionId: session.id });
     const expiresAt = Date.parse(session.expiresAt);
     const token = await app.deps.tokens.sign({
       cenvId: cenv.id, userId: user.id, username: user.username, role: user.role, sessionId: session.id, expiresAt,
@@ -100,6 +101,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
       revokeSession(db, userId!, sessionId!);
       audit(db, { action: 'logout', userId, username, ip, userAgent });
     });
+    publishChange(request, 'sessions');
     for (const path of cookiePaths(request)) {
       reply.clearCookie(SESSION_COOKIE, { path });
       reply.clearCookie(CSRF_COOKIE, { path });

@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { listSessions, revokeAllSessions, revokeSession } from '../../auth/sessions.ts';
 import { audit } from '../../db/audit.ts';
 import { NotFoundError } from '../../errors.ts';
+import { publishChange } from '../caller.ts';
 
 const Params = Type.Object({ cenv: Type.String(), id: Type.String({ maxLength: 64 }) });
 
@@ -30,6 +31,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       return done;
     });
     if (!revoked) throw new NotFoundError('no active session with that id belongs to you');
+    publishChange(request, 'sessions');
     return { revoked: 1 };
   });
 
@@ -40,6 +42,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       audit(db, { action: 'sessions_revoked', userId, username, rowCount: count, ip });
       return count;
     });
+    publishChange(request, 'sessions');
     return { revoked };
   });
 }
