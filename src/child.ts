@@ -19,4 +19,4 @@ const HANDLERS: OpHandlers = {
   render: notBuilt,
 };
 
-serveChild(HANDLERS, (db) => new AccessGuard(db));
+serveChild(HANDLERS, (db, dataVersion) => new AccessGuard(db, { dataVersion }));

@@ -14,7 +14,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, startServer, startWce, type ServerProcess } from '../http/processes.ts';
-import { best, formatRow, LOADER, TABLE_HEAD, type Load } from '../http/load.ts';
+import { best, formatRow, LOADER, TABLE_HEAD_CPU, type Load } from '../http/load.ts';
 import { machine } from '../http/machine.ts';
 import { createWorkspace } from '../http/setup.ts';
 import { createDataSet, POSTS, USERS, type DataSet } from './dataset.ts';
@@ -72,14 +72,14 @@ async function main(): Promise<void> {
     const bareUrl = `${bare.url}/sql`;
     const auth = { authorization: `Bearer ${data.user.token}` };
     const json = { 'content-type': 'application/json' };
-    const lines = [TABLE_HEAD.replace('| WCE/bare req/s |', '| WCE/bare req/s | PocketBase req/s |').replace('---:|\n', '---:|---:|\n').replace(/\|---:\|$/, '|---:|---:|')];
+    const lines = [TABLE_HEAD_CPU.replace('| WCE/bare req/s |', '| WCE/bare req/s | PocketBase req/s |').replace(/\|---:\|$/, '|---:|---:|')];
     for (const c of cases(data)) {
       const expected = c.name.startsWith('list') ? 20 : 1;
       await check(wceUrl, auth, c.wce, expected);
       await check(bareUrl, {}, c.bare, expected);
       const loads: Load[] = [
-        { url: wceUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify(c.wce) },
-        { url: bareUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: json, body: JSON.stringify(c.bare) },
+        { url: wceUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify(c.wce), pid: wce.child.pid },
+        { url: bareUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: json, body: JSON.stringify(c.bare), pid: bare.child.pid },
       ];
       const [w, b] = await best(loads, RUNS);
       const pb = c.pocketbase ? ` ${c.pocketbase} |` : ' |';

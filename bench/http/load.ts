@@ -8,6 +8,7 @@
 import autocannon from 'autocannon';
 import { createHistogram } from 'node:perf_hooks';
 import { measureWrk, WRK_AVAILABLE } from './wrk.ts';
+import { treeCpuMs } from './cpu.ts';
 
 /** Which generator throughput runs use. */
 export const LOADER = WRK_AVAILABLE && process.env.BENCH_LOADER !== 'autocannon' ? 'wrk' : 'autocannon';
@@ -21,6 +22,8 @@ export interface Load {
   body?: string;
   /** Fixed request rate (req/s over all connections) instead of as fast as possible. */
   rate?: number;
+  /** The server's process id: its tree's CPU time per request is reported (bench/http/cpu.ts). */
+  pid?: number;
 }
 
 export interface Figures {
@@ -30,9 +33,19 @@ export interface Figures {
   max: number;
   /** Responses that were not 2xx, plus connection errors and timeouts: should be 0. */
   failures: number;
+  /** CPU time of the server's process tree per 2xx response, in µs (when `pid` was given). */
+  cpuUs?: number;
 }
 
 export async function measure(load: Load): Promise<Figures> {
+  if (load.pid === undefined) return generate(load);
+  const before = treeCpuMs(load.pid);
+  const figures = await generate(load);
+  const usedMs = treeCpuMs(load.pid) - before;
+  return { ...figures, cpuUs: (usedMs * 1000) / Math.max(1, figures.rps * load.seconds) };
+}
+
+async function generate(load: Load): Promise<Figures> {
   if (LOADER === 'wrk' && !load.rate) return measureWrk(load);
   const micros = createHistogram();
   const run = autocannon({
@@ -75,7 +88,10 @@ export function formatRow(label: string, figures: Figures, ratioTo?: Figures): s
   const ratio = ratioTo ? `${((figures.rps / ratioTo.rps) * 100).toFixed(0)}%` : '';
   const failed = figures.failures ? ` (${figures.failures} failed!)` : '';
   const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(0));
-  return `| ${label} | ${figures.rps.toFixed(0)}${failed} | ${ms(figures.p50)} | ${ms(figures.p99)} | ${ms(figures.max)} | ${ratio} |`;
+  const cpu = figures.cpuUs === undefined ? '' : ` ${figures.cpuUs.toFixed(0)} |`;
+  return `| ${label} | ${figures.rps.toFixed(0)}${failed} | ${ms(figures.p50)} | ${ms(figures.p99)} | ${ms(figures.max)} |${cpu} ${ratio} |`;
 }
 
 export const TABLE_HEAD = '| case | req/s | p50 ms | p99 ms | max ms | WCE/bare req/s |\n|---|---:|---:|---:|---:|---:|';
+/** The table head when CPU per request is measured too. */
+export const TABLE_HEAD_CPU = '| case | req/s | p50 ms | p99 ms | max ms | server CPU µs/req | WCE/bare req/s |\n|---|---:|---:|---:|---:|---:|---:|';

@@ -84,7 +84,9 @@ export interface Workspace { dir: string; dataDir: string; secret: string }
  */
 export async function startWce(space: Workspace, logLevel: string | null, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const env: Record<string, string> = { WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret };
+  // WCE_* variables of the bench's own environment pass through (e.g. WCE_SANDBOX_PROCESSES=4 npm run bench).
+  const passed = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('WCE_'))) as Record<string, string>;
+  const env: Record<string, string> = { ...passed, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret };
   if (logLevel) env.WCE_LOG_LEVEL = logLevel;
   return startServer(path.join(ROOT, 'bin/wce.mjs'), port, env, path.join(space.dir, `wce-${logLevel ?? 'info'}.log`), nodeArgs);
 }

@@ -81,7 +81,8 @@ export class AccessGuard {
   private readonly analyses = new BoundedCache<string, Analysis>(CACHE_SIZE);
   private readonly statements = new BoundedCache<string, GuardedStatement>(CACHE_SIZE);
 
-  constructor(db: DatabaseSync) {
+  /** `options.dataVersion`: see VersionTracker (a connection may read data_version once per request). */
+  constructor(db: DatabaseSync, options: { dataVersion?: () => number } = {}) {
     if (guarded.has(db)) throw new Error('this connection already has an AccessGuard');
     guarded.add(db);
     this.db = db;
@@ -98,7 +99,7 @@ export class AccessGuard {
     // DELETE policy trigger instead of bypassing it.
     db.exec('PRAGMA recursive_triggers = ON');
     db.setAuthorizer((action, a1, a2, dbName, context) => this.authorizer(action, a1, a2, dbName, context));
-    this.tracker = this.trusted(() => new VersionTracker(db));
+    this.tracker = this.trusted(() => new VersionTracker(db, options.dataVersion));
   }
 
   /**

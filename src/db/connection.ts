@@ -18,8 +18,12 @@ export const MAX_SQL_LENGTH = 100_000;
 /** SQLite's own cap on statement text: room for what the row-policy rewrite adds to a tenant statement. */
 const MAX_REWRITTEN_SQL_LENGTH = MAX_SQL_LENGTH * 10;
 
-/** Builds the gate for a freshly opened connection (src/access's AccessGuard in production). */
-export type GateFactory = (db: DatabaseSync) => Gate;
+/**
+ * Builds the gate for a freshly opened connection (src/access's AccessGuard in production).
+ * `dataVersion` is PRAGMA data_version as read at the start of the current request, so the
+ * gate and the settings share one read instead of each paying for their own.
+ */
+export type GateFactory = (db: DatabaseSync, dataVersion: () => number) => Gate;
 
 export class TenantConnection {
   readonly db: DatabaseSync;
@@ -27,13 +31,15 @@ export class TenantConnection {
   private readonly server: ServerSettings;
   private readonly watch: ChangeWatch;
   private current: Settings;
+  /** A write ran since the per-connection state (last_insert_rowid, changes) was cleared. */
+  private stateDirty = true;
   private readonly lastChanges: StatementSync;
   private readonly resetRowid: StatementSync;
   private readonly resetChanges: StatementSync;
 
   /**
    * Opens `file` (which must exist), upgrades its schema and installs the gate.
-   * @example const conn = new TenantConnection(cenvFile(dir, id), serverSettings(env), (db) => new AccessGuard(db));
+   * @example const conn = new TenantConnection(cenvFile(dir, id), serverSettings(env), (db, dataVersion) => new AccessGuard(db, { dataVersion }));
    */
   constructor(file: string, server: ServerSettings, makeGate: GateFactory) {
     this.db = openDatabase(file);
@@ -52,36 +58,54 @@ export class TenantConnection {
       this.db.exec('CREATE TEMP TABLE _wce_reset (x)');
       this.resetRowid = this.db.prepare('INSERT OR REPLACE INTO temp._wce_reset (rowid, x) VALUES (0, 0)');
       this.resetChanges = this.db.prepare('UPDATE temp._wce_reset SET x = 0 WHERE 0');
-      this.gate = makeGate(this.db);
+      this.gate = makeGate(this.db, () => this.watch.version);
     } catch (error) {
       this.db.close();
       throw error;
     }
   }
 
-  /** The cenv's settings, re-read when another connection has committed since the last look. */
-  settings(): Settings {
+  /**
+   * Starts a request on this connection and returns the cenv's settings for it. Reads
+   * PRAGMA data_version once (the gate reuses that read): when another connection committed
+   * since the last request, the settings are read again. Clears what SQLite remembers per
+   * connection when the last request left something (see resetRequestState).
+   */
+  beginRequest(): Settings {
     return this.gate.trusted(() => {
       if (this.watch.changed()) {
         const next = resolveSettings(readConfigRows(this.db), this.server);
         if (next.max_db_bytes !== this.current.max_db_bytes) applySizeLimit(this.db, next.max_db_bytes);
         this.current = next;
       }
+      if (this.stateDirty) this.resetRequestState();
       return this.current;
     });
+  }
+
+  /** The settings as of the last `beginRequest`. */
+  settings(): Settings {
+    return this.current;
+  }
+
+  /** A statement that changes rows (or the schema) is about to run: the next request must clear. */
+  markDirty(): void {
+    this.stateDirty = true;
   }
 
   /**
    * Clears what SQLite remembers per connection between requests. One connection serves every
    * principal of a cenv, so without this a request's first `last_insert_rowid()` or
    * `changes()` would show the previous request's values, perhaps another user's.
-   * Afterwards both read 0 (an UPDATE that matches nothing sets changes() to 0).
+   * Afterwards both read 0 (an UPDATE that matches nothing sets changes() to 0). Only reads
+   * leave both as they were, so after a request that only read this is skipped.
    */
   resetRequestState(): void {
     this.gate.trusted(() => {
       this.resetRowid.run();
       this.resetChanges.run();
     });
+    this.stateDirty = false;
   }
 
   /** `changes()` and `last_insert_rowid()` of the statement that just ran. */

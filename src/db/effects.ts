@@ -76,3 +76,19 @@ export function mainEffect(sql: string, prepared: Pick<GatedStatement, 'writes' 
   const [first] = prepared.writes;
   return first ? { action: first.operations[0], table: first.table } : UNKNOWN;
 }
+
+const READ_VERBS = new Set(['select', 'values', 'explain']);
+const WRITE_WORDS = new Set(['insert', 'update', 'delete', 'replace']);
+
+/**
+ * A cheap guess, from the leading words, whether `sql` may write: false for SELECT, VALUES,
+ * EXPLAIN and a WITH that names no INSERT/UPDATE/DELETE/REPLACE. Only a scheduling hint (the
+ * sandbox keeps one cenv's writes on one child); access control never relies on it.
+ * @example mayWrite('SELECT 1') === false; mayWrite('WITH x AS (SELECT 1) DELETE FROM t') === true
+ */
+export function mayWrite(sql: string): boolean {
+  const words = tokens(sql, 64).map((w) => w.toLowerCase());
+  if (READ_VERBS.has(words[0])) return false;
+  if (words[0] !== 'with') return true;
+  return words.some((w) => WRITE_WORDS.has(w)) || words.length >= 64;
+}

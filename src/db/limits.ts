@@ -27,19 +27,25 @@ export function applySizeLimit(db: DatabaseSync, maxDbBytes: number): void {
  */
 export class ChangeWatch {
   private readonly stmt: StatementSync;
-  private version: number;
+  private last: number;
 
   constructor(db: DatabaseSync) {
     this.stmt = db.prepare('PRAGMA data_version');
     this.stmt.setReturnArrays(true);
-    this.version = this.read();
+    this.last = this.read();
   }
 
+  /** Reads the pragma; true when another connection committed since the last read. */
   changed(): boolean {
     const now = this.read();
-    if (now === this.version) return false;
-    this.version = now;
+    if (now === this.last) return false;
+    this.last = now;
     return true;
+  }
+
+  /** The value as of the last read (no I/O). */
+  get version(): number {
+    return this.last;
   }
 
   private read(): number {

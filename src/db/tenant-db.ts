@@ -87,7 +87,9 @@ export class TenantDb {
     this.conn = conn;
     this.principal = principal;
     this.context = context;
-    this.settings = options.settings ?? conn.settings();
+    // A TenantDb is one request's view of the connection: start the request unless the
+    // caller (the sandbox runtime) already did and passes the settings it got.
+    this.settings = options.settings ?? conn.beginRequest();
     this.limitName = options.limitName ?? 'sql_timeout_ms';
     this.deadline = options.deadline ?? Date.now() + this.settings.sql_timeout_ms;
   }
@@ -106,6 +108,7 @@ export class TenantDb {
         const prepared = gate.prepare(sql, this.principal);
         for (const table of prepared.reads) this.reads.add(table.toLowerCase());
         if (prepared.writes.length === 0 && !prepared.ddl) return this.step(prepared.stmt, bound, maxRows, null);
+        this.conn.markDirty();
         const write = () => this.write(sql, prepared, bound, maxRows);
         return this.depth > 0 ? write() : this.transaction(write);
       });

@@ -28,9 +28,8 @@ function runJob(connections: ChildConnections, handlers: OpHandlers, job: JobMes
     const handler = handlers[job.op] as OpHandler<OpName> | undefined;
     if (!handler) throw new Error(`unknown sandbox op "${String(job.op)}"`);
     const { conn, cache } = connections.get(job.cenvId, job.generation);
-    conn.resetRequestState();
     const ctx: OpContext = {
-      conn, cache, principal: job.principal, context: job.context, settings: conn.settings(),
+      conn, cache, principal: job.principal, context: job.context, settings: conn.beginRequest(),
       deadline: Date.now() + job.timeoutMs, timeoutMs: job.timeoutMs,
     };
     const reply: OpReply = handler.run(ctx, job.payload);
@@ -52,15 +51,18 @@ function runJob(connections: ChildConnections, handlers: OpHandlers, job: JobMes
 
 /**
  * Serves jobs until the main process goes away.
- * @example serveChild({ sql: sqlHandler, endpoint: endpointHandler, render: renderHandler }, (db) => new AccessGuard(db))
+ * @example serveChild({ sql: sqlHandler, endpoint: endpointHandler, render: renderHandler }, (db, dataVersion) => new AccessGuard(db, { dataVersion }))
  */
 export function serveChild(handlers: OpHandlers, makeGate: GateFactory): void {
   const options = JSON.parse(process.env.WCE_SANDBOX ?? '{}') as ChildOptions;
   const connections = new ChildConnections(options.dataDir, options.server, makeGate, options.maxConnections);
-  process.on('message', (message: ParentMessage) => {
+  const handle = (message: ParentMessage): void => {
+    if (message.kind === 'batch') return message.messages.forEach(handle);
     if (message.kind === 'evict') return connections.evict(message.cenvId);
+    // Each reply goes out as soon as its job is done: it must not wait behind the next job.
     send(runJob(connections, handlers, message));
-  });
+  };
+  process.on('message', handle);
   // The main process went away or let this child go: close the databases cleanly and exit.
   const leave = (): void => {
     connections.closeAll();

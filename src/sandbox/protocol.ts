@@ -128,7 +128,9 @@ export interface JobMessage<K extends OpName = OpName> {
 }
 
 export interface EvictMessage { kind: 'evict'; cenvId: string; generation: number }
-export type ParentMessage = JobMessage | EvictMessage;
+/** Several messages written at once (src/sandbox/outbox.ts); handled in order. */
+export interface BatchMessage { kind: 'batch'; messages: Array<JobMessage | EvictMessage> }
+export type ParentMessage = JobMessage | EvictMessage | BatchMessage;
 
 export interface WireError { code: string; status: number; message: string; details?: Record<string, unknown> }
 

@@ -21,9 +21,9 @@ test('scheduler: jobs are served in rotation across cenvs, FIFO within one', () 
 test('scheduler: a cenv that may not start more is skipped, not blocking the others', () => {
   const queue = new FairQueue<Job>();
   for (const job of [{ cenvId: 'A', ipKey: null, n: 0 }, { cenvId: 'B', ipKey: null, n: 0 }]) { queue.admit(job, caps); queue.push(job); }
-  assert.equal(queue.next((cenv) => cenv !== 'A')!.cenvId, 'B');
-  assert.equal(queue.next((cenv) => cenv !== 'A'), undefined);
-  assert.equal(queue.hasEligible((cenv) => cenv !== 'A'), false);
+  assert.equal(queue.next((job) => job.cenvId !== 'A')!.cenvId, 'B');
+  assert.equal(queue.next((job) => job.cenvId !== 'A'), undefined);
+  assert.equal(queue.hasEligible((job) => job.cenvId !== 'A'), false);
   assert.equal(queue.nextOf('A')!.cenvId, 'A');
 });
 

@@ -11,7 +11,7 @@
  *   const queue = new FairQueue<Job>();
  *   queue.admit(job, { perCenv: 64, perIp: 8 });   // throws 503/429 past a cap
  *   queue.push(job);
- *   const next = queue.next((cenvId) => pool.running(cenvId) < 2);
+ *   const next = queue.next((job) => pool.mayStart(job));
  */
 import { RateLimitedError, UnavailableError } from '../errors.ts';
 
@@ -83,12 +83,12 @@ export class FairQueue<T extends Queueable> {
   }
 
   /**
-   * The next job in rotation among cenvs for which `eligible` is true; that cenv moves to the
-   * back of the rotation.
+   * The next job in rotation among cenvs whose first waiting job `eligible` accepts; that
+   * cenv moves to the back of the rotation. (Within a cenv jobs stay in order.)
    */
-  next(eligible: (cenvId: string) => boolean): T | undefined {
+  next(eligible: (job: T) => boolean): T | undefined {
     for (const [cenvId, queue] of this.queues) {
-      if (!eligible(cenvId)) continue;
+      if (!eligible(queue[0])) continue;
       const job = queue.shift()!;
       this.queues.delete(cenvId);
       if (queue.length > 0) this.queues.set(cenvId, queue);
@@ -108,9 +108,9 @@ export class FairQueue<T extends Queueable> {
     return job;
   }
 
-  /** True when some cenv for which `eligible` holds has a job waiting. */
-  hasEligible(eligible: (cenvId: string) => boolean): boolean {
-    for (const cenvId of this.queues.keys()) if (eligible(cenvId)) return true;
+  /** True when some cenv's first waiting job is one `eligible` accepts. */
+  hasEligible(eligible: (job: T) => boolean): boolean {
+    for (const queue of this.queues.values()) if (eligible(queue[0])) return true;
     return false;
   }
 

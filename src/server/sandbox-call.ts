@@ -10,12 +10,13 @@ import type { Principal } from '../auth/principal.ts';
 import { OP_TIME_LIMITS, type OpName, type PayloadOf, type ReplyOf } from '../sandbox/protocol.ts';
 
 export async function runOp<K extends OpName>(
-  app: FastifyInstance, request: FastifyRequest, op: K, payload: PayloadOf<K>, options: { principal?: Principal } = {},
+  app: FastifyInstance, request: FastifyRequest, op: K, payload: PayloadOf<K>,
+  options: { principal?: Principal; /** the job may write (scheduling hint; default true) */ writes?: boolean } = {},
 ): Promise<ReplyOf<K>> {
   const { cenv, settings, ip, userAgent } = request.caller;
   const principal = options.principal ?? request.caller.principal;
   const reply = await app.deps.sandbox.run({
-    op, cenvId: cenv.id, principal, payload,
+    op, cenvId: cenv.id, principal, payload, writes: options.writes ?? true,
     context: { ip, userAgent, requestId: request.id },
     timeoutMs: settings[OP_TIME_LIMITS[op]] as number,
     ipKey: request.caller.principal.role === 'anonymous' ? ip : null,

@@ -32,7 +32,7 @@ export function tempCenv(setup = ''): TempCenv {
 
 /** A TenantConnection on `file` guarded by src/access, as in a sandbox child. */
 export function connect(file: string, server: ServerSettings = DEFAULT_SERVER): TenantConnection {
-  return new TenantConnection(file, server, (db) => new AccessGuard(db));
+  return new TenantConnection(file, server, (db, dataVersion) => new AccessGuard(db, { dataVersion }));
 }
 
 export interface Fixture {

@@ -21,7 +21,7 @@ describe('the guard inside the data engine', () => {
   let conn: TenantConnection;
   beforeEach(() => {
     f = openFixture();
-    conn = new TenantConnection(f.file, SERVER, (db) => new AccessGuard(db));
+    conn = new TenantConnection(f.file, SERVER, (db, dataVersion) => new AccessGuard(db, { dataVersion }));
   });
   afterEach(() => {
     conn.db.close();

@@ -10,6 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_SQL_LENGTH } from '../../db/connection.ts';
+import { mayWrite } from '../../db/effects.ts';
 import { runOp } from '../sandbox-call.ts';
 
 const Value = Type.Union([
@@ -31,7 +32,9 @@ const Body = Type.Union([
 /** @example app.register(cenvScope([sqlRoutes]), { prefix: '/:cenv' }) */
 export async function sqlRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Static<typeof Body> }>('/sql', { schema: { body: Body }, config: { access: 'anonymous' } }, async (request, reply) => {
-    const result = await runOp(app, request, 'sql', request.body);
+    const body = request.body;
+    const writes = 'statements' in body ? body.statements.some((s) => mayWrite(s.sql)) : mayWrite(body.sql);
+    const result = await runOp(app, request, 'sql', body, { writes });
     return reply.type('application/json; charset=utf-8').send(result.body);
   });
 }
