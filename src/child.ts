@@ -8,6 +8,7 @@ import { AccessGuard } from './access/guard.ts';
 import { serveChild } from './sandbox/child-runtime.ts';
 import type { OpHandlers } from './sandbox/handlers.ts';
 import { sqlHandler } from './sandbox/sql-op.ts';
+import { explainHandler, policyPreviewHandler } from './access/debugger-ops.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Ops whose feature has not landed yet answer 404 rather than crash the child. */
@@ -17,6 +18,8 @@ const HANDLERS: OpHandlers = {
   sql: sqlHandler,
   endpoint: notBuilt,
   render: notBuilt,
+  explain: explainHandler,
+  policyPreview: policyPreviewHandler,
 };
 
 serveChild(HANDLERS, (db, dataVersion) => new AccessGuard(db, { dataVersion }));

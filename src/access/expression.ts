@@ -25,11 +25,21 @@ const MAX_EXPRESSION_LENGTH = 4000;
 const PREFIX = 'SELECT (';
 
 /**
- * Checks `expr` and returns it with the principal parameters replaced by function calls.
- * Throws ValidationError naming what is wrong.
+ * The principal parameters as SQL literals of one principal, for evaluating a policy as that
+ * principal from another principal's statement (the policy debugger).
+ * @example literalParameters({ userId: 'u1', username: "o'neil", role: 'user' }).$username // "'o''neil'"
+ */
+export function literalParameters(principal: { userId: string | null; username: string | null; role: string }): Record<string, string> {
+  const quote = (value: string | null) => (value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`);
+  return { $user_id: quote(principal.userId), $username: quote(principal.username), $role: quote(principal.role) };
+}
+
+/**
+ * Checks `expr` and returns it with the principal parameters replaced by function calls (or
+ * by `parameters`, e.g. literalParameters(…)). Throws ValidationError naming what is wrong.
  * @example translateExpression('author = $user_id') // 'author = wce_user_id()'
  */
-export function translateExpression(expr: string): string {
+export function translateExpression(expr: string, parameters: Readonly<Record<string, string>> = PRINCIPAL_PARAMETERS): string {
   if (expr.trim() === '') throw new ValidationError('policy expression is empty');
   if (expr.length > MAX_EXPRESSION_LENGTH) throw new ValidationError(`policy expression is longer than ${MAX_EXPRESSION_LENGTH} characters`);
   const reserved = reservedIdentifier(expr);
@@ -51,7 +61,7 @@ export function translateExpression(expr: string): string {
   const edits: Array<{ start: number; end: number; text: string }> = [];
   for (const node of descendants(column)) {
     if (node.type !== 'parameter') continue;
-    const replacement = PRINCIPAL_PARAMETERS[String(node.text)];
+    const replacement = Object.hasOwn(parameters, String(node.text)) ? parameters[String(node.text)] : undefined;
     if (!replacement) throw new ValidationError(`unknown parameter ${String(node.text)} in policy expression; use $user_id, $username or $role`);
     edits.push({ start: node.range![0], end: node.range![1], text: replacement });
   }

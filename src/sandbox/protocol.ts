@@ -92,6 +92,14 @@ export interface RenderInfo {
   notFound: boolean;
 }
 
+// --- explain, policyPreview: the policy debugger (src/access) -------------------------
+
+export interface ExplainPayload { sql: string; params?: Params; target: Principal }
+export interface PolicyDraftPayload {
+  id?: number; table: string; name: string; commands: Array<'select' | 'insert' | 'update' | 'delete' | 'all'>;
+  roles: string[]; using: string | null; check: string | null; kind: 'permissive' | 'restrictive';
+}
+
 // --- the map ---------------------------------------------------------------------------
 
 /** Every op: its payload and its reply. */
@@ -99,6 +107,8 @@ export interface SandboxOps {
   sql: { payload: SqlPayload; reply: OpReply };
   endpoint: { payload: EndpointPayload; reply: OpReply & { run: RunLog } };
   render: { payload: RenderPayload; reply: OpReply & { render: RenderInfo } };
+  explain: { payload: ExplainPayload; reply: OpReply };
+  policyPreview: { payload: PolicyDraftPayload; reply: OpReply };
 }
 
 export type OpName = keyof SandboxOps;
@@ -110,6 +120,8 @@ export const OP_TIME_LIMITS: { readonly [K in OpName]: SettingKey } = {
   sql: 'sql_timeout_ms',
   endpoint: 'starlark_timeout_ms',
   render: 'render_timeout_ms',
+  explain: 'sql_timeout_ms',
+  policyPreview: 'sql_timeout_ms',
 };
 
 /** One unit of work, main process → child. */

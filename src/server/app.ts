@@ -25,6 +25,7 @@ import { adminUserRoutes } from './routes/admin-users.ts';
 import { adminPermissionRoutes } from './routes/admin-permissions.ts';
 import { adminPolicyRoutes } from './routes/admin-policies.ts';
 import { sqlRoutes } from './routes/sql.ts';
+import { adminDebuggerRoutes } from './routes/admin-debugger.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
@@ -69,7 +70,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   installErrorHandlers(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, sqlRoutes];
+  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes, sqlRoutes];
   await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });
   return app;
 }

@@ -12,18 +12,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MAX_SQL_LENGTH } from '../../db/connection.ts';
 import { mayWrite } from '../../db/effects.ts';
 import { runOp } from '../sandbox-call.ts';
+import { SqlParams } from './sql-schema.ts';
 
-const Value = Type.Union([
-  Type.String(), Type.Number(), Type.Boolean(), Type.Null(),
-  Type.Object({ $int: Type.String({ maxLength: 21 }) }, { additionalProperties: false }),
-  Type.Object({ $blob: Type.String() }, { additionalProperties: false }),
-]);
-const Params = Type.Union([
-  Type.Array(Value, { maxItems: 32766 }),
-  Type.Record(Type.String({ maxLength: 128 }), Value, { maxProperties: 32766 }),
-]);
 const Sql = Type.String({ minLength: 1, maxLength: MAX_SQL_LENGTH });
-const Statement = Type.Object({ sql: Sql, params: Type.Optional(Params) }, { additionalProperties: false });
+const Statement = Type.Object({ sql: Sql, params: Type.Optional(SqlParams) }, { additionalProperties: false });
 const Body = Type.Union([
   Statement,
   Type.Object({ statements: Type.Array(Statement, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
