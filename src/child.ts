@@ -9,6 +9,7 @@ import { serveChild } from './sandbox/child-runtime.ts';
 import type { OpHandlers } from './sandbox/handlers.ts';
 import { sqlHandler } from './sandbox/sql-op.ts';
 import { explainHandler, policyPreviewHandler } from './access/debugger-ops.ts';
+import { eventRowsHandler, eventSnapshotHandler } from './events/read-ops.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Ops whose feature has not landed yet answer 404 rather than crash the child. */
@@ -20,6 +21,8 @@ const HANDLERS: OpHandlers = {
   render: notBuilt,
   explain: explainHandler,
   policyPreview: policyPreviewHandler,
+  eventRows: eventRowsHandler,
+  eventSnapshot: eventSnapshotHandler,
 };
 
 serveChild(HANDLERS, (db, dataVersion) => new AccessGuard(db, { dataVersion }));

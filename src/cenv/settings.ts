@@ -78,6 +78,14 @@ export const SETTINGS = {
     type: 'integer', min: 1, max: 100_000, default: 8, env: { name: 'WCE_SANDBOX_MAX_JOBS_PER_IP', role: 'ceiling' },
     description: 'requests of one anonymous address running or waiting in the sandbox for this cenv (more get 429)',
   },
+  events_max_subscribers_per_cenv: {
+    type: 'integer', min: 1, max: 100_000, default: 2000, env: { name: 'WCE_EVENTS_MAX_SUBSCRIBERS_PER_CENV', role: 'ceiling' },
+    description: 'event streams open on this cenv at once (more get 429)',
+  },
+  events_max_subscribers_per_user: {
+    type: 'integer', min: 1, max: 1000, default: 10, env: { name: 'WCE_EVENTS_MAX_SUBSCRIBERS_PER_USER', role: 'ceiling' },
+    description: 'event streams one user (or anonymous address) may hold open on this cenv',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

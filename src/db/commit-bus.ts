@@ -14,6 +14,7 @@
  */
 import type { Principal } from '../auth/principal.ts';
 import type { Write } from './tenant-db.ts';
+import type { ChangedRows } from './capture.ts';
 
 /**
  * What kind of change committed: tenant data or schema (`data`), or a part of the cenv the
@@ -29,6 +30,8 @@ export interface CommitEvent {
   kind: CommitKind;
   /** One entry per written table and kind of change, with the rows it changed (summed). */
   writes: Write[];
+  /** The changed rows' keys, when the job recorded them (the cenv has event listeners). */
+  changes?: ChangedRows[];
 }
 
 export type CommitListener = (event: CommitEvent) => void | Promise<void>;

@@ -8,6 +8,7 @@
  * WCE_SANDBOX environment variable as JSON (ChildOptions).
  */
 import type { GateFactory } from '../db/connection.ts';
+import { startCapture } from '../db/capture.ts';
 import type { ServerSettings } from '../cenv/settings.ts';
 import { ChildConnections } from './connections.ts';
 import type { OpContext, OpHandler, OpHandlers } from './handlers.ts';
@@ -32,11 +33,19 @@ function runJob(connections: ChildConnections, handlers: OpHandlers, job: JobMes
       conn, cache, principal: job.principal, context: job.context, settings: conn.beginRequest(),
       deadline: Date.now() + job.timeoutMs, timeoutMs: job.timeoutMs,
     };
-    const reply: OpReply = handler.run(ctx, job.payload);
-    if (reply.body.length > MAX_REPLY_BYTES) {
+    const capture = job.capture ? startCapture(conn) : null;
+    let reply: OpReply | undefined;
+    try {
+      reply = handler.run(ctx, job.payload);
+    } finally {
+      // The session is closed either way; a failed job's changes were rolled back.
+      const changes = capture?.finish();
+      if (reply && changes && changes.length > 0) reply.effects.changes = changes;
+    }
+    if (reply!.body.length > MAX_REPLY_BYTES) {
       return { kind: 'error', id: job.id, error: { code: 'WCE_ERR_PAYLOAD_TOO_LARGE', status: 413, message: `the reply is larger than ${MAX_REPLY_BYTES / (1024 * 1024)} MB; ask for less data at once` } };
     }
-    return { kind: 'reply', id: job.id, reply };
+    return { kind: 'reply', id: job.id, reply: reply! };
   } catch (error) {
     const wire = toWireError(error);
     if (wire.status >= 500) {

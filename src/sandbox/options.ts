@@ -62,6 +62,8 @@ export interface SandboxJob<K extends OpName = OpName> {
    * time, since SQLite would make a second writer wait on the lock anyway).
    */
   writes?: boolean;
+  /** Record the keys of the rows the job changes (the cenv has event-stream listeners). */
+  capture?: boolean;
   /** Client address of an anonymous caller, counted against `caps.perIp`; null when signed in. */
   ipKey: string | null;
   caps: Caps;

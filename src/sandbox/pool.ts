@@ -73,6 +73,7 @@ export class SandboxPool {
         message: {
           kind: 'job', id: this.nextId++, op: job.op, cenvId: job.cenvId, generation: 0,
           principal: job.principal, context: job.context, timeoutMs: job.timeoutMs, payload: job.payload,
+          ...(job.capture ? { capture: true } : {}),
         },
       };
       this.queue.admit(pending, job.caps);

@@ -15,6 +15,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { SettingKey } from '../cenv/settings.ts';
 import type { RequestContext, Write } from '../db/tenant-db.ts';
 import type { Params } from '../db/values.ts';
+import type { ChangedRows } from '../db/capture.ts';
 import { errorForCode } from '../errors.ts';
 
 export type { RequestContext, Write };
@@ -25,6 +26,8 @@ export interface Effects {
   writes: Write[];
   /** Tenant tables (and views) the work read, lower-case, each once. */
   reads: string[];
+  /** The changed rows' keys per table, when the job asked for them (someone listens: src/events). */
+  changes?: ChangedRows[];
 }
 
 /** The part every op's reply shares. */
@@ -100,6 +103,14 @@ export interface PolicyDraftPayload {
   roles: string[]; using: string | null; check: string | null; kind: 'permissive' | 'restrictive';
 }
 
+// --- eventRows, eventSnapshot: the event stream's reads (src/events) -------------------
+
+/** Rows of one table by primary key, read as the subscriber (its grants and row policies). */
+export interface EventRowsPayload { table: string; pk: string[]; keys: unknown[][] }
+/** The first rows of one table (none for `limit: 0`: a check that the subscriber may read it), as the subscriber. */
+export interface EventSnapshotPayload { table: string; limit: number }
+/** Both ops answer `{rows: [{key, row}], truncated, pk}` as JSON; `key` in the pk's order. */
+
 // --- the map ---------------------------------------------------------------------------
 
 /** Every op: its payload and its reply. */
@@ -109,6 +120,8 @@ export interface SandboxOps {
   render: { payload: RenderPayload; reply: OpReply & { render: RenderInfo } };
   explain: { payload: ExplainPayload; reply: OpReply };
   policyPreview: { payload: PolicyDraftPayload; reply: OpReply };
+  eventRows: { payload: EventRowsPayload; reply: OpReply };
+  eventSnapshot: { payload: EventSnapshotPayload; reply: OpReply };
 }
 
 export type OpName = keyof SandboxOps;
@@ -122,6 +135,8 @@ export const OP_TIME_LIMITS: { readonly [K in OpName]: SettingKey } = {
   render: 'render_timeout_ms',
   explain: 'sql_timeout_ms',
   policyPreview: 'sql_timeout_ms',
+  eventRows: 'sql_timeout_ms',
+  eventSnapshot: 'sql_timeout_ms',
 };
 
 /** One unit of work, main process → child. */
@@ -136,6 +151,8 @@ export interface JobMessage<K extends OpName = OpName> {
   context: RequestContext;
   /** The op's time limit in this cenv; the child stops cooperatively at it. */
   timeoutMs: number;
+  /** Record the keys of the rows this job changes (the cenv has event-stream listeners). */
+  capture?: boolean;
   payload: PayloadOf<K>;
 }
 

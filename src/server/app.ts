@@ -26,6 +26,7 @@ import { adminPermissionRoutes } from './routes/admin-permissions.ts';
 import { adminPolicyRoutes } from './routes/admin-policies.ts';
 import { sqlRoutes } from './routes/sql.ts';
 import { adminDebuggerRoutes } from './routes/admin-debugger.ts';
+import { eventRoutes } from './routes/events.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
@@ -70,7 +71,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   installErrorHandlers(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes, sqlRoutes];
+  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes, sqlRoutes, eventRoutes];
   await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });
   return app;
 }

@@ -15,6 +15,7 @@ import { SessionCache } from '../auth/session-cache.ts';
 import { CommitBus, type BusLogger } from '../db/commit-bus.ts';
 import { SandboxPool, type SandboxOptions } from '../sandbox/pool.ts';
 import { KeyedLimiter } from '../tools/keyed-limiter.ts';
+import { EventHub, type KeyedRows } from '../events/event-hub.ts';
 import type { AppDeps } from './types.ts';
 
 type SandboxLogger = NonNullable<SandboxOptions['logger']>;
@@ -34,9 +35,19 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
   });
   const settings = new SettingsCache(config.settings, (cenvId) => pools.use(cenvId, readConfigRows));
   const sessions = new SessionCache();
+  const bus = new CommitBus(log);
+  // The event stream reads rows in the sandbox as each subscriber, within the cenv's limits.
+  const events = new EventHub(async (cenvId, principal, op, payload) => {
+    const s = await settings.get(cenvId);
+    const reply = await sandbox.run({
+      op, cenvId, principal, context: {}, payload: payload as never, timeoutMs: s.sql_timeout_ms, ipKey: null, writes: false,
+      caps: { perCenv: s.sandbox_max_jobs_per_cenv, perIp: s.sandbox_max_jobs_per_ip },
+    });
+    return JSON.parse(reply.body) as KeyedRows;
+  }, log);
+  bus.subscribe((event) => events.onCommit(event));
   return {
-    config, registry, pools, sandbox, settings, sessions,
-    bus: new CommitBus(log),
+    config, registry, pools, sandbox, settings, sessions, bus, events,
     hasher: new PasswordHasher(config.bcryptCost),
     tokens: new TokenService(key),
     loginThrottle: new KeyedLimiter({ max: config.loginMaxFailures, windowMs: config.loginWindowMs }),

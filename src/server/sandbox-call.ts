@@ -17,13 +17,15 @@ export async function runOp<K extends OpName>(
   const principal = options.principal ?? request.caller.principal;
   const reply = await app.deps.sandbox.run({
     op, cenvId: cenv.id, principal, payload, writes: options.writes ?? true,
+    // Someone listens to this cenv's changes: record which rows the job changes.
+    capture: app.deps.events.watching(cenv.id),
     context: { ip, userAgent, requestId: request.id },
     timeoutMs: settings[OP_TIME_LIMITS[op]] as number,
     ipKey: request.caller.principal.role === 'anonymous' ? ip : null,
     caps: { perCenv: settings.sandbox_max_jobs_per_cenv, perIp: settings.sandbox_max_jobs_per_ip },
   });
   if (reply.effects.writes.length > 0) {
-    void app.deps.bus.publish({ cenvId: cenv.id, principal, kind: 'data', writes: reply.effects.writes });
+    void app.deps.bus.publish({ cenvId: cenv.id, principal, kind: 'data', writes: reply.effects.writes, changes: reply.effects.changes });
   }
   return reply;
 }

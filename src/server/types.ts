@@ -22,6 +22,7 @@ import type { SessionCache } from '../auth/session-cache.ts';
 import type { CommitBus } from '../db/commit-bus.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { KeyedLimiter } from '../tools/keyed-limiter.ts';
+import type { EventHub } from '../events/event-hub.ts';
 
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
 export interface AppDeps {
@@ -41,6 +42,8 @@ export interface AppDeps {
   sandbox: SandboxPool;
   /** Every committed change, from the sandbox and from the admin API. */
   bus: CommitBus;
+  /** Server-sent events: subscribers and the fan-out of commits to them. */
+  events: EventHub;
   /** Runs `fn` while nothing else uses the cenv's file (import, delete): see deps.ts. */
   exclusive<T>(cenvId: string, fn: () => T | Promise<T>): Promise<T>;
 }
