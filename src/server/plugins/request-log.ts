@@ -6,10 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 
 export function installRequestLog(app: FastifyInstance): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // At a level that drops these lines (warn, error), the hook is not even installed.
+  if (['fatal', 'error', 'warn', 'silent'].includes(app.log.level)) return;
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info({
       method: request.method, url: request.url, status: reply.statusCode, ip: request.ip,
       ms: Math.round(reply.elapsedTime * 10) / 10,
     }, 'request');
+    done();
   });
 }
