@@ -137,6 +137,19 @@ describe('the database through an endpoint', () => {
     assert.deepEqual(await count(), { posts: before.posts + 1, audit: before.audit + 1 });
   });
 
+  test('read-then-write runs racing in both children all commit (a stale snapshot is retried with the lock)', async () => {
+    await w.save({ method: 'POST', path: '/race', access: 'admin', source: handler([
+      'n = db.query_one("SELECT count(*) AS n FROM posts")["n"]',
+      'for i in range(20000000):\n    pass',
+      'db.execute("INSERT INTO posts (author, title) VALUES (\'race\', ?)", str(n))',
+      'return "ok"',
+    ].join('\n')) });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => w.api(w.owner, 'POST', '/race')));
+    assert.deepEqual(answers.map((a) => a.status), Array(8).fill(200), JSON.stringify(answers.find((a) => a.status !== 200)?.body));
+    const rows = await w.server.deps.pools.use(w.cenv.id, (db) => (db.prepare("SELECT count(*) AS n FROM posts WHERE author = 'race'").get() as { n: number }).n);
+    assert.equal(rows, 8);
+  });
+
   test('a policy CHECK refuses a row for someone else (a script error that names the cause for admins)', async () => {
     const e = await w.save({ method: 'POST', path: '/forge', access: 'user', source: handler('db.execute("INSERT INTO posts (author, title) VALUES (\'someone\', \'forged\')")\nreturn "ok"') });
     const res = await w.api(w.user, 'POST', '/forge', {});
