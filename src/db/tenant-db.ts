@@ -89,10 +89,7 @@ export class TenantDb {
   /** Audit rows of the open transaction, written just before it commits. */
   private readonly audits: AuditEntry[] = [];
   private depth = 0;
-  /**
-   * A statement inside a transaction failed with SQLITE_BUSY: in a `deferred` one that had read
-   * first, its snapshot went stale; the caller may run the whole work again `immediate`.
-   */
+  /** A statement in a transaction met SQLITE_BUSY (in a `deferred` one: a stale snapshot; redo it `immediate`). */
   lockConflict = false;
 
   /**
@@ -157,8 +154,7 @@ export class TenantDb {
   /**
    * Runs `fn` atomically: commits when it returns, rolls back when it throws (and rethrows).
    * Nested calls become savepoints, so an inner failure that the caller catches undoes only
-   * the inner part.
-   * `options` apply to the outermost transaction only.
+   * the inner part. `options` apply to the outermost transaction only.
    * @example tdb.transaction(() => { tdb.run(a); tdb.transaction(() => tdb.run(b)); })
    * @example tdb.transaction(() => runTest(tdb), { rollback: true }) // never commits
    */

@@ -52,13 +52,13 @@ export function scriptWorld(setup = ''): ScriptWorld {
       return { id: e.id, version: e.version };
     },
     run(what, options = {}) {
-      const base = conn.settings();
+      // As the child runtime does: start the request (settings re-read, connection state cleared).
+      const base = conn.beginRequest();
       const settings: Settings = { ...base, starlark_allow_while: 1, starlark_allow_recursion: 1, ...options.settings } as Settings;
       const timeoutMs = options.timeoutMs ?? settings.starlark_timeout_ms;
       const payload = typeof what === 'string'
         ? { test: { source: what }, request: request(options.request) }
         : { endpoint: what, request: request(options.request) };
-      conn.resetRequestState();
       return runEndpoint({
         conn, cache, principal: options.principal ?? OWNER, context: { requestId: 'test' }, settings,
         deadline: Date.now() + timeoutMs, timeoutMs,

@@ -138,13 +138,14 @@ describe('the database through an endpoint', () => {
   });
 
   test('read-then-write runs racing in both children all commit (a stale snapshot is retried with the lock)', async () => {
-    await w.save({ method: 'POST', path: '/race', access: 'admin', source: handler([
+    // GET: the scheduler takes GETs to read and runs them in both children at once.
+    await w.save({ method: 'GET', path: '/race', access: 'admin', source: handler([
       'n = db.query_one("SELECT count(*) AS n FROM posts")["n"]',
       'for i in range(20000000):\n    pass',
       'db.execute("INSERT INTO posts (author, title) VALUES (\'race\', ?)", str(n))',
       'return "ok"',
     ].join('\n')) });
-    const answers = await Promise.all(Array.from({ length: 8 }, () => w.api(w.owner, 'POST', '/race')));
+    const answers = await Promise.all(Array.from({ length: 8 }, () => w.api(w.owner, 'GET', '/race')));
     assert.deepEqual(answers.map((a) => a.status), Array(8).fill(200), JSON.stringify(answers.find((a) => a.status !== 200)?.body));
     const rows = await w.server.deps.pools.use(w.cenv.id, (db) => (db.prepare("SELECT count(*) AS n FROM posts WHERE author = 'race'").get() as { n: number }).n);
     assert.equal(rows, 8);

@@ -41,7 +41,10 @@ async function serve(app: FastifyInstance, request: FastifyRequest, reply: Fasti
   const payload = { endpoint: { id: route.id, version: route.version }, request: scriptRequest(request, path, params) };
   let result;
   try {
-    result = await runOp(app, request, 'endpoint', payload, { principal: runAs });
+    // A scheduling hint only (a cenv's writers share one child): GET/HEAD endpoints are taken
+    // to read, so they run side by side; one that writes anyway is still correct (run.ts).
+    const writes = request.method !== 'GET' && request.method !== 'HEAD';
+    result = await runOp(app, request, 'endpoint', payload, { principal: runAs, writes });
   } catch (error) {
     app.deps.endpoints.runs.add(cenv.id, route.id, runRecord(context, { error: error as Error }));
     throw error;
