@@ -5,7 +5,11 @@
  * 1. hello world: `GET /{cenv}/api/hello` (public, returns "hello") vs a bare "hello";
  * 2. get one post: `GET /{cenv}/api/posts/:id` as the signed-in `user42` (a script doing one
  *    `db.query_one` under the row policy `author = $user_id`, on the data bench's 100,000
- *    posts) vs the bare server running the same SELECT on the same file.
+ *    posts) vs the bare server running the same SELECT on the same file; and, for reference,
+ *    the same SELECT through `POST /{cenv}/sql` (what Starlark adds to the sandbox hop).
+ *
+ * Besides requests/s, each row has the server's CPU time per request (its whole process
+ * tree), which a busy shared machine disturbs far less than throughput.
  *
  *   npm run bench -- endpoints        # through the runner
  *   npx node bench/endpoints/run.ts   # directly
@@ -17,7 +21,7 @@ import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { freePort, startServer, startWce, type ServerProcess } from '../http/processes.ts';
-import { best, formatRow, TABLE_HEAD, type Load } from '../http/load.ts';
+import { best, formatRow, LOADER, TABLE_HEAD_CPU, type Figures, type Load } from '../http/load.ts';
 import { machine } from '../http/machine.ts';
 import { createWorkspace } from '../http/setup.ts';
 import { createDataSet } from '../data/dataset.ts';
@@ -56,7 +60,7 @@ async function check(url: string, headers: Record<string, string>, expect: (text
 
 async function main(): Promise<void> {
   process.stdout.write(`Machine: ${machine()}; load average before: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n` +
-    `Each figure: best of ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections, the two servers taking turns.\n\n`);
+    `Each figure: best of ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections (${LOADER}), the two servers taking turns.\n\n`);
   const space = createWorkspace();
   // All load comes from one address: lift the cap on anonymous requests per address (8 by
   // default). startWce passes the bench's WCE_* variables through.
@@ -70,26 +74,37 @@ async function main(): Promise<void> {
     bare = await startServer(path.join(import.meta.dirname, 'bare-server.ts'), port,
       { BARE_PORT: String(port), BARE_DB: data.file, BARE_AUTHOR: data.user.id }, path.join(space.dir, 'bare.log'));
     const auth = { authorization: `Bearer ${data.user.token}` };
+    const select = { sql: 'SELECT id, author, title, body, created FROM posts WHERE id = ?', params: [data.postId] };
     const cases = [
       { name: 'hello world', wce: `${wce.url}/${data.cenvId}/api/hello`, bare: `${bare.url}/hello`, headers: {}, expect: (t: string) => t === 'hello' },
       {
-        name: `GET /posts/:id (one db.query_one as a signed-in user)`, wce: `${wce.url}/${data.cenvId}/api/posts/${data.postId}`,
+        name: 'GET /posts/:id (one db.query_one as a signed-in user)', wce: `${wce.url}/${data.cenvId}/api/posts/${data.postId}`,
         bare: `${bare.url}/posts/${data.postId}`, headers: auth, expect: (t: string) => JSON.parse(t).id === data.postId,
       },
     ];
-    const lines = [TABLE_HEAD];
+    const lines = [TABLE_HEAD_CPU];
+    const ratios: string[] = [];
+    let bareGet: Figures | null = null;
     for (const c of cases) {
       await check(c.wce, c.headers, c.expect);
       await check(c.bare, {}, c.expect);
       const loads: Load[] = [
-        { url: c.wce, seconds: SECONDS, connections: CONNECTIONS, headers: c.headers },
-        { url: c.bare, seconds: SECONDS, connections: CONNECTIONS },
+        { url: c.wce, seconds: SECONDS, connections: CONNECTIONS, headers: c.headers, pid: wce.child.pid },
+        { url: c.bare, seconds: SECONDS, connections: CONNECTIONS, pid: bare.child.pid },
       ];
       const [w, b] = await best(loads, RUNS);
+      bareGet = b;
       lines.push(formatRow(`bare: ${c.name}`, b), formatRow(`WCE: ${c.name}`, w, b));
+      ratios.push(`${c.name}: WCE/bare ${((w.rps / b.rps) * 100).toFixed(0)}% of requests/s, bare/WCE ${((b.cpuUs! / w.cpuUs!) * 100).toFixed(0)}% of CPU per request`);
     }
+    // Reference: the same SELECT through the SQL API (its own best run, against the bare GET).
+    const [sql] = await best([{
+      url: `${wce.url}/${data.cenvId}/sql`, seconds: SECONDS, connections: CONNECTIONS, method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(select), pid: wce.child.pid,
+    }], RUNS);
+    lines.push(formatRow('WCE: the same SELECT via POST /{cenv}/sql (reference)', sql, bareGet!));
     process.stdout.write(`### WCE Starlark endpoints vs bare node:http (+ node:sqlite), WCE_LOG_LEVEL=warn\n\n${lines.join('\n')}\n\n` +
-      `Load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+      `${ratios.map((r) => `- ${r}`).join('\n')}\n\nLoad average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   } finally {
     await bare?.stop();
     await wce.stop();

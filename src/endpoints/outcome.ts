@@ -10,7 +10,7 @@
 import type { Principal } from '../auth/principal.ts';
 import { errorForCode, ScriptError } from '../errors.ts';
 import type { RunLog, ScriptFailure } from '../sandbox/protocol.ts';
-import type { RunError, RunRecord } from './run-logs.ts';
+import type { RunError, StoredRun } from './run-logs.ts';
 
 /** The details an owner/admin sees of a failure. */
 export function failureDetails(failure: ScriptFailure): Record<string, unknown> {
@@ -56,9 +56,9 @@ function runError(failure: ScriptFailure): RunError {
  * The log record of a run: from the child's RunLog when the run replied, or from the error
  * when it never did (stopped at the hard deadline, its child died, the sandbox was full).
  */
-export function runRecord(context: RunContext, outcome: { status: number; run: RunLog } | { error: Error & { statusCode?: number; code?: string } }): RunRecord {
+export function runRecord(context: RunContext, outcome: { status: number; run: RunLog } | { error: Error & { statusCode?: number; code?: string } }): StoredRun {
   const base = {
-    at: new Date(context.started).toISOString(), request_id: context.requestId, method: context.method, path: context.path,
+    at: context.started, request_id: context.requestId, method: context.method, path: context.path,
     version: context.version, user: context.caller.username,
   };
   if ('run' in outcome) {

@@ -5,12 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunLogs, type RunRecord } from './run-logs.ts';
+import { RunLogs, type StoredRun } from './run-logs.ts';
 import { RouteCache } from './route-cache.ts';
 import type { RouteInfo } from './route-table.ts';
 
-function record(i: number, logs: string[] = []): RunRecord {
-  return { at: '', request_id: `r${i}`, method: 'GET', path: '/x', status: 200, duration_ms: 1, steps: 1, version: 1, user: null, logs, error: null };
+function record(i: number, logs: string[] = []): StoredRun {
+  return { at: 0, request_id: `r${i}`, method: 'GET', path: '/x', status: 200, duration_ms: 1, steps: 1, version: 1, user: null, logs, error: null };
 }
 
 test('run logs: newest first, bounded by runs and bytes per endpoint', () => {

@@ -6,7 +6,7 @@
  * into the cenv file would add a write transaction to every call of every endpoint.
  *
  * @example
- *   logs.add(cenvId, 7, { at, request_id, method: 'GET', path: '/posts/1', status: 200, … });
+ *   logs.add(cenvId, 7, { at: Date.now(), request_id, method: 'GET', path: '/posts/1', status: 200, … });
  *   logs.list(cenvId, 7) // newest first
  */
 
@@ -20,6 +20,7 @@ export interface RunError {
 }
 
 export interface RunRecord {
+  /** When the run started (ISO 8601). */
   at: string;
   request_id: string;
   method: string;
@@ -38,10 +39,13 @@ export interface RunLogLimits { runs: number; bytes: number; totalBytes: number 
 
 export const DEFAULT_RUN_LOG_LIMITS: RunLogLimits = { runs: 200, bytes: 1024 * 1024, totalBytes: 64 * 1024 * 1024 };
 
-interface Log { records: Array<{ record: RunRecord; bytes: number }>; bytes: number }
+/** A record as kept: the time as a number, turned into text only when someone reads the log. */
+export type StoredRun = Omit<RunRecord, 'at'> & { at: number };
+
+interface Log { records: Array<{ record: StoredRun; bytes: number }>; bytes: number }
 
 /** The approximate size a record costs (its text; the fixed fields are small). */
-function sizeOf(record: RunRecord): number {
+function sizeOf(record: StoredRun): number {
   let bytes = 200 + record.path.length + (record.user?.length ?? 0);
   for (const line of record.logs) bytes += line.length + 4;
   if (record.error) bytes += record.error.message.length + (record.error.backtrace?.length ?? 0);
@@ -58,7 +62,7 @@ export class RunLogs {
     this.limits = limits;
   }
 
-  add(cenvId: string, endpointId: number, record: RunRecord): void {
+  add(cenvId: string, endpointId: number, record: StoredRun): void {
     const key = `${cenvId}/${endpointId}`;
     const log = this.logs.get(key) ?? { records: [], bytes: 0 };
     this.logs.delete(key);
@@ -83,7 +87,7 @@ export class RunLogs {
   list(cenvId: string, endpointId: number, limit = this.limits.runs): RunRecord[] {
     const log = this.logs.get(`${cenvId}/${endpointId}`);
     if (!log) return [];
-    return log.records.slice(-limit).reverse().map((r) => r.record);
+    return log.records.slice(-limit).reverse().map(({ record }) => ({ ...record, at: new Date(record.at).toISOString() }));
   }
 
   /** Drops one endpoint's log (it was deleted). */

@@ -101,6 +101,7 @@ describe('endpoints', () => {
     const [run] = logs.body.runs;
     assert.deepEqual([run.method, run.path, run.status, run.logs, run.version, run.error], ['GET', '/logged/3', 200, ['n is 3'], 1, null]);
     assert.ok(run.steps > 0 && run.duration_ms >= 0);
+    assert.match(run.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 });
 
