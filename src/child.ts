@@ -10,6 +10,7 @@ import type { OpHandlers } from './sandbox/handlers.ts';
 import { sqlHandler } from './sandbox/sql-op.ts';
 import { explainHandler, policyPreviewHandler } from './access/debugger-ops.ts';
 import { eventRowsHandler, eventSnapshotHandler } from './events/read-ops.ts';
+import { endpointHandler } from './endpoints/handler.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Ops whose feature has not landed yet answer 404 rather than crash the child. */
@@ -17,7 +18,7 @@ const notBuilt = { run(): never { throw new NotFoundError('this kind of request 
 
 const HANDLERS: OpHandlers = {
   sql: sqlHandler,
-  endpoint: notBuilt,
+  endpoint: endpointHandler,
   render: notBuilt,
   explain: explainHandler,
   policyPreview: policyPreviewHandler,

@@ -66,6 +66,14 @@ export const SETTINGS = {
     type: 'integer', min: 1000, max: 1_000_000_000, default: 50_000_000, env: { name: 'WCE_STARLARK_MAX_STEPS', role: 'ceiling' },
     description: 'step budget of one endpoint run (about one step per loop iteration or call)',
   },
+  starlark_allow_while: {
+    type: 'integer', min: 0, max: 1, default: 0,
+    description: '1 allows while loops in endpoint scripts (the time limit and step budget still stop a runaway)',
+  },
+  starlark_allow_recursion: {
+    type: 'integer', min: 0, max: 1, default: 0,
+    description: '1 allows recursive calls in endpoint scripts (depth is capped at 1000 calls)',
+  },
   render_timeout_ms: {
     type: 'integer', min: 10, max: 600_000, default: 5000, env: { name: 'WCE_RENDER_TIMEOUT_MS', role: 'ceiling' },
     description: 'time limit of one page render',

@@ -73,6 +73,60 @@ describe('transactions', () => {
   });
 });
 
+describe('transaction options and raw values (Starlark endpoints)', () => {
+  test('rollback: true leaves no row, no audit row and reports nothing committed, even when fn returns', () => {
+    const tdb = new TenantDb(conn, OWNER);
+    const [items, audits] = [count('items'), count('_wce_audit_log')];
+    const seen = tdb.transaction(() => {
+      tdb.execute("INSERT INTO items (name) VALUES ('trial')");
+      return tdb.query("SELECT count(*) FROM items WHERE name = 'trial'").rows[0][0];
+    }, { rollback: true });
+    assert.equal(seen, 1, 'the work saw its own write');
+    assert.equal(count('items'), items);
+    assert.equal(count('_wce_audit_log'), audits);
+    assert.deepEqual(tdb.committed, []);
+    assert.equal(conn.db.isTransaction, false);
+  });
+
+  test('deferred: a write after a read whose snapshot went stale is marked as a lock conflict', () => {
+    const tdb = new TenantDb(conn, OWNER);
+    assert.throws(() => tdb.transaction(() => {
+      tdb.query('SELECT count(*) FROM items');
+      inspect.exec("INSERT INTO items (name) VALUES ('someone else')");
+      tdb.execute("INSERT INTO items (name) VALUES ('mine')");
+    }, { mode: 'deferred' }), { statusCode: 503 });
+    assert.equal(tdb.lockConflict, true);
+    assert.equal(conn.db.isTransaction, false);
+    // Done again with the write lock taken at the start, it succeeds.
+    const retry = new TenantDb(conn, OWNER);
+    retry.transaction(() => {
+      retry.query('SELECT count(*) FROM items');
+      retry.execute("INSERT INTO items (name) VALUES ('mine')");
+    }, { mode: 'immediate' });
+    assert.equal(retry.lockConflict, false);
+    assert.deepEqual(retry.committed, [{ table: 'items', action: 'insert', rows: 1 }]);
+  });
+
+  test('deferred: a transaction that only reads commits without taking the write lock', () => {
+    const tdb = new TenantDb(conn, OWNER);
+    inspect.exec('BEGIN IMMEDIATE');
+    try {
+      const n = tdb.transaction(() => tdb.query('SELECT count(*) FROM items').rows[0][0], { mode: 'deferred' });
+      assert.equal(typeof n, 'number');
+    } finally {
+      inspect.exec('ROLLBACK');
+    }
+  });
+
+  test('rawValues: rows keep bigint and Uint8Array; runBound binds a whole float as REAL', () => {
+    const tdb = new TenantDb(conn, OWNER, {}, { rawValues: true });
+    const { rows } = tdb.runBound('SELECT ?, ?, ?, typeof(?)', { positional: [9007199254740993n, new Uint8Array([0, 255]), 1.5, 2] });
+    assert.deepEqual(rows[0], [9007199254740993n, new Uint8Array([0, 255]), 1.5, 'real']);
+    const json = new TenantDb(conn, OWNER).run('SELECT ?', [{ $blob: 'AP8=' }]);
+    assert.deepEqual(json.rows[0], [{ $blob: 'AP8=' }], 'the JSON forms are unchanged without the option');
+  });
+});
+
 describe('limits', () => {
   test('per-cenv max_rows from _wce_config overrides the default', () => {
     inspect.exec("INSERT INTO _wce_config (key, value, updated_at) VALUES ('max_rows', '3', '') ON CONFLICT (key) DO UPDATE SET value = excluded.value");

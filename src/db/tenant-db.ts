@@ -20,7 +20,7 @@ import type { TenantConnection } from './connection.ts';
 import type { GatedStatement } from './gate.ts';
 import { mainEffect, type Effect } from './effects.ts';
 import { MAX_RESULT_BYTES } from './limits.ts';
-import { toClientError } from './sqlite-errors.ts';
+import { isBusy, toClientError } from './sqlite-errors.ts';
 import { decodeParams, encodeRow, type BoundParams } from './values.ts';
 
 /** Where the request came from, for the audit log and the logs. */
@@ -33,6 +33,16 @@ export interface TenantDbOptions {
   deadline?: number;
   /** The setting named when the deadline passes. */
   limitName?: SettingKey;
+  /** Rows in node:sqlite's types (bigint INTEGER, Uint8Array BLOB), not the JSON forms: for Starlark. */
+  rawValues?: boolean;
+}
+
+/** How a top-level transaction starts and ends. */
+export interface TransactionOptions {
+  /** `immediate` (default) locks for writing at BEGIN; `deferred` at the first write (see `lockConflict`). */
+  mode?: 'immediate' | 'deferred';
+  /** Roll back instead of committing, even when `fn` returns (a test run that leaves no trace). */
+  rollback?: boolean;
 }
 
 /** One statement's result, exactly as the SQL API returns it. */
@@ -74,10 +84,13 @@ export class TenantDb {
   readonly settings: Settings;
   private readonly deadline: number;
   private readonly limitName: SettingKey;
+  private readonly rawValues: boolean;
   private readonly pending: Write[] = [];
   /** Audit rows of the open transaction, written just before it commits. */
   private readonly audits: AuditEntry[] = [];
   private depth = 0;
+  /** A statement in a transaction met SQLITE_BUSY (in a `deferred` one: a stale snapshot; redo it `immediate`). */
+  lockConflict = false;
 
   /**
    * @example const tdb = new TenantDb(conn, principal, { ip: '127.0.0.1' });
@@ -92,6 +105,7 @@ export class TenantDb {
     this.settings = options.settings ?? conn.beginRequest();
     this.limitName = options.limitName ?? 'sql_timeout_ms';
     this.deadline = options.deadline ?? Date.now() + this.settings.sql_timeout_ms;
+    this.rawValues = options.rawValues ?? false;
   }
 
   /**
@@ -100,7 +114,14 @@ export class TenantDb {
    * @example tdb.run('SELECT * FROM posts WHERE author = :a', { a: 'u1' }).rows
    */
   run(sql: string, params?: unknown, maxRows: number = this.settings.max_rows): StatementResult {
-    const bound = decodeParams(params);
+    return this.runBound(sql, decodeParams(params), maxRows);
+  }
+
+  /**
+   * `run` with values already in node:sqlite's types (bigint binds INTEGER, number REAL).
+   * @example tdb.runBound('SELECT * FROM t WHERE x = ?', { positional: [1.0] }) // binds a REAL
+   */
+  runBound(sql: string, bound: BoundParams, maxRows: number = this.settings.max_rows): StatementResult {
     this.checkClock();
     const { gate } = this.conn;
     try {
@@ -113,6 +134,7 @@ export class TenantDb {
         return this.depth > 0 ? write() : this.transaction(write);
       });
     } catch (error) {
+      if (this.depth > 0 && isBusy(error)) this.lockConflict = true;
       throw this.clientError(error);
     }
   }
@@ -132,14 +154,16 @@ export class TenantDb {
   /**
    * Runs `fn` atomically: commits when it returns, rolls back when it throws (and rethrows).
    * Nested calls become savepoints, so an inner failure that the caller catches undoes only
-   * the inner part.
+   * the inner part. `options` apply to the outermost transaction only.
    * @example tdb.transaction(() => { tdb.run(a); tdb.transaction(() => tdb.run(b)); })
+   * @example tdb.transaction(() => runTest(tdb), { rollback: true }) // never commits
    */
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => T, options: TransactionOptions = {}): T {
     const mark = this.pending.length;
     const auditMark = this.audits.length;
     const savepoint = `wce_sp_${this.depth}`;
-    this.conn.system(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+    const begin = options.mode === 'deferred' ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE';
+    this.conn.system(this.depth === 0 ? begin : `SAVEPOINT ${savepoint}`);
     this.depth++;
     let value: T;
     try {
@@ -155,6 +179,12 @@ export class TenantDb {
     this.depth--;
     if (this.depth > 0) {
       this.conn.system(`RELEASE ${savepoint}`);
+      return value;
+    }
+    if (options.rollback) {
+      this.undo(savepoint);
+      this.pending.length = 0;
+      this.audits.length = 0;
       return value;
     }
     try {
@@ -241,7 +271,7 @@ export class TenantDb {
       for (let step = it.next(); !step.done; step = it.next()) {
         if (rows.length >= maxRows) return { rows, truncated: true };
         // The row being added counts: a result never grows past the budget, not even by its first row.
-        bytes += encodeRow(step.value);
+        bytes += encodeRow(step.value, !this.rawValues);
         if (bytes > MAX_RESULT_BYTES) {
           if (rows.length > 0) return { rows, truncated: true };
           throw new PayloadTooLargeError(`one row is larger than the ${MAX_RESULT_BYTES / (1024 * 1024)} MB result limit; select smaller values (e.g. substr() or length())`);

@@ -62,16 +62,29 @@ export interface ScriptRequest {
 
 export interface EndpointPayload {
   /** A saved endpoint: its id and the version the main process routed to (cache key). */
-  endpoint?: { id: string; version: number };
+  endpoint?: { id: number; version: number };
   /** Unsaved source (the editor's Test button): runs in a transaction that is always rolled back. */
   test?: { source: string };
   request: ScriptRequest;
 }
 
-/** What one endpoint run leaves in its log. */
+/** Why a run failed: the status and code it is answered with, and where in the script. */
+export interface ScriptFailure {
+  status: number;
+  code: string;
+  message: string;
+  /** The Starlark traceback (`Traceback (most recent call last): …`), when it failed in Starlark. */
+  backtrace: string | null;
+  line?: number;
+  column?: number;
+  /** The code of the database error behind a refused query (`WCE_ERR_FORBIDDEN`, …). */
+  cause?: string;
+}
+
+/** What one endpoint run leaves in its log. A failed run replies with `error` set (not a wire error). */
 export interface RunLog {
   prints: string[];
-  error: { message: string; backtrace: string | null } | null;
+  error: ScriptFailure | null;
   steps: number;
   durationMs: number;
 }

@@ -27,6 +27,10 @@ import { adminPolicyRoutes } from './routes/admin-policies.ts';
 import { sqlRoutes } from './routes/sql.ts';
 import { adminDebuggerRoutes } from './routes/admin-debugger.ts';
 import { eventRoutes } from './routes/events.ts';
+import { apiRoutes } from './routes/api.ts';
+import { adminEndpointRoutes } from './routes/admin-endpoints.ts';
+import { adminEndpointRunRoutes } from './routes/admin-endpoint-runs.ts';
+import { adminModuleRoutes } from './routes/admin-modules.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
@@ -71,7 +75,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   installErrorHandlers(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes, sqlRoutes, eventRoutes];
+  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes, sqlRoutes, eventRoutes,
+    adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes, apiRoutes];
   await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });
   return app;
 }

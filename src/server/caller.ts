@@ -1,6 +1,6 @@
 /**
- * Small views of `request.caller` that several routes need: the audit actor, whose password
- * hash this is (for fair queueing in the hasher), and publishing an admin change.
+ * Small views of `request.caller` that several routes need: the audit actor (and editor), whose
+ * password hash this is (for fair queueing in the hasher), and publishing an admin change.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../access/admin-change.ts';
@@ -8,11 +8,17 @@ import type { HashFor } from '../auth/passwords.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CommitKind } from '../db/commit-bus.ts';
 import type { Write } from '../db/tenant-db.ts';
+import type { Editor } from '../endpoints/sources.ts';
 
 /** The caller as the audit log records it. */
 export function actorOf(request: FastifyRequest): Actor {
   const { principal, ip, userAgent } = request.caller;
   return { userId: principal.userId, username: principal.username, ip, userAgent };
+}
+
+/** The caller as an editor of endpoints and modules: the audit actor and their role. */
+export function editorOf(request: FastifyRequest): Editor {
+  return { ...actorOf(request), role: request.caller.principal.role };
 }
 
 /** A hash for this cenv, queued with the caller's address. */

@@ -16,6 +16,9 @@ import { CommitBus, type BusLogger } from '../db/commit-bus.ts';
 import { SandboxPool, type SandboxOptions } from '../sandbox/pool.ts';
 import { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import { EventHub, type KeyedRows } from '../events/event-hub.ts';
+import { RouteCache } from '../endpoints/route-cache.ts';
+import { RunLogs } from '../endpoints/run-logs.ts';
+import { enabledRoutes } from '../endpoints/store.ts';
 import type { AppDeps } from './types.ts';
 
 type SandboxLogger = NonNullable<SandboxOptions['logger']>;
@@ -46,8 +49,9 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
     return JSON.parse(reply.body) as KeyedRows;
   }, log);
   bus.subscribe((event) => events.onCommit(event));
+  const endpoints = { routes: new RouteCache((cenvId) => pools.use(cenvId, enabledRoutes)), runs: new RunLogs() };
   return {
-    config, registry, pools, sandbox, settings, sessions, bus, events,
+    config, registry, pools, sandbox, settings, sessions, bus, events, endpoints,
     hasher: new PasswordHasher(config.bcryptCost),
     tokens: new TokenService(key),
     loginThrottle: new KeyedLimiter({ max: config.loginMaxFailures, windowMs: config.loginWindowMs }),
@@ -67,6 +71,8 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
         // Whatever the file holds now, nothing cached from the old one may answer.
         settings.invalidate(cenvId);
         sessions.invalidate(cenvId);
+        endpoints.routes.invalidate(cenvId);
+        endpoints.runs.forgetCenv(cenvId);
         resumePools?.();
         resumeSandbox();
       }

@@ -41,7 +41,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & DetailedError, request: FastifyRequest, reply: FastifyReply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
-      if (status === 500 || error.code === undefined) request.log.error({ err: error }, 'request failed');
+      // A script's failure is the tenant's, recorded in the endpoint's own log (its message may
+      // hold the app's data): the request line's 500 is all the server log needs.
+      if (error.code === 'WCE_ERR_SCRIPT') { /* not a server fault */ }
+      else if (status === 500 || error.code === undefined) request.log.error({ err: error }, 'request failed');
       else request.log.warn({ code: error.code, message: error.message }, 'request failed');
       if (status === 500 && error.code !== 'WCE_ERR_SCRIPT') {
         return reply.status(500).send(body('WCE_ERR_INTERNAL', `internal error; quote request id ${request.id} when reporting it`));

@@ -23,6 +23,8 @@ import type { CommitBus } from '../db/commit-bus.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import type { EventHub } from '../events/event-hub.ts';
+import type { RouteCache } from '../endpoints/route-cache.ts';
+import type { RunLogs } from '../endpoints/run-logs.ts';
 
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
 export interface AppDeps {
@@ -44,6 +46,8 @@ export interface AppDeps {
   bus: CommitBus;
   /** Server-sent events: subscribers and the fan-out of commits to them. */
   events: EventHub;
+  /** Starlark endpoints: each cenv's routing table (invalidated by the admin API) and the runs' logs. */
+  endpoints: { routes: RouteCache; runs: RunLogs };
   /** Runs `fn` while nothing else uses the cenv's file (import, delete): see deps.ts. */
   exclusive<T>(cenvId: string, fn: () => T | Promise<T>): Promise<T>;
 }
