@@ -38,21 +38,13 @@ export interface Explanation {
   notes: string[];
 }
 
-const ROLLBACK = Symbol('explain rolls back');
-
 /** Runs `fn` in a transaction on `tdb` that is rolled back whatever happens; returns fn's value or its error. */
 function dryRun<T>(tdb: TenantDb, fn: () => T): { value: T } | { error: Error } {
-  let value!: T;
   try {
-    tdb.transaction(() => {
-      value = fn();
-      throw ROLLBACK;
-    });
+    return { value: tdb.transaction(fn, { rollback: true }) };
   } catch (error) {
-    if (error === ROLLBACK) return { value };
     return { error: error as Error };
   }
-  return { value };
 }
 
 function rowKey(row: unknown[]): string {

@@ -51,6 +51,8 @@ export class SettingsCache {
   readonly server: ServerSettings;
   private readonly read: (cenvId: string) => Promise<ConfigRow[]>;
   private readonly cache: BoundedCache<string, Settings>;
+  /** Bumped by `invalidate`: a load that was in flight meanwhile must not be kept. */
+  private readonly generations = new Map<string, number>();
 
   /** `read` loads a cenv's rows (through the connection pools in the server). */
   constructor(server: ServerSettings, read: (cenvId: string) => Promise<ConfigRow[]>, max = 10_000) {
@@ -62,8 +64,9 @@ export class SettingsCache {
   async get(cenvId: string): Promise<Settings> {
     const cached = this.cache.get(cenvId);
     if (cached) return cached;
+    const generation = this.generations.get(cenvId) ?? 0;
     const settings = resolveSettings(await this.read(cenvId), this.server);
-    this.cache.set(cenvId, settings);
+    if ((this.generations.get(cenvId) ?? 0) === generation) this.cache.set(cenvId, settings);
     return settings;
   }
 
@@ -74,5 +77,6 @@ export class SettingsCache {
 
   invalidate(cenvId: string): void {
     this.cache.delete(cenvId);
+    this.generations.set(cenvId, (this.generations.get(cenvId) ?? 0) + 1);
   }
 }

@@ -11,7 +11,7 @@ import type { Options } from '../starlark/index.ts';
 
 /** Names predeclared for scripts (their values are built in the child: stdlib.ts). */
 export const PREDECLARED_NAMES = [
-  'db', 'response', 'redirect', 'json', 'math', 'time', 'uuid4', 'hash', 'base64', 'url',
+  'db', 'response', 'redirect', 'json', 'math', 'time', 'uuid4', 'hash', 'base64', 'url', 'events',
 ] as const;
 
 export type PredeclaredName = (typeof PREDECLARED_NAMES)[number];

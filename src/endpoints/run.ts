@@ -18,6 +18,7 @@ import { TenantDb } from '../db/tenant-db.ts';
 import type { OpContext } from '../sandbox/handlers.ts';
 import type { EndpointPayload, ReplyOf, ScriptFailure } from '../sandbox/protocol.ts';
 import { callFunction, Thread, type Value } from '../starlark/index.ts';
+import { publishedOf } from './events-module.ts';
 import { INVOCATION_DB } from './db-module.ts';
 import { dialectFor } from './dialect.ts';
 import { failureOf } from './failure.ts';
@@ -97,6 +98,9 @@ export function runEndpoint(ctx: OpContext, payload: EndpointPayload): ReplyOf<'
     headers: result?.headers ?? {},
     body: result?.body ?? '',
     effects: { writes: tdb.committed, reads: [...tdb.reads] },
-    run: { prints: prints.done(), error: failure, steps: thread.steps, durationMs: Math.round((performance.now() - started) * 100) / 100 },
+    run: {
+      prints: prints.done(), error: failure, steps: thread.steps, durationMs: Math.round((performance.now() - started) * 100) / 100,
+      ...(result ? { published: publishedOf(thread) } : {}),
+    },
   };
 }

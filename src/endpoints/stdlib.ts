@@ -10,6 +10,7 @@ import { dbModule } from './db-module.ts';
 import { PREDECLARED_NAMES, type PredeclaredName } from './dialect.ts';
 import { base64Module, hashModule, urlModule, uuid4 } from './helpers.ts';
 import { responseBuiltins } from './response.ts';
+import { eventsModule } from './events-module.ts';
 
 /** The largest response body a script may build (what a child may send back). */
 export const MAX_BODY_BYTES = MAX_REPLY_BYTES;
@@ -18,6 +19,7 @@ const { response, redirect } = responseBuiltins(MAX_BODY_BYTES);
 
 export const PREDECLARED: Readonly<Record<PredeclaredName, Value>> = Object.freeze({
   db: dbModule, response, redirect, json, math, time, uuid4, hash: hashModule, base64: base64Module, url: urlModule,
+  events: eventsModule,
 });
 
 // The save-time check resolves names from PREDECLARED_NAMES: the two lists must agree.

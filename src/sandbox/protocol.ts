@@ -87,6 +87,8 @@ export interface RunLog {
   error: ScriptFailure | null;
   steps: number;
   durationMs: number;
+  /** What the run published with events.publish (delivered only when it committed). */
+  published?: Array<{ channel: string; value: unknown }>;
 }
 
 // --- render: /{cenv}/pages/… (src/pages) -----------------------------------------------

@@ -146,4 +146,20 @@ describe('GET /{cenv}/events', () => {
     assert.equal(server.deps.events.registry.cenv(cenv.id).count, before - 1, 'the consumer that stopped reading was dropped');
     socket.destroy();
   });
+
+  test('endpoints publish to channels: delivered after the run commits, to subscribers the endpoint admits', async () => {
+    const source = 'def handle(req):\n    msg = req.json["text"]\n    if msg == "boom":\n        events.publish("chat", {"text": "never sent"})\n        fail("refused")\n    events.publish("chat", {"from": req.user.username, "text": msg})\n    return {"ok": True}\n';
+    const created = await admin('POST', '/admin/endpoints', { method: 'POST', path: '/chat', source, access: 'user' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await admin('POST', '/admin/permissions', { table: 'posts', role: 'anonymous', operations: ['select'] })).status, 201);
+    const member = await subscribe(bob, 'channels=chat');
+    const outsider = await subscribe(null, 'channels=chat');
+    const say = (text: string) => request(`${server.url}/${cenv.id}/api/chat`, { body: { text }, headers: bearer(alice.token) });
+    assert.equal((await say('boom')).status, 500);
+    assert.equal((await say('hello')).status, 200);
+    const message = await member.next((e) => e.event === 'message');
+    assert.deepEqual(message.data, { channel: 'chat', value: { from: 'alice', text: 'hello' } });
+    assert.equal(member.events.filter((e) => e.event === 'message').length, 1, 'the failed run published nothing');
+    assert.deepEqual((await outsider.quiet(200)).filter((e) => e.event === 'message'), [], 'a user endpoint\'s messages never reach anonymous subscribers');
+  });
 });

@@ -51,6 +51,8 @@ async function serve(app: FastifyInstance, request: FastifyRequest, reply: Fasti
   }
   app.deps.endpoints.runs.add(cenv.id, route.id, runRecord(context, { status: result.status, run: result.run }));
   if (result.run.error) throw callerError(result.run.error, isAdministrator(principal), request.id);
+  // The run committed: its messages go to the channel's subscribers the endpoint's access admits.
+  for (const { channel, value } of result.run.published ?? []) app.deps.events.publish(cenv.id, channel, value, route.access);
   reply.code(result.status);
   reply.headers(result.headers ?? {});
   return result.status === 204 || result.status === 304 ? reply.send() : reply.send(result.body);
