@@ -31,6 +31,10 @@ import { apiRoutes } from './routes/api.ts';
 import { adminEndpointRoutes } from './routes/admin-endpoints.ts';
 import { adminEndpointRunRoutes } from './routes/admin-endpoint-runs.ts';
 import { adminModuleRoutes } from './routes/admin-modules.ts';
+import { meRoutes } from './routes/me.ts';
+import { schemaRoutes } from './routes/schema.ts';
+import { adminOverviewRoutes } from './routes/admin-overview.ts';
+import { adminUserSessionRoutes } from './routes/admin-user-sessions.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
@@ -75,8 +79,11 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   installErrorHandlers(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes, sqlRoutes, eventRoutes,
-    adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes, apiRoutes];
+  const cenvRoutes = [
+    loginRoutes, sessionRoutes, meRoutes, schemaRoutes, sqlRoutes, eventRoutes, apiRoutes,
+    adminOverviewRoutes, adminUserRoutes, adminUserSessionRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes,
+    adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes,
+  ];
   await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });
   return app;
 }
