@@ -12,7 +12,7 @@ import { precompress } from './build/precompress.ts';
 const here = import.meta.dirname;
 
 /** Page kinds: each is web/<name>.html and becomes web/dist/<name>.html. */
-export const PAGES = ['landing', 'login', 'dashboard', 'users', 'permissions', 'notice'] as const;
+export const PAGES = ['landing', 'login', 'dashboard', 'users', 'permissions', 'console', 'notice'] as const;
 
 export default defineConfig({
   root: here,
