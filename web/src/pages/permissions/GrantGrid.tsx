@@ -31,6 +31,8 @@ export interface GrantGridProps { tables: string[]; grants: Permission[]; users:
 export function GrantGrid({ tables, grants, users, reload }: GrantGridProps) {
   const [extra, setExtra] = useState<string[]>([]);
   const [busy, setBusy] = useState<string | null>(null);
+  // What a checkbox shows while its change is on the way (then the reloaded grants decide).
+  const [pending, setPending] = useState<Record<string, boolean>>({});
   const plainUsers = users.filter((u) => u.role === 'user');
   const userIds = [...new Set([...grants.filter((g) => g.user_id).map((g) => g.user_id!), ...extra])];
   const holders: Holder[] = [
@@ -45,6 +47,7 @@ export function GrantGrid({ tables, grants, users, reload }: GrantGridProps) {
     if (on) ops.add(op); else ops.delete(op);
     const cell = `${table}|${holder.key}`;
     setBusy(cell);
+    setPending({ [`${cell}|${op}`]: on });
     try {
       if (existing) await api(`/admin/permissions/${existing.id}`, { method: 'DELETE' });
       if (ops.size > 0) {
@@ -54,8 +57,9 @@ export function GrantGrid({ tables, grants, users, reload }: GrantGridProps) {
     } catch (e) {
       toast(`Not changed: ${(e as ApiError).message}`, 'error');
     } finally {
-      setBusy(null);
       await reload();
+      setBusy(null);
+      setPending({});
     }
   };
 
@@ -82,7 +86,7 @@ export function GrantGrid({ tables, grants, users, reload }: GrantGridProps) {
                     <legend class="visually-hidden">{`${holder.label} on ${table}`}</legend>
                     {OPERATIONS.map((op) => (
                       <label key={op} class="op" title={op}>
-                        <input type="checkbox" checked={grant?.operations.includes(op) ?? false}
+                        <input type="checkbox" checked={pending[`${cell}|${op}`] ?? grant?.operations.includes(op) ?? false}
                           aria-label={`${holder.label} may ${op} on ${table}`}
                           onChange={(e) => void toggle(table, holder, op, (e.target as HTMLInputElement).checked)} />
                         <span aria-hidden="true">{op[0].toUpperCase()}</span>
