@@ -42,6 +42,16 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     rolldownOptions: {
       input: Object.fromEntries(PAGES.map((page) => [page, path.join(here, `${page}.html`)])),
+      // Named shared chunks, so bundle reports say what is what (and Preact, shared by every
+      // page, stays cached across pages and deploys that do not update it).
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'preact', test: /node_modules[\\/]preact[\\/]/ },
+            { name: 'monaco', test: /node_modules[\\/]monaco-editor[\\/]/ },
+          ],
+        },
+      },
     },
   },
   plugins: [precompress()],

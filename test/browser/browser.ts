@@ -135,3 +135,18 @@ export async function setEditorText(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
 }
+
+/**
+ * Waits until the editor shows `expected` (Monaco draws changes on the next frame, so a read
+ * right after a key press may still see the old text). Returns the text it saw last.
+ */
+export async function waitForEditorText(page: Page, expected: string | RegExp, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ').trim();
+    if (typeof expected === 'string' ? text === expected : expected.test(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the editor shows ${JSON.stringify(text)}, not ${String(expected)}`);
+}

@@ -7,9 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { createCenv, login, request, bearer } from '../helpers/server.ts';
-import { BrowserWorld, setEditorText, signIn } from './browser.ts';
+import { BrowserWorld, setEditorText, signIn, waitForEditorText } from './browser.ts';
 
 const b = new BrowserWorld();
 let owner = { username: '', password: '' };
@@ -48,6 +48,16 @@ async function run(page: Page, sql: string): Promise<void> {
   await page.keyboard.press('Control+Enter');
 }
 
+/** The box of an element Monaco may redraw at any frame: asked again until it holds still. */
+async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number } | null> {
+  for (let i = 0; i < 20; i++) {
+    const found = await locator.boundingBox().catch(() => null);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}
+
 function cells(page: Page, row: number): Promise<string[]> {
   return page.locator(`[data-testid=result-grid] tbody tr:nth-child(${row}) td:not(.rownum)`).allInnerTexts();
 }
@@ -77,11 +87,12 @@ describe('SQL console', () => {
     assert.match(await error.innerText(), /Error on line 3/);
     assert.match(await error.innerText(), /no such column: nope/);
     // The underline sits on line 3, under the 4 characters of "nope" only.
-    const mark = (await page.locator('.monaco-editor .squiggly-error').boundingBox())!;
-    const line = (await page.locator('.monaco-editor .view-line').filter({ hasText: 'nope FROM' }).boundingBox())!;
+    const mark = await box(page.locator('.monaco-editor .squiggly-error'));
+    const line = await box(page.locator('.monaco-editor .view-line').filter({ hasText: /nope\sFROM/ }));
+    assert.ok(mark && line, `mark ${JSON.stringify(mark)}, line ${JSON.stringify(line)}`);
     assert.ok(mark.y >= line.y - 2 && mark.y + mark.height <= line.y + line.height + 2, 'on the line of the error');
-    const charWidth = (await page.locator('.monaco-editor .view-line').filter({ hasText: 'nope FROM' }).locator('span span').first().boundingBox())!;
-    assert.ok(mark.width > 0 && mark.width < line.width / 2 && mark.x > charWidth.x, 'under the name, not the whole statement');
+    const lineStart = (await page.locator('.monaco-editor .view-line').filter({ hasText: /nope\sFROM/ }).locator('span span').first().boundingBox())!;
+    assert.ok(mark.width > 0 && mark.width < line.width / 2 && mark.x > lineStart.x, 'under the name, not the whole statement');
 
     await run(page, 'SELEC 1');
     await error.getByText(/syntax error/).waitFor();
@@ -102,12 +113,13 @@ describe('SQL console', () => {
     await run(page, "SELECT 'second' AS s");
     await page.locator('[data-testid=result-grid]').getByText('second').waitFor();
     await page.reload();
+    await waitForEditorText(page, "SELECT 'second' AS s"); // the draft survived the reload
     await page.getByRole('tab', { name: /History/ }).click();
     const items = page.locator('.history-item');
     assert.equal(await items.count() >= 2, true);
     assert.match(await items.nth(0).innerText(), /SELECT 'second' AS s/);
     await items.nth(1).click();
-    assert.match((await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' '), /SELECT count\(\*\) AS n FROM notes/);
+    await waitForEditorText(page, 'SELECT count(*) AS n FROM notes');
     await page.keyboard.press('Control+Enter');
     await page.locator('[data-testid=result-grid] .col-name').getByText('n', { exact: true }).waitFor();
   }));

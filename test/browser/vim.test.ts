@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCenv, login, request, bearer } from '../helpers/server.ts';
-import { BrowserWorld, signIn } from './browser.ts';
+import { BrowserWorld, signIn, waitForEditorText } from './browser.ts';
 
 const b = new BrowserWorld();
 let owner = { username: '', password: '' };
@@ -43,8 +43,7 @@ describe('vim mode', () => {
     await page.keyboard.type('v');
     await status.getByText('--VISUAL--').waitFor();
     await page.keyboard.press('Escape');
-    const text = (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ').trim();
-    assert.equal(text, "SELECT 'hello' AS greeting");
+    await waitForEditorText(page, "SELECT 'hello' AS greeting");
 
     await page.keyboard.type(':w');
     await page.keyboard.press('Enter');

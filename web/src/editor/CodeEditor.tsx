@@ -7,7 +7,7 @@
  * @example <CodeEditor language="sql" value={draft} label="SQL" onRun={run} onSave={run} onReady={(h) => (handle = h)} />
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { monaco } from './monaco.ts';
+import { editorTheme, monaco } from './monaco.ts';
 import { enableVim } from './vim.ts';
 import { onPrefs, prefs, setPrefs } from '../lib/prefs.ts';
 import { isDark, onThemeChange } from '../lib/theme.ts';
@@ -87,7 +87,7 @@ export function CodeEditor({ language, value, label, onChange, onRun, onSave, on
       value, language, ariaLabel: label, automaticLayout: true, minimap: { enabled: false }, fontSize: 14,
       fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace',
       scrollBeyondLastLine: false, renderLineHighlight: 'line', tabSize: 2, wordWrap: 'on', fixedOverflowWidgets: true,
-      theme: isDark() ? 'vs-dark' : 'vs', padding: { top: 8 },
+      theme: editorTheme(isDark()), padding: { top: 8 },
     });
     editorRef.current = editor;
     // Registered before vim attaches, so these keys reach us in every vim mode.
@@ -100,7 +100,7 @@ export function CodeEditor({ language, value, label, onChange, onRun, onSave, on
       }
     });
     editor.onDidChangeModelContent(() => callbacks.current.onChange?.(editor.getValue()));
-    const offTheme = onThemeChange((dark) => monaco.editor.setTheme(dark ? 'vs-dark' : 'vs'));
+    const offTheme = onThemeChange((dark) => monaco.editor.setTheme(editorTheme(dark)));
     const offPrefs = onPrefs((p) => setVim(p.vim_mode));
     onReady?.(handleFor(editor));
     return () => { offTheme(); offPrefs(); editor.getModel()?.dispose(); editor.dispose(); };

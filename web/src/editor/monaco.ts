@@ -36,4 +36,16 @@ declare global {
 
 window.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
+// Monaco's own themes with the editor surface in the page's colours (base.css --surface).
+monaco.editor.defineTheme('wce-light', { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } });
+monaco.editor.defineTheme('wce-dark', {
+  base: 'vs-dark', inherit: true, rules: [],
+  colors: { 'editor.background': '#1a1d23', 'editorGutter.background': '#1a1d23', 'editor.lineHighlightBackground': '#22262e' },
+});
+
+/** The Monaco theme for the page's light or dark look. */
+export function editorTheme(dark: boolean): string {
+  return dark ? 'wce-dark' : 'wce-light';
+}
+
 export { monaco };

@@ -19,7 +19,7 @@ let exDefined = false;
  * @example const off = await enableVim(editor, statusEl, () => save());
  */
 export async function enableVim(editor: Editor, statusNode: HTMLElement, onSave: () => void): Promise<() => void> {
-  const { initVimMode, VimMode } = await import('monaco-vim');
+  const { initVimMode, VimMode } = await import('./vim-keymap.ts');
   if (!exDefined) {
     const vim = (VimMode as unknown as { Vim: { defineEx(name: string, prefix: string, fn: (cm: object) => void): void } }).Vim;
     const save = (cm: object) => savers.get(cm)?.();

@@ -73,7 +73,7 @@ function AdminDashboard() {
             Tables hold your app's data. Create them with SQL in the console; then grant users access on the Permissions page.
           </Empty>
         ) : (
-          <Table caption="Tables and their row counts" head={['Table', <span class="num">Rows</span>, '']}>
+          <Table caption="Tables and their row counts" head={['Table', { label: 'Rows', numeric: true }, { label: '', srOnly: 'Open in the console' }]}>
             {o.tables.map((t) => (
               <tr key={t.name}>
                 <td><span class="mono">{t.name}</span>{t.type === 'virtual' && <span class="badge">virtual</span>}</td>

@@ -68,6 +68,25 @@ function CreateForm() {
   );
 }
 
+/** "I have a cenv": its name or id, then its login page. */
+function OpenCenv() {
+  const [ref, setRef] = useState('');
+  const go = (event: Event) => {
+    event.preventDefault();
+    const value = ref.trim();
+    if (value) location.assign(`/${encodeURIComponent(value)}/login`);
+  };
+  return (
+    <form class="open-cenv" onSubmit={go}>
+      <h2>Open a cenv you have</h2>
+      <div class="inline-form">
+        <Field id="open-ref" label="Its name or id" value={ref} onValue={setRef} autoComplete="off" spellcheck={false} placeholder="blog" />
+        <Button type="submit">Go to its login</Button>
+      </div>
+    </form>
+  );
+}
+
 export function LandingPage() {
   return (
     <div class="landing">
@@ -101,8 +120,12 @@ export function LandingPage() {
           <ul>
             <li><a href="/docs">API reference</a> (every route, with examples)</li>
             <li><a href="/openapi.json">OpenAPI document</a></li>
-            <li>From a terminal: <code>curl -X POST {location.origin}/new -H 'content-type: application/json' -d '{'{'}"username":"ada","password":"…"{'}'}'</code></li>
           </ul>
+          <p>Or from a terminal:</p>
+          <pre class="terminal">{`curl -X POST ${location.origin}/new \\
+  -H 'content-type: application/json' \\
+  -d '{"username": "ada", "password": "…", "name": "blog"}'`}</pre>
+          <OpenCenv />
         </section>
       </main>
     </div>

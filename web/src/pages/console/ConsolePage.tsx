@@ -99,10 +99,20 @@ export function ConsolePage() {
     }
   };
 
-  const onChange = (value: string) => {
+  // The editor's text survives a reload: saved shortly after typing stops, and when the page goes.
+  const saveDraft = () => {
     clearTimeout(draftTimer.current);
-    draftTimer.current = window.setTimeout(() => { try { localStorage.setItem(DRAFT_KEY, value); } catch { /* storage off */ } }, 400);
+    const value = editor.current?.getValue();
+    if (value !== undefined) try { localStorage.setItem(DRAFT_KEY, value); } catch { /* storage off */ }
   };
+  const onChange = () => {
+    clearTimeout(draftTimer.current);
+    draftTimer.current = window.setTimeout(saveDraft, 400);
+  };
+  useEffect(() => {
+    window.addEventListener('pagehide', saveDraft);
+    return () => window.removeEventListener('pagehide', saveDraft);
+  }, []);
 
   const runAsOptions = [{ value: '', label: `yourself (${boot.user?.role})` }, ...(users.data ?? []).filter((u) => u.id !== userId).map((u) => ({ value: u.id, label: `${u.username} (${u.role})` }))];
 

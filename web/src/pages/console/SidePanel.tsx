@@ -49,6 +49,12 @@ function SchemaTree({ schema, onInsert }: { schema: SchemaTable[]; onInsert: (te
   );
 }
 
+/** The first line that is not blank or a comment: what a query is about. */
+function firstLine(sql: string): string {
+  const lines = sql.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => !l.startsWith('--')) ?? lines[0] ?? sql;
+}
+
 function HistoryList({ history, onPick, onClear }: { history: HistoryEntry[]; onPick: (sql: string) => void; onClear: () => void }) {
   if (history.length === 0) return <Empty title="No queries yet">Queries you run appear here, kept across reloads in this browser.</Empty>;
   return (
@@ -57,7 +63,7 @@ function HistoryList({ history, onPick, onClear }: { history: HistoryEntry[]; on
         {history.map((h, i) => (
           <li key={`${h.at}${i}`}>
             <button type="button" class={h.ok ? 'history-item' : 'history-item history-failed'} onClick={() => onPick(h.sql)} title={h.sql.slice(0, 2000)}>
-              <span class="history-sql mono">{h.sql.split('\n').find((l) => l.trim()) ?? h.sql}</span>
+              <span class="history-sql mono">{firstLine(h.sql)}</span>
               <span class="history-meta muted small">{formatAgo(h.at)} · {h.ok ? h.summary : `error: ${h.summary}`} · {formatDuration(h.ms)}{h.asUser ? ` · as ${h.asUser}` : ''}</span>
             </button>
           </li>

@@ -73,7 +73,7 @@ export function GrantGrid({ tables, grants, users, reload }: GrantGridProps) {
             onValue={(id) => id && setExtra([...extra, id])} />
         )}
       </div>
-      <Table caption="Table permissions by role and user" head={['Table', ...holders.map((h) => <span title={h.key}>{h.label}</span>)]}>
+      <Table caption="Table permissions by role and user" head={['Table', ...holders.map((h) => ({ label: <span title={h.key}>{h.label}</span> }))]}>
         {tables.map((table) => (
           <tr key={table}>
             <th scope="row" class="mono">{table}</th>

@@ -45,7 +45,7 @@ function UserRow({ user, reload, onPassword, onDetails }: { user: User; reload: 
   return (
     <tr>
       <th scope="row" class="user-name">{user.username}{me && <span class="muted"> (you)</span>}</th>
-      <td>
+      <td data-label="Role">
         {ownerRow ? <span class="badge badge-owner">owner</span> : (
           <select aria-label={`Role of ${user.username}`} value={user.role}
             onChange={(e) => void change(user, { role: (e.target as HTMLSelectElement).value }, `${user.username} is now ${(e.target as HTMLSelectElement).value}; their sessions were ended`, reload)}>
@@ -54,7 +54,7 @@ function UserRow({ user, reload, onPassword, onDetails }: { user: User; reload: 
           </select>
         )}
       </td>
-      <td>
+      <td data-label="Status">
         <label class="switch">
           <input type="checkbox" checked={user.enabled} disabled={ownerRow}
             aria-label={`${user.username} enabled`}
@@ -62,9 +62,9 @@ function UserRow({ user, reload, onPassword, onDetails }: { user: User; reload: 
           <span>{user.enabled ? 'enabled' : <span class="badge badge-danger">disabled</span>}</span>
         </label>
       </td>
-      <td title={formatTime(user.last_login)}>{formatAgo(user.last_login)}</td>
-      <td class="num">{user.active_sessions}</td>
-      <td>
+      <td data-label="Last login" title={formatTime(user.last_login)}>{formatAgo(user.last_login)}</td>
+      <td data-label="Sessions" class="num">{user.active_sessions}</td>
+      <td data-label="">
         <div class="actions">
           <Button size="small" onClick={onDetails}>Access</Button>
           {mayTouch && <Button size="small" onClick={onPassword}>Reset password</Button>}
@@ -87,7 +87,7 @@ export function UsersPage() {
       {users.error && !list ? <ErrorState error={users.error} retry={users.reload} /> : !list ? <Loading label="Loading users…" /> : (
         <>
           <p class="muted">{plural(list.length, 'user')}. A role change, disabling or a new password ends that user's sessions at once.</p>
-          <Table caption="Users of this cenv" head={['User', 'Role', 'Status', 'Last login', <span class="num">Sessions</span>, '']}>
+          <Table caption="Users of this cenv" stack head={['User', 'Role', 'Status', 'Last login', { label: 'Sessions', numeric: true }, { label: '', srOnly: 'Actions' }]}>
             {list.map((user) => (
               <UserRow key={user.id} user={user} reload={users.reload} onPassword={() => setPasswordFor(user)} onDetails={() => setDetailsFor(user)} />
             ))}
