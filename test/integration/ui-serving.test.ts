@@ -48,7 +48,7 @@ describe('UI pages', () => {
     const csp = response.headers.get('content-security-policy')!;
     assert.match(csp, /script-src 'self';/);
     assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
-    assert.match(csp, /worker-src 'self'/);
+    assert.match(csp, /worker-src 'self';/, "Monaco's worker comes from /static/, never from a blob: URL");
     const html = await response.text();
     assert.deepEqual(bootOf(html), { page: 'landing', allow_new_cenvs: true });
     assert.doesNotMatch(html, /<script>|<script(?![^>]*src=)[^>]*>/, 'no inline script');
