@@ -48,7 +48,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'preact', test: /node_modules[\\/]preact[\\/]/ },
-            { name: 'monaco', test: /node_modules[\\/]monaco-editor[\\/]/ },
+            // Language grammars stay in chunks of their own: each editor page loads only its own.
+            { name: 'monaco', test: /node_modules[\\/]monaco-editor[\\/](?!esm[\\/]vs[\\/]languages[\\/])/ },
           ],
         },
       },
