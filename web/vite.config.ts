@@ -41,6 +41,9 @@ export default defineConfig({
     reportCompressedSize: false,
     modulePreload: { polyfill: false },
     rolldownOptions: {
+      // Brotli at quality 11 (build/precompress.ts) takes seconds on Monaco's chunk by design;
+      // Rolldown's "plugin is slow" notice would only add noise to every `npm install`.
+      checks: { bundlerTimings: false },
       input: Object.fromEntries(PAGES.map((page) => [page, path.join(here, `${page}.html`)])),
       // Named shared chunks, so bundle reports say what is what (and Preact, shared by every
       // page, stays cached across pages and deploys that do not update it).

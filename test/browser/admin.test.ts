@@ -2,7 +2,9 @@
  * The admin pages in a real browser: add a user on the users page, grant them a table on
  * the permissions page, and see the grant work (that user can now read the table); change
  * a role; a row policy with a bad expression is refused next to the expression and a good
- * one is saved; a user opening an admin page sees a page saying why not.
+ * one is saved; a user opening an admin page sees a page saying why not; the keyboard
+ * shortcuts (`?` lists them, `g` then a letter navigates) and the theme switch, kept across a
+ * reload.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,5 +83,30 @@ describe('users and permissions pages', () => {
     await page.getByRole('link', { name: 'Go to the dashboard' }).click();
     await page.getByText('Welcome, dora').waitFor();
     assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0, 'no admin links for users');
+  }));
+
+  test('keyboard shortcuts and the theme switch', b.page(async (page) => {
+    await signIn(page.context(), b.server.url, 'club', owner.username, owner.password);
+    await page.goto('/club/dashboard');
+    await page.getByRole('heading', { name: 'Recent activity' }).waitFor();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Go to Users').waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+    await page.keyboard.press('g');
+    await page.keyboard.press('u');
+    await page.waitForURL(/\/club\/admin\/users$/);
+
+    const theme = () => page.evaluate('document.documentElement.dataset.theme ?? "system"');
+    assert.equal(await theme(), 'system');
+    await page.getByRole('button', { name: /Theme: system/ }).click();
+    await page.getByRole('button', { name: /Theme: light/ }).waitFor();
+    assert.equal(await theme(), 'light');
+    await page.getByRole('button', { name: /Theme: light/ }).click();
+    await page.getByRole('button', { name: /Theme: dark/ }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: /Theme: dark/ }).waitFor();
+    assert.equal(await theme(), 'dark', 'the theme is a saved preference');
   }));
 });
