@@ -7,11 +7,12 @@
  */
 import { defineConfig } from 'vite';
 import path from 'node:path';
+import { htmlPages } from './build/html-pages.ts';
 import { precompress } from './build/precompress.ts';
 
 const here = import.meta.dirname;
 
-/** Page kinds: each is web/<name>.html and becomes web/dist/<name>.html. */
+/** Page kinds: each becomes web/dist/<name>.html from web/page.html and web/src/entries/<name>.tsx. */
 export const PAGES = ['landing', 'login', 'dashboard', 'users', 'permissions', 'console', 'notice'] as const;
 
 export default defineConfig({
@@ -58,5 +59,5 @@ export default defineConfig({
       },
     },
   },
-  plugins: [precompress()],
+  plugins: [htmlPages(here, PAGES), precompress()],
 });

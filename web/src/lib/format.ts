@@ -37,3 +37,10 @@ export function formatTime(iso: string | null): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
+
+/** A server message as a sentence: capital first letter, full stop. */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (!text) return text;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}

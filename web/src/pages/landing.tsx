@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request } from '../lib/api.ts';
 import { boot } from '../lib/boot.ts';
+import { sentence } from '../lib/format.ts';
 import { Button } from '../components/Button.tsx';
 import { Field } from '../components/Field.tsx';
 
@@ -31,8 +32,7 @@ function CreateForm() {
     } catch (e) {
       const err = e as ApiError;
       const field = /username/.test(err.message) ? 'username' : /password/.test(err.message) ? 'password' : /name/.test(err.message) || err.status === 409 ? 'name' : null;
-      const message = err.status === 409 ? `${err.message}. Pick another name, or leave it empty.` : err.message;
-      setError({ field, message: message.charAt(0).toUpperCase() + message.slice(1) });
+      setError({ field, message: err.status === 409 ? `${sentence(err.message)} Pick another name, or leave it empty.` : sentence(err.message) });
     } finally {
       setBusy(false);
     }

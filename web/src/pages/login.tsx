@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../lib/api.ts';
 import { boot, cenvPath } from '../lib/boot.ts';
+import { sentence } from '../lib/format.ts';
 import { Button } from '../components/Button.tsx';
 import { Field } from '../components/Field.tsx';
 
@@ -45,8 +46,7 @@ export function LoginPage() {
     } catch (e) {
       const err = e as ApiError;
       setError(err.status === 401 ? 'That username and password do not match. Check both and try again.'
-        : err.status === 429 ? `${err.message.charAt(0).toUpperCase()}${err.message.slice(1)}.`
-          : err.message);
+        : sentence(err.message));
       setBusy(false);
       passwordRef.current?.select();
     }

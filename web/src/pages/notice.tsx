@@ -6,6 +6,7 @@
 import { useEffect } from 'preact/hooks';
 import { logout } from '../lib/api.ts';
 import { boot } from '../lib/boot.ts';
+import { sentence } from '../lib/format.ts';
 
 export function NoticePage() {
   const ref = boot.cenv?.ref;
@@ -21,7 +22,7 @@ export function NoticePage() {
       <main class="card center-card">
         <p class="muted">Error {boot.status}</p>
         <h1>{boot.title}</h1>
-        <p class="notice-message">{boot.message ? `${boot.message.charAt(0).toUpperCase()}${boot.message.slice(1)}.` : ''}</p>
+        <p class="notice-message">{sentence(boot.message ?? '')}</p>
         {hint && <p class="muted">{hint}</p>}
         <div class="form-actions">
           {ref && boot.status !== 404 && <a class="btn btn-primary" href={`/${encodeURIComponent(ref)}/dashboard`}>Go to the dashboard</a>}

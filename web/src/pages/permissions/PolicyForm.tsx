@@ -5,7 +5,8 @@
  * the table before storing anything, and its message is shown next to the expressions.
  */
 import { useRef, useState } from 'preact/hooks';
-import { api, type ApiError } from '../../lib/api.ts';
+import { api } from '../../lib/api.ts';
+import { useAction } from '../../lib/use-action.ts';
 import { Button } from '../../components/Button.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field, Select } from '../../components/Field.tsx';
@@ -60,27 +61,18 @@ export function PolicyDialog({ policy, table, columns, open, onClose, onSaved }:
   const [kind, setKind] = useState<string>(policy?.kind ?? 'permissive');
   const [using, setUsing] = useState(policy?.using ?? '');
   const [check, setCheck] = useState(policy?.check ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const error = action.error;
   const expressionError = error !== null && /expression|using|check|column|syntax/i.test(error);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     const body = { table, name, commands, roles, kind, using: using.trim() || null, check: check.trim() || null };
-    try {
-      if (policy) await api(`/admin/policies/${policy.id}`, { method: 'PUT', body });
-      else await api('/admin/policies', { body });
-      toast(`Policy "${name}" saved on ${table}`);
-      onSaved();
-      onClose();
-    } catch (e) {
-      const message = (e as ApiError).message;
-      setError(`${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
-    } finally {
-      setBusy(false);
-    }
+    const saved = await action.run(() => (policy ? api(`/admin/policies/${policy.id}`, { method: 'PUT', body }) : api('/admin/policies', { body })));
+    if (!saved) return;
+    toast(`Policy "${name}" saved on ${table}`);
+    onSaved();
+    onClose();
   };
 
   return (
@@ -99,7 +91,7 @@ export function PolicyDialog({ policy, table, columns, open, onClose, onSaved }:
         <ExpressionEditor id="policy-check" label="CHECK: which new rows it may write" value={check} onValue={setCheck} columns={columns} invalid={expressionError}
           hint="Insert and update fail with a 403 naming the policy when a new row fails it. Not for select/delete-only policies." />
         {error && expressionError && <p class="form-error" role="alert">{error}</p>}
-        <div class="form-actions"><Button type="submit" variant="primary" busy={busy}>Validate and save</Button><Button onClick={onClose}>Cancel</Button></div>
+        <div class="form-actions"><Button type="submit" variant="primary" busy={action.busy}>Validate and save</Button><Button onClick={onClose}>Cancel</Button></div>
       </form>
     </Dialog>
   );
