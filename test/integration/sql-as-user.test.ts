@@ -29,6 +29,15 @@ describe('POST /{cenv}/sql with as_user', () => {
     assert.deepEqual(batch.body.results.map((r: { rows: unknown[][] }) => r.rows[0][0]), [1, 'ursula']);
   });
 
+  test('"anonymous" runs as a visitor without a session', async () => {
+    const none = await w.call(w.owner, 'POST', '/sql', { sql: 'SELECT title FROM posts', as_user: 'anonymous' });
+    assert.equal(none.status, 403, 'no grant to anonymous yet');
+    assert.match(none.body.error.message, /anonymous may not select from posts/);
+    await w.call(w.owner, 'POST', '/admin/permissions', { table: 'posts', role: 'anonymous', operations: ['select'] });
+    const seen = await w.call(w.owner, 'POST', '/sql', { sql: 'SELECT wce_role(), count(title) FROM posts', as_user: 'anonymous' });
+    assert.deepEqual(seen.body.rows, [['anonymous', 0]], 'posts has policies and none lets anonymous see a row');
+  });
+
   test('policies refuse what the user could not do', async () => {
     const denied = await w.call(w.owner, 'POST', '/sql', { sql: 'INSERT INTO posts (author, title) VALUES (?, ?)', params: [w.owner.userId, 'forged'], as_user: w.user.userId });
     assert.equal(denied.status, 403);

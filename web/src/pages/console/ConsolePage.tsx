@@ -74,7 +74,7 @@ export function ConsolePage() {
     if (!sent) { setOutcome({ kind: 'error', message: 'There is no SQL to run.', hint: 'Type a statement, then press Ctrl/⌘+Enter.', line: 0, ms: 0 }); return; }
     handle.clearMarks();
     setRunning(true);
-    const asName = users.data?.find((u) => u.id === asUser)?.username ?? null;
+    const asName = asUser === 'anonymous' ? 'anonymous' : users.data?.find((u) => u.id === asUser)?.username ?? null;
     const started = performance.now();
     const sql = sent.pieces.map((p) => p.text).join(';\n');
     try {
@@ -114,7 +114,11 @@ export function ConsolePage() {
     return () => window.removeEventListener('pagehide', saveDraft);
   }, []);
 
-  const runAsOptions = [{ value: '', label: `yourself (${boot.user?.role})` }, ...(users.data ?? []).filter((u) => u.id !== userId).map((u) => ({ value: u.id, label: `${u.username} (${u.role})` }))];
+  const runAsOptions = [
+    { value: '', label: `yourself (${boot.user?.role})` },
+    ...(users.data ?? []).filter((u) => u.id !== userId).map((u) => ({ value: u.id, label: `${u.username} (${u.role})` })),
+    { value: 'anonymous', label: 'anonymous (not logged in)' },
+  ];
 
   return (
     <Shell title="SQL console" full>
