@@ -137,7 +137,7 @@ export function ConsolePage() {
             <CodeEditor language="sql" value={initialSql()} label="SQL editor" onRun={() => void run()} onSave={() => void run()} onChange={onChange} saveLabel="runs the query"
               onReady={(handle) => { editor.current = handle; handle.focus(); requestAnimationFrame(() => performance.mark('wce:console-ready')); }} />
           </div>
-          <div class="result-pane" aria-live="polite" data-testid="result-pane">
+          <div class="result-pane" data-testid="result-pane">
             {outcome === null ? (
               <Empty title="Run a query to see its result">Results appear here with their row count and time. <kbd>?</kbd> lists the shortcuts.</Empty>
             ) : outcome.kind === 'error' ? (
