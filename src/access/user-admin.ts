@@ -14,7 +14,9 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { adminChange, type Actor } from './admin-change.ts';
 import { nowIso } from '../tools/time.ts';
 import type { Principal } from '../auth/principal.ts';
-import { revokeAllSessions } from '../auth/sessions.ts';
+import { revokeAllSessions, revokeSession } from '../auth/sessions.ts';
+import { audit } from '../db/audit.ts';
+import { transaction } from '../tools/transaction.ts';
 import { findUserById, findUserByName, insertUser, publicUser, usernameProblem, type StoredRole, type User } from '../auth/users.ts';
 
 export interface UserChange {
@@ -113,5 +115,30 @@ export function transferOwnership(db: DatabaseSync, by: Principal, toUserId: str
       result: publicUser(findUserById(db, toUserId)!),
       audit: { action: 'ownership_transferred', detail: { from: by.userId, to: toUserId, to_username: target.username, sessions_revoked: revoked } },
     };
+  });
+}
+
+/**
+ * Ends one session of user `userId` (`sessionId`) or all of them (null), audited under the
+ * caller. Admins may not end the owner's sessions (only the owner changes the owner's
+ * account). Returns how many were revoked; 404 for an unknown user or session.
+ * @example revokeUserSessions(db, request.caller.principal, bobId, null, actor) // 2
+ */
+export function revokeUserSessions(
+  db: DatabaseSync, by: Principal, userId: string, sessionId: string | null,
+  client: { ip?: string | null; userAgent?: string | null } = {},
+): number {
+  return transaction(db, () => {
+    const user = findUserById(db, userId);
+    if (!user) throw new NotFoundError(`no user with id ${userId}`);
+    if (user.role === 'owner' && by.role !== 'owner') throw new ForbiddenError("only the owner can end the owner's sessions");
+    const revoked = sessionId === null ? revokeAllSessions(db, userId) : Number(revokeSession(db, userId, sessionId));
+    if (sessionId !== null && revoked === 0) throw new NotFoundError('that user has no active session with that id');
+    const actor = actorOf(by, client);
+    audit(db, {
+      action: 'sessions_revoked', userId: actor.userId, username: actor.username, rowCount: revoked,
+      detail: { user_id: userId, username: user.username, ...(sessionId ? { session_id: sessionId } : {}) }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
+    });
+    return revoked;
   });
 }

@@ -105,3 +105,10 @@ export function deleteExpiredSessions(db: DatabaseSync, now = Date.now()): numbe
   const result = prepared(db, 'DELETE FROM _wce_sessions WHERE expires_at <= ? OR revoked_at <= ?').run(at, at);
   return Number(result.changes);
 }
+
+/** Active sessions per user id (users without any are absent). */
+export function activeSessionCounts(db: DatabaseSync, now = Date.now()): Map<string, number> {
+  const rows = prepared(db, `SELECT user_id, count(*) AS n FROM _wce_sessions WHERE revoked_at IS NULL AND expires_at > ?
+    GROUP BY user_id`).all(nowIso(now)) as Array<{ user_id: string; n: number }>;
+  return new Map(rows.map((row) => [row.user_id, row.n]));
+}

@@ -1,7 +1,8 @@
 /**
  * Assembles the Fastify application: request ids and logging, cookies, security headers by
  * route kind, the error shape (also for errors of Node's HTTP parser), time limits on slow
- * clients, health checks, cenv creation and the `/{cenv}/…` routes.
+ * clients, health checks, cenv creation, the web UI (landing page, /static/ assets, pages)
+ * and the `/{cenv}/…` routes.
  *
  * @example
  *   const app = await buildApp(deps, createLogger(config.logLevel));
@@ -31,6 +32,14 @@ import { apiRoutes } from './routes/api.ts';
 import { adminEndpointRoutes } from './routes/admin-endpoints.ts';
 import { adminEndpointRunRoutes } from './routes/admin-endpoint-runs.ts';
 import { adminModuleRoutes } from './routes/admin-modules.ts';
+import { meRoutes } from './routes/me.ts';
+import { schemaRoutes } from './routes/schema.ts';
+import { adminOverviewRoutes } from './routes/admin-overview.ts';
+import { adminUserSessionRoutes } from './routes/admin-user-sessions.ts';
+import { installAcceptConstraint } from './ui/accept-html.ts';
+import { uiAssets } from './ui/assets.ts';
+import { landingRoutes } from './ui/landing.ts';
+import { uiPageRoutes } from './ui/pages.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
@@ -73,10 +82,17 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   installRequestLog(app);
   await app.register(cookie);
   installErrorHandlers(app);
+  installAcceptConstraint(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
-  const cenvRoutes = [loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes, sqlRoutes, eventRoutes,
-    adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes, apiRoutes];
+  await app.register(landingRoutes);
+  await app.register(uiAssets);
+  const cenvRoutes = [
+    loginRoutes, sessionRoutes, meRoutes, schemaRoutes, sqlRoutes, eventRoutes, apiRoutes,
+    adminOverviewRoutes, adminUserRoutes, adminUserSessionRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes,
+    adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes,
+    uiPageRoutes,
+  ];
   await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });
   return app;
 }

@@ -36,23 +36,34 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
   reply.status(400).send(body('WCE_ERR_BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message));
 }
 
+/**
+ * The status and body an error is answered with, logging it as it deserves (5xx with its
+ * stack, never sent). The JSON API sends the body; the UI's pages (src/server/ui) show
+ * its message on an HTML page.
+ * @example const { status, body } = describeError(error, request);
+ */
+export function describeError(error: FastifyError & DetailedError, request: FastifyRequest): { status: number; body: ErrorBody } {
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status >= 500) {
+    // A script's failure is the tenant's, recorded in the endpoint's own log (its message may
+    // hold the app's data): the request line's 500 is all the server log needs.
+    if (error.code === 'WCE_ERR_SCRIPT') { /* not a server fault */ }
+    else if (status === 500 || error.code === undefined) request.log.error({ err: error }, 'request failed');
+    else request.log.warn({ code: error.code, message: error.message }, 'request failed');
+    if (status === 500 && error.code !== 'WCE_ERR_SCRIPT') {
+      return { status: 500, body: body('WCE_ERR_INTERNAL', `internal error; quote request id ${request.id} when reporting it`) };
+    }
+    return { status, body: body(error.code ?? 'WCE_ERR_INTERNAL', error.message, error.details) };
+  }
+  const code = FASTIFY_CODES[error.code] ?? (error.code?.startsWith('WCE_ERR_') ? error.code : 'WCE_ERR_BAD_REQUEST');
+  return { status, body: body(code, clientMessage(error), error.details) };
+}
+
 /** Installs the error and not-found handlers on `app`. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & DetailedError, request: FastifyRequest, reply: FastifyReply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) {
-      // A script's failure is the tenant's, recorded in the endpoint's own log (its message may
-      // hold the app's data): the request line's 500 is all the server log needs.
-      if (error.code === 'WCE_ERR_SCRIPT') { /* not a server fault */ }
-      else if (status === 500 || error.code === undefined) request.log.error({ err: error }, 'request failed');
-      else request.log.warn({ code: error.code, message: error.message }, 'request failed');
-      if (status === 500 && error.code !== 'WCE_ERR_SCRIPT') {
-        return reply.status(500).send(body('WCE_ERR_INTERNAL', `internal error; quote request id ${request.id} when reporting it`));
-      }
-      return reply.status(status).send(body(error.code ?? 'WCE_ERR_INTERNAL', error.message, error.details));
-    }
-    const code = FASTIFY_CODES[error.code] ?? (error.code?.startsWith('WCE_ERR_') ? error.code : 'WCE_ERR_BAD_REQUEST');
-    return reply.status(status).send(body(code, clientMessage(error), error.details));
+    const { status, body: answer } = describeError(error, request);
+    return reply.status(status).send(answer);
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body('WCE_ERR_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0].slice(0, 200)}`));

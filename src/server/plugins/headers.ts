@@ -4,7 +4,10 @@
  *
  * - `api` (JSON): nothing may load, nothing may frame it.
  * - `ui` (WCE's own pages): scripts, styles, fonts, images and Monaco's workers from 'self'
- *   only; no inline script; not frameable.
+ *   only; no inline script; not frameable. Monaco's editor worker is a built file under
+ *   /static/ (web/src/editor/monaco.ts sets `MonacoEnvironment.getWorker`), so workers need
+ *   no `blob:`; inline styles stay allowed because Monaco writes style attributes and
+ *   <style> elements at run time.
  * - `tenant` (a body a tenant wrote: endpoint responses, pages, previews): a CSP `sandbox`
  *   without allow-same-origin, so the document runs in an opaque origin: its scripts cannot
  *   read WCE's cookies (the CSRF cookie is script-readable on purpose) or call other cenvs'
@@ -41,7 +44,7 @@ export const HEADERS_BY_KIND: Readonly<Record<RouteKind, Readonly<Record<string,
   ui: Object.freeze({
     ...COMMON,
     'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-      "font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; " +
+      "font-src 'self' data:; worker-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; " +
       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     'cross-origin-resource-policy': 'same-origin',
     'x-frame-options': 'DENY',

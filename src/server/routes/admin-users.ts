@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { createUser, listUsers, transferOwnership, updateUser, type UserChange } from '../../access/user-admin.ts';
 import { MAX_PASSWORD_BYTES, passwordProblem } from '../../auth/passwords.ts';
 import { findUserById, type User } from '../../auth/users.ts';
+import { activeSessionCounts } from '../../auth/sessions.ts';
 import { UnauthorizedError, ValidationError } from '../../errors.ts';
 import { actorOf, hashFor, publishChange } from '../caller.ts';
 
@@ -41,8 +42,8 @@ function checkPassword(password: string): void {
 export async function adminUserRoutes(app: FastifyInstance): Promise<void> {
   const admin = { access: 'admin' } as const;
   app.get('/admin/users', { config: admin }, async (request) => {
-    const users = await app.deps.pools.use(request.caller.cenv.id, (db) => listUsers(db));
-    return { users: users.map(userJson) };
+    const { users, sessions } = await app.deps.pools.use(request.caller.cenv.id, (db) => ({ users: listUsers(db), sessions: activeSessionCounts(db) }));
+    return { users: users.map((user) => ({ ...userJson(user), active_sessions: sessions.get(user.id) ?? 0 })) };
   });
 
   app.post<{ Body: Static<typeof NewUser> }>('/admin/users', { schema: { body: NewUser }, config: admin }, async (request, reply) => {
