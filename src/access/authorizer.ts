@@ -224,7 +224,11 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
     // Fail closed: a protected table is read only through a policy view of the principal's
     // role (the 5th argument names it), inside our policy triggers, or as the DML target whose
     // rows the triggers guard.
-    if (inPolicyObject) return null; // (our views read only their own table, and policy subqueries)
+    // T read by T's own policy view: the grant on T must hold here. SQLite does not always
+    // report the read of the view itself (`count(*)` or `EXISTS` over it reads main.T alone),
+    // so without this check a caller with no grant could count the rows its policy shows.
+    if (inPolicyObject && policyView(context!)?.table === foldCase(table)) return readTable(ctx, record, table);
+    if (inPolicyObject) return null; // policy subqueries of another table's view, and our triggers
     if (context === null && ctx.dmlTarget === table) return readTable(ctx, record, table);
     return `select from ${table} except through its row policies`;
   }
