@@ -15,11 +15,12 @@
  * A child runs one job at a time, synchronously, so "the render in progress" is a module
  * variable: the loader, included templates and the not-found flag of that render. Parsed
  * templates do not depend on the cenv (includes are resolved while rendering), which lets
- * one engine serve every cenv of the child.
+ * the engines serve every cenv of the child. Templates served as data (JSON, CSV, plain
+ * text) are parsed without HTML escaping, which would corrupt them (content-types.ts).
  *
  * @example
- *   const templates = parseTemplate('<h1>{{ post.title }}</h1>');
- *   const { html, notFound } = renderTemplate(templates, { post }, { deadline, loader });
+ *   const parsed = parseTemplate('<h1>{{ post.title }}</h1>', true);
+ *   const { html, notFound } = renderTemplate(parsed, { post }, { deadline, loader });
  */
 import { Liquid, type FS, type Template } from 'liquidjs';
 import { TemplateSyntaxError, withDetails } from '../errors.ts';
@@ -71,31 +72,43 @@ const templateFs: FS = {
   dirname: () => '',
 };
 
-const liquid = new Liquid({
-  fs: templateFs,
-  root: [''],
-  partials: [''],
-  layouts: [''],
-  relativeReference: false,
-  extname: '',
-  cache: false,
-  outputEscape: 'escape',
-  ownPropertyOnly: true,
-  strictFilters: true,
-  strictVariables: false,
-  jsTruthy: false,
-  // Renders must not depend on the server's time zone or locale.
-  timezoneOffset: 0,
-  locale: 'en-US',
-  parseLimit: PARSE_LIMIT,
-  memoryLimit: MEMORY_LIMIT,
-});
-registerFilters(liquid);
-liquid.registerTag('not_found', {
-  render() {
-    current().notFound = true;
-  },
-});
+/**
+ * One engine per escaping mode: LiquidJS decides escaping when it parses an output, so a
+ * template is parsed by the engine of its content type (markup escapes, data does not).
+ */
+function makeEngine(escape: boolean): Liquid {
+  const engine = new Liquid({
+    fs: templateFs,
+    root: [''],
+    partials: [''],
+    layouts: [''],
+    relativeReference: false,
+    extname: '',
+    cache: false,
+    ...(escape ? { outputEscape: 'escape' as const } : {}),
+    ownPropertyOnly: true,
+    strictFilters: true,
+    strictVariables: false,
+    jsTruthy: false,
+    // Renders must not depend on the server's time zone or locale.
+    timezoneOffset: 0,
+    locale: 'en-US',
+    parseLimit: PARSE_LIMIT,
+    memoryLimit: MEMORY_LIMIT,
+  });
+  registerFilters(engine);
+  engine.registerTag('not_found', {
+    render() {
+      current().notFound = true;
+    },
+  });
+  return engine;
+}
+
+const ENGINES = { markup: makeEngine(true), data: makeEngine(false) };
+
+/** A parsed template and the engine that parsed it (which must render it). */
+export interface ParsedTemplate { engine: Liquid; templates: Template[] }
 
 /** Line and column of a LiquidJS error, when it carries its token. */
 export function liquidPosition(error: unknown): { line: number; column: number } | null {
@@ -105,12 +118,14 @@ export function liquidPosition(error: unknown): { line: number; column: number }
 }
 
 /**
- * Parses a template; a mistake is a TemplateSyntaxError (400) with its line and column.
- * @example parseTemplate('{% if %}') // throws: invalid value expression: "", line:1, col:1
+ * Parses a template for the escaping mode of its output (`escape` true for HTML/XML); a
+ * mistake is a TemplateSyntaxError (400) with its line and column.
+ * @example parseTemplate('{% if %}', true) // throws: invalid value expression: "", line:1, col:1
  */
-export function parseTemplate(source: string): Template[] {
+export function parseTemplate(source: string, escape: boolean): ParsedTemplate {
+  const engine = escape ? ENGINES.markup : ENGINES.data;
   try {
-    return liquid.parse(source);
+    return { engine, templates: engine.parse(source) };
   } catch (error) {
     const position = liquidPosition(error);
     const message = error instanceof RangeError ? 'the template nests too deeply' : String((error as Error).message);
@@ -125,12 +140,12 @@ export interface RenderResult { html: string; notFound: boolean; includes: Recor
  * Renders parsed templates with `scope` until `deadline` (Date.now() value). Throws LiquidJS's
  * errors (with positions) or a RangeError for runaway nesting; the caller records them.
  */
-export function renderTemplate(templates: Template[], scope: object, options: { deadline: number; loader: TemplateLoader }): RenderResult {
+export function renderTemplate(parsed: ParsedTemplate, scope: object, options: { deadline: number; loader: TemplateLoader }): RenderResult {
   if (active) throw new Error('a page render is already in progress in this process');
   const state: RenderState = { loader: options.loader, includes: {}, notFound: false };
   active = state;
   try {
-    const html = String(liquid.renderSync(templates, scope, {
+    const html = String(parsed.engine.renderSync(parsed.templates, scope, {
       renderLimit: Math.max(1, options.deadline - Date.now()),
       memoryLimit: MEMORY_LIMIT,
     }));

@@ -34,8 +34,8 @@ function ctx(principal: Principal = ANONYMOUS, timeoutMs = 2000): OpContext {
   return { conn: fx.conn, principal, context: {}, settings: fx.conn.settings(), cache, deadline: Date.now() + timeoutMs, timeoutMs };
 }
 
-function text(source: string, queries: Record<string, QueryInput> = {}, path = 'posts/:id', syntax: 'liquid' | 'markdown' = 'liquid'): TemplateText {
-  return { path, syntax, source, queries: normalizeQueries(queries) };
+function text(source: string, queries: Record<string, QueryInput> = {}, path = 'posts/:id', syntax: 'liquid' | 'markdown' = 'liquid', contentType = 'text/html'): TemplateText {
+  return { path, syntax, source, queries: normalizeQueries(queries), contentType };
 }
 
 function preview(template: TemplateText, params: Record<string, string> = {}, principal?: Principal, timeoutMs?: number) {
@@ -121,6 +121,15 @@ describe('render: output is inert', () => {
     assert.doesNotMatch(reply.body.slice(8, -9), /<\/script>/);
     const dated = preview(text('{{ post.created | date: "%Y-%m-%d %H:%M %z" }}', POST), { id: '1' });
     assert.equal(dated.body, '2026-01-02 03:04 +0000');
+  });
+
+  test('data content types (JSON, plain text) are not HTML-escaped; markup types are', () => {
+    const json = preview(text('{{ post | json }}', POST, 'posts/:id', 'liquid', 'application/json'), { id: '2' });
+    assert.deepEqual(JSON.parse(json.body), { id: 2, title: '<script>alert(1)</script>', body: '<script>alert(2)</script><img src=x onerror=alert(3)>', created: null });
+    const plain = preview(text('{{ post.title }}', POST, 'posts/:id', 'liquid', 'text/plain'), { id: '2' });
+    assert.equal(plain.body, '<script>alert(1)</script>');
+    const rss = preview(text('<title>{{ post.title }}</title>', POST, 'posts/:id', 'liquid', 'application/rss+xml'), { id: '2' });
+    assert.equal(rss.body, '<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>');
   });
 
   test('templates reach no prototypes, host objects or other files', () => {

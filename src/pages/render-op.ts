@@ -13,14 +13,15 @@
  * what the page cache records. A failing template or query is not an error of the job: it
  * comes back in `render.error` (with its line), so the cache can keep the last good page.
  */
-import { LiquidError, type Template } from 'liquidjs';
+import { LiquidError } from 'liquidjs';
 import type { Principal } from '../auth/principal.ts';
 import { TenantDb } from '../db/tenant-db.ts';
 import { NotFoundError, ValidationError, type DetailedError } from '../errors.ts';
 import type { OpContext, OpHandler } from '../sandbox/handlers.ts';
 import type { OpReply, PageQuery, RenderInfo, RenderPayload, TemplateSyntax, TemplateText } from '../sandbox/protocol.ts';
 import { prepared } from '../tools/statement-cache.ts';
-import { liquidPosition, parseTemplate, renderTemplate, type TemplateLoader } from './engine.ts';
+import { liquidPosition, parseTemplate, renderTemplate, type ParsedTemplate, type TemplateLoader } from './engine.ts';
+import { escapesMarkup } from './content-types.ts';
 import { markdownToHtml } from './markdown.ts';
 import { parsePattern } from './paths.ts';
 import { compileQuery, namedQueryError, runQueries, type CompiledQuery } from './queries.ts';
@@ -28,9 +29,9 @@ import { storedQueries } from './query-spec.ts';
 
 type RenderReply = OpReply & { render: RenderInfo };
 
-interface Compiled { syntax: TemplateSyntax; templates: Template[]; queries: CompiledQuery[] }
+interface Compiled { syntax: TemplateSyntax; parsed: ParsedTemplate; queries: CompiledQuery[] }
 
-interface StoredTemplate { path: string; syntax: TemplateSyntax; source: string; queries: string; version: number }
+interface StoredTemplate { path: string; syntax: TemplateSyntax; source: string; queries: string; content_type: string; version: number }
 
 /** Markdown pages are fragments; this makes them a UTF-8, standards-mode document. */
 const MARKDOWN_HEAD = '<!doctype html>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n';
@@ -41,7 +42,8 @@ const MARKDOWN_HEAD = '<!doctype html>\n<meta charset="utf-8">\n<meta name="view
  */
 function compile(text: TemplateText, checkAs?: { ctx: OpContext; principal: Principal }): Compiled {
   const { params } = parsePattern(text.path);
-  const templates = parseTemplate(text.source);
+  // Markdown becomes HTML after Liquid: its values are escaped whatever the content type.
+  const parsed = parseTemplate(text.source, text.syntax === 'markdown' || escapesMarkup(text.contentType));
   const queries = Object.entries(text.queries).map(([name, query]: [string, PageQuery]) => {
     try {
       if (checkAs) checkQuery(checkAs.ctx, checkAs.principal, query.sql);
@@ -50,7 +52,7 @@ function compile(text: TemplateText, checkAs?: { ctx: OpContext; principal: Prin
       throw namedQueryError(error, name);
     }
   });
-  return { syntax: text.syntax, templates, queries };
+  return { syntax: text.syntax, parsed, queries };
 }
 
 function loaderFor(ctx: OpContext): TemplateLoader {
@@ -59,7 +61,7 @@ function loaderFor(ctx: OpContext): TemplateLoader {
 }
 
 function loadTemplate(ctx: OpContext, id: number): StoredTemplate {
-  const row = ctx.conn.gate.trusted(() => prepared(ctx.conn.db, 'SELECT path, syntax, source, queries, version FROM _wce_templates WHERE id = ?')
+  const row = ctx.conn.gate.trusted(() => prepared(ctx.conn.db, 'SELECT path, syntax, source, queries, content_type, version FROM _wce_templates WHERE id = ?')
     .get(id) as StoredTemplate | undefined);
   if (!row) throw new NotFoundError(`template ${id} no longer exists`);
   return row;
@@ -98,7 +100,7 @@ function render(ctx: OpContext, compiled: Compiled, version: number, path: strin
     const readOnly = (sql: string) => checkQuery(ctx, ctx.principal, sql);
     const { data, notFound } = tdb.transaction(() => runQueries(tdb, compiled.queries, params, readOnly), { mode: 'deferred', rollback: true });
     const scope = { ...data, params: { ...params }, page: { path }, site: { root: site.root, pages: `${site.root}/pages` } };
-    const result = renderTemplate(compiled.templates, scope, { deadline: ctx.deadline, loader: loaderFor(ctx) });
+    const result = renderTemplate(compiled.parsed, scope, { deadline: ctx.deadline, loader: loaderFor(ctx) });
     const html = compiled.syntax === 'markdown' ? MARKDOWN_HEAD + markdownToHtml(result.html) : result.html;
     const bytes = Buffer.byteLength(html, 'utf8');
     if (bytes > ctx.settings.page_max_bytes) {
@@ -133,7 +135,7 @@ export const renderHandler: OpHandler<'render'> = {
     let compiled: Compiled;
     try {
       compiled = ctx.cache.get(`template:${payload.template.id}`, stored.version,
-        () => compile({ path: stored.path, syntax: stored.syntax, source: stored.source, queries: storedQueries(stored.queries) }));
+        () => compile({ path: stored.path, syntax: stored.syntax, source: stored.source, queries: storedQueries(stored.queries), contentType: stored.content_type }));
     } catch (error) {
       if (!isRenderFailure(error)) throw error;
       return { status: 500, body: '', effects: { writes: [], reads: [] }, render: { error: describe(error), durationMs: 0, notFound: false, version: stored.version, includes: {} } };

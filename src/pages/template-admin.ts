@@ -57,12 +57,13 @@ function fieldsOf(base: TemplateFields, input: TemplateInput): TemplateFields {
 }
 
 function changesText(a: TemplateFields, b: TemplateFields): boolean {
-  return a.path !== b.path || a.syntax !== b.syntax || a.source !== b.source || JSON.stringify(a.queries) !== JSON.stringify(b.queries);
+  return a.path !== b.path || a.syntax !== b.syntax || a.source !== b.source || a.contentType !== b.contentType ||
+    JSON.stringify(a.queries) !== JSON.stringify(b.queries);
 }
 
 async function check(deps: Deps, editor: Editor, fields: TemplateFields): Promise<void> {
-  const { path, syntax, source, queries } = fields;
-  await deps.pages.check(editor.cenvId, editor.principal, { path, syntax, source, queries }, editor.context);
+  const { path, syntax, source, queries, contentType } = fields;
+  await deps.pages.check(editor.cenvId, editor.principal, { path, syntax, source, queries, contentType }, editor.context);
 }
 
 const EMPTY: TemplateFields = { path: '', syntax: 'liquid', source: '', queries: {}, contentType: 'text/html', enabled: true };

@@ -111,6 +111,8 @@ export interface TemplateText {
   syntax: TemplateSyntax;
   source: string;
   queries: Record<string, PageQuery>;
+  /** What the page is served as; markup types escape `{{ value }}`, data types do not. */
+  contentType: string;
 }
 
 /** Values every template sees as `site`. */

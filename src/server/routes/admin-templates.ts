@@ -13,6 +13,7 @@ import { findUserById } from '../../auth/users.ts';
 import { getVersion, listVersions } from '../../cenv/versions.ts';
 import { MAX_SQL_LENGTH } from '../../db/connection.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
+import { contentTypeProblem } from '../../pages/content-types.ts';
 import { MAX_PATTERN_LENGTH, parsePattern } from '../../pages/paths.ts';
 import { MAX_QUERIES, normalizeQueries } from '../../pages/query-spec.ts';
 import { createChecked, deleteWithPages, restoreChecked, updateChecked, type Editor } from '../../pages/template-admin.ts';
@@ -45,6 +46,7 @@ const NewTemplate = Type.Object({
 const TemplatePatch = Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1 });
 const Preview = Type.Object({
   path: fields.path, source: fields.source, syntax: Type.Optional(fields.syntax), queries: Type.Optional(fields.queries),
+  content_type: Type.Optional(fields.content_type),
   /** Values of the path's parameters (`{"id": "1"}` for `posts/:id`). */
   params: Type.Optional(Type.Record(Type.String({ maxLength: 32 }), Type.String({ maxLength: 1000 }), { maxProperties: 8 })),
   /** Render as this user (their id) instead of anonymous. */
@@ -92,7 +94,10 @@ export async function adminTemplateRoutes(app: FastifyInstance): Promise<void> {
       params[name] = value;
     }
     const principal = await previewPrincipal(app, cenv.id, body.as_user);
-    const template = { path: body.path, syntax: body.syntax ?? 'liquid', source: body.source, queries: normalizeQueries(body.queries) };
+    const contentType = body.content_type ?? 'text/html';
+    const problem = contentTypeProblem(contentType);
+    if (problem) throw new ValidationError(problem);
+    const template = { path: body.path, syntax: body.syntax ?? 'liquid', source: body.source, queries: normalizeQueries(body.queries), contentType };
     const result = await app.deps.pages.preview(cenv.id, principal, template, body.path, params, editor(request).context);
     const { render } = result;
     return {
