@@ -144,6 +144,21 @@ describe('invalidation', () => {
     assert.match(page.text, /<li>first<\/li>/);
   });
 
+  test('a write to a table a row policy reads refreshes the pages filtered by that policy', async () => {
+    await w.sql('CREATE TABLE site (open INTEGER NOT NULL)');
+    await w.sql('INSERT INTO site VALUES (1)');
+    await w.sql('CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT)');
+    await w.sql("INSERT INTO events (title) VALUES ('launch')");
+    await w.grant('events');
+    const policy = await w.call('POST', '/admin/policies', { table: 'events', name: 'while open', commands: ['select'], roles: ['anonymous'], using: 'EXISTS (SELECT 1 FROM site WHERE open = 1)' });
+    assert.equal(policy.status, 201, JSON.stringify(policy.body));
+    await w.template({ path: 'events', source: '{% for e in events %}[{{ e.title }}]{% endfor %}', queries: { events: 'SELECT title FROM events' } });
+    assert.equal((await w.page('events')).text, '[launch]');
+    assert.deepEqual((await w.entries()).get('events')!.reads.sort(), ['events', 'site']);
+    await w.sql('UPDATE site SET open = 0');
+    await w.pageShows('events', /^$/);
+  });
+
   test('a failing re-render keeps serving the last good page and records the error', async () => {
     const good = await w.page('notes');
     const grants = await w.call('GET', '/admin/permissions');
