@@ -59,6 +59,17 @@ describe('render: queries as anonymous', () => {
     assert.equal(reply.render.includes[Object.keys(reply.render.includes)[0]], 3, 'the include and its version are recorded');
   });
 
+  test('layouts and render work with the cenv\'s templates; include shares variables, render does not', () => {
+    fx.inspect.exec(`INSERT INTO _wce_templates (path, syntax, source, version, created_at, updated_at) VALUES
+      ('_base', 'liquid', '<main>{% block content %}default{% endblock %}</main>', 1, '', ''),
+      ('_card', 'liquid', '[{{ post.title }}|{{ secret }}]', 1, '', '')`);
+    const layout = preview(text('{% layout "_base" %}{% block content %}{{ post.title }}{% endblock %}', POST), { id: '1' });
+    assert.equal(layout.render.error, null);
+    assert.equal(layout.body, '<main>Hello</main>');
+    const rendered = preview(text('{% assign secret = "s" %}{% render "_card", post: post %}{% include "_card" %}', POST), { id: '1' });
+    assert.equal(rendered.body, '[Hello|][Hello|s]');
+  });
+
   for (const id of ['1 OR 1=1', "1' OR '1'='1", '3', '999', '']) {
     test(`a path value is bound, never spliced: ${JSON.stringify(id)} finds no row → 404`, () => {
       const reply = preview(text('{{ post.title }}', POST), { id });
