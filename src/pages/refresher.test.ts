@@ -95,4 +95,27 @@ describe('Refresher', () => {
     assert.equal(logged.length, 1);
     assert.equal(refresher.renders, 2);
   });
+
+  test('a background render the sandbox refuses is tried again later, the last time with lastTry', async () => {
+    const calls: boolean[] = [];
+    const refused = Object.assign(new Error('overloaded'), { statusCode: 503 });
+    const refresher = new Refresher(async (_c, _p, { lastTry }) => {
+      calls.push(lastTry);
+      if (!lastTry) throw refused;
+    }, { delayMs: 0 });
+    refresher.mark('c', ['a']);
+    await refresher.idle();
+    assert.deepEqual(calls, [false, false, false, true]);
+  });
+
+  test('a visitor gets the refusal itself; it is not retried', async () => {
+    let calls = 0;
+    const refresher = new Refresher(async () => {
+      calls++;
+      throw Object.assign(new Error('too many'), { statusCode: 429 });
+    }, { delayMs: 0 });
+    await assert.rejects(refresher.now('c', 'a', { ipKey: '1.2.3.4' }), /too many/);
+    await refresher.idle();
+    assert.equal(calls, 1);
+  });
 });

@@ -11,9 +11,11 @@
  * - `now(cenv, path)` is a visitor waiting on a cache miss: it starts at once (or joins the
  *   render already running) instead of queueing behind background work.
  *
- * The render function stores its result itself and must not throw for a failed template
- * (that is a recorded error); anything it throws is logged and the page is not retried
- * until its next mark.
+ * The render function stores its result itself; a failed template is a recorded error, not
+ * a rejection. It rejects when the sandbox would not take the job (503 overloaded, 429 for a
+ * visitor's address): a visitor's `now` gets that error; a background render is tried again
+ * after a pause, up to MAX_RETRIES times, the last time with `lastTry` so it records the
+ * failure instead. Anything else it throws is logged.
  *
  * @example
  *   const refresher = new Refresher((cenvId, path) => service.renderAndStore(cenvId, path), { concurrency: 4 });
@@ -21,7 +23,14 @@
  *   await refresher.idle();
  */
 
-export type RenderFn = (cenvId: string, path: string) => Promise<void>;
+/** What a render is told: the visitor waiting for it (if any), and whether to record a refusal. */
+export interface RenderOptions<O> { origin?: O; lastTry: boolean }
+
+export type RenderFn<O = unknown> = (cenvId: string, path: string, options: RenderOptions<O>) => Promise<void>;
+
+/** Background retries of a render the sandbox refused, and the first pause (doubled each time). */
+const MAX_RETRIES = 3;
+const RETRY_MS = 250;
 
 export interface RefresherOptions {
   /** Background renders per cenv at once. */
@@ -33,21 +42,29 @@ export interface RefresherOptions {
 
 interface PageState { running: Promise<void> | null; background: boolean; queued: boolean; dirty: boolean }
 
+function refused(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return status === 503 || status === 429;
+}
+
 interface CenvQueue { paths: string[]; running: number; timer: NodeJS.Timeout | null }
 
-export class Refresher {
-  private readonly render: RenderFn;
+export class Refresher<O = unknown> {
+  private readonly render: RenderFn<O>;
   private readonly concurrency: number;
   private readonly delayMs: number;
   private readonly logger: RefresherOptions['logger'];
   private readonly pages = new Map<string, PageState>();
   private readonly queues = new Map<string, CenvQueue>();
   private readonly idlers: Array<() => void> = [];
+  /** Background refusals so far, by page, and the retry timers waiting. */
+  private readonly retries = new Map<string, number>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
   /** Renders started since start (tests and the bench read it). */
   renders = 0;
 
-  constructor(render: RenderFn, options: RefresherOptions = {}) {
+  constructor(render: RenderFn<O>, options: RefresherOptions = {}) {
     this.render = render;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.delayMs = Math.max(0, options.delayMs ?? 2);
@@ -74,8 +91,11 @@ export class Refresher {
     }
   }
 
-  /** Renders `path` now for a waiting visitor, or joins the render of it already running. */
-  now(cenvId: string, path: string): Promise<void> {
+  /**
+   * Renders `path` now for a waiting visitor (`origin`: who, for the sandbox's per-address
+   * cap), or joins the render of it already running. Rejects when the sandbox refused it.
+   */
+  now(cenvId: string, path: string, origin?: O): Promise<void> {
     const state = this.stateOf(cenvId, path);
     if (state.running) return state.running;
     if (state.queued) {
@@ -83,7 +103,7 @@ export class Refresher {
       const queue = this.queueOf(cenvId);
       queue.paths.splice(queue.paths.indexOf(path), 1);
     }
-    return this.start(cenvId, path, state, false);
+    return this.start(cenvId, path, state, false, origin);
   }
 
   /** Resolves once nothing is queued or rendering (tests, the bench, shutdown). */
@@ -95,6 +115,8 @@ export class Refresher {
   /** Stops taking marks; renders already running finish. */
   close(): void {
     this.closed = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     for (const [cenvId, queue] of this.queues) {
       if (queue.timer) clearTimeout(queue.timer);
       queue.timer = null;
@@ -119,26 +141,47 @@ export class Refresher {
     }
   }
 
-  private start(cenvId: string, path: string, state: PageState, background: boolean): Promise<void> {
+  private start(cenvId: string, path: string, state: PageState, background: boolean, origin?: O): Promise<void> {
     this.renders++;
     state.background = background;
-    state.running = this.render(cenvId, path)
-      .catch((error: unknown) => this.logger?.error({ err: error, cenvId, path }, 'page re-render failed'))
-      .finally(() => {
-        state.running = null;
-        const queue = this.queueOf(cenvId);
-        if (state.background) queue.running--;
-        if (state.dirty && !this.closed) {
-          state.dirty = false;
-          state.queued = true;
-          queue.paths.push(path);
-        }
-        if (!state.queued) this.pages.delete(key(cenvId, path));
-        this.pump(cenvId);
-        if (queue.running === 0 && queue.paths.length === 0 && !queue.timer) this.queues.delete(cenvId);
-        this.settleIfIdle();
-      });
-    return state.running;
+    const k = key(cenvId, path);
+    const attempt = this.retries.get(k) ?? 0;
+    const run = this.render(cenvId, path, { origin, lastTry: background && attempt >= MAX_RETRIES });
+    state.running = run.then(() => {
+      this.retries.delete(k);
+    }, (error: unknown) => {
+      if (background && refused(error) && attempt < MAX_RETRIES && !this.closed) return this.retryLater(cenvId, path, attempt + 1);
+      this.retries.delete(k);
+      if (background) this.logger?.error({ err: error, cenvId, path }, 'page re-render failed');
+    }).finally(() => this.finished(cenvId, path, state));
+    // The visitor gets the render's own outcome; joiners and the bookkeeping get `running`.
+    return run;
+  }
+
+  /** Marks the page again after a pause that doubles with each refusal. */
+  private retryLater(cenvId: string, path: string, attempt: number): void {
+    this.retries.set(key(cenvId, path), attempt);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.mark(cenvId, [path]);
+      this.settleIfIdle();
+    }, RETRY_MS * 2 ** (attempt - 1));
+    this.retryTimers.add(timer);
+  }
+
+  private finished(cenvId: string, path: string, state: PageState): void {
+    state.running = null;
+    const queue = this.queueOf(cenvId);
+    if (state.background) queue.running--;
+    if (state.dirty && !this.closed) {
+      state.dirty = false;
+      state.queued = true;
+      queue.paths.push(path);
+    }
+    if (!state.queued) this.pages.delete(key(cenvId, path));
+    this.pump(cenvId);
+    if (queue.running === 0 && queue.paths.length === 0 && !queue.timer) this.queues.delete(cenvId);
+    this.settleIfIdle();
   }
 
   private stateOf(cenvId: string, path: string): PageState {
@@ -161,7 +204,7 @@ export class Refresher {
   }
 
   private isIdle(): boolean {
-    return this.pages.size === 0;
+    return this.pages.size === 0 && this.retryTimers.size === 0;
   }
 
   private settleIfIdle(): void {

@@ -20,7 +20,7 @@ import type { ConnectionPools } from '../cenv/pool.ts';
 import type { Registry } from '../cenv/registry.ts';
 import type { SettingsCache } from '../cenv/settings-store.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
-import { sandboxJob } from '../sandbox/job.ts';
+import { sandboxJob, type JobOrigin } from '../sandbox/job.ts';
 import type { RenderInfo, RequestContext, TemplateText } from '../sandbox/protocol.ts';
 import { BoundedCache } from '../tools/lru.ts';
 import { deleteEntries, listEntries, pathsReading, readEntry, readTables, storeFailure, storeRender, type CacheEntry } from './cache-store.ts';
@@ -54,7 +54,7 @@ export function etagOf(html: string): string {
 }
 
 export class PageService {
-  readonly refresher: Refresher;
+  readonly refresher: Refresher<JobOrigin>;
   readonly memory: MemoryCache;
   private readonly deps: PageServiceDeps;
   private readonly routes = new BoundedCache<string, Promise<RouteTable<Route>>>(MAX_CENVS);
@@ -64,14 +64,16 @@ export class PageService {
   constructor(deps: PageServiceDeps) {
     this.deps = deps;
     this.memory = new MemoryCache(deps.memoryBytes ?? 64 * 1024 * 1024);
-    this.refresher = new Refresher((cenvId, path) => this.renderAndStore(cenvId, path), { concurrency: deps.concurrency, logger: deps.logger });
+    this.refresher = new Refresher<JobOrigin>((cenvId, path, { origin, lastTry }) => this.renderAndStore(cenvId, path, origin, lastTry),
+      { concurrency: deps.concurrency, logger: deps.logger });
   }
 
   /**
-   * The page at a normalised path, from memory, from the cenv's page cache, or rendered now;
-   * null when no enabled template serves the path.
+   * The page at a normalised path, from memory, from the cenv's page cache, or rendered now
+   * (`origin`: the visitor, whose address the sandbox's per-address cap counts); null when no
+   * enabled template serves the path.
    */
-  async serve(cenvId: string, path: string): Promise<ServedPage | null> {
+  async serve(cenvId: string, path: string, origin?: JobOrigin): Promise<ServedPage | null> {
     const hit = this.memory.get(cenvId, path);
     if (hit) return hit;
     const match = (await this.routeTable(cenvId)).match(path);
@@ -80,7 +82,7 @@ export class PageService {
     if (stored?.html != null && stored.templateId === match.route.id && stored.templateVersion === match.route.version) {
       return this.remember(cenvId, stored, match.route);
     }
-    await this.refresher.now(cenvId, path);
+    await this.refresher.now(cenvId, path, origin);
     const fresh = await this.deps.pools.use(cenvId, (db) => readEntry(db, path));
     if (fresh?.html != null) return this.remember(cenvId, fresh, match.route);
     return failurePage();
@@ -177,9 +179,11 @@ export class PageService {
 
   /**
    * Renders one page as anonymous and stores the result: the new page, or the error beside
-   * the last good one. Used by the Refresher only (one render per page at a time).
+   * the last good one. Used by the Refresher only (one render per page at a time). When the
+   * sandbox refuses the job (overloaded, or a visitor's address over its cap) nothing is
+   * stored and the refusal is thrown, unless this is the `lastTry` of a background render.
    */
-  async renderAndStore(cenvId: string, path: string): Promise<void> {
+  async renderAndStore(cenvId: string, path: string, origin?: JobOrigin, lastTry = true): Promise<void> {
     const match = (await this.routeTable(cenvId)).match(path);
     if (!match) return this.drop(cenvId, [path]);
     const settings = await this.deps.settings.get(cenvId);
@@ -187,14 +191,18 @@ export class PageService {
     const base = { path, templateId: match.route.id };
     let reply;
     try {
-      reply = await this.deps.sandbox.run(sandboxJob('render', cenvId, ANONYMOUS, payload, settings, { writes: false }));
+      reply = await this.deps.sandbox.run(sandboxJob('render', cenvId, ANONYMOUS, payload, settings, { ...origin, writes: false }));
     } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
       // The template was deleted under us: its pages go with it (the save reconciles too).
-      if ((error as { statusCode?: number }).statusCode === 404) return this.drop(cenvId, [path]);
-      // The sandbox could not run it (time limit, overload, a crash): recorded like a template error.
+      if (status === 404) return this.drop(cenvId, [path]);
+      const refused = status === 503 || status === 429;
+      if (refused && !lastTry) throw error;
+      // It ran and failed (time limit, a crash), or was refused for the last time: recorded like a template error.
       const failure = { ...base, templateVersion: match.route.version, error: String((error as Error).message), reads: [] };
       const dropped = await this.deps.pools.use(cenvId, (db) => storeFailure(db, failure, settings.page_cache_max_entries));
       for (const p of dropped) this.memory.delete(cenvId, p);
+      if (refused) throw error;
       return;
     }
     const { render } = reply;

@@ -137,3 +137,29 @@ describe('headers and failures', () => {
     assert.match((await w.entries()).get('broken')!.error!, /permission denied/);
   });
 });
+
+describe('floods', () => {
+  test('misses from one address count against sandbox_max_jobs_per_ip: 429, never a 5xx, nothing recorded', async () => {
+    const setCap = async (value: string | null) => {
+      await w.server.deps.pools.use(w.cenv.id, (db) => value === null
+        ? db.prepare("DELETE FROM _wce_config WHERE key = 'sandbox_max_jobs_per_ip'").run()
+        : db.prepare("INSERT INTO _wce_config (key, value, updated_at) VALUES ('sandbox_max_jobs_per_ip', ?, '') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value));
+      w.server.deps.settings.invalidate(w.cenv.id);
+    };
+    await w.template({
+      path: 'slow/:n', source: '{{ c.n }}',
+      queries: { c: { sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) SELECT count(*) + :n AS n FROM c', first: true } },
+    });
+    await setCap('1');
+    try {
+      const pages = await Promise.all(Array.from({ length: 6 }, (_, i) => w.page(`slow/${i}`)));
+      const statuses = pages.map((p) => p.status);
+      assert.ok(statuses.includes(429), statuses.join(','));
+      assert.ok(statuses.every((s) => s === 200 || s === 429), statuses.join(','));
+      const entries = await w.entries();
+      for (let i = 0; i < 6; i++) assert.equal(entries.get(`slow/${i}`)?.error ?? null, null, 'a refusal is not the page\'s error');
+    } finally {
+      await setCap(null);
+    }
+  });
+});

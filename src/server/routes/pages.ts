@@ -45,7 +45,10 @@ function rawPagePath(url: string): string {
 
 export async function pageRoutes(app: FastifyInstance): Promise<void> {
   const serve = async (request: FastifyRequest, reply: FastifyReply, path: string | null) => {
-    const page = path === null ? null : await app.deps.pages.serve(request.caller.cenv.id, path);
+    const { cenv, ip, userAgent } = request.caller;
+    // A miss renders now: the visitor's address counts against the sandbox's per-address cap.
+    const origin = { ipKey: ip, context: { ip, userAgent, requestId: request.id } };
+    const page = path === null ? null : await app.deps.pages.serve(cenv.id, path, origin);
     return page ? send(request, reply, page) : notFound(reply, path ?? 'this address');
   };
 
