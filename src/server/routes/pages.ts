@@ -32,7 +32,7 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, page: ServedPage): FastifyReply {
-  reply.header('cache-control', 'no-cache').header('etag', page.etag).type(page.contentType);
+  reply.headers({ 'cache-control': 'no-cache', etag: page.etag, 'content-type': page.contentType });
   if (page.status === 200 && matches(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
   return reply.code(page.status).send(page.body);
 }
@@ -44,12 +44,15 @@ function rawPagePath(url: string): string {
 }
 
 export async function pageRoutes(app: FastifyInstance): Promise<void> {
-  const serve = async (request: FastifyRequest, reply: FastifyReply, path: string | null) => {
+  const serve = (request: FastifyRequest, reply: FastifyReply, path: string | null): FastifyReply | Promise<FastifyReply> => {
+    if (path === null) return notFound(reply, 'this address');
     const { cenv, ip, userAgent } = request.caller;
-    // A miss renders now: the visitor's address counts against the sandbox's per-address cap.
+    // The common case, a page in memory, is answered without a promise in between.
+    const hit = app.deps.pages.memory.get(cenv.id, path);
+    if (hit) return send(request, reply, hit);
+    // A miss may render now: the visitor's address counts against the sandbox's per-address cap.
     const origin = { ipKey: ip, context: { ip, userAgent, requestId: request.id } };
-    const page = path === null ? null : await app.deps.pages.serve(cenv.id, path, origin);
-    return page ? send(request, reply, page) : notFound(reply, path ?? 'this address');
+    return app.deps.pages.serve(cenv.id, path, origin).then((page) => (page ? send(request, reply, page) : notFound(reply, path)));
   };
 
   app.get('/pages', { config: PUBLIC }, (request, reply) => serve(request, reply, 'index'));
