@@ -17,7 +17,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { freePort, startServer, startWce, type ServerProcess } from '../http/processes.ts';
-import { best, formatRow, TABLE_HEAD, type Load } from '../http/load.ts';
+import { best, formatRow, LOADER, TABLE_HEAD_CPU, type Load } from '../http/load.ts';
 import { machine } from '../http/machine.ts';
 import { createWorkspace } from '../http/setup.ts';
 import { createSite } from './site.ts';
@@ -33,7 +33,7 @@ function print(lines: string[]): void {
 }
 
 async function main(): Promise<void> {
-  print([`Machine: ${machine()}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  print([`Machine: ${machine()}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at the end: see below)`,
     `Each serving figure: best of ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections; refresh: median of ${REPEATS} commits.`]);
   const space = createWorkspace();
   const wce = await startWce(space, 'warn');
@@ -46,17 +46,15 @@ async function main(): Promise<void> {
     bare = await startServer(path.join(import.meta.dirname, 'bare-server.ts'), port,
       { BARE_PORT: String(port), BARE_FILE: file, BARE_ETAG: site.front.etag, BARE_TYPE: site.front.type }, path.join(space.dir, 'bare.log'));
     const revalidate = { 'if-none-match': site.front.etag };
+    const [w, b] = [{ seconds: SECONDS, connections: CONNECTIONS, pid: wce.child.pid }, { seconds: SECONDS, connections: CONNECTIONS, pid: bare.child.pid }];
     const loads: Load[] = [
-      { url: `${wce.url}/health`, seconds: SECONDS, connections: CONNECTIONS },
-      { url: `${bare.url}/health`, seconds: SECONDS, connections: CONNECTIONS },
-      { url: site.front.url, seconds: SECONDS, connections: CONNECTIONS },
-      { url: `${bare.url}/`, seconds: SECONDS, connections: CONNECTIONS },
-      { url: site.front.url, seconds: SECONDS, connections: CONNECTIONS, headers: revalidate, expect: 304 },
-      { url: `${bare.url}/`, seconds: SECONDS, connections: CONNECTIONS, headers: revalidate, expect: 304 },
+      { ...w, url: `${wce.url}/health` }, { ...b, url: `${bare.url}/health` },
+      { ...w, url: site.front.url }, { ...b, url: `${bare.url}/` },
+      { ...w, url: site.front.url, headers: revalidate, expect: 304 }, { ...b, url: `${bare.url}/`, headers: revalidate, expect: 304 },
     ];
     const [wceHealth, bareHealth, wceFull, bareFull, wce304, bare304] = await best(loads, RUNS);
     print([
-      `### Serving a cached page (${site.front.body.length} bytes) vs bare node:http sending the same bytes (WCE_LOG_LEVEL=warn)`, '', TABLE_HEAD,
+      `### Serving a cached page (${site.front.body.length} bytes) vs bare node:http sending the same bytes (WCE_LOG_LEVEL=warn, load from ${LOADER})`, '', TABLE_HEAD_CPU,
       formatRow('bare: 200 with the page', bareFull), formatRow('WCE: GET /{cenv}/pages/ (200)', wceFull, bareFull),
       formatRow('bare: 304 (If-None-Match)', bare304), formatRow('WCE: 304 (If-None-Match)', wce304, bare304),
       formatRow('bare: GET /health (the framework floor, for reference)', bareHealth), formatRow('WCE: GET /health', wceHealth, bareHealth),
@@ -72,7 +70,8 @@ async function main(): Promise<void> {
     }
     const onRequest = await renderOnRequestMs(wce.url, site, REPEATS * 3);
     print(['### Commit to refreshed page', '', ...rows, '',
-      `One render on request (preview API, same query and template, nothing stored): ${onRequest.toFixed(1)} ms median.`]);
+      `One render on request (preview API, same query and template, nothing stored): ${onRequest.toFixed(1)} ms median.`,
+      '', `Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`]);
   } finally {
     await bare?.stop();
     await wce.stop();

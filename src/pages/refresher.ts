@@ -152,7 +152,8 @@ export class Refresher<O = unknown> {
     }, (error: unknown) => {
       if (background && refused(error) && attempt < MAX_RETRIES && !this.closed) return this.retryLater(cenvId, path, attempt + 1);
       this.retries.delete(k);
-      if (background) this.logger?.error({ err: error, cenvId, path }, 'page re-render failed');
+      // At shutdown the sandbox refuses what is still running: nothing worth a log line.
+      if (background && !this.closed) this.logger?.error({ err: error, cenvId, path }, 'page re-render failed');
     }).finally(() => this.finished(cenvId, path, state));
     // The visitor gets the render's own outcome; joiners and the bookkeeping get `running`.
     return run;

@@ -175,6 +175,19 @@ describe('invalidation', () => {
     await w.eventually('the error to clear', async () => (await w.entries()).get('notes')!.error === null);
   });
 
+  for (const [kind, why] of [['import', 'the file was replaced'], ['access', 'a change naming no table (a role)']] as const) {
+    test(`an ${kind} event (${why}) re-renders every cached page`, async () => {
+      await w.settled();
+      const before = await w.entries();
+      const principal = { userId: w.owner.userId, username: 'owner', role: 'owner' as const, sessionId: null };
+      await w.server.deps.bus.publish({ cenvId: w.cenv.id, principal, kind, writes: [] });
+      await w.eventually('every page re-rendered', async () => {
+        const after = await w.entries();
+        return [...before].every(([path, e]) => after.get(path)?.rendered_at !== e.rendered_at);
+      });
+    });
+  }
+
   test('a flood of commit events for one table before the re-render starts renders each page once', async () => {
     await w.page('feed');
     await w.settled();
