@@ -87,7 +87,14 @@ function replaceReads(db: DatabaseSync, path: string, reads: readonly string[]):
   for (const table of reads) insert.run(table.toLowerCase(), path);
 }
 
-/** Drops the least recently rendered entries past `max` (never `keep`); returns their paths. */
+function exists(db: DatabaseSync, path: string): boolean {
+  return prepared(db, 'SELECT 1 FROM _wce_page_cache WHERE path = ?').get(path) !== undefined;
+}
+
+/**
+ * Drops the least recently rendered entries past `max` (never `keep`); returns their paths.
+ * Only a new entry can push the cache past its bound, so callers trim only after adding one.
+ */
 function trim(db: DatabaseSync, max: number, keep: string): string[] {
   const { n } = prepared(db, 'SELECT count(*) AS n FROM _wce_page_cache').get() as { n: number };
   if (n <= max) return [];
@@ -101,6 +108,7 @@ function trim(db: DatabaseSync, max: number, keep: string): string[] {
 /** Stores a successful render; returns the paths dropped to stay within `maxEntries`. */
 export function storeRender(db: DatabaseSync, r: RenderRecord, maxEntries: number): string[] {
   return transaction(db, () => {
+    const added = !exists(db, r.path);
     prepared(db, `INSERT INTO _wce_page_cache (path, template_id, template_version, status, html, etag, rendered_at, reads, includes, error, error_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
       ON CONFLICT (path) DO UPDATE SET template_id = excluded.template_id, template_version = excluded.template_version,
@@ -108,7 +116,7 @@ export function storeRender(db: DatabaseSync, r: RenderRecord, maxEntries: numbe
         reads = excluded.reads, includes = excluded.includes, error = NULL, error_at = NULL`)
       .run(r.path, r.templateId, r.templateVersion, r.status, r.html, r.etag, nowIso(), JSON.stringify(r.reads), JSON.stringify(r.includes));
     replaceReads(db, r.path, r.reads);
-    return trim(db, maxEntries, r.path);
+    return added ? trim(db, maxEntries, r.path) : [];
   });
 }
 
@@ -128,7 +136,7 @@ export function storeFailure(db: DatabaseSync, f: FailureRecord, maxEntries: num
         reads = excluded.reads, error = excluded.error, error_at = excluded.error_at`)
       .run(f.path, f.templateId, f.templateVersion, JSON.stringify(reads), f.error, nowIso());
     replaceReads(db, f.path, reads);
-    return trim(db, maxEntries, f.path);
+    return old === null ? trim(db, maxEntries, f.path) : [];
   });
 }
 

@@ -93,7 +93,7 @@ export class PageService {
     return (await this.routeTable(cenvId)).match('index') !== null;
   }
 
-  /** The servable routes of a cenv and the current version of every template (partials too). */
+  /** The route table of a cenv: its enabled templates other than partials, with their versions. */
   routeTable(cenvId: string): Promise<RouteTable<Route>> {
     let table = this.routes.get(cenvId);
     if (!table) {
