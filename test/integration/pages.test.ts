@@ -127,12 +127,20 @@ describe('invalidation', () => {
     assert.equal((await w.entries()).get('index')!.rendered_at, before.get('index')!.rendered_at);
   });
 
-  test('ENABLE AFTER MERGING ENDPOINTS: a commit through a Starlark endpoint refreshes the dependent pages', { skip: 'needs /admin/endpoints from the endpoints branch' }, async () => {
-    const saved = await w.call('POST', '/admin/endpoints', { path: 'notes', method: 'POST', access: 'public', run_as: 'owner', source: 'def handle(req):\n    db.execute("INSERT INTO notes (text) VALUES (?)", req.json["text"])\n    return {"ok": True}\n' });
+  test('a commit through a Starlark endpoint refreshes the dependent pages, and only those', async () => {
+    await Promise.all(['notes', 'index'].map((p) => w.page(p)));
+    await w.settled();
+    const before = await w.entries();
+    const saved = await w.call('POST', '/admin/endpoints', {
+      method: 'POST', path: '/notes', access: 'public', run_as: 'owner',
+      source: 'def handle(req):\n    db.execute("INSERT INTO notes (text) VALUES (?)", req.json["text"])\n    return {"ok": True}\n',
+    });
     assert.equal(saved.status, 201, JSON.stringify(saved.body));
     const posted = await w.call('POST', '/api/notes', { text: 'via endpoint' }, null);
     assert.equal(posted.status, 200, JSON.stringify(posted.body));
     await w.pageShows('notes', /via endpoint/);
+    await w.settled();
+    assert.equal((await w.entries()).get('index')!.rendered_at, before.get('index')!.rendered_at);
   });
 
   test('a policy change that hides rows from anonymous removes them from the page', async () => {
