@@ -58,7 +58,7 @@ test('a page of cenv B cannot read cenv A\'s cookies or use the visitor\'s sessi
   // The visitor signs in to A: the session and CSRF cookies are set for /victim-….
   const signedIn = await context.request.post(`${w.server.url}/${victim.name}/login`, { data: { username: victim.username, password: victim.password } });
   assert.equal(signedIn.status(), 200);
-  const own = await page.goto(`${w.server.url}/${victim.name}/admin/users`);
+  const own = await page.goto(`${w.server.url}/${victim.name}/sessions`);
   assert.equal(own?.status(), 200, 'the session works for A itself');
   probes.length = 0;
 
