@@ -9,9 +9,10 @@
  *   where. Nothing runs.
  *
  * The queries run in one deferred transaction that is always rolled back (one snapshot for
- * the whole page, and nothing a query did can stay), refuse writes, and stop at the job's deadline; the reply's `reads` are the tables they read, which is
- * what the page cache records. A failing template or query is not an error of the job: it
- * comes back in `render.error` (with its line), so the cache can keep the last good page.
+ * the whole page, and nothing a query did can stay), refuse writes, and stop at the job's
+ * deadline; the reply's `reads` are the tables they read, which is what the page cache
+ * records. A failing template or query is not an error of the job: it comes back in
+ * `render.error` (with its line), so the cache can keep the last good page.
  */
 import { LiquidError } from 'liquidjs';
 import type { Principal } from '../auth/principal.ts';
