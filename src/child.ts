@@ -11,15 +11,12 @@ import { sqlHandler } from './sandbox/sql-op.ts';
 import { explainHandler, policyPreviewHandler } from './access/debugger-ops.ts';
 import { eventRowsHandler, eventSnapshotHandler } from './events/read-ops.ts';
 import { endpointHandler } from './endpoints/handler.ts';
-import { NotFoundError } from './errors.ts';
-
-/** Ops whose feature has not landed yet answer 404 rather than crash the child. */
-const notBuilt = { run(): never { throw new NotFoundError('this kind of request is not available on this server yet'); } };
+import { renderHandler } from './pages/render-op.ts';
 
 const HANDLERS: OpHandlers = {
   sql: sqlHandler,
   endpoint: endpointHandler,
-  render: notBuilt,
+  render: renderHandler,
   explain: explainHandler,
   policyPreview: policyPreviewHandler,
   eventRows: eventRowsHandler,

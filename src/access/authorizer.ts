@@ -228,14 +228,24 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
     // report the read of the view itself (`count(*)` or `EXISTS` over it reads main.T alone),
     // so without this check a caller with no grant could count the rows its policy shows.
     if (inPolicyObject && policyView(context!)?.table === foldCase(table)) return readTable(ctx, record, table);
-    if (inPolicyObject) return null; // policy subqueries of another table's view, and our triggers
+    if (inPolicyObject) return readByPolicy(record, table); // policy subqueries of another table's view, and our triggers
     if (context === null && ctx.dmlTarget === table) return readTable(ctx, record, table);
     return `select from ${table} except through its row policies`;
   }
   // Reads inside our policy view/trigger bodies (policy subqueries) are the admin's policy
   // code; the grant was checked where the view itself was read.
-  if (inPolicyObject) return null;
+  if (inPolicyObject) return readByPolicy(record, table);
   return readTable(ctx, record, table);
+}
+
+/**
+ * A read by a policy's own code needs no grant, but it is still a read of the statement:
+ * a page whose rows a policy filters through another table (`EXISTS (SELECT … FROM
+ * memberships …)`) depends on that table too, and the page cache learns it from `reads`.
+ */
+function readByPolicy(record: AuthRecord, table: string): null {
+  record.reads.add(table);
+  return null;
 }
 
 function readTable(ctx: StatementContext, record: AuthRecord, table: string): string | null {

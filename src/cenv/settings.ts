@@ -78,6 +78,14 @@ export const SETTINGS = {
     type: 'integer', min: 10, max: 600_000, default: 5000, env: { name: 'WCE_RENDER_TIMEOUT_MS', role: 'ceiling' },
     description: 'time limit of one page render',
   },
+  page_max_bytes: {
+    type: 'integer', min: 1024, max: 32 * 1024 * 1024, default: 4 * 1024 * 1024, env: { name: 'WCE_PAGE_MAX_BYTES', role: 'ceiling' },
+    description: 'largest rendered page in bytes (a bigger render fails and the last good page stays)',
+  },
+  page_cache_max_entries: {
+    type: 'integer', min: 1, max: 1_000_000, default: 10_000, env: { name: 'WCE_PAGE_CACHE_MAX_ENTRIES', role: 'ceiling' },
+    description: 'rendered pages kept in the page cache (past this, the least recently rendered are dropped)',
+  },
   sandbox_max_jobs_per_cenv: {
     type: 'integer', min: 1, max: 100_000, default: 64, env: { name: 'WCE_SANDBOX_MAX_JOBS_PER_CENV', role: 'ceiling' },
     description: 'requests of this cenv running or waiting in the sandbox at once (more get 503)',

@@ -93,21 +93,55 @@ export interface RunLog {
 
 // --- render: /{cenv}/pages/… (src/pages) -----------------------------------------------
 
-export interface RenderPayload {
-  /** A saved template and its version (cache key of the parsed template). */
-  template?: { id: string; version: number };
-  /** Unsaved source (the editor's live preview). */
-  preview?: { syntax: string; source: string; queries: Record<string, string> };
-  /** The concrete page path and the values its pattern bound. */
-  path: string;
-  params: Record<string, string>;
+export type TemplateSyntax = 'liquid' | 'markdown';
+
+/** One named query of a template, as stored (src/pages/query-spec.ts). */
+export interface PageQuery {
+  sql: string;
+  /** The template gets the first row (or nil) rather than the list of rows. */
+  first: boolean;
+  /** No row makes the page a 404. */
+  required: boolean;
 }
 
+/** A template's text as the editor holds it: saved or not. */
+export interface TemplateText {
+  /** The path pattern (`posts/:id`): its parameters are what the queries may bind. */
+  path: string;
+  syntax: TemplateSyntax;
+  source: string;
+  queries: Record<string, PageQuery>;
+  /** What the page is served as; markup types escape `{{ value }}`, data types do not. */
+  contentType: string;
+}
+
+/** Values every template sees as `site`. */
+export interface SiteInfo {
+  /** `/{cenv}` as links should start (the cenv's name when it has one). */
+  root: string;
+}
+
+/**
+ * Three kinds of render job: a saved template for the page cache (`page`), unsaved text for
+ * the editor's live preview (`preview`), and a check of text about to be saved (`check`:
+ * parse the template, prepare its queries as the saving user, nothing runs; a mistake is
+ * thrown as a 400 with its line).
+ */
+export type RenderPayload =
+  | { kind: 'page'; template: { id: number; version: number }; path: string; params: Record<string, string>; site: SiteInfo }
+  | { kind: 'preview'; template: TemplateText; path: string; params: Record<string, string>; site: SiteInfo }
+  | { kind: 'check'; template: TemplateText };
+
 export interface RenderInfo {
-  error: { message: string; line: number | null } | null;
+  /** Why the render failed (template, query, limit), for the editor; null when it worked. */
+  error: { message: string; line: number | null; query: string | null } | null;
   durationMs: number;
-  /** True when a query marked the page as not found (404). */
+  /** True when a required query found nothing or the template ran {% not_found %} (404). */
   notFound: boolean;
+  /** The template version rendered (a save may have landed after the job was queued). */
+  version: number;
+  /** Templates `{% include %}`d, by id, with the version used: their change refreshes the page. */
+  includes: Record<string, number>;
 }
 
 // --- explain, policyPreview: the policy debugger (src/access) -------------------------

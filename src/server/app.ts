@@ -40,6 +40,9 @@ import { installAcceptConstraint } from './ui/accept-html.ts';
 import { uiAssets } from './ui/assets.ts';
 import { landingRoutes } from './ui/landing.ts';
 import { uiPageRoutes } from './ui/pages.ts';
+import { adminTemplateRoutes } from './routes/admin-templates.ts';
+import { adminPageRoutes } from './routes/admin-pages.ts';
+import { pageRoutes } from './routes/pages.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
@@ -91,6 +94,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
     loginRoutes, sessionRoutes, meRoutes, schemaRoutes, sqlRoutes, eventRoutes, apiRoutes,
     adminOverviewRoutes, adminUserRoutes, adminUserSessionRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes,
     adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes,
+    adminTemplateRoutes, adminPageRoutes, pageRoutes,
     uiPageRoutes,
   ];
   await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });

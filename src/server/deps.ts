@@ -1,7 +1,7 @@
 /**
  * Builds (and tears down) what the HTTP layer runs on: the data directory, the registry,
  * connection pools, settings, the password hasher, the token key, the limiters, the commit
- * bus and the sandbox pool.
+ * bus, the sandbox pool and the page service (subscribed to the bus for invalidation).
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { Config } from '../config.ts';
@@ -14,6 +14,8 @@ import { TokenService, loadOrCreateKey } from '../auth/tokens.ts';
 import { SessionCache } from '../auth/session-cache.ts';
 import { CommitBus, type BusLogger } from '../db/commit-bus.ts';
 import { SandboxPool, type SandboxOptions } from '../sandbox/pool.ts';
+import { subscribePages } from '../pages/invalidation.ts';
+import { PageService } from '../pages/service.ts';
 import { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import { EventHub, type KeyedRows } from '../events/event-hub.ts';
 import { RouteCache } from '../endpoints/route-cache.ts';
@@ -50,8 +52,10 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
   }, log);
   bus.subscribe((event) => events.onCommit(event));
   const endpoints = { routes: new RouteCache((cenvId) => pools.use(cenvId, enabledRoutes)), runs: new RunLogs() };
+  const pages = new PageService({ pools, sandbox, settings, registry, logger: log });
+  subscribePages(bus, pages);
   return {
-    config, registry, pools, sandbox, settings, sessions, bus, events, endpoints,
+    config, registry, pools, sandbox, settings, sessions, bus, events, endpoints, pages,
     hasher: new PasswordHasher(config.bcryptCost),
     tokens: new TokenService(key),
     loginThrottle: new KeyedLimiter({ max: config.loginMaxFailures, windowMs: config.loginWindowMs }),
@@ -82,6 +86,8 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
 
 /** Closes every SQLite connection the dependencies hold and stops the sandbox children. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
+  // No new background renders; those running end with the sandbox below.
+  deps.pages.close();
   // Idle children are let go, busy ones killed: SQLite rolls back what they had not committed.
   await deps.sandbox.close();
   deps.pools.close();

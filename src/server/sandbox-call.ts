@@ -7,7 +7,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
-import { OP_TIME_LIMITS, type OpName, type PayloadOf, type ReplyOf } from '../sandbox/protocol.ts';
+import { sandboxJob } from '../sandbox/job.ts';
+import type { OpName, PayloadOf, ReplyOf } from '../sandbox/protocol.ts';
 
 export async function runOp<K extends OpName>(
   app: FastifyInstance, request: FastifyRequest, op: K, payload: PayloadOf<K>,
@@ -15,15 +16,13 @@ export async function runOp<K extends OpName>(
 ): Promise<ReplyOf<K>> {
   const { cenv, settings, ip, userAgent } = request.caller;
   const principal = options.principal ?? request.caller.principal;
-  const reply = await app.deps.sandbox.run({
-    op, cenvId: cenv.id, principal, payload, writes: options.writes ?? true,
+  const reply = await app.deps.sandbox.run(sandboxJob(op, cenv.id, principal, payload, settings, {
+    writes: options.writes ?? true,
     // Someone listens to this cenv's changes: record which rows the job changes.
     capture: app.deps.events.watching(cenv.id),
     context: { ip, userAgent, requestId: request.id },
-    timeoutMs: settings[OP_TIME_LIMITS[op]] as number,
     ipKey: request.caller.principal.role === 'anonymous' ? ip : null,
-    caps: { perCenv: settings.sandbox_max_jobs_per_cenv, perIp: settings.sandbox_max_jobs_per_ip },
-  });
+  }));
   if (reply.effects.writes.length > 0) {
     void app.deps.bus.publish({ cenvId: cenv.id, principal, kind: 'data', writes: reply.effects.writes, changes: reply.effects.changes });
   }

@@ -20,6 +20,7 @@ import type { TokenService } from '../auth/tokens.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { SessionCache } from '../auth/session-cache.ts';
 import type { CommitBus } from '../db/commit-bus.ts';
+import type { PageService } from '../pages/service.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import type { EventHub } from '../events/event-hub.ts';
@@ -48,6 +49,8 @@ export interface AppDeps {
   events: EventHub;
   /** Starlark endpoints: each cenv's routing table (invalidated by the admin API) and the runs' logs. */
   endpoints: { routes: RouteCache; runs: RunLogs };
+  /** Rendered pages: the cache, renders on a miss, re-renders after commits. */
+  pages: PageService;
   /** Runs `fn` while nothing else uses the cenv's file (import, delete): see deps.ts. */
   exclusive<T>(cenvId: string, fn: () => T | Promise<T>): Promise<T>;
 }

@@ -41,12 +41,8 @@ export async function uiPageRoutes(app: FastifyInstance): Promise<void> {
     });
   };
 
-  // The app's public face. The pages feature serves an `index` page here when the cenv has
-  // one; until then (and without one) the owner's dashboard is where `/{cenv}/` leads.
-  const toDashboard = async (request: FastifyRequest, reply: FastifyReply) =>
-    reply.redirect(`/${encodeURIComponent((request.params as { cenv: string }).cenv)}/dashboard`, 302);
-  // Under the '/:cenv' prefix '/' serves both `/{cenv}` and `/{cenv}/`.
-  app.get('/', { config: { access: 'none', kind: 'ui' } }, toDashboard);
+  // `/{cenv}/` (the app's public face: its `index` page, else a redirect to the dashboard)
+  // belongs to the pages feature: src/server/routes/pages.ts.
 
   app.get('/login', { config: { access: 'none', kind: 'ui' } }, async (request, reply) => send(reply, 'login', { cenv: cenvRef(request) }));
   page('/dashboard', 'dashboard', 'user');
