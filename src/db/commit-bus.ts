@@ -32,6 +32,11 @@ export interface CommitEvent {
   writes: Write[];
   /** The changed rows' keys, when the job recorded them (the cenv has event listeners). */
   changes?: ChangedRows[];
+  /**
+   * For `access` events: the roles whose view changed (a grant's role, a policy's roles, the
+   * roles of a user whose role changed). Absent: any role may be affected.
+   */
+  roles?: string[];
 }
 
 export type CommitListener = (event: CommitEvent) => void | Promise<void>;

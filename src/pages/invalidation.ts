@@ -6,7 +6,8 @@
  * | event | pages re-rendered |
  * |---|---|
  * | `data` (SQL API, endpoints) and `access` (grants, policies) naming tables | those that read one of the tables |
- * | `data` with a write of unknown table, `access` naming none (a role change) | all of the cenv's |
+ * | `data` with a write of unknown table, `access` naming no table | all of the cenv's |
+ * | `access` whose `roles` do not include `anonymous` (another role's grant, a user's role) | none |
  * | `templates` | those whose template or an included template changed; pages no template serves any more are dropped |
  * | `import` (the file was replaced) | all, after forgetting what memory held |
  *
@@ -52,6 +53,8 @@ export async function onCommit(pages: PageService, event: CommitEvent): Promise<
   switch (event.kind) {
     case 'data':
     case 'access': {
+      // Pages render as anonymous: a change to other roles' grants or policies is no change here.
+      if (event.kind === 'access' && event.roles && !event.roles.includes('anonymous')) return;
       const tables = writtenTables(event);
       if (tables === null || (event.kind === 'access' && tables.length === 0)) {
         await pages.refreshAll(cenvId);

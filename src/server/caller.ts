@@ -37,9 +37,13 @@ const AUTH_KINDS: ReadonlySet<CommitKind> = new Set(['users', 'access', 'session
  * revoked session is refused from the very next request (src/auth/session-cache.ts).
  * @example publishChange(request, 'access', [{ table: 'posts', action: 'policy', rows: null }])
  */
-export function publishChange(request: FastifyRequest, kind: CommitKind, writes: Write[] = [], principal?: Principal): void {
+export function publishChange(
+  request: FastifyRequest, kind: CommitKind, writes: Write[] = [], options: { principal?: Principal; roles?: string[] } = {},
+): void {
   const { cenv } = request.caller;
   const { deps } = request.server;
   if (AUTH_KINDS.has(kind)) deps.sessions.invalidate(cenv.id);
-  void deps.bus.publish({ cenvId: cenv.id, principal: principal ?? request.caller.principal, kind, writes });
+  void deps.bus.publish({
+    cenvId: cenv.id, principal: options.principal ?? request.caller.principal, kind, writes, ...(options.roles ? { roles: options.roles } : {}),
+  });
 }

@@ -18,6 +18,7 @@ import { subscribePages } from '../pages/invalidation.ts';
 import { PageService } from '../pages/service.ts';
 import { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import { EventHub, type KeyedRows } from '../events/event-hub.ts';
+import { sandboxJob } from '../sandbox/job.ts';
 import { RouteCache } from '../endpoints/route-cache.ts';
 import { RunLogs } from '../endpoints/run-logs.ts';
 import { enabledRoutes } from '../endpoints/store.ts';
@@ -43,11 +44,7 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
   const bus = new CommitBus(log);
   // The event stream reads rows in the sandbox as each subscriber, within the cenv's limits.
   const events = new EventHub(async (cenvId, principal, op, payload) => {
-    const s = await settings.get(cenvId);
-    const reply = await sandbox.run({
-      op, cenvId, principal, context: {}, payload: payload as never, timeoutMs: s.sql_timeout_ms, ipKey: null, writes: false,
-      caps: { perCenv: s.sandbox_max_jobs_per_cenv, perIp: s.sandbox_max_jobs_per_ip },
-    });
+    const reply = await sandbox.run(sandboxJob(op, cenvId, principal, payload as never, await settings.get(cenvId), { writes: false }));
     return JSON.parse(reply.body) as KeyedRows;
   }, log);
   bus.subscribe((event) => events.onCommit(event));

@@ -23,13 +23,13 @@ export async function adminPermissionRoutes(app: FastifyInstance): Promise<void>
 
   app.post<{ Body: Static<typeof NewPermission> }>('/admin/permissions', { schema: { body: NewPermission }, config: { access: 'admin' } }, async (request, reply) => {
     const permission = await app.deps.pools.use(request.caller.cenv.id, (db) => createPermission(db, request.body, actorOf(request)));
-    publishChange(request, 'access', [{ table: permission.table, action: 'grant', rows: null }]);
+    publishChange(request, 'access', [{ table: permission.table, action: 'grant', rows: null }], { roles: [permission.role ?? 'user'] });
     return reply.code(201).send(permission);
   });
 
   app.delete<{ Params: Static<typeof Params> }>('/admin/permissions/:id', { schema: { params: Params }, config: { access: 'admin' } }, async (request, reply) => {
     const removed = await app.deps.pools.use(request.caller.cenv.id, (db) => deletePermission(db, Number(request.params.id), actorOf(request)));
-    publishChange(request, 'access', [{ table: removed.table, action: 'revoke', rows: null }]);
+    publishChange(request, 'access', [{ table: removed.table, action: 'revoke', rows: null }], { roles: [removed.role ?? 'user'] });
     return reply.code(204).send();
   });
 }

@@ -34,19 +34,20 @@ export async function adminPolicyRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Static<typeof NewPolicy> }>('/admin/policies', { schema: { body: NewPolicy }, config: admin }, async (request, reply) => {
     const input = { ...request.body, kind: request.body.kind ?? 'permissive' };
     const policy = await app.deps.pools.use(request.caller.cenv.id, (db) => createPolicy(db, input, actorOf(request)));
-    publishChange(request, 'access', [{ table: policy.table, action: 'policy', rows: null }]);
+    publishChange(request, 'access', [{ table: policy.table, action: 'policy', rows: null }], { roles: policy.roles });
     return reply.code(201).send(policyJson(policy));
   });
 
   app.put<{ Params: Static<typeof Params>; Body: Static<typeof PolicyPatch> }>('/admin/policies/:id', { schema: { params: Params, body: PolicyPatch }, config: admin }, async (request) => {
     const policy = await app.deps.pools.use(request.caller.cenv.id, (db) => updatePolicy(db, Number(request.params.id), request.body, actorOf(request)));
+    // No roles: an update may have moved the policy away from a role it used to govern.
     publishChange(request, 'access', [{ table: policy.table, action: 'policy', rows: null }]);
     return policyJson(policy);
   });
 
   app.delete<{ Params: Static<typeof Params> }>('/admin/policies/:id', { schema: { params: Params }, config: admin }, async (request, reply) => {
     const removed = await app.deps.pools.use(request.caller.cenv.id, (db) => deletePolicy(db, Number(request.params.id), actorOf(request)));
-    publishChange(request, 'access', [{ table: removed.table, action: 'policy', rows: null }]);
+    publishChange(request, 'access', [{ table: removed.table, action: 'policy', rows: null }], { roles: removed.roles });
     return reply.code(204).send();
   });
 }

@@ -62,8 +62,9 @@ export async function adminUserRoutes(app: FastifyInstance): Promise<void> {
       change.passwordHash = await app.deps.hasher.hash(request.body.password, hashFor(request));
     }
     const user = await app.deps.pools.use(request.caller.cenv.id, (db) => updateUser(db, request.caller.principal, request.params.id, change, actorOf(request)));
-    // A role or enabled change alters what that user may see.
-    publishChange(request, change.role !== undefined || change.enabled !== undefined ? 'access' : 'users');
+    // A role or enabled change alters what that user may see (signed-in roles only, never anonymous).
+    if (change.role !== undefined || change.enabled !== undefined) publishChange(request, 'access', [], { roles: ['user', 'admin', 'owner'] });
+    else publishChange(request, 'users');
     return userJson(user);
   });
 
@@ -74,7 +75,7 @@ export async function adminUserRoutes(app: FastifyInstance): Promise<void> {
       throw new UnauthorizedError('your current password is needed to transfer ownership, and that one is wrong');
     }
     const owner = await app.deps.pools.use(cenv.id, (db) => transferOwnership(db, principal, request.body.user_id, actorOf(request)));
-    publishChange(request, 'access');
+    publishChange(request, 'access', [], { roles: ['admin', 'owner'] });
     return { owner: userJson(owner), previous_owner: { id: principal.userId, role: 'admin' }, note: 'both of you were logged out; log in again' };
   });
 }

@@ -80,7 +80,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
       });
       return created;
     }));
-    publishChange(request, 'sessions', [], { userId: user.id, username: user.username, role: user.role, sessionId: session.id });
+    publishChange(request, 'sessions', [], { principal: { userId: user.id, username: user.username, role: user.role, sessionId: session.id } });
     const expiresAt = Date.parse(session.expiresAt);
     const token = await app.deps.tokens.sign({
       cenvId: cenv.id, userId: user.id, username: user.username, role: user.role, sessionId: session.id, expiresAt,
