@@ -40,8 +40,9 @@ export async function adminPolicyRoutes(app: FastifyInstance): Promise<void> {
 
   app.put<{ Params: Static<typeof Params>; Body: Static<typeof PolicyPatch> }>('/admin/policies/:id', { schema: { params: Params, body: PolicyPatch }, config: admin }, async (request) => {
     const policy = await app.deps.pools.use(request.caller.cenv.id, (db) => updatePolicy(db, Number(request.params.id), request.body, actorOf(request)));
-    // No roles: an update may have moved the policy away from a role it used to govern.
-    publishChange(request, 'access', [{ table: policy.table, action: 'policy', rows: null }]);
+    // Neither roles nor a table: an update may have moved the policy away from a role or a
+    // table it used to govern, so anything may have changed.
+    publishChange(request, 'access');
     return policyJson(policy);
   });
 
