@@ -47,6 +47,7 @@ export async function uiPageRoutes(app: FastifyInstance): Promise<void> {
   app.get('/login', { config: { access: 'none', kind: 'ui' } }, async (request, reply) => send(reply, 'login', { cenv: cenvRef(request) }));
   page('/dashboard', 'dashboard', 'user');
   page('/console', 'console', 'user');
+  page('/editor/scripts', 'scripts', 'admin');
   page('/admin/users', 'users', 'admin', true);
   page('/admin/permissions', 'permissions', 'admin', true);
 }
