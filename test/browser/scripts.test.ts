@@ -103,6 +103,16 @@ describe('script editor', () => {
     assert.ok(mark.y >= line3.y - 2 && mark.y + mark.height <= line3.y + line3.height + 2, 'under line 3');
     const stored = await api(`/admin/endpoints/${id}`);
     assert.equal(stored.body.version, 1, 'nothing was saved');
+
+    // Completion of WCE's names: after `db.` its three functions, each label inside its row.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('db.');
+    const row = page.locator('.suggest-widget .monaco-list-row').filter({ hasText: 'query_one' });
+    await row.waitFor();
+    const label = await box(row.locator('.label-name'));
+    const rowBox = await box(row);
+    assert.ok(label && rowBox && label.y >= rowBox.y && label.y + label.height <= rowBox.y + rowBox.height + 1, 'the label is drawn inside its row');
+    assert.deepEqual((await page.locator('.suggest-widget .monaco-list-row .label-name').allInnerTexts()).sort(), ['execute', 'query', 'query_one']);
     assert.match(stored.body.source, /return "fine"/);
   }));
 

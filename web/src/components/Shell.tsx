@@ -80,7 +80,7 @@ export function Shell({ title, full, actions, children }: ShellProps) {
           <button type="button" class="btn btn-secondary btn-small" onClick={() => void logout()}>Log out</button>
         </div>
       </header>
-      <main id="main" class="main" tabIndex={-1}>
+      <main id="main" class="page-main" tabIndex={-1}>
         <div class="page-head">
           <h1>{title}</h1>
           {actions && <div class="page-actions">{actions}</div>}
