@@ -143,3 +143,19 @@ describe('users and permissions pages', () => {
     assert.equal(await theme(), 'dark', 'the theme is a saved preference');
   }));
 });
+
+describe('dashboard', () => {
+  test('recent activity shows a write as it happens (live, from the event stream)', b.page(async (page) => {
+    await signIn(page.context(), b.server.url, 'club', owner.username, owner.password);
+    await page.goto('/club/dashboard');
+    await page.getByTestId('live-status').getByText('Live', { exact: true }).waitFor();
+    const o = await login(b.server.url, 'club', owner.username, owner.password);
+    const sql = "INSERT INTO events (host, title) VALUES ('live', 'written while watching')";
+    assert.equal((await request(`${b.server.url}/club/sql`, { body: { sql }, headers: bearer(o.token) })).status, 200);
+    // No reload, no click: the audit entry of that write appears, highlighted.
+    const entry = page.locator('tr.fresh').filter({ hasText: 'written while watching' });
+    await entry.waitFor({ timeout: 8000 });
+    assert.match(await entry.innerText(), /insert/);
+    await page.getByRole('status').getByText(/new entr(y|ies) just arrived/).waitFor();
+  }));
+});
