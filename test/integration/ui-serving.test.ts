@@ -126,10 +126,12 @@ describe('UI pages', () => {
     assert.match(boot.message, /needs an owner or admin \(you are user\)/);
     assert.equal(boot.signed_in, true);
     assert.equal((await get('/site/dashboard', { cookie: user.cookie })).status, 200, 'users have a dashboard');
-    assert.equal((await get('/site/editor/scripts', { cookie: user.cookie })).status, 403, 'the script editor is for owners and admins');
-    const scripts = await get('/site/editor/scripts', { cookie: owner.cookie });
-    assert.equal(scripts.status, 200);
-    assert.equal(bootOf(await scripts.text()).page, 'scripts');
+    for (const page of ['scripts', 'templates']) {
+      assert.equal((await get(`/site/editor/${page}`, { cookie: user.cookie })).status, 403, `the ${page} editor is for owners and admins`);
+      const response = await get(`/site/editor/${page}`, { cookie: owner.cookie });
+      assert.equal(response.status, 200);
+      assert.equal(bootOf(await response.text()).page, page);
+    }
     const unknown = await get('/no-such-cenv/dashboard');
     assert.equal(unknown.status, 404);
     assert.equal(bootOf(await unknown.text()).code, 'WCE_ERR_NOT_FOUND');

@@ -48,6 +48,7 @@ export async function uiPageRoutes(app: FastifyInstance): Promise<void> {
   page('/dashboard', 'dashboard', 'user');
   page('/console', 'console', 'user');
   page('/editor/scripts', 'scripts', 'admin');
+  page('/editor/templates', 'templates', 'admin');
   page('/admin/users', 'users', 'admin', true);
   page('/admin/permissions', 'permissions', 'admin', true);
 }

@@ -19,6 +19,7 @@ export const NAV: NavItem[] = [
   { page: 'dashboard', label: 'Dashboard', path: '/dashboard', key: 'd', admin: false },
   { page: 'console', label: 'SQL console', path: '/console', key: 'c', admin: false },
   { page: 'scripts', label: 'Scripts', path: '/editor/scripts', key: 's', admin: true },
+  { page: 'templates', label: 'Templates', path: '/editor/templates', key: 't', admin: true },
   { page: 'users', label: 'Users', path: '/admin/users', key: 'u', admin: true },
   { page: 'permissions', label: 'Permissions', path: '/admin/permissions', key: 'p', admin: true },
 ];

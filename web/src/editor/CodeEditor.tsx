@@ -25,8 +25,11 @@ export interface EditorHandle {
   cursorOffset(): number;
   /** Underlines [start, end) with `message` (hover shows it) and moves the cursor there. */
   markError(start: number, end: number, message: string): void;
-  /** Underlines the word at each 1-based line and column (hover shows its message); the cursor goes to the first. */
-  markErrors(marks: Array<{ line: number; column: number; message: string }>): void;
+  /**
+   * Underlines the word at each 1-based line and column (hover shows its message); the cursor
+   * goes to the first unless `moveCursor` is false (marks that come while the person types).
+   */
+  markErrors(marks: Array<{ line: number; column: number; message: string }>, moveCursor?: boolean): void;
   clearMarks(): void;
   insert(text: string): void;
   focus(): void;
@@ -74,7 +77,7 @@ function handleFor(editor: monaco.editor.IStandaloneCodeEditor): EditorHandle {
       editor.setPosition(from);
       editor.revealPositionInCenterIfOutsideViewport(from);
     },
-    markErrors(marks) {
+    markErrors(marks, moveCursor = true) {
       monaco.editor.setModelMarkers(model, MARK_OWNER, marks.map(({ line, column, message }) => {
         const lineNumber = Math.min(Math.max(1, line), model.getLineCount());
         const startColumn = Math.min(Math.max(1, column), model.getLineMaxColumn(lineNumber));
@@ -82,7 +85,7 @@ function handleFor(editor: monaco.editor.IStandaloneCodeEditor): EditorHandle {
         const endColumn = word && word.startColumn === startColumn ? word.endColumn : Math.min(startColumn + 1, model.getLineMaxColumn(lineNumber) + 1);
         return { severity: monaco.MarkerSeverity.Error, message, startLineNumber: lineNumber, startColumn, endLineNumber: lineNumber, endColumn: Math.max(endColumn, startColumn + 1) };
       }));
-      if (marks.length > 0) {
+      if (marks.length > 0 && moveCursor) {
         const at = { lineNumber: Math.min(Math.max(1, marks[0].line), model.getLineCount()), column: Math.max(1, marks[0].column) };
         editor.setPosition(at);
         editor.revealPositionInCenterIfOutsideViewport(at);

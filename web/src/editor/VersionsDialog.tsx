@@ -26,15 +26,18 @@ export interface VersionsDialogProps {
   userName: (id: string | null) => string;
   /** The text of a version (`source` by default). */
   textOf?: (version: Record<string, unknown>) => string;
+  /** What else differs in a version and comes back with it (a template's queries), as sentences. */
+  notesOf?: (version: Record<string, unknown>) => string[];
   onClose: () => void;
   /** After a restore: the server's reply (the item with its new version). */
   onRestored: (item: unknown) => void;
 }
 
-export function VersionsDialog({ open, title, base, language, current, userName, textOf, onClose, onRestored }: VersionsDialogProps) {
+export function VersionsDialog({ open, title, base, language, current, userName, textOf, notesOf, onClose, onRestored }: VersionsDialogProps) {
   const versions = useLoad(() => api<{ versions: VersionInfo[] }>(`${base}/versions`).then((r) => r.versions), [base]);
   const [picked, setPicked] = useState<number | null>(null);
   const [text, setText] = useState<string | null>(null);
+  const [notes, setNotes] = useState<string[]>([]);
   const [textError, setTextError] = useState<Error | null>(null);
   const [changes, setChanges] = useState<number | null>(null);
   const restore = useAction();
@@ -48,9 +51,9 @@ export function VersionsDialog({ open, title, base, language, current, userName,
   useEffect(() => {
     if (picked === null) return;
     let live = true;
-    setText(null); setTextError(null); setChanges(null);
+    setText(null); setTextError(null); setChanges(null); setNotes([]);
     api<Record<string, unknown>>(`${base}/versions/${picked}`).then(
-      (v) => { if (live) setText(textOf ? textOf(v) : String(v.source ?? '')); },
+      (v) => { if (live) { setText(textOf ? textOf(v) : String(v.source ?? '')); setNotes(notesOf?.(v) ?? []); } },
       (e: Error) => { if (live) setTextError(e); });
     return () => { live = false; };
   }, [picked, base]);
@@ -94,6 +97,7 @@ export function VersionsDialog({ open, title, base, language, current, userName,
               {picked === null ? 'Restore' : `Restore version ${picked}`}
             </Button>
           </div>
+          {notes.map((note) => <p key={note} class="callout small version-note">{note}</p>)}
           {textError ? <ErrorState error={textError} title="That version did not load" />
             : text === null ? <Loading label="Loading the version…" />
               : <DiffView original={text} modified={current.text} language={language} originalLabel={`version ${picked}`} modifiedLabel={rightLabel} onDiff={setChanges} />}
