@@ -88,5 +88,15 @@ describe('template editor', () => {
     await problems.getByText(/line 3/).waitFor();
     await page.getByTestId('save-state').getByText('Unsaved changes').waitFor();
     assert.equal((await api(`/admin/templates/${created.body.id}`)).body.source, '<h1>About</h1>\n', 'nothing saved');
+
+    // Moving to another template keeps this one's unsaved text, and each keeps its own queries.
+    await page.locator('.item').filter({ hasText: 'blog' }).click();
+    await waitForEditorText(page, /<ul>\{% for p in posts %\}/);
+    await page.getByTestId('save-state').getByText('Saved', { exact: true }).waitFor();
+    assert.equal(await page.getByLabel('SQL of query posts').count(), 1);
+    await page.locator('.item').filter({ hasText: 'about' }).getByLabel('unsaved changes').waitFor();
+    await page.locator('.item').filter({ hasText: 'about' }).click();
+    await waitForEditorText(page, /<h1>Broken<\/h1>/);
+    assert.equal(await page.getByLabel('SQL of query posts').count(), 0);
   }));
 });

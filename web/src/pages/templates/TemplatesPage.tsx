@@ -68,6 +68,7 @@ export function TemplatesPage() {
   const updateDraft = (next: Draft) => {
     const t = templateRef.current;
     if (!t) return;
+    draftRef.current = next;
     setDraft(next);
     const changed = !sameDraft(next, draftOf(t));
     if (changed) drafts.current.set(t.id, next); else drafts.current.delete(t.id);
@@ -80,6 +81,8 @@ export function TemplatesPage() {
     setTemplate(t);
     if (replaceText) {
       const next = drafts.current.get(t.id) ?? draftOf(t);
+      // Before setValue: the editor's change event reads the draft of the template now shown.
+      draftRef.current = next;
       setDraft(next);
       setProblem(null);
       if (editor.current) { editor.current.setValue(next.source, 'start'); editor.current.clearMarks(); }
