@@ -132,6 +132,15 @@ describe('UI pages', () => {
       assert.equal(response.status, 200);
       assert.equal(bootOf(await response.text()).page, page);
     }
+    // The JSON lists answer API clients; a browser navigation goes to their editor.
+    for (const [list, editor] of [['endpoints', 'scripts'], ['templates', 'templates']]) {
+      const navigation = await get(`/site/admin/${list}`, { cookie: owner.cookie });
+      assert.equal(navigation.status, 302);
+      assert.equal(navigation.headers.get('location'), `/site/editor/${editor}`);
+      const json = await fetch(`${server.url}/site/admin/${list}`, { headers: { cookie: owner.cookie } });
+      assert.equal(json.status, 200);
+      assert.match(json.headers.get('content-type')!, /json/);
+    }
     const unknown = await get('/no-such-cenv/dashboard');
     assert.equal(unknown.status, 404);
     assert.equal(bootOf(await unknown.text()).code, 'WCE_ERR_NOT_FOUND');

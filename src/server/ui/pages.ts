@@ -51,4 +51,10 @@ export async function uiPageRoutes(app: FastifyInstance): Promise<void> {
   page('/editor/templates', 'templates', 'admin');
   page('/admin/users', 'users', 'admin', true);
   page('/admin/permissions', 'permissions', 'admin', true);
+
+  // A browser navigation to the JSON lists of endpoints and templates goes to their editor.
+  const toEditor = (path: string, editor: string) => app.get(path, { config: { access: 'admin', kind: 'ui' }, constraints: ACCEPT_HTML },
+    async (request, reply) => reply.header('cache-control', 'no-store').redirect(`/${encodeURIComponent((request.params as { cenv: string }).cenv)}${editor}`, 302));
+  toEditor('/admin/endpoints', '/editor/scripts');
+  toEditor('/admin/templates', '/editor/templates');
 }
