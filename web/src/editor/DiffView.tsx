@@ -31,7 +31,7 @@ export function DiffView({ original, modified, language, originalLabel, modified
   useEffect(() => {
     const diff = monaco.editor.createDiffEditor(host.current!, {
       readOnly: true, originalEditable: false, automaticLayout: true, renderSideBySide: true, useInlineViewWhenSpaceIsLimited: false,
-      minimap: { enabled: false }, scrollBeyondLastLine: false, fontSize: 13, renderOverviewRuler: false,
+      minimap: { enabled: false }, scrollBeyondLastLine: false, fontSize: 13, renderOverviewRuler: false, wordWrap: 'on',
       fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace',
       theme: editorTheme(isDark()), ariaLabel: `Differences between ${originalLabel} and ${modifiedLabel}`,
     });

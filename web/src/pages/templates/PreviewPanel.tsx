@@ -54,7 +54,7 @@ export function PreviewPanel({ path, syntax, contentType, draft, users, onRender
     return () => { clearTimeout(timer); controller.abort(); };
   }, [key]);
 
-  const userOptions = [{ value: '', label: 'an anonymous visitor (as the page renders)' }, ...users.map((u) => ({ value: u.id, label: `${u.username} (${u.role})` }))];
+  const userOptions = [{ value: '', label: 'a visitor (anonymous, as pages render)' }, ...users.map((u) => ({ value: u.id, label: `${u.username} (${u.role})` }))];
   const asPage = showsAsPage(contentType);
   return (
     <div class="preview">
