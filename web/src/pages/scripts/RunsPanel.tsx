@@ -5,7 +5,7 @@
  * one that printed opens to its output and error. The log lives in the server's memory
  * (200 runs per endpoint) and starts empty after a restart: the empty state says so.
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../lib/api.ts';
 import { formatAgo, formatDuration, formatTime } from '../../lib/format.ts';
 import { useLoad } from '../../lib/use-load.ts';
@@ -21,6 +21,8 @@ function statusClass(status: number): string {
 
 export function RunsPanel({ endpointId, onShowError }: { endpointId: number; onShowError: (error: RunError) => void }) {
   const runs = useLoad(() => api<{ runs: Run[] }>(`/admin/endpoints/${endpointId}/logs?limit=50`).then((r) => r.runs), [endpointId]);
+  // The button shows a spinner for a refresh asked for, not for the quiet polls.
+  const [refreshing, setRefreshing] = useState(false);
   useEffect(() => {
     const timer = setInterval(() => { if (document.visibilityState === 'visible') void runs.reload(); }, POLL_MS);
     return () => clearInterval(timer);
@@ -32,7 +34,7 @@ export function RunsPanel({ endpointId, onShowError }: { endpointId: number; onS
     <div class="runs">
       <div class="panel-head">
         <span class="muted small">Latest {runs.data.length} · updates every {POLL_MS / 1000} s</span>
-        <Button size="small" busy={runs.loading} onClick={() => void runs.reload()}>Refresh</Button>
+        <Button size="small" busy={refreshing} onClick={() => { setRefreshing(true); void runs.reload().finally(() => setRefreshing(false)); }}>Refresh</Button>
       </div>
       {runs.data.length === 0 ? (
         <Empty title="No runs yet">Calls to this endpoint over HTTP appear here with their status, output and errors. Test runs are not logged; the log starts empty when the server restarts.</Empty>
