@@ -115,7 +115,7 @@ export function TestPanel({ endpoint, users, getSource, register, onProblems, on
       </form>
       <div class="test-result" data-testid="test-result" aria-live="polite">
         {failure && <p class="form-error" role="alert">{failure}</p>}
-        {!failure && !result && <Empty title="Not run yet">Describe a request and press Run test, or <kbd>Ctrl+Enter</kbd> in the editor. Unsaved text is tested as it is.</Empty>}
+        {!failure && !result && !blocked && <Empty title="Not run yet">Describe a request and press Run test, or <kbd>Ctrl+Enter</kbd> in the editor. Unsaved text is tested as it is.</Empty>}
         {result && (
           <>
             <div class="result-meta">
