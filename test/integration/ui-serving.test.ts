@@ -49,6 +49,8 @@ describe('UI pages', () => {
     assert.match(csp, /script-src 'self';/);
     assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
     assert.match(csp, /worker-src 'self';/, "Monaco's worker comes from /static/, never from a blob: URL");
+    // The template preview is a srcdoc frame (no source needed); 'self' lets a link followed inside it show the real page.
+    assert.match(csp, /frame-src 'self';/);
     const html = await response.text();
     assert.deepEqual(bootOf(html), { page: 'landing', allow_new_cenvs: true });
     assert.doesNotMatch(html, /<script>|<script(?![^>]*src=)[^>]*>/, 'no inline script');

@@ -85,7 +85,7 @@ export function PreviewPanel({ path, syntax, contentType, draft, users, onRender
             ? <iframe class="preview-frame" title={`Preview of ${path}`} sandbox="allow-scripts" srcdoc={reply.html} data-testid="preview-frame" />
             : <pre class="pre preview-text" data-testid="preview-text">{reply.html}</pre>}
       </div>
-      {asPage && <p class="muted small preview-note">Sandboxed: the page runs apart from the IDE. Inline scripts and other sites' images and frames do not run here (the IDE's policy); open the page to see them.</p>}
+      {asPage && <p class="muted small preview-note">Sandboxed, apart from the IDE, whose policy applies inside it: scripts do not run and other sites' images do not load here. Open the page to see it as visitors do.</p>}
     </div>
   );
 }
