@@ -19,7 +19,11 @@ const browser = await launch();
 async function seed(): Promise<{ username: string; password: string }> {
   const owner = await createCenv(server.url, { name: 'journal', username: 'ada', password: 'correct horse battery' });
   const o = await login(server.url, 'journal', 'ada', 'correct horse battery');
-  const call = (p: string, body: unknown, method = 'POST') => request(`${server.url}/journal${p}`, { method, body, headers: bearer(o.token) });
+  const call = async (p: string, body: unknown, method = 'POST') => {
+    const r = await request(`${server.url}/journal${p}`, { method, body, headers: bearer(o.token) });
+    if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
   const bob = (await call('/admin/users', { username: 'bob', password: 'long enough pw', role: 'user' })).body;
   await call('/admin/users', { username: 'grace', password: 'long enough pw', role: 'admin' });
   await call('/sql', { sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, author TEXT NOT NULL, title TEXT NOT NULL, body TEXT, stars INTEGER, attachment BLOB)' });
@@ -34,8 +38,86 @@ async function seed(): Promise<{ username: string; password: string }> {
   await call('/admin/permissions', { table: 'tags', role: 'anonymous', operations: ['select'] });
   await call('/admin/permissions', { table: 'tags', user_id: bob.id, operations: ['select', 'insert'] });
   await call('/admin/policies', { table: 'notes', name: 'own notes', commands: ['all'], roles: ['user'], using: 'author = $user_id', check: 'author = $user_id' });
+  // Scripts: an endpoint with two versions, one that runs as the owner, a module.
+  await call('/admin/modules', { name: 'lib/text.star', source: 'def excerpt(text, n = 40):\n    return text if len(text) <= n else text[:n] + "…"\n' });
+  const notesApi = (await call('/admin/endpoints', { method: 'GET', path: '/notes/:id', access: 'user', source: 'def handle(req):\n    return db.query_one("SELECT * FROM notes WHERE id = ?", int(req.params["id"]))\n' })).body;
+  await call(`/admin/endpoints/${notesApi.id}`, { source: NOTE_ENDPOINT }, 'PUT');
+  await call('/admin/endpoints', { method: 'POST', path: '/notes', access: 'user', source: 'def handle(req):\n    r = db.execute("INSERT INTO notes (author, title) VALUES (?, ?)", req.user.id, req.json["title"])\n    return response(status=201, json={"id": r.last_insert_rowid})\n' });
+  await call('/admin/endpoints', { method: 'GET', path: '/stats', access: 'public', run_as: 'owner', source: 'def handle(req):\n    return db.query_one("SELECT count(*) AS notes FROM notes")\n' });
+  // Templates: a front page reading the public tags, a Markdown page per tag, a partial.
+  await call('/admin/templates', { path: '_footer', source: '<footer>Made with WCE</footer>\n' });
+  await call('/admin/templates', { path: 'index', source: INDEX_TEMPLATE, queries: { tags: 'SELECT tag, count(*) AS notes FROM tags GROUP BY tag ORDER BY tag' } });
+  await call('/admin/templates', { path: 'tags/:tag', syntax: 'markdown', source: '# Notes tagged {{ params.tag }}\n\n{{ count.n }} notes carry this tag.\n',
+    queries: { count: { sql: 'SELECT count(*) AS n FROM tags WHERE tag = :tag', first: true } } });
+  await fetch(`${server.url}/journal/pages/`);
   await login(server.url, 'journal', 'bob', 'long enough pw');
   return owner;
+}
+
+const NOTE_ENDPOINT = `load("lib/text.star", "excerpt")
+
+def handle(req):
+    # One note of the caller (row policies apply), with an excerpt.
+    note = db.query_one("SELECT id, title, body, stars FROM notes WHERE id = ?", int(req.params["id"]))
+    if note == None:
+        return response(status=404, json={"error": "no such note"})
+    print("note", note["id"], "for", req.user.username)
+    return {"id": note["id"], "title": note["title"], "excerpt": excerpt(note["body"] or "")}
+`;
+
+const INDEX_TEMPLATE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Journal</title>
+  <style>
+    body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem; color: #222; }
+    .tag { display: inline-block; background: #eef; border-radius: 999px; padding: 2px 10px; margin: 2px; }
+  </style>
+</head>
+<body>
+  <h1>Journal</h1>
+  <p>{{ tags.size }} tags in use:</p>
+  <p>{% for t in tags %}<a class="tag" href="{{ site.pages }}/tags/{{ t.tag }}">{{ t.tag }} · {{ t.notes }}</a> {% endfor %}</p>
+  {% include "_footer" %}
+</body>
+</html>
+`;
+
+async function scriptsScene(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: '/notes/:id' }).waitFor();
+  await page.locator('.monaco-editor').waitFor();
+  await page.getByLabel('Path', { exact: true }).fill('/notes/1');
+  await page.getByRole('button', { name: 'Run test' }).click();
+  await page.getByTestId('test-status').waitFor();
+}
+
+async function versionsScene(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: '/notes/:id' }).waitFor();
+  await page.getByRole('button', { name: 'Versions' }).click();
+  await page.getByRole('dialog').getByText(/changes? between/).waitFor();
+}
+
+async function templatesScene(page: Page): Promise<void> {
+  await page.frameLocator('[data-testid=preview-frame]').getByRole('heading', { name: 'Journal' }).waitFor();
+}
+
+async function whyScene(page: Page): Promise<void> {
+  await page.locator('.monaco-editor').waitFor();
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText('SELECT id, title, stars FROM notes ORDER BY id');
+  await page.getByLabel('Run as').selectOption({ label: 'bob (user)' });
+  await page.getByRole('button', { name: 'Why hidden?' }).click();
+  await page.getByTestId('why-hidden').waitFor();
+}
+
+async function policyPreviewScene(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Edit policy own notes' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('textbox', { name: /USING/ }).fill('author = $user_id OR stars >= 4');
+  await dialog.getByTestId('policy-preview').getByText(/would see more/).waitFor();
+  await dialog.getByTestId('policy-preview').scrollIntoViewIfNeeded();
 }
 
 async function signedIn(context: BrowserContext): Promise<void> {
@@ -63,6 +145,11 @@ const scenes: Array<{ name: string; url: string; signed: boolean; phone: boolean
   { name: 'console', url: '/journal/console', signed: true, phone: false, ready: consoleScene },
   { name: 'users', url: '/journal/admin/users', signed: true, phone: true, ready: (p) => p.getByRole('row', { name: /bob/ }).waitFor() },
   { name: 'permissions', url: '/journal/admin/permissions', signed: true, phone: true, ready: (p) => p.locator('.policy-list').waitFor() },
+  { name: 'scripts', url: '/journal/editor/scripts?endpoint=1', signed: true, phone: false, ready: scriptsScene },
+  { name: 'scripts-versions', url: '/journal/editor/scripts?endpoint=1', signed: true, phone: false, ready: versionsScene },
+  { name: 'templates', url: '/journal/editor/templates', signed: true, phone: false, ready: templatesScene },
+  { name: 'console-why-hidden', url: '/journal/console', signed: true, phone: false, ready: whyScene },
+  { name: 'policy-preview', url: '/journal/admin/permissions', signed: true, phone: false, ready: policyPreviewScene },
   { name: 'notice', url: '/journal/admin/users', signed: false, phone: false, ready: (p) => p.getByRole('heading', { name: 'You cannot open this page' }).waitFor() },
 ];
 

@@ -46,7 +46,8 @@ export function previewPolicy(conn: TenantConnection, caller: Principal, draft: 
   const proposed: RowPolicy[] = [...current.filter((p) => p.id !== draft.id), { ...draft, id: draft.id ?? -1 }];
   const principals: Principal[] = [ANONYMOUS, ...users.slice(0, MAX_PREVIEW_USERS).map((u) => ({ userId: u.id, username: u.username, role: 'user' as const, sessionId: null }))];
   const lines = principals.map((principal) => {
-    const before = visibility(current, 'select', principal);
+    // A table without any policy is not protected: a grant shows every row (access.md).
+    const before = current.length === 0 ? '1' : visibility(current, 'select', principal);
     const after = visibility(proposed, 'select', principal);
     const { rows } = tdb.query(`SELECT coalesce(sum((${before})), 0), coalesce(sum((${after})), 0),
       coalesce(sum((${after}) AND NOT (${before})), 0), coalesce(sum((${before}) AND NOT (${after})), 0) FROM main.${quoteIdent(draft.table)}`);

@@ -74,6 +74,39 @@ describe('users and permissions pages', () => {
     await page.locator('.policy-list').getByText('host = $user_id').waitFor();
   }));
 
+  test('the policy editor shows who gains or loses rows before saving', b.page(async (page) => {
+    const o = await login(b.server.url, 'club', owner.username, owner.password);
+    const call = async (path: string, body: unknown) => {
+      const r = await request(`${b.server.url}/club${path}`, { body, headers: bearer(o.token) });
+      assert.ok(r.status < 300, `${path}: ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    const eve = await call('/admin/users', { username: 'eve', password: 'long enough pw', role: 'user' });
+    await call('/sql', { sql: 'CREATE TABLE rsvps (id INTEGER PRIMARY KEY, guest TEXT, public INTEGER)' });
+    await call('/sql', { sql: 'INSERT INTO rsvps (guest, public) VALUES (?, 1), (?, 0), (?, 1)', params: [eve.id, eve.id, 'someone'] });
+    await call('/admin/permissions', { table: 'rsvps', role: 'user', operations: ['select'] });
+
+    await signIn(page.context(), b.server.url, 'club', owner.username, owner.password);
+    await page.goto('/club/admin/permissions');
+    await page.getByRole('button', { name: 'Add a policy on rsvps' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New policy on rsvps' });
+    await dialog.getByLabel('Name').fill('public ones');
+    await dialog.getByRole('textbox', { name: /USING/ }).fill('public = 1');
+    const preview = dialog.getByTestId('policy-preview');
+    await preview.getByText(/eve would see fewer/).waitFor();
+    const eveRow = preview.getByRole('row', { name: /eve/ });
+    assert.deepEqual((await eveRow.locator('td').allInnerTexts()).map((t) => t.trim()), ['3', '2', '−1']);
+    // A draft that does not validate says why, before anything is saved.
+    await dialog.getByRole('textbox', { name: /USING/ }).fill('publik = 1');
+    await preview.getByText(/no such column: publik/).waitFor();
+    await dialog.getByRole('textbox', { name: /USING/ }).fill('public = 1 OR guest = $user_id');
+    await preview.getByText(/Nobody gains or loses a row|would see fewer/).waitFor();
+    await preview.getByRole('row', { name: /eve/ }).waitFor({ state: 'detached' }); // eve keeps all 3: her own row and the public ones
+    assert.equal((await request(`${b.server.url}/club/admin/policies`, { headers: bearer(o.token) })).body.policies.some((p: { name: string }) => p.name === 'public ones'), false, 'nothing saved yet');
+    await dialog.getByRole('button', { name: 'Validate and save' }).click();
+    await page.locator('.policy-list').getByText('public ones').waitFor();
+  }));
+
   test('a user opening an admin page is told why not', b.page(async (page) => {
     await signIn(page.context(), b.server.url, 'club', 'dora', 'long enough pw');
     const response = await page.goto('/club/admin/users');
@@ -108,5 +141,21 @@ describe('users and permissions pages', () => {
     await page.reload();
     await page.getByRole('button', { name: /Theme: dark/ }).waitFor();
     assert.equal(await theme(), 'dark', 'the theme is a saved preference');
+  }));
+});
+
+describe('dashboard', () => {
+  test('recent activity shows a write as it happens (live, from the event stream)', b.page(async (page) => {
+    await signIn(page.context(), b.server.url, 'club', owner.username, owner.password);
+    await page.goto('/club/dashboard');
+    await page.getByTestId('live-status').getByText('Live', { exact: true }).waitFor();
+    const o = await login(b.server.url, 'club', owner.username, owner.password);
+    const sql = "INSERT INTO events (host, title) VALUES ('live', 'written while watching')";
+    assert.equal((await request(`${b.server.url}/club/sql`, { body: { sql }, headers: bearer(o.token) })).status, 200);
+    // No reload, no click: the audit entry of that write appears, highlighted.
+    const entry = page.locator('tr.fresh').filter({ hasText: 'written while watching' });
+    await entry.waitFor({ timeout: 8000 });
+    assert.match(await entry.innerText(), /insert/);
+    await page.getByRole('status').getByText(/new entr(y|ies) just arrived/).waitFor();
   }));
 });

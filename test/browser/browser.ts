@@ -150,3 +150,18 @@ export async function waitForEditorText(page: Page, expected: string | RegExp, t
   }
   throw new Error(`the editor shows ${JSON.stringify(text)}, not ${String(expected)}`);
 }
+
+/**
+ * Replaces the editor's text as a paste would (typing would add the language's automatic
+ * indentation to indented source, a paste does not).
+ */
+export async function pasteEditorText(page: Page, text: string): Promise<void> {
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+A');
+  // A string: this runs in the page (DOM types are not in the server's tsconfig).
+  await page.evaluate(`(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', ${JSON.stringify(text)});
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  })()`);
+}

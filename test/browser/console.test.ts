@@ -135,4 +135,19 @@ describe('SQL console', () => {
     await meta.getByText('as bob').waitFor();
     assert.deepEqual(await cells(page, 1), ['2', 'bob only']);
   }));
+
+  test('"Why hidden?" names the policy that hides each row from the user', b.page(async (page) => {
+    await openConsole(page);
+    await setEditorText(page, 'SELECT 1;\nSELECT id, body FROM notes ORDER BY id');
+    await page.getByLabel('Run as').selectOption({ label: 'bob (user)' });
+    await page.getByRole('button', { name: 'Why hidden?' }).click();
+    const why = page.getByTestId('why-hidden');
+    await why.getByText('bob sees 1 of the 3 rows you see').waitFor();
+    const rows = why.getByRole('region', { name: 'Hidden rows' }).locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    for (const i of [0, 1]) assert.match(await rows.nth(i).innerText(), /own notes/);
+    assert.match(await rows.nth(0).innerText(), /first/);
+    assert.match(await why.getByTestId('why-rewritten').innerText(), /_wce_rls_notes__user/);
+    await why.getByRole('listitem').filter({ hasText: 'select on notes' }).waitFor();
+  }));
 });

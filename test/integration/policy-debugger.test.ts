@@ -132,4 +132,15 @@ describe('POST /admin/policies/preview', () => {
     const bad = await call(owner, '/admin/policies/preview', { table: 'posts', commands: ['select'], roles: ['user'], using: 'no_such_column = 1' });
     assert.equal(bad.status, 400);
   });
+
+  test("a table's first policy: before it, every row counts as seen (the table is not protected yet)", async () => {
+    assert.equal((await call(owner, '/sql', { sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, public INTEGER)' })).status, 200);
+    assert.equal((await call(owner, '/sql', { sql: 'INSERT INTO notes (public) VALUES (1), (0), (1)' })).status, 200);
+    const res = await call(owner, '/admin/policies/preview', { table: 'notes', commands: ['select'], roles: ['user'], using: 'public = 1' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const line = (name: string | null) => res.body.principals.find((p: { user: { username: string | null } }) => p.user.username === name);
+    assert.deepEqual([line('alice').before, line('alice').after, line('alice').lost], [3, 2, 1]);
+    // The first policy protects the table: a role it does not name sees nothing from then on.
+    assert.deepEqual([line(null).before, line(null).after, line(null).lost], [3, 0, 3]);
+  });
 });

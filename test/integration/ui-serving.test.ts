@@ -49,6 +49,8 @@ describe('UI pages', () => {
     assert.match(csp, /script-src 'self';/);
     assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
     assert.match(csp, /worker-src 'self';/, "Monaco's worker comes from /static/, never from a blob: URL");
+    // The template preview is a srcdoc frame (no source needed); 'self' lets a link followed inside it show the real page.
+    assert.match(csp, /frame-src 'self';/);
     const html = await response.text();
     assert.deepEqual(bootOf(html), { page: 'landing', allow_new_cenvs: true });
     assert.doesNotMatch(html, /<script>|<script(?![^>]*src=)[^>]*>/, 'no inline script');
@@ -126,6 +128,21 @@ describe('UI pages', () => {
     assert.match(boot.message, /needs an owner or admin \(you are user\)/);
     assert.equal(boot.signed_in, true);
     assert.equal((await get('/site/dashboard', { cookie: user.cookie })).status, 200, 'users have a dashboard');
+    for (const page of ['scripts', 'templates']) {
+      assert.equal((await get(`/site/editor/${page}`, { cookie: user.cookie })).status, 403, `the ${page} editor is for owners and admins`);
+      const response = await get(`/site/editor/${page}`, { cookie: owner.cookie });
+      assert.equal(response.status, 200);
+      assert.equal(bootOf(await response.text()).page, page);
+    }
+    // The JSON lists answer API clients; a browser navigation goes to their editor.
+    for (const [list, editor] of [['endpoints', 'scripts'], ['templates', 'templates']]) {
+      const navigation = await get(`/site/admin/${list}`, { cookie: owner.cookie });
+      assert.equal(navigation.status, 302);
+      assert.equal(navigation.headers.get('location'), `/site/editor/${editor}`);
+      const json = await fetch(`${server.url}/site/admin/${list}`, { headers: { cookie: owner.cookie } });
+      assert.equal(json.status, 200);
+      assert.match(json.headers.get('content-type')!, /json/);
+    }
     const unknown = await get('/no-such-cenv/dashboard');
     assert.equal(unknown.status, 404);
     assert.equal(bootOf(await unknown.text()).code, 'WCE_ERR_NOT_FOUND');

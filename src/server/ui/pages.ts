@@ -47,6 +47,14 @@ export async function uiPageRoutes(app: FastifyInstance): Promise<void> {
   app.get('/login', { config: { access: 'none', kind: 'ui' } }, async (request, reply) => send(reply, 'login', { cenv: cenvRef(request) }));
   page('/dashboard', 'dashboard', 'user');
   page('/console', 'console', 'user');
+  page('/editor/scripts', 'scripts', 'admin');
+  page('/editor/templates', 'templates', 'admin');
   page('/admin/users', 'users', 'admin', true);
   page('/admin/permissions', 'permissions', 'admin', true);
+
+  // A browser navigation to the JSON lists of endpoints and templates goes to their editor.
+  const toEditor = (path: string, editor: string) => app.get(path, { config: { access: 'admin', kind: 'ui' }, constraints: ACCEPT_HTML },
+    async (request, reply) => reply.header('cache-control', 'no-store').redirect(`/${encodeURIComponent((request.params as { cenv: string }).cenv)}${editor}`, 302));
+  toEditor('/admin/endpoints', '/editor/scripts');
+  toEditor('/admin/templates', '/editor/templates');
 }

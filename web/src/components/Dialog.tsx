@@ -11,11 +11,13 @@ export interface DialogProps {
   onClose: () => void;
   children: ComponentChildren;
   wide?: boolean;
+  /** Nearly the whole window (a diff, a large form). */
+  size?: 'full';
 }
 
 let counter = 0;
 
-export function Dialog({ open, title, onClose, children, wide }: DialogProps) {
+export function Dialog({ open, title, onClose, children, wide, size }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useRef(`dialog-${++counter}`).current;
   useEffect(() => {
@@ -25,7 +27,7 @@ export function Dialog({ open, title, onClose, children, wide }: DialogProps) {
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} class={wide ? 'dialog dialog-wide' : 'dialog'} aria-labelledby={`${id}-title`} onClose={onClose}>
+    <dialog ref={ref} class={size === 'full' ? 'dialog dialog-full' : wide ? 'dialog dialog-wide' : 'dialog'} aria-labelledby={`${id}-title`} onClose={onClose}>
       {open && (
         <div class="dialog-body">
           <header class="dialog-header">

@@ -18,6 +18,8 @@ interface NavItem { page: string; label: string; path: string; key: string; admi
 export const NAV: NavItem[] = [
   { page: 'dashboard', label: 'Dashboard', path: '/dashboard', key: 'd', admin: false },
   { page: 'console', label: 'SQL console', path: '/console', key: 'c', admin: false },
+  { page: 'scripts', label: 'Scripts', path: '/editor/scripts', key: 's', admin: true },
+  { page: 'templates', label: 'Templates', path: '/editor/templates', key: 't', admin: true },
   { page: 'users', label: 'Users', path: '/admin/users', key: 'u', admin: true },
   { page: 'permissions', label: 'Permissions', path: '/admin/permissions', key: 'p', admin: true },
 ];
@@ -79,7 +81,7 @@ export function Shell({ title, full, actions, children }: ShellProps) {
           <button type="button" class="btn btn-secondary btn-small" onClick={() => void logout()}>Log out</button>
         </div>
       </header>
-      <main id="main" class="main" tabIndex={-1}>
+      <main id="main" class="page-main" tabIndex={-1}>
         <div class="page-head">
           <h1>{title}</h1>
           {actions && <div class="page-actions">{actions}</div>}

@@ -12,17 +12,24 @@ import { enableVim } from './vim.ts';
 import { onPrefs, prefs, setPrefs } from '../lib/prefs.ts';
 import { isDark, onThemeChange } from '../lib/theme.ts';
 import { toast } from '../components/Toast.tsx';
+import '../styles/editor.css';
 
 export interface EditorHandle {
   editor: monaco.editor.IStandaloneCodeEditor;
   getValue(): string;
-  setValue(text: string): void;
+  /** Replaces the text (the cursor goes to the end, or the start: for a document just opened). */
+  setValue(text: string, cursor?: 'start' | 'end'): void;
   /** The selected text and its offset, or null when nothing is selected. */
   selection(): { text: string; start: number } | null;
   /** The offset of the cursor. */
   cursorOffset(): number;
   /** Underlines [start, end) with `message` (hover shows it) and moves the cursor there. */
   markError(start: number, end: number, message: string): void;
+  /**
+   * Underlines the word at each 1-based line and column (hover shows its message); the cursor
+   * goes to the first unless `moveCursor` is false (marks that come while the person types).
+   */
+  markErrors(marks: Array<{ line: number; column: number; message: string }>, moveCursor?: boolean): void;
   clearMarks(): void;
   insert(text: string): void;
   focus(): void;
@@ -38,6 +45,8 @@ export interface CodeEditorProps {
   onReady?: (handle: EditorHandle) => void;
   /** What `:w` does here, shown in the status line ("runs", "saves"). */
   saveLabel?: string;
+  /** Shown but not editable (a script the user may not change). */
+  readOnly?: boolean;
 }
 
 const MARK_OWNER = 'wce';
@@ -47,7 +56,11 @@ function handleFor(editor: monaco.editor.IStandaloneCodeEditor): EditorHandle {
   return {
     editor,
     getValue: () => model.getValue(),
-    setValue: (text) => { editor.setValue(text); editor.setPosition(model.getPositionAt(text.length)); },
+    setValue: (text, cursor = 'end') => {
+      editor.setValue(text);
+      editor.setPosition(model.getPositionAt(cursor === 'end' ? text.length : 0));
+      if (cursor === 'start') editor.setScrollTop(0);
+    },
     selection() {
       const range = editor.getSelection();
       if (!range || range.isEmpty()) return null;
@@ -64,6 +77,20 @@ function handleFor(editor: monaco.editor.IStandaloneCodeEditor): EditorHandle {
       editor.setPosition(from);
       editor.revealPositionInCenterIfOutsideViewport(from);
     },
+    markErrors(marks, moveCursor = true) {
+      monaco.editor.setModelMarkers(model, MARK_OWNER, marks.map(({ line, column, message }) => {
+        const lineNumber = Math.min(Math.max(1, line), model.getLineCount());
+        const startColumn = Math.min(Math.max(1, column), model.getLineMaxColumn(lineNumber));
+        const word = model.getWordAtPosition({ lineNumber, column: startColumn });
+        const endColumn = word && word.startColumn === startColumn ? word.endColumn : Math.min(startColumn + 1, model.getLineMaxColumn(lineNumber) + 1);
+        return { severity: monaco.MarkerSeverity.Error, message, startLineNumber: lineNumber, startColumn, endLineNumber: lineNumber, endColumn: Math.max(endColumn, startColumn + 1) };
+      }));
+      if (marks.length > 0 && moveCursor) {
+        const at = { lineNumber: Math.min(Math.max(1, marks[0].line), model.getLineCount()), column: Math.max(1, marks[0].column) };
+        editor.setPosition(at);
+        editor.revealPositionInCenterIfOutsideViewport(at);
+      }
+    },
     clearMarks: () => monaco.editor.setModelMarkers(model, MARK_OWNER, []),
     insert(text) {
       editor.executeEdits('wce', [{ range: editor.getSelection()!, text, forceMoveMarkers: true }]);
@@ -73,7 +100,7 @@ function handleFor(editor: monaco.editor.IStandaloneCodeEditor): EditorHandle {
   };
 }
 
-export function CodeEditor({ language, value, label, onChange, onRun, onSave, onReady, saveLabel = 'saves' }: CodeEditorProps) {
+export function CodeEditor({ language, value, label, onChange, onRun, onSave, onReady, saveLabel = 'saves', readOnly = false }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const status = useRef<HTMLSpanElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -87,7 +114,7 @@ export function CodeEditor({ language, value, label, onChange, onRun, onSave, on
       value, language, ariaLabel: label, automaticLayout: true, minimap: { enabled: false }, fontSize: 14,
       fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace',
       scrollBeyondLastLine: false, renderLineHighlight: 'line', tabSize: 2, wordWrap: 'on', fixedOverflowWidgets: true,
-      theme: editorTheme(isDark()), padding: { top: 8 },
+      theme: editorTheme(isDark()), padding: { top: 8 }, readOnly,
     });
     editorRef.current = editor;
     // Registered before vim attaches, so these keys reach us in every vim mode.
@@ -105,6 +132,8 @@ export function CodeEditor({ language, value, label, onChange, onRun, onSave, on
     onReady?.(handleFor(editor));
     return () => { offTheme(); offPrefs(); editor.getModel()?.dispose(); editor.dispose(); };
   }, []);
+
+  useEffect(() => { editorRef.current?.updateOptions({ readOnly }); }, [readOnly]);
 
   useEffect(() => {
     if (!vim || !editorRef.current || !status.current) return;

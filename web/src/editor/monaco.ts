@@ -37,10 +37,22 @@ declare global {
 window.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
 // Monaco's own themes with the editor surface in the page's colours (base.css --surface).
-monaco.editor.defineTheme('wce-light', { base: 'vs', inherit: true, rules: [], colors: { 'editor.background': '#ffffff' } });
+// Diffs (version history) in the page's own green and red (base.css --ok-soft, --danger-soft).
+monaco.editor.defineTheme('wce-light', {
+  base: 'vs', inherit: true, rules: [],
+  colors: {
+    'editor.background': '#ffffff',
+    'diffEditor.insertedLineBackground': '#e7f5eb', 'diffEditor.insertedTextBackground': '#a8dcb899',
+    'diffEditor.removedLineBackground': '#fdecea', 'diffEditor.removedTextBackground': '#f5b5ae99',
+  },
+});
 monaco.editor.defineTheme('wce-dark', {
   base: 'vs-dark', inherit: true, rules: [],
-  colors: { 'editor.background': '#1a1d23', 'editorGutter.background': '#1a1d23', 'editor.lineHighlightBackground': '#22262e' },
+  colors: {
+    'editor.background': '#1a1d23', 'editorGutter.background': '#1a1d23', 'editor.lineHighlightBackground': '#22262e',
+    'diffEditor.insertedLineBackground': '#16301f', 'diffEditor.insertedTextBackground': '#2f6b4199',
+    'diffEditor.removedLineBackground': '#3a1d1b', 'diffEditor.removedTextBackground': '#7a302a99',
+  },
 });
 
 /** The Monaco theme for the page's light or dark look. */

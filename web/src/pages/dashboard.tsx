@@ -2,10 +2,18 @@
  * `/{cenv}/dashboard`: the cenv at a glance for owners and admins — name, id, address,
  * size against its cap, counts, tables with row counts (each opens in the console), and
  * the newest audit entries. Users see who they are and where to go.
+ *
+ * Live: the page subscribes to its tables' changes (`GET /{cenv}/events`) and, when rows
+ * change, reads the overview again (at most every 1.5 s), so row counts and the audit
+ * entries of those writes — who, what, the statement — appear by themselves, new ones
+ * highlighted. The stream carries table changes only: logins and changes to users or
+ * permissions appear on the next refresh, and the page says so.
  */
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.ts';
 import { boot, cenvPath, isAdmin } from '../lib/boot.ts';
 import { formatAgo, formatBytes, formatTime } from '../lib/format.ts';
+import { liveTables, MAX_LIVE_TABLES, useLiveTables, type LiveStatus } from '../lib/live.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Button } from '../components/Button.tsx';
 import { Shell } from '../components/Shell.tsx';
@@ -32,8 +40,53 @@ function copy(text: string): void {
   navigator.clipboard.writeText(text).then(() => toast('Copied'), () => toast('Copy did not work; select the text instead', 'error'));
 }
 
+/** Re-reads at most this often while changes stream in. */
+const LIVE_RELOAD_MS = 1500;
+
+const LIVE_TEXT: Record<LiveStatus, string> = {
+  off: 'Live updates start once the cenv has a table.',
+  connecting: 'Connecting to live changes…',
+  live: 'Live: writes to your tables appear here as they happen. Logins and changes to users or permissions appear when you refresh.',
+  retrying: 'Live changes interrupted; reconnecting… Refresh to see the latest now.',
+  failed: 'Live changes are off (the server refused the stream). Refresh to see new activity.',
+};
+
+function LiveBadge({ status, truncated }: { status: LiveStatus; truncated: boolean }) {
+  const on = status === 'live';
+  return (
+    <span class={`live ${on ? 'live-on' : ''}`} title={LIVE_TEXT[status] + (truncated ? ` Only the first ${MAX_LIVE_TABLES} tables are followed.` : '')} data-testid="live-status">
+      <span class="live-dot" aria-hidden="true" />{on ? 'Live' : status === 'off' ? 'Not live' : status === 'failed' ? 'Live off' : 'Connecting'}
+    </span>
+  );
+}
+
 function AdminDashboard() {
   const overview = useLoad(() => api<Overview>('/admin/overview'));
+  const [refreshing, setRefreshing] = useState(false);
+  // Audit entries that arrived by themselves since the page loaded, highlighted for a while.
+  const [fresh, setFresh] = useState<Set<number>>(new Set());
+  const newest = useRef<number | null>(null);
+  const timer = useRef(0);
+  const tables = (overview.data?.tables ?? []).filter((t) => t.type === 'table').map((t) => t.name);
+  const status = useLiveTables(tables, () => {
+    if (timer.current) return;
+    timer.current = window.setTimeout(() => { timer.current = 0; void overview.reload(); }, LIVE_RELOAD_MS);
+  });
+  useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(() => {
+    const audit = overview.data?.audit;
+    if (!audit) return;
+    const top = audit.reduce((max, a) => Math.max(max, a.id), 0);
+    if (newest.current !== null && top > newest.current) {
+      const seen = newest.current;
+      const added = new Set(audit.filter((a) => a.id > seen).map((a) => a.id));
+      setFresh(added);
+      setTimeout(() => setFresh((now) => (now === added ? new Set() : now)), 4000);
+    }
+    newest.current = top;
+  }, [overview.data]);
+  const refresh = async () => { setRefreshing(true); await overview.reload(); setRefreshing(false); };
+
   if (overview.error && !overview.data) return <ErrorState error={overview.error} retry={overview.reload} title="The overview did not load" />;
   const o = overview.data;
   if (!o) return <Loading label="Loading the overview…" />;
@@ -85,11 +138,18 @@ function AdminDashboard() {
         )}
       </section>
       <section class="section" aria-labelledby="audit-title">
-        <div class="section-head"><h2 id="audit-title">Recent activity</h2><Button size="small" busy={overview.loading} onClick={() => void overview.reload()}>Refresh</Button></div>
+        <div class="section-head">
+          <h2 id="audit-title">Recent activity</h2>
+          <div class="section-tools">
+            <LiveBadge status={status} truncated={liveTables(tables).length < tables.length} />
+            <Button size="small" busy={refreshing} onClick={() => void refresh()}>Refresh</Button>
+          </div>
+        </div>
+        <p class="muted small live-note" role="status">{fresh.size > 0 ? `${fresh.size === 1 ? 'A new entry' : `${fresh.size} new entries`} just arrived.` : LIVE_TEXT[status]}</p>
         {o.audit.length === 0 ? <Empty title="Nothing recorded yet">Logins, changes to users and permissions, and every write appear here.</Empty> : (
           <Table caption="Recent audit log entries" head={['When', 'Who', 'What', 'Table', 'Detail']}>
             {o.audit.map((a) => (
-              <tr key={a.id}>
+              <tr key={a.id} class={fresh.has(a.id) ? 'fresh' : undefined}>
                 <td class="nowrap" title={formatTime(a.at)}>{formatAgo(a.at)}</td>
                 <td>{a.username ?? <span class="muted">anonymous</span>}</td>
                 <td><span class={`badge${/failed|revoked|deleted/.test(a.action) ? ' badge-warn' : ''}`}>{a.action.replaceAll('_', ' ')}</span></td>

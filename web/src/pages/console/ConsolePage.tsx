@@ -18,12 +18,14 @@ import { Button } from '../../components/Button.tsx';
 import { Select } from '../../components/Field.tsx';
 import { Shell } from '../../components/Shell.tsx';
 import { Empty } from '../../components/States.tsx';
-import { locate, plan, resultsOf, type SqlResult } from './run.ts';
+import { locate, plan, resultsOf, single, type SqlResult } from './run.ts';
 import { ResultView } from './ResultView.tsx';
 import { SidePanel } from './SidePanel.tsx';
+import { WhyHidden, type Explanation } from './WhyHidden.tsx';
 
 type Outcome =
   | { kind: 'ok'; results: SqlResult[]; ms: number; explain: boolean; asUser: string | null }
+  | { kind: 'why'; explanation: Explanation }
   | { kind: 'error'; message: string; hint: string | null; line: number; ms: number };
 
 const cenvId = boot.cenv?.id ?? '';
@@ -99,6 +101,30 @@ export function ConsolePage() {
     }
   };
 
+  // "Why hidden?": the statement at the cursor explained for the user picked in "Run as".
+  const whyHidden = async () => {
+    const handle = editor.current;
+    if (!handle || running || !asUser) return;
+    const selection = handle.selection();
+    const sent = single(selection?.text ?? handle.getValue(), selection?.start ?? 0, handle.cursorOffset());
+    if (!sent) { setOutcome({ kind: 'error', message: 'There is no statement to explain.', hint: 'Type a SELECT, INSERT, UPDATE or DELETE, then press Why hidden?', line: 0, ms: 0 }); return; }
+    handle.clearMarks();
+    setRunning(true);
+    const started = performance.now();
+    try {
+      const explanation = await api<Explanation>('/admin/explain', { body: { sql: sent.pieces[0].text, as_user: asUser } });
+      setOutcome({ kind: 'why', explanation });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      const where = locate(e, sent);
+      handle.markError(where.start, where.end, where.message);
+      const line = handle.editor.getModel()!.getPositionAt(where.start).lineNumber;
+      setOutcome({ kind: 'error', message: where.message, hint: hintFor(e), line, ms: performance.now() - started });
+    } finally {
+      setRunning(false);
+    }
+  };
+
   // The editor's text survives a reload: saved shortly after typing stops, and when the page goes.
   const saveDraft = () => {
     clearTimeout(draftTimer.current);
@@ -131,7 +157,13 @@ export function ConsolePage() {
           <div class="toolbar">
             <Button variant="primary" busy={running} onClick={() => void run()} aria-keyshortcuts="Control+Enter" title="Run the selection, or everything (Ctrl/⌘+Enter)">Run</Button>
             <Button onClick={() => void run(true)} disabled={running} title="Show how SQLite runs the statement at the cursor">Explain query plan</Button>
-            {isAdmin() && <Select id="run-as" label="Run as" value={asUser} onValue={setAsUser} options={runAsOptions} class="run-as" />}
+            {isAdmin() && (
+              <div class="run-as-group">
+                <Select id="run-as" label="Run as" value={asUser} onValue={setAsUser} options={runAsOptions} class="run-as" />
+                <Button onClick={() => void whyHidden()} disabled={running || !asUser}
+                  title={asUser ? 'For the statement at the cursor: the rows this user does not get, and the policy that hid each' : 'Pick a user in Run as first'}>Why hidden?</Button>
+              </div>
+            )}
           </div>
           <div class="editor-pane">
             <CodeEditor language="sql" value={initialSql()} label="SQL editor" onRun={() => void run()} onSave={() => void run()} onChange={onChange} saveLabel="runs the query"
@@ -146,7 +178,7 @@ export function ConsolePage() {
                 <p class="mono">{outcome.message}</p>
                 {outcome.hint && <p class="muted">{outcome.hint}</p>}
               </div>
-            ) : (
+            ) : outcome.kind === 'why' ? <WhyHidden x={outcome.explanation} /> : (
               <>
                 {outcome.results.length > 1 && (
                   <div class="result-tabs" role="group" aria-label="Results of each statement">

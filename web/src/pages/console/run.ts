@@ -21,6 +21,22 @@ export interface Plan {
 
 const EXPLAIN = 'EXPLAIN QUERY PLAN ';
 
+/** The statement the cursor is in (or just after), else the first. */
+function pieceAt(pieces: Piece[], cursor: number): Piece {
+  return pieces.find((p) => cursor >= p.start && cursor <= p.start + p.text.length + 1) ?? pieces[0];
+}
+
+/**
+ * The one statement of `text` (found at `base` in the editor) that the cursor is in, sent as
+ * a plan of its own (the policy debugger explains one statement). Null when there is none.
+ */
+export function single(text: string, base: number, cursor: number): Plan | null {
+  const pieces = splitStatements(text).map((p) => ({ text: p.text, start: p.start + base }));
+  if (pieces.length === 0) return null;
+  const piece = pieceAt(pieces, cursor);
+  return { pieces: [piece], body: { sql: piece.text }, prefix: 0, explain: false };
+}
+
 /**
  * What to send for `text` found at `base` in the editor. Null when there is nothing to run.
  * `cursor` picks the statement to explain.
@@ -29,7 +45,7 @@ export function plan(text: string, base: number, explain: boolean, cursor: numbe
   let pieces = splitStatements(text).map((p) => ({ text: p.text, start: p.start + base }));
   if (pieces.length === 0) return null;
   if (explain) {
-    const at = pieces.find((p) => cursor >= p.start && cursor <= p.start + p.text.length + 1) ?? pieces[0];
+    const at = pieceAt(pieces, cursor);
     const bare = at.text.replace(/^explain\s+(query\s+plan\s+)?/i, '');
     pieces = [{ text: bare, start: at.start + (at.text.length - bare.length) }];
   }

@@ -12,6 +12,7 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { Field, Select } from '../../components/Field.tsx';
 import { toast } from '../../components/Toast.tsx';
 import type { Policy } from '../users/types.ts';
+import { PolicyPreview } from './PolicyPreview.tsx';
 
 const COMMANDS = ['all', 'select', 'insert', 'update', 'delete'];
 const ROLES = ['user', 'anonymous'];
@@ -91,6 +92,7 @@ export function PolicyDialog({ policy, table, columns, open, onClose, onSaved }:
         <ExpressionEditor id="policy-check" label="CHECK: which new rows it may write" value={check} onValue={setCheck} columns={columns} invalid={expressionError}
           hint="Insert and update fail with a 403 naming the policy when a new row fails it. Not for select/delete-only policies." />
         {error && expressionError && <p class="form-error" role="alert">{error}</p>}
+        <PolicyPreview draft={{ ...(policy ? { id: policy.id } : {}), table, name, commands, roles, kind, using: using.trim() || null, check: check.trim() || null }} />
         <div class="form-actions"><Button type="submit" variant="primary" busy={action.busy}>Validate and save</Button><Button onClick={onClose}>Cancel</Button></div>
       </form>
     </Dialog>
