@@ -33,9 +33,12 @@ test('a tenant page cannot read the CSRF cookie or call another cenv with the vi
   await createCenv(server.url, { name: 'victim', username: 'vera', password: 'correct horse battery' });
   const evil = await createCenv(server.url, { name: 'evil', username: 'eve', password: 'correct horse battery' });
   const eve = await login(server.url, evil.id, 'eve', 'correct horse battery');
-  const source = `def handle(req):\n    return response(body = ${JSON.stringify(`<!doctype html><title>gift</title><pre id="out">waiting</pre><script>${ATTACK}.then((r) => { document.getElementById('out').textContent = JSON.stringify(r); });</script>`)}, headers = {"content-type": "text/html"})\n`;
+  const source = `def handle(req):\n    return response(body = ${JSON.stringify(`<!doctype html><title>gift</title><pre id="out">waiting</pre><p id="lib">not loaded</p><script src="/evil/api/lib.js"></script><script>${ATTACK}.then((r) => { document.getElementById('out').textContent = JSON.stringify(r); });</script>`)}, headers = {"content-type": "text/html"})\n`;
   const created = await request(`${server.url}/evil/admin/endpoints`, { body: { method: 'GET', path: '/gift', access: 'public', source }, headers: bearer(eve.token) });
   assert.equal(created.status, 201, JSON.stringify(created.body));
+  // The page may still use its own cenv's scripts (they are cross-origin to its opaque origin).
+  const lib = `def handle(req):\n    return response(body = "document.getElementById('lib').textContent = 'loaded';", headers = {"content-type": "text/javascript"})\n`;
+  assert.equal((await request(`${server.url}/evil/admin/endpoints`, { body: { method: 'GET', path: '/lib.js', access: 'public', source: lib }, headers: bearer(eve.token) })).status, 201);
 
   // The visitor signs in to the victim cenv in this browser (session and CSRF cookies set).
   await page.goto('/victim/login');
@@ -59,4 +62,5 @@ test('a tenant page cannot read the CSRF cookie or call another cenv with the vi
   assert.ok(attack.status !== 200, `the victim's API must not answer the tenant page with the session (got ${attack.status})`);
   assert.doesNotMatch(attack.body ?? '', /"sessions"/);
   assert.equal(await page.evaluate('window.origin'), 'null', 'the tenant page runs in an opaque origin');
+  assert.equal(await page.locator('#lib').textContent(), 'loaded', 'a script from its own cenv loads');
 }));

@@ -53,7 +53,10 @@ export const HEADERS_BY_KIND: Readonly<Record<RouteKind, Readonly<Record<string,
     ...COMMON,
     // Framed only by WCE's own pages (the IDE's preview), and then still sandboxed.
     'content-security-policy': `${TENANT_SANDBOX}; frame-ancestors 'self'; base-uri 'none'`,
-    'cross-origin-resource-policy': 'same-origin',
+    // A sandboxed page has an opaque origin, so to it even its own cenv's scripts and images
+    // are cross-origin: same-origin here would block them. Cookies are SameSite=Strict, so
+    // another site embedding a tenant response never carries a visitor's session.
+    'cross-origin-resource-policy': 'cross-origin',
     'x-frame-options': 'SAMEORIGIN',
   }),
 });
