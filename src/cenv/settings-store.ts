@@ -13,7 +13,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { ValidationError } from '../errors.ts';
-import { BoundedCache } from '../tools/lru.ts';
+import { LoadingCache } from '../tools/loading-cache.ts';
 import { prepared } from '../tools/statement-cache.ts';
 import { nowIso } from '../tools/time.ts';
 import { resolveSettings, settingProblem, type ConfigRow, type ServerSettings, type Settings } from './settings.ts';
@@ -47,36 +47,12 @@ export function deleteSetting(db: DatabaseSync, key: string): boolean {
 }
 
 /** The main process's settings of each cenv, bounded, invalidated by whoever writes. */
-export class SettingsCache {
+export class SettingsCache extends LoadingCache<Settings> {
   readonly server: ServerSettings;
-  private readonly read: (cenvId: string) => Promise<ConfigRow[]>;
-  private readonly cache: BoundedCache<string, Settings>;
-  /** Bumped by `invalidate`: a load that was in flight meanwhile must not be kept. */
-  private readonly generations = new Map<string, number>();
 
   /** `read` loads a cenv's rows (through the connection pools in the server). */
   constructor(server: ServerSettings, read: (cenvId: string) => Promise<ConfigRow[]>, max = 10_000) {
+    super(async (cenvId) => resolveSettings(await read(cenvId), server), max);
     this.server = server;
-    this.read = read;
-    this.cache = new BoundedCache(max);
-  }
-
-  async get(cenvId: string): Promise<Settings> {
-    const cached = this.cache.get(cenvId);
-    if (cached) return cached;
-    const generation = this.generations.get(cenvId) ?? 0;
-    const settings = resolveSettings(await this.read(cenvId), this.server);
-    if ((this.generations.get(cenvId) ?? 0) === generation) this.cache.set(cenvId, settings);
-    return settings;
-  }
-
-  /** The cached settings, if any, without loading (for code that cannot wait). */
-  peek(cenvId: string): Settings | undefined {
-    return this.cache.get(cenvId);
-  }
-
-  invalidate(cenvId: string): void {
-    this.cache.delete(cenvId);
-    this.generations.set(cenvId, (this.generations.get(cenvId) ?? 0) + 1);
   }
 }
