@@ -11,7 +11,7 @@
 import type {} from 'fastify';
 import type {} from '@fastify/cookie';
 import type { Config } from '../config.ts';
-import type { Registry, CenvRecord } from '../cenv/registry.ts';
+import type { CenvRegistry, CenvRecord } from '../cenv/registry.ts';
 import type { ConnectionPools } from '../cenv/pool.ts';
 import type { Settings } from '../cenv/settings.ts';
 import type { SettingsCache } from '../cenv/settings-store.ts';
@@ -30,7 +30,7 @@ import type { RunLogs } from '../endpoints/run-logs.ts';
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
 export interface AppDeps {
   config: Config;
-  registry: Registry;
+  registry: CenvRegistry;
   pools: ConnectionPools;
   settings: SettingsCache;
   hasher: PasswordHasher;

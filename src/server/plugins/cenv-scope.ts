@@ -26,7 +26,7 @@ export type CenvRoutePlugin = FastifyPluginAsync;
 async function buildCaller(app: FastifyInstance, request: FastifyRequest): Promise<Caller> {
   const segment = (request.params as { cenv?: string }).cenv ?? '';
   const ref = parseCenvRef(segment);
-  const cenv = ref && app.deps.registry.resolve(ref);
+  const cenv = ref && await app.deps.registry.resolve(ref);
   if (!cenv) throw new NotFoundError(`no cenv "${segment.slice(0, 64)}"`);
   const agent = request.headers['user-agent'];
   const caller: Caller = {
