@@ -53,6 +53,9 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, l
   const registry = new EtcdRegistry(client, view, session, ownership, self);
   const forwarder = new Forwarder(cluster.hopKey, cluster.nodeId);
   const placement = new Placement(view);
+  view.onChange((kind, rest) => {
+    if (kind === 'nodes' && !view.nodes.has(rest)) forwarder.nodeLeft(rest);
+  });
   session.onLost(() => {
     handoff.dropAll().catch((error) => log.error({ err: error }, 'cluster: dropping cenvs after the lease loss failed'));
   });

@@ -17,6 +17,7 @@
  *   ownership.admit(id, request, reply);
  *   if (!ownership.stillOwns(request)) throw new UnavailableError('…');
  */
+import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Etcd3 } from 'etcd3';
 import { UnavailableError } from '../errors.ts';
@@ -164,7 +165,9 @@ export class Ownership {
   private async open(id: string, token: string, lineage: LineageRecord | null): Promise<void> {
     const { copies } = this.parts;
     if (!lineage) throw new Error(`cenv ${id} has no recorded replica to open from`);
-    if (!copies.isCurrent(id, lineage.token)) {
+    const started = performance.now();
+    const restore = !copies.isCurrent(id, lineage.token);
+    if (restore) {
       const restored = await copies.fetch(id, lineage.token);
       try {
         await this.exclusive(id, () => copies.install(id, restored));
@@ -176,7 +179,12 @@ export class Ownership {
       // Nothing of an earlier period here may answer from a cache (settings, sessions).
       await this.exclusive(id, () => undefined);
     }
+    const ready = performance.now();
     await this.replicate(id, token, []);
+    this.parts.log.info({
+      cenvId: id, token, from: lineage.token, restored: restore,
+      restoreMs: Math.round(ready - started), replicateMs: Math.round(performance.now() - ready),
+    }, 'cluster: cenv opened here');
   }
 
   /** Replicates under `token`, records it as the lineage, and starts serving. */
