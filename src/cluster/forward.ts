@@ -67,8 +67,11 @@ export class Forwarder {
     this.node = node;
   }
 
-  /** Hands `request` to `target` and streams its answer back; the reply is hijacked. */
-  forward(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget): void {
+  /**
+   * Hands `request` to `target` and streams its answer back; the reply is hijacked.
+   * `closeAfter`: the client's connection closes after this answer (this node is draining).
+   */
+  forward(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget, closeAfter = false): void {
     reply.hijack();
     this.stats.forwarded++;
     const started = performance.now();
@@ -108,7 +111,9 @@ export class Forwarder {
         this.streams.add(reply.raw);
         reply.raw.once('close', () => this.streams.delete(reply.raw));
       }
-      reply.raw.writeHead(response.statusCode ?? 502, response.statusMessage, headersWithout(response.headers));
+      const headers = headersWithout(response.headers);
+      if (closeAfter) headers.connection = 'close';
+      reply.raw.writeHead(response.statusCode ?? 502, response.statusMessage, headers);
       response.pipe(reply.raw);
       // An owner that stops mid-answer (handoff, lease loss) closes the client's connection too.
       response.on('close', () => {

@@ -17,6 +17,7 @@
  *   const handoff = new Handoff(ownership, { handoffWaitMs: 10_000, idleMs, maxOpen });
  *   await handoff.releaseAll();   // SIGTERM
  */
+import { performance } from 'node:perf_hooks';
 import { releaseClaim } from './claims.ts';
 import type { Ownership, Serving } from './ownership.ts';
 
@@ -82,13 +83,20 @@ export class Handoff {
       entry.done = done;
       closeStreams(entry);
     }
+    const started = performance.now();
+    const phases: Record<string, number> = {};
+    const phase = (name: string) => { phases[name] = Math.round(performance.now() - started); };
     try {
       await Promise.all(serving.map(([, entry]) => quiet(entry, this.options.handoffWaitMs)));
+      phase('inflightDoneMs');
       await parts.replicator.stopAll();
+      phase('finalSyncMs');
       await Promise.all(serving.map(([id]) => this.ownership.exclusive(id, () => undefined)));
+      phase('drainedMs');
       await Promise.all(serving.map(([id, entry]) => releaseClaim(parts.client, id, entry.token)
         .catch((error) => parts.log.warn({ err: error, cenvId: id }, 'cluster: cannot delete a claim; it ends with the lease'))));
-      parts.log.info({ cenvs: serving.length }, 'cluster: handed every cenv back after a final sync');
+      phase('releasedMs');
+      parts.log.info({ cenvs: serving.length, ...phases }, 'cluster: handed every cenv back after a final sync');
     } finally {
       for (const [id, entry] of serving) if (entries.get(id) === entry) entries.delete(id);
       finished();

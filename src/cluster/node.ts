@@ -33,7 +33,11 @@ export interface ClusterNode {
   registry: EtcdRegistry;
   /** Wires the node into the HTTP layer's dependencies (sets `deps.cluster`). */
   attach(deps: AppDeps): void;
-  /** Planned handoff of every cenv (SIGTERM, drain); the node then takes no new ones. */
+  /**
+   * SIGTERM: planned handoff of every cenv, then a short wait (at most 5 s) until readiness
+   * probes have seen the node draining twice, so the load balancer sends nothing more here
+   * before the server stops accepting.
+   */
   handoff(): Promise<void>;
   /** Leaves the cluster: the lease is revoked, so its record disappears at once. */
   close(): Promise<void>;
@@ -99,7 +103,10 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, l
       deps.bus.subscribe((event) => replicator.noteCommit(event.cenvId));
       deps.cluster = routing;
     },
-    handoff: drain,
+    async handoff() {
+      await drain();
+      await session.probesSeen(2, 5000);
+    },
     async close() {
       clearInterval(sweeper);
       await replicator.stopAll();

@@ -142,10 +142,12 @@ export class Ownership {
 
   /** Counts a request served here against the cenv's entry (must be `serving`). */
   admit(id: string, entry: Serving, request: FastifyRequest, reply: FastifyReply): void {
-    entry.inflight++;
     entry.lastUsed = Date.now();
-    entry.replies.add(reply);
     this.admitted.set(request, { id, token: entry.token });
+    // A client that left while the request waited (for the cenv to open) has no 'close' to come.
+    if (reply.raw.destroyed) return;
+    entry.inflight++;
+    entry.replies.add(reply);
     reply.raw.once('close', () => {
       entry.replies.delete(reply);
       entry.inflight--;

@@ -113,8 +113,8 @@ export class EtcdRegistry implements CenvRegistry {
   }
 
   async ping(): Promise<void> {
-    if (!this.session.valid()) throw new NotReadyError('this node holds no cluster lease (is etcd reachable?)');
-    if (this.session.isDraining()) throw new NotReadyError('this node is draining: its cenvs are being handed to other nodes');
+    const problem = this.session.readiness();
+    if (problem) throw new NotReadyError(problem);
   }
 
   close(): void {

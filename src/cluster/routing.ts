@@ -67,6 +67,8 @@ export class ClusterRouting implements ClusterHooks {
   async install(app: FastifyInstance): Promise<void> {
     const { config } = this.parts;
     app.addHook('onRequest', (request, reply, done) => {
+      // A draining node is about to stop: no connection should outlive the answer it carries.
+      if (this.parts.session.isDraining()) reply.header('connection', 'close');
       const header = request.headers[HOP_HEADER];
       if (header !== undefined) {
         try {
@@ -84,7 +86,7 @@ export class ClusterRouting implements ClusterHooks {
         const target = this.parts.placement.choose();
         if (!target) return done(new UnavailableError('no node of the cluster takes new cenvs right now; retry'));
         this.parts.placement.placed(target.node);
-        if (target.node !== config.nodeId) this.parts.forwarder.forward(request, reply, target);
+        if (target.node !== config.nodeId) this.parts.forwarder.forward(request, reply, target, this.parts.session.isDraining());
       }
       done();
     });
@@ -136,7 +138,7 @@ export class ClusterRouting implements ClusterHooks {
 
   private forwardOnce(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget, forwarded: boolean): true {
     if (forwarded) throw new UnavailableError(MOVING);
-    this.parts.forwarder.forward(request, reply, target);
+    this.parts.forwarder.forward(request, reply, target, this.parts.session.isDraining());
     return true;
   }
 }

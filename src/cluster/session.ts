@@ -40,6 +40,8 @@ export class NodeSession {
   private state: State = 'starting';
   private validUntil = 0;
   private draining = false;
+  private drainingProbes = 0;
+  private readonly probeWaiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly lostListeners: Array<() => void> = [];
   private readonly joinListeners: Array<() => void> = [];
@@ -72,6 +74,35 @@ export class NodeSession {
 
   isDraining(): boolean {
     return this.draining;
+  }
+
+  /**
+   * Readiness for the load balancer: null when ready, else why not. Probes answered "not
+   * ready" while draining are counted (see `probesSeen`).
+   */
+  readiness(): string | null {
+    if (!this.valid()) return 'this node holds no cluster lease (is etcd reachable?)';
+    if (this.draining) {
+      this.drainingProbes++;
+      for (const wake of this.probeWaiters.splice(0)) wake();
+      return 'this node is draining: its cenvs are being handed to other nodes';
+    }
+    return null;
+  }
+
+  /**
+   * Resolves once `count` readiness probes have been answered "draining", or after `ms`:
+   * by then a load balancer checking that often has stopped sending requests here.
+   */
+  async probesSeen(count: number, ms: number): Promise<void> {
+    const deadline = performance.now() + ms;
+    const target = this.drainingProbes + count;
+    while (this.drainingProbes < target && performance.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - performance.now());
+        this.probeWaiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
   }
 
   onLost(listener: () => void): void {

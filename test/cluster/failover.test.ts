@@ -21,13 +21,14 @@ import { bearer, createCenv, login, request } from '../helpers/server.ts';
 import { acknowledged, fencingViolations, longestGap, prepareLoadTable, startWriteLoad, type LoadCenv } from '../helpers/write-load.ts';
 
 const RTO_GOAL_MS = 15_000;
+const METRICS_TOKEN = 'operator-token-for-the-cluster-test';
 const available = installed('etcd') && installed('haproxy');
 
 interface Owned { node: string; token: string }
 
 async function owners(cluster: TestCluster): Promise<Map<string, Owned>> {
   const alive = cluster.nodes.find((node) => node.child.exitCode === null && node.child.signalCode === null)!;
-  const res = await request(`${alive.url}/cluster`);
+  const res = await request(`${alive.url}/cluster`, { headers: bearer(METRICS_TOKEN) });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   const map = new Map<string, Owned>();
   for (const node of res.body.nodes) for (const cenv of node.cenvs) map.set(cenv.id, { node: node.id, token: cenv.token });
@@ -43,7 +44,7 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
   const cenvs: LoadCenv[] = [];
 
   before(async () => {
-    cluster = await startCluster({ nodes: 3, env: { WCE_CLUSTER_LEASE_TTL_S: '6' } });
+    cluster = await startCluster({ nodes: 3, env: { WCE_CLUSTER_LEASE_TTL_S: '6', WCE_METRICS_TOKEN: METRICS_TOKEN } });
   });
   after(async () => {
     await cluster?.stop();
@@ -193,5 +194,62 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
     // The tenant cannot touch Litestream's bookkeeping in its own file.
     const litestream = await request(`${cluster.proxy.url}/${cenv.id}/sql`, { headers: bearer(cenv.token), body: { sql: 'DELETE FROM _litestream_seq' } });
     assert.equal(litestream.status, 400);
+  });
+
+  test('the killed node restarts with its data directory, rejoins, and takes new cenvs; a name stays unique across nodes', async () => {
+    const dead = cluster.nodes[1];
+    const again = await cluster.restart(dead);
+    await sleep(1500); // HAProxy's health checks see it up again
+    const placed = await Promise.all(Array.from({ length: 3 }, (_, i) => createCenv(cluster.proxy.url, { name: `late-${i}` })));
+    const ownership = await owners(cluster);
+    assert.ok(placed.some((cenv) => ownership.get(cenv.id)?.node === nodeId(again)), 'the emptiest node gets new cenvs');
+    for (const cenv of placed) {
+      const session = await login(cluster.proxy.url, cenv.name!, cenv.username, cenv.password);
+      const res = await request(`${cluster.proxy.url}/${cenv.name}/sessions`, { headers: bearer(session.token) });
+      assert.equal(res.status, 200);
+    }
+    // The same name asked of two nodes at once: exactly one creation wins.
+    const [a, b] = await Promise.all([cluster.nodes[0], cluster.nodes[2]].map((node) =>
+      request(`${node.url}/new`, { body: { username: 'ada', password: 'correct horse battery', name: 'contested' } })));
+    assert.deepEqual([a.status, b.status].sort(), [201, 409], `${a.status} ${JSON.stringify(a.body)} / ${b.status} ${JSON.stringify(b.body)}`);
+  });
+
+  test('node-to-node headers cannot be forged; the cluster routes are for operators and nodes only', async () => {
+    const cenv = cenvs[0];
+    const forged = await request(`${cluster.proxy.url}/${cenv.id}/sessions`, {
+      headers: { ...bearer(cenv.token), 'x-wce-hop': 'v1.eyJuIjoibjEiLCJ0IjowLCJpcCI6IjEuMi4zLjQiLCJwIjoiaHR0cHMiLCJoIjoiZXZpbCJ9.AAAA' },
+    });
+    assert.equal(forged.status, 403);
+    assert.match(forged.body.error.message, /node-to-node request refused/);
+    assert.equal((await request(`${cluster.proxy.url}/cluster`)).status, 401, 'GET /cluster needs the operator token');
+    assert.equal((await request(`${cluster.proxy.url}/cluster/drain`, { method: 'POST' })).status, 401);
+    assert.equal((await request(`${cluster.nodes[0].url}/_cluster/local`)).status, 403, 'only nodes may ask a node for its figures');
+    const status = await request(`${cluster.proxy.url}/cluster`, { headers: bearer(METRICS_TOKEN) });
+    assert.equal(status.status, 200);
+    assert.equal(status.body.nodes.length, 3);
+    assert.ok(status.body.nodes.every((node: { reachable: boolean }) => node.reachable));
+  });
+
+  test('planned handoff (SIGTERM) under write load: the node hands its cenvs over and no acknowledged write is lost', async () => {
+    const load = startWriteLoad(cluster.proxy.url, cenvs, { pauseMs: 100 });
+    await sleep(3000);
+    const leaving = cluster.nodes[2];
+    const before = await owners(cluster);
+    const moving = new Set([...before].filter(([, owned]) => owned.node === nodeId(leaving)).map(([id]) => id));
+    assert.ok(moving.size > 0, 'the leaving node owns cenvs');
+    const signalled = performance.now();
+    leaving.child.kill('SIGTERM');
+    assert.equal(await leaving.exited, 0, 'the node exits cleanly after its handoff');
+    const exitedAfter = performance.now() - signalled;
+    await sleep(3000);
+    await load.stop();
+    const lost = await load.lostWrites(cluster.proxy.url);
+    const lostCount = [...lost.values()].reduce((sum, list) => sum + list.length, 0);
+    const gaps = [...moving].map((id) => longestGap(load.attempts.get(id)!, signalled - 1000, performance.now()));
+    const after = await owners(cluster);
+    process.stdout.write(`# planned handoff of ${moving.size} cenvs: node exited after ${Math.round(exitedAfter)} ms, longest gap ${Math.round(Math.max(...gaps))} ms, ${lostCount} acknowledged writes lost\n`);
+    assert.equal(lostCount, 0, 'a planned handoff loses nothing');
+    for (const id of moving) assert.notEqual(after.get(id)?.node, nodeId(leaving));
+    assert.deepEqual(cenvs.flatMap((cenv) => fencingViolations(load.attempts.get(cenv.id)!)), []);
   });
 });
