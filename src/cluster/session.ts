@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type { Etcd3, Lease } from 'etcd3';
 import { keys, parseJson, type NodeRecord } from './keys.ts';
 import { CALL_DEADLINE_MS } from './etcd.ts';
+import { untilDone } from './retry.ts';
 
 export interface SessionLogger {
   info(obj: object, msg: string): void;
@@ -134,15 +135,7 @@ export class NodeSession {
   }
 
   private async join(): Promise<void> {
-    for (let attempt = 0; this.state !== 'closed'; attempt++) {
-      try {
-        await this.grant();
-        return;
-      } catch (error) {
-        this.log.warn({ err: error, attempt }, 'cluster: cannot join (etcd unreachable?); retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
-      }
-    }
+    await untilDone(() => this.grant(), () => this.state === 'closed', this.log, 'cannot join (etcd unreachable?)');
   }
 
   private async grant(): Promise<void> {

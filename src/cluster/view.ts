@@ -13,6 +13,7 @@
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
 import { PREFIX, parseJson, parseKey, type CenvRecord, type LineageRecord, type NodeRecord, type OwnerRecord } from './keys.ts';
 import type { SessionLogger } from './session.ts';
+import { untilDone } from './retry.ts';
 
 export interface OwnerEntry extends OwnerRecord {
   /** The owner key's create revision: the fencing token. */
@@ -39,15 +40,7 @@ export class ClusterView {
 
   /** Loads everything and starts watching; retries until etcd answers. */
   async start(): Promise<void> {
-    for (let attempt = 0; !this.closed; attempt++) {
-      try {
-        await this.load();
-        return;
-      } catch (error) {
-        this.log.warn({ err: error, attempt }, 'cluster: cannot read the cluster state from etcd; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
-      }
-    }
+    await untilDone(() => this.load(), () => this.closed, this.log, 'cannot read the cluster state from etcd');
   }
 
   /** Called after every change with the key's kind and id/name (e.g. to wake waiters). */
