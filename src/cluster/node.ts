@@ -99,7 +99,11 @@ export async function startClusterNode(config: Config, cluster: ClusterConfig, l
   return {
     registry,
     attach(deps) {
-      ownership.attach((id, fn) => deps.exclusive(id, fn));
+      // Ownership drains through the original; everyone else's replacements (import, delete)
+      // also restart the cenv's replication when this node serves it.
+      const exclusive = deps.exclusive.bind(deps);
+      ownership.attach(exclusive);
+      deps.exclusive = (id, fn) => ownership.replacing(id, fn);
       deps.bus.subscribe((event) => replicator.noteCommit(event.cenvId));
       deps.cluster = routing;
     },

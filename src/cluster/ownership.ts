@@ -202,6 +202,25 @@ export class Ownership {
     this.entries.set(id, { state: 'serving', token, lastUsed: Date.now(), inflight: 0, replies: new Set(), quiet: [], done: null });
   }
 
+  /**
+   * `AppDeps.exclusive` for the rest of the server (import, delete): when this node serves the
+   * cenv, replication stops before `fn` (final sync of the old file) and starts again after it
+   * with a new generation under the same token, so the replica follows a replaced file.
+   */
+  async replacing<T>(id: string, fn: () => T | Promise<T>): Promise<T> {
+    const entry = this.entries.get(id);
+    if (!entry || !('replies' in entry)) return this.exclusive(id, fn);
+    const { replicator, copies } = this.parts;
+    return this.exclusive(id, async () => {
+      await replicator.remove(id);
+      try {
+        return await fn();
+      } finally {
+        if (this.entries.get(id) === entry && this.parts.session.valid()) await replicator.add(id, copies.file(id), entry.token);
+      }
+    });
+  }
+
   /** Stops replicating and deletes the claim; errors are logged (the lease covers the rest). */
   async giveBack(id: string, token: string): Promise<void> {
     await this.parts.replicator.remove(id).catch((error) => this.parts.log.warn({ err: error, cenvId: id }, 'cluster: stopping replication failed'));
