@@ -1,6 +1,6 @@
 /**
- * Throughput through HAProxy: one WCE node (single-node mode, the baseline) against the
- * 3-node cluster, on the same machine, with the same cenvs and requests (12 cenvs, requests
+ * Throughput through HAProxy: one WCE node (single-node mode, default settings: 2 sandbox
+ * children; the baseline) against the 3-node cluster (1 sandbox child per node), on the same machine, with the same cenvs and requests (12 cenvs, requests
  * spread round-robin over them by wrk): a primary-key read and an insert through
  * `POST /{cenv}/sql`. On 2 cores no gain is expected — three servers share the cores one
  * had — the point is what the cluster costs.
@@ -13,9 +13,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { best, formatRow, TABLE_HEAD_CPU, type Figures, type Load } from '../http/load.ts';
 import { WRK_AVAILABLE } from '../http/wrk.ts';
-import { startHaproxy } from '../../test/helpers/processes.ts';
-import { spawnServer, createCenv, login, request, bearer } from '../../test/helpers/server.ts';
-import type { TestCluster } from '../../test/helpers/cluster.ts';
+import { rmSync } from 'node:fs';
+import { freePort, startHaproxy, type Haproxy } from '../../test/helpers/processes.ts';
+import { createCenv, login, request, bearer, tempDir } from '../../test/helpers/server.ts';
+import { spawnNode, type TestCluster } from '../../test/helpers/cluster.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
@@ -60,18 +61,22 @@ function spread(url: string, cenvs: BenchCenv[], body: string): Load {
 
 export interface ThroughputFigures { single: Figures[]; cluster: Figures[]; direct: Figures; forwarded: Figures }
 
-/** The single-node baseline: its own server and HAProxy, measured and torn down. */
+/** The single-node baseline (default settings): its own server and HAProxy, measured and torn down. */
 async function singleNode(): Promise<Figures[]> {
-  const server = await spawnServer({ WCE_LOG_LEVEL: 'warn', WCE_NEW_CENVS_PER_HOUR: '0', WCE_LOGIN_MAX_FAILURES: '0' });
-  const proxy = await startHaproxy([{ name: 'n1', address: new URL(server.url).host }]);
+  const dataDir = tempDir();
+  const env = { PATH: process.env.PATH ?? '', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'warn', WCE_NEW_CENVS_PER_HOUR: '0', WCE_LOGIN_MAX_FAILURES: '0', WCE_TRUST_PROXY: '127.0.0.1' };
+  const server = await spawnNode('single', await freePort(), dataDir, env);
+  let proxy: Haproxy | null = null;
   try {
+    proxy = await startHaproxy([{ name: 'n1', address: `127.0.0.1:${server.port}` }]);
     await sleep(1200);
     const cenvs = await benchCenvs(proxy.url, 12);
     return await best([spread(proxy.url, cenvs, READ), spread(proxy.url, cenvs, WRITE)], RUNS);
   } finally {
-    await proxy.stop();
+    await proxy?.stop();
     server.child.kill('SIGTERM');
     await server.exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -50,7 +50,11 @@ export interface ClusterOptions {
   env?: Record<string, string>;
 }
 
-async function spawnNode(name: string, port: number, dataDir: string, env: Record<string, string>): Promise<ClusterNodeProcess> {
+/**
+ * Runs `bin/wce.mjs` on `port` in a process group of its own and waits until it is ready.
+ * Without WCE_ETCD_ENDPOINTS in `env` it is a single-node server (the benches' baseline).
+ */
+export async function spawnNode(name: string, port: number, dataDir: string, env: Record<string, string>): Promise<ClusterNodeProcess> {
   const url = `http://127.0.0.1:${port}`;
   const fullEnv = { ...env, WCE_PORT: String(port), WCE_NODE_URL: url, WCE_DATA_DIR: dataDir };
   // A process group of its own: kill -9 of the group takes its children along, like a dead machine.
@@ -90,6 +94,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   };
   const nodes: ClusterNodeProcess[] = [];
   let proxy: Haproxy | null = null;
+  // Nodes run in process groups of their own: if this process dies before stop(), they would live on.
+  const orphans = () => {
+    for (const node of nodes) { try { process.kill(-node.child.pid!, 'SIGKILL'); } catch { /* gone */ } }
+    for (const child of [...etcd.members, ...(proxy ? [proxy.child] : [])]) child.kill('SIGKILL');
+  };
+  process.once('exit', orphans);
   const cluster: TestCluster = {
     etcd, nodes, replicaDir, proxy: null as unknown as Haproxy,
     async kill9(node) {
@@ -104,6 +114,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       return again;
     },
     async stop() {
+      process.removeListener('exit', orphans);
       await proxy?.stop();
       await Promise.all(nodes.map(async (node) => {
         if (node.child.exitCode !== null || node.child.signalCode !== null) return;
