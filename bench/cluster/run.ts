@@ -11,7 +11,8 @@
  *
  * Needs etcd and haproxy (Debian: etcd-server, haproxy) and wrk for step 2.
  * Environment: BENCH_SECONDS (per throughput run, 5), BENCH_RUNS (2), BENCH_QUIET_SECONDS (10),
- * BENCH_LITESTREAM_FULL=1 (measure 1,000 Litestream processes instead of extrapolating; ~10 GB).
+ * BENCH_LITESTREAM_FULL=1 (measure 1,000 Litestream processes instead of extrapolating; ~10 GB),
+ * BENCH_CLUSTER_PARTS (a comma-separated subset of litestream,throughput,failover).
  */
 import { machine } from '../http/machine.ts';
 import { installed } from '../../test/helpers/processes.ts';
@@ -31,25 +32,31 @@ if (!installed('etcd') || !installed('haproxy')) {
 }
 out(`Machine: ${machine()}\n`);
 
-out('### Litestream: one process per cenv against generated configs\n');
-out(costTable(await litestreamCosts()));
+const parts = new Set((process.env.BENCH_CLUSTER_PARTS ?? 'litestream,throughput,failover').split(','));
+if (parts.has('litestream')) {
+  out('### Litestream: one process per cenv against generated configs\n');
+  out(costTable(await litestreamCosts()));
+}
 
 const cluster = await startCluster({ nodes: 3, env: { WCE_METRICS_TOKEN: TOKEN } });
 try {
-  out('\n### Throughput through HAProxy, 1 node against 3, and the cost of forwarding\n');
-  out(throughputReport(await measureThroughput(cluster, TOKEN)));
-
-  const cenvs: LoadCenv[] = [];
-  for (let i = 0; i < 30; i += 6) {
-    for (const cenv of await Promise.all(Array.from({ length: 6 }, () => createCenv(cluster.proxy.url)))) {
-      const session = await login(cluster.proxy.url, cenv.id, cenv.username, cenv.password);
-      const entry = { id: cenv.id, token: session.token };
-      await prepareLoadTable(cluster.proxy.url, entry);
-      cenvs.push(entry);
-    }
+  if (parts.has('throughput')) {
+    out('\n### Throughput through HAProxy, 1 node against 3, and the cost of forwarding\n');
+    out(throughputReport(await measureThroughput(cluster, TOKEN)));
   }
-  out('\n### RTO and RPO (lease TTL 10 s, Litestream sync interval 1 s; 30 cenvs, one INSERT per cenv every 100 ms through HAProxy)\n');
-  out(failoverReport(await measureFailover(cluster, cenvs, TOKEN)));
+  if (parts.has('failover')) {
+    const cenvs: LoadCenv[] = [];
+    for (let i = 0; i < 30; i += 6) {
+      for (const cenv of await Promise.all(Array.from({ length: 6 }, () => createCenv(cluster.proxy.url)))) {
+        const session = await login(cluster.proxy.url, cenv.id, cenv.username, cenv.password);
+        const entry = { id: cenv.id, token: session.token };
+        await prepareLoadTable(cluster.proxy.url, entry);
+        cenvs.push(entry);
+      }
+    }
+    out('\n### RTO and RPO (lease TTL 10 s, Litestream sync interval 1 s; 30 cenvs, one INSERT per cenv every 100 ms through HAProxy)\n');
+    out(failoverReport(await measureFailover(cluster, cenvs, TOKEN)));
+  }
 } finally {
   await cluster.stop();
 }

@@ -11,7 +11,7 @@
  * received them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { best, formatRow, TABLE_HEAD_CPU, type Figures, type Load } from '../http/load.ts';
+import { best, formatRow, measure, TABLE_HEAD_CPU, type Figures, type Load } from '../http/load.ts';
 import { WRK_AVAILABLE } from '../http/wrk.ts';
 import { rmSync } from 'node:fs';
 import { freePort, startHaproxy, type Haproxy } from '../../test/helpers/processes.ts';
@@ -59,7 +59,33 @@ function spread(url: string, cenvs: BenchCenv[], body: string): Load {
   };
 }
 
-export interface ThroughputFigures { single: Figures[]; cluster: Figures[]; direct: Figures; forwarded: Figures }
+export interface ThroughputFigures { single: Figures[]; cluster: Figures[]; owners: Figures[]; direct: Figures; forwarded: Figures }
+
+/** Which node owns each cenv (from GET /cluster). */
+async function ownerOf(cluster: TestCluster, operatorToken: string): Promise<Map<string, string>> {
+  const status = await request(`${cluster.nodes[0].url}/cluster`, { headers: bearer(operatorToken) });
+  const map = new Map<string, string>();
+  for (const node of status.body.nodes as Array<{ id: string; cenvs: Array<{ id: string }> }>) for (const cenv of node.cenvs) map.set(cenv.id, node.id);
+  return map;
+}
+
+/**
+ * Every request straight to its cenv's owner (one wrk per node, at once): what the cluster
+ * does when no request needs forwarding. Best of RUNS; requests/s summed, latencies the worst.
+ */
+async function straightToOwners(cluster: TestCluster, cenvs: BenchCenv[], owners: Map<string, string>, body: string): Promise<Figures> {
+  let top: Figures | null = null;
+  for (let run = 0; run < RUNS; run++) {
+    const parts = await Promise.all(cluster.nodes.map((node) => {
+      const mine = cenvs.filter((cenv) => owners.get(cenv.id) === `127.0.0.1:${node.port}`);
+      return mine.length === 0 ? null : measure({ ...spread(node.url, mine, body), connections: Math.max(1, Math.round(CONNECTIONS * mine.length / cenvs.length)) });
+    }));
+    const done = parts.filter((f): f is Figures => f !== null);
+    const sum: Figures = { rps: done.reduce((a, f) => a + f.rps, 0), p50: Math.max(...done.map((f) => f.p50)), p99: Math.max(...done.map((f) => f.p99)), max: Math.max(...done.map((f) => f.max)), failures: done.reduce((a, f) => a + f.failures, 0) };
+    if (!top || sum.rps > top.rps) top = sum;
+  }
+  return top!;
+}
 
 /** The single-node baseline (default settings): its own server and HAProxy, measured and torn down. */
 async function singleNode(): Promise<Figures[]> {
@@ -85,17 +111,17 @@ export async function measureThroughput(cluster: TestCluster, operatorToken: str
   const single = await singleNode();
   const cenvs = await benchCenvs(cluster.proxy.url, 12);
   const clusterFigures = await best([spread(cluster.proxy.url, cenvs, READ), spread(cluster.proxy.url, cenvs, WRITE)], RUNS);
+  const owners = await ownerOf(cluster, operatorToken);
+  const ownersFigures = [await straightToOwners(cluster, cenvs, owners, READ), await straightToOwners(cluster, cenvs, owners, WRITE)];
   // One cenv, straight to its owner or through another node.
-  const status = await request(`${cluster.nodes[0].url}/cluster`, { headers: bearer(operatorToken) });
-  const ownerId = (status.body.nodes as Array<{ id: string; cenvs: Array<{ id: string }> }>).find((node) => node.cenvs.some((c) => c.id === cenvs[0].id))!.id;
-  const owner = cluster.nodes.find((node) => `127.0.0.1:${node.port}` === ownerId)!;
+  const owner = cluster.nodes.find((node) => `127.0.0.1:${node.port}` === owners.get(cenvs[0].id))!;
   const other = cluster.nodes.find((node) => node !== owner && node.child.exitCode === null)!;
   const one = (url: string, pid: number): Load => ({
     url: `${url}/${cenvs[0].id}/sql`, seconds: SECONDS, connections: 10, method: 'POST', body: READ, pid,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${cenvs[0].token}` },
   });
   const [direct, forwarded] = await best([one(owner.url, owner.child.pid!), one(other.url, other.child.pid!)], RUNS);
-  return { single, cluster: clusterFigures, direct, forwarded };
+  return { single, cluster: clusterFigures, owners: ownersFigures, direct, forwarded };
 }
 
 export function throughputReport(figures: ThroughputFigures | null): string {
@@ -105,8 +131,10 @@ export function throughputReport(figures: ThroughputFigures | null): string {
     head,
     formatRow('1 node, read by key (12 cenvs)', figures.single[0]),
     formatRow('3 nodes, read by key (12 cenvs)', figures.cluster[0], figures.single[0]),
+    formatRow('3 nodes, read by key, each request straight to the owner', figures.owners[0], figures.single[0]),
     formatRow('1 node, insert (12 cenvs)', figures.single[1]),
     formatRow('3 nodes, insert (12 cenvs)', figures.cluster[1], figures.single[1]),
+    formatRow('3 nodes, insert, each request straight to the owner', figures.owners[1], figures.single[1]),
     '',
     TABLE_HEAD_CPU.replace('server CPU µs/req', 'CPU µs/req of the receiving node').replace('WCE/bare req/s', 'vs straight'),
     formatRow('read, straight to the owner', figures.direct),

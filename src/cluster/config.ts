@@ -8,7 +8,7 @@
  * @example
  *   const cluster = loadClusterConfig(process.env, config); // null on a single node
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, type Config } from '../config.ts';
 
@@ -30,7 +30,7 @@ export interface ClusterConfig {
   /** Lease TTL: how long a silent node keeps its cenvs before others may take them. */
   leaseTtlSeconds: number;
   /** HMAC key for node-to-node requests (derived from WCE_JWT_SECRET). */
-  hopKey: Buffer;
+  hopKey: KeyObject;
   /** Longest wait, on a planned handoff, for a cenv's in-flight requests to finish. */
   handoffWaitMs: number;
 }
@@ -112,7 +112,7 @@ export function loadClusterConfig(env: Env, config: Config): ClusterConfig | nul
     nodeId: url.host,
     replica: replicaRoot(env.WCE_REPLICA_URL),
     leaseTtlSeconds: integer(env, 'WCE_CLUSTER_LEASE_TTL_S', 10, 2, 120),
-    hopKey: createHmac('sha256', config.jwtSecret).update('wce node-to-node requests v1').digest(),
+    hopKey: createSecretKey(createHmac('sha256', config.jwtSecret).update('wce node-to-node requests v1').digest()),
     handoffWaitMs: 10_000,
   };
 }

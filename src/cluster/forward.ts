@@ -14,7 +14,7 @@
  */
 import http from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HOP_HEADER, signHop } from './hop.ts';
+import { HOP_HEADER, signHop, type HopKey } from './hop.ts';
 import { HEADERS_BY_KIND } from '../server/plugins/headers.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', HOP_HEADER]);
@@ -59,10 +59,10 @@ export class Forwarder {
   // Idle sockets are dropped before the owner's keep-alive timeout (5 s by default) would
   // close them under a request in flight.
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 128, timeout: 4000 });
-  private readonly key: Buffer;
+  private readonly key: HopKey;
   private readonly node: string;
 
-  constructor(key: Buffer, node: string) {
+  constructor(key: HopKey, node: string) {
     this.key = key;
     this.node = node;
   }

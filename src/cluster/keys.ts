@@ -10,6 +10,7 @@
  * | `/wce/owners/{id}` | `OwnerRecord`; its create revision is the fencing token | the owner's |
  * | `/wce/replicas/{id}` | `LineageRecord`: the token whose replica is authoritative | none |
  */
+import { createHash } from 'node:crypto';
 import type { CenvRecord } from '../cenv/registry.ts';
 
 export const PREFIX = '/wce/';
@@ -64,6 +65,15 @@ export function parseJson<T>(value: Buffer | string | null | undefined): T | nul
 }
 
 export type { CenvRecord };
+
+/**
+ * The name a node goes by in answers to clients (`x-wce-served-by`): a short hash of its id,
+ * so clients can tell nodes apart without learning their private addresses.
+ * @example nodeLabel('10.0.0.11:5309') // 'a41f0c2e'
+ */
+export function nodeLabel(nodeId: string): string {
+  return createHash('sha256').update(nodeId).digest('hex').slice(0, 8);
+}
 
 /**
  * Orders fencing tokens (etcd revisions, decimal text of any length).

@@ -15,13 +15,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import { isUuid } from '../cenv/ids.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 import { requireOperator } from '../server/operator-access.ts';
-import { HOP_HEADER, signHop, type Hop } from './hop.ts';
+import { HOP_HEADER, signHop, type Hop, type HopKey } from './hop.ts';
 import { clusterStatus, type LocalStatus } from './status.ts';
 import type { ClusterView } from './view.ts';
 
 export interface ClusterRouteParts {
   nodeId: string;
-  hopKey: Buffer;
+  hopKey: HopKey;
   view: ClusterView;
   local(): LocalStatus;
   hopOf(request: FastifyRequest): Hop | undefined;

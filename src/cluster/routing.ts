@@ -12,7 +12,7 @@
  *   hash is only a hint.
  * - Nothing is served without a lease this node is sure of; every locally computed answer
  *   is checked once more before it leaves (`confirm`), and carries `x-wce-served-by:
- *   {node}@{fencing token}`.
+ *   {node label}@{fencing token}` (keys.ts `nodeLabel`: no private address in the answer).
  *
  * @example deps.cluster = new ClusterRouting(parts); // then buildApp calls install()
  */
@@ -21,6 +21,7 @@ import type { CenvRecord } from '../cenv/registry.ts';
 import { ForbiddenError, UnavailableError } from '../errors.ts';
 import type { ClusterHooks, ClusterMetrics } from '../server/types.ts';
 import type { ClusterConfig } from './config.ts';
+import { nodeLabel } from './keys.ts';
 import type { Forwarder, ForwardTarget } from './forward.ts';
 import { HOP_HEADER, HopError, verifyHop, type Hop } from './hop.ts';
 import type { Ownership } from './ownership.ts';
@@ -54,9 +55,11 @@ function applyHop(request: FastifyRequest, hop: Hop): void {
 export class ClusterRouting implements ClusterHooks {
   private readonly hops = new WeakMap<FastifyRequest, Hop>();
   private readonly parts: RoutingParts;
+  private readonly label: string;
 
   constructor(parts: RoutingParts) {
     this.parts = parts;
+    this.label = nodeLabel(parts.config.nodeId);
   }
 
   /** The verified hop of a request forwarded by another node, or undefined. */
@@ -110,7 +113,7 @@ export class ClusterRouting implements ClusterHooks {
       const entry = ownership.entries.get(cenv.id);
       if (entry?.state === 'serving') {
         ownership.admit(cenv.id, entry, request, reply);
-        reply.header(SERVED_BY_HEADER, `${config.nodeId}@${entry.token}`);
+        reply.header(SERVED_BY_HEADER, `${this.label}@${entry.token}`);
         return false;
       }
       if (entry) {

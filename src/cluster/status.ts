@@ -8,6 +8,7 @@
  *   const status = await clusterStatus(view, self, local, (node) => askNode(node));
  *   process.stdout.write(formatStatus(status));
  */
+import { nodeLabel } from './keys.ts';
 import type { ClusterView } from './view.ts';
 
 /** One node's own figures (`GET /_cluster/local`). */
@@ -23,6 +24,8 @@ export interface LocalStatus {
 
 export interface NodeStatus {
   id: string;
+  /** The node's name in `x-wce-served-by`. */
+  label: string;
   url: string;
   self: boolean;
   reachable: boolean;
@@ -51,7 +54,7 @@ export async function clusterStatus(view: ClusterView, self: string, local: Loca
     })).sort((a, b) => a.id.localeCompare(b.id));
     owned += cenvs.length;
     return {
-      id: node.id, url: node.url, self: node.id === self, reachable: report !== null, draining: report?.draining ?? node.draining,
+      id: node.id, label: nodeLabel(node.id), url: node.url, self: node.id === self, reachable: report !== null, draining: report?.draining ?? node.draining,
       litestream_processes: report?.litestream_processes ?? null,
       max_lag_ms: report ? Math.max(0, ...report.cenvs.map((cenv) => cenv.lag_ms)) : null,
       cenvs,

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { installed } from '../helpers/processes.ts';
+import { nodeLabel } from '../../src/cluster/keys.ts';
 import { startCluster, type TestCluster, type ClusterNodeProcess } from '../helpers/cluster.ts';
 import { bearer, createCenv, login, request } from '../helpers/server.ts';
 import { acknowledged, fencingViolations, longestGap, prepareLoadTable, startWriteLoad, type LoadCenv } from '../helpers/write-load.ts';
@@ -37,6 +38,11 @@ async function owners(cluster: TestCluster): Promise<Map<string, Owned>> {
 
 function nodeId(node: ClusterNodeProcess): string {
   return `127.0.0.1:${node.port}`;
+}
+
+/** How `x-wce-served-by` names a node. */
+function label(node: ClusterNodeProcess): string {
+  return nodeLabel(nodeId(node));
 }
 
 describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd and haproxy are not installed (.ci/run installs them)' }, () => {
@@ -168,7 +174,7 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
     let takenOver: string | null = null;
     while (performance.now() - pausedAt < 40_000) {
       const { status, servedBy } = await poll('after-takeover');
-      if (status === 200 && servedBy && !servedBy.startsWith(`${nodeId(paused)}@`)) {
+      if (status === 200 && servedBy && !servedBy.startsWith(`${label(paused)}@`)) {
         takenOver = servedBy;
         break;
       }

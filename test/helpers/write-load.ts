@@ -43,9 +43,11 @@ export async function prepareLoadTable(url: string, cenv: LoadCenv): Promise<voi
 export function startWriteLoad(url: string, cenvs: LoadCenv[], options: { pauseMs?: number; timeoutMs?: number } = {}): WriteLoad {
   const attempts = new Map<string, Attempt[]>(cenvs.map((cenv) => [cenv.id, []]));
   let running = true;
+  // Sequence numbers unique across loads on the same cenvs (a second load must not collide).
+  const base = Date.now() * 1000;
   const workers = cenvs.map(async (cenv, index) => {
     await sleep((index * 37) % 100);
-    for (let seq = 1; running; seq++) {
+    for (let seq = base + 1; running; seq++) {
       const start = performance.now();
       let status = 0;
       let servedBy: string | null = null;
