@@ -79,6 +79,9 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger, optio
         sessions.invalidate(cenvId);
         endpoints.routes.invalidate(cenvId);
         endpoints.runs.forgetCenv(cenvId);
+        // Pages remembered in memory came from the old file (cluster mode restores a cenv's
+        // file when it takes it over; an import is also told by its bus event).
+        pages.forgetAll(cenvId);
         resumePools?.();
         resumeSandbox();
       }
