@@ -236,6 +236,31 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
     assert.ok(status.body.nodes.every((node: { reachable: boolean }) => node.reachable));
   });
 
+  test('an operator hands one cenv back (the idle close does the same): its replica holds every write, and the next request reopens it', async () => {
+    const cenv = cenvs[1];
+    const owned = (await owners(cluster)).get(cenv.id)!;
+    const owner = cluster.nodes.find((node) => nodeId(node) === owned.node)!;
+    const base = Date.now() * 1000;
+    for (let i = 0; i < 20; i++) {
+      const res = await request(`${cluster.proxy.url}/${cenv.id}/sql`, { headers: bearer(cenv.token), body: { sql: 'INSERT INTO load (seq) VALUES (?)', params: [base + i] } });
+      assert.equal(res.status, 200);
+    }
+    const count = async () => (await request(`${cluster.proxy.url}/${cenv.id}/sql`, { headers: bearer(cenv.token), body: { sql: 'SELECT count(*) FROM load' } })).body.rows[0][0] as number;
+    const before = await count();
+    const released = await request(`${owner.url}/cluster/drain?cenv=${cenv.id}`, { method: 'POST', headers: bearer(METRICS_TOKEN) });
+    assert.equal(released.status, 200, JSON.stringify(released.body));
+    // The claim is gone (each node's view follows etcd's watch within moments).
+    let unowned = false;
+    for (let i = 0; i < 20 && !unowned; i++) {
+      unowned = (await owners(cluster)).get(cenv.id) === undefined;
+      if (!unowned) await sleep(100);
+    }
+    assert.ok(unowned, 'nobody owns it now: its replica is authoritative');
+    assert.equal(await count(), before, 'reopened (restored if elsewhere) with every acknowledged write');
+    const reopened = (await owners(cluster)).get(cenv.id)!;
+    assert.ok(BigInt(reopened.token) > BigInt(owned.token), 'under a new fencing token');
+  });
+
   test('planned handoff (SIGTERM) under write load: the node hands its cenvs over and no acknowledged write is lost', async () => {
     const load = startWriteLoad(cluster.proxy.url, cenvs, { pauseMs: 100 });
     await sleep(3000);
