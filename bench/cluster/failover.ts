@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestCluster } from '../../test/helpers/cluster.ts';
 import { bearer, request } from '../../test/helpers/server.ts';
-import { acknowledged, fencingViolations, longestGap, startWriteLoad, type LoadCenv } from '../../test/helpers/write-load.ts';
+import { acknowledged, acknowledgedCount, allFencingViolations, longestGap, startWriteLoad, type LoadCenv } from '../../test/helpers/write-load.ts';
 
 export interface FailoverFigures {
   unplanned: { cenvs: number; rtoMedianMs: number; rtoMaxMs: number; acknowledged: number; lost: number; lostWindowMs: number; survivorsMaxGapMs: number; fencingViolations: number };
@@ -53,10 +53,10 @@ export async function measureFailover(cluster: TestCluster, cenvs: LoadCenv[], o
   let lost = [...(await load.lostWrites(url)).values()].flat();
   const unplanned = {
     cenvs: lostCenvs.length, rtoMedianMs: median(rto), rtoMaxMs: Math.max(...rto),
-    acknowledged: [...load.attempts.values()].reduce((sum, list) => sum + acknowledged(list).length, 0),
+    acknowledged: acknowledgedCount(load),
     lost: lost.length, lostWindowMs: lost.length ? killedAt - Math.min(...lost.map((a) => a.end)) : 0,
     survivorsMaxGapMs: Math.max(...cenvs.filter((cenv) => !lostCenvs.includes(cenv)).map((cenv) => longestGap(load.attempts.get(cenv.id)!, killedAt - 2000, stoppedAt))),
-    fencingViolations: cenvs.reduce((sum, cenv) => sum + fencingViolations(load.attempts.get(cenv.id)!).length, 0),
+    fencingViolations: allFencingViolations(load).length,
   };
 
   // Planned: the killed node comes back, then another one is stopped with SIGTERM.
@@ -76,10 +76,10 @@ export async function measureFailover(cluster: TestCluster, cenvs: LoadCenv[], o
   await load.stop();
   lost = [...(await load.lostWrites(url)).values()].flat();
   const planned = {
-    cenvs: handed.length, acknowledged: [...load.attempts.values()].reduce((sum, list) => sum + acknowledged(list).length, 0),
+    cenvs: handed.length, acknowledged: acknowledgedCount(load),
     lost: lost.length, exitMs,
     maxGapMs: Math.max(...handed.map((cenv) => longestGap(load.attempts.get(cenv.id)!, signalled - 1000, performance.now()))),
-    fencingViolations: cenvs.reduce((sum, cenv) => sum + fencingViolations(load.attempts.get(cenv.id)!).length, 0),
+    fencingViolations: allFencingViolations(load).length,
   };
   return { unplanned, planned };
 }

@@ -19,7 +19,7 @@ import { installed } from '../helpers/processes.ts';
 import { nodeLabel } from '../../src/cluster/keys.ts';
 import { startCluster, type TestCluster, type ClusterNodeProcess } from '../helpers/cluster.ts';
 import { bearer, createCenv, login, request } from '../helpers/server.ts';
-import { acknowledged, fencingViolations, longestGap, prepareLoadTable, startWriteLoad, type LoadCenv } from '../helpers/write-load.ts';
+import { acknowledged, acknowledgedCount, allFencingViolations, longestGap, prepareLoadTable, startWriteLoad, type LoadCenv } from '../helpers/write-load.ts';
 
 const RTO_GOAL_MS = 15_000;
 const METRICS_TOKEN = 'operator-token-for-the-cluster-test';
@@ -112,10 +112,10 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
     const lost = await load.lostWrites(cluster.proxy.url);
     const lostVictim = [...victimCenvs].flatMap((id) => lost.get(id)!);
     const lostSurvivors = survivors.flatMap((cenv) => lost.get(cenv.id)!);
-    const acked = [...load.attempts.values()].reduce((sum, list) => sum + acknowledged(list).length, 0);
+    const acked = acknowledgedCount(load);
     const lostWindowMs = lostVictim.length ? killedAt - Math.min(...lostVictim.map((a) => a.end)) : 0;
     const after = await owners(cluster);
-    const violations = cenvs.flatMap((cenv) => fencingViolations(load.attempts.get(cenv.id)!).map((v) => `${cenv.id}: ${v}`));
+    const violations = allFencingViolations(load);
 
     // The figures, for the record (bench/cluster measures them with the default TTL).
     process.stdout.write(`# killed ${victim.name} owning ${victimCenvs.size} cenvs; RTO worst ${Math.round(worstRto)} ms; survivors' longest gap ${Math.round(Math.max(...survivorGaps))} ms; ` +
@@ -281,6 +281,6 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
     process.stdout.write(`# planned handoff of ${moving.size} cenvs: node exited after ${Math.round(exitedAfter)} ms, longest gap ${Math.round(Math.max(...gaps))} ms, ${lostCount} acknowledged writes lost\n`);
     assert.equal(lostCount, 0, 'a planned handoff loses nothing');
     for (const id of moving) assert.notEqual(after.get(id)?.node, nodeId(leaving));
-    assert.deepEqual(cenvs.flatMap((cenv) => fencingViolations(load.attempts.get(cenv.id)!)), []);
+    assert.deepEqual(allFencingViolations(load), []);
   });
 });

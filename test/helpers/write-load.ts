@@ -131,3 +131,13 @@ export function fencingViolations(list: Attempt[]): string[] {
   }
   return problems;
 }
+
+/** Acknowledged writes over all cenvs of a load. */
+export function acknowledgedCount(load: WriteLoad): number {
+  return [...load.attempts.values()].reduce((sum, list) => sum + acknowledged(list).length, 0);
+}
+
+/** Fencing violations over all cenvs of a load, each prefixed with its cenv. */
+export function allFencingViolations(load: WriteLoad): string[] {
+  return [...load.attempts].flatMap(([id, list]) => fencingViolations(list).map((problem) => `${id}: ${problem}`));
+}
