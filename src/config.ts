@@ -43,6 +43,8 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** The server's public origin (`https://wce.example.com`) for URLs in replies; null: from the request. */
   publicUrl: string | null;
+  /** Bearer token for the operator's endpoints (GET /metrics, /cluster); null: loopback callers only. */
+  metricsToken: string | null;
   /** The environment's side of every per-cenv setting. */
   settings: ServerSettings;
   /** Sandbox child processes that run tenant work. */
@@ -110,6 +112,14 @@ function publicUrl(env: Env): string | null {
   return url.origin;
 }
 
+function metricsToken(env: Env): string | null {
+  const raw = env.WCE_METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  // A guessable token would expose the server's traffic figures to anyone who tries.
+  if (raw.length < 16) throw new ConfigError(`WCE_METRICS_TOKEN must be at least 16 characters, got ${raw.length}`);
+  return raw;
+}
+
 function settings(env: Env): ServerSettings {
   try {
     return serverSettings(env);
@@ -143,6 +153,7 @@ export function loadConfig(env: Env): Config {
     headersTimeoutMs: integer(env, 'WCE_HEADERS_TIMEOUT_MS', 10_000, 1000, 3600_000),
     keepAliveTimeoutMs: integer(env, 'WCE_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 3600_000),
     publicUrl: publicUrl(env),
+    metricsToken: metricsToken(env),
     settings: settings(env),
     sandboxProcesses: integer(env, 'WCE_SANDBOX_PROCESSES', 2, 1, 256),
     sandboxMemoryMb: integer(env, 'WCE_SANDBOX_MEMORY_MB', 512, 64, 64 * 1024),

@@ -27,6 +27,8 @@ export interface Load {
   pid?: number;
   /** The status that counts as success, when it is not a 2xx (a 304 revalidation; wrk counts 3xx as success itself). */
   expect?: number;
+  /** wrk only: requests go round-robin to these paths of `url`'s host, each with its own headers (several cenvs at once). */
+  targets?: Array<{ path: string; headers: Record<string, string> }>;
 }
 
 export interface Figures {

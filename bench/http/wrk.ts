@@ -24,8 +24,17 @@ export const WRK_AVAILABLE = (() => {
 function lua(load: Load): string {
   const quote = (text: string) => JSON.stringify(text);
   const headers = Object.entries(load.headers ?? {}).map(([k, v]) => `wrk.headers[${quote(k)}] = ${quote(v)}`).join('\n');
+  const targets = (load.targets ?? []).map((t) => `{ path = ${quote(t.path)}, headers = { ${Object.entries(t.headers).map(([k, v]) => `[${quote(k)}] = ${quote(v)}`).join(', ')} } }`);
+  const rotate = targets.length === 0 ? '' : `local targets = { ${targets.join(', ')} }
+local turn = 0
+request = function()
+  turn = turn % #targets + 1
+  for k, v in pairs(targets[turn].headers) do wrk.headers[k] = v end
+  return wrk.format(nil, targets[turn].path)
+end
+`;
   return `wrk.method = ${quote(load.method ?? 'GET')}\n${headers}\n${load.body !== undefined ? `wrk.body = ${quote(load.body)}` : ''}
-done = function(summary, latency, requests)
+${rotate}done = function(summary, latency, requests)
   io.write(string.format("WCEFIG %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(99), latency.max,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))

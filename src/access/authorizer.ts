@@ -4,7 +4,7 @@
  * innermost trigger or view (or CTE) the access comes through ("context", null at top level).
  *
  * Everything not explicitly allowed here is denied. The rules, in short:
- * - `_wce_*` objects: never, for anyone, in any action. The one exception is READ of our own
+ * - `_wce_*` and `_litestream_*` objects: never, for anyone, in any action. The one exception is READ of our own
  *   TEMP policy views (names.ts) of the principal's own role, which counts as a SELECT on their
  *   table; a view of another role is refused (owner/admin, never rewritten, match no view).
  * - ATTACH/DETACH (VACUUM INTO attaches), transaction control, temp objects: never.
@@ -62,8 +62,8 @@ export interface AuthRecord {
 }
 
 const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
-/** Names that are never taken for a CTE: SQLite's tables, pragma and dbstat tables, ours. */
-const SYSTEM_NAME = /^(sqlite_|pragma_|dbstat$|_wce_)/;
+/** Names that are never taken for a CTE: SQLite's tables, pragma and dbstat tables, ours, Litestream's. */
+const SYSTEM_NAME = /^(sqlite_|pragma_|dbstat$|_wce_|_litestream_)/;
 const MODULE_PRAGMAS = new Set(['data_version', 'page_size']);
 const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
 const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);

@@ -12,7 +12,7 @@
  * `_wce_` namespace and any other parameter are refused too.
  */
 import { parseSql, descendants, errorPosition, type AnyNode } from './parse.ts';
-import { reservedIdentifier } from './tokens.ts';
+import { RESERVED_NAMESPACE, reservedIdentifier } from './tokens.ts';
 import { ValidationError } from '../errors.ts';
 
 const PRINCIPAL_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
@@ -43,7 +43,7 @@ export function translateExpression(expr: string, parameters: Readonly<Record<st
   if (expr.trim() === '') throw new ValidationError('policy expression is empty');
   if (expr.length > MAX_EXPRESSION_LENGTH) throw new ValidationError(`policy expression is longer than ${MAX_EXPRESSION_LENGTH} characters`);
   const reserved = reservedIdentifier(expr);
-  if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
+  if (reserved) throw new ValidationError(`${RESERVED_NAMESPACE}: ${reserved.name}`);
   // A newline before the closing parenthesis keeps a trailing `-- comment` from eating it.
   const wrapped = `${PREFIX}${expr}\n)`;
   let root: AnyNode;

@@ -27,7 +27,7 @@ import { isAdministrator, type Principal } from '../auth/principal.ts';
 import { ForbiddenError, PolicyViolationError, SqlSyntaxError, ValidationError, withDetails } from '../errors.ts';
 import { MAX_SQL_LENGTH } from '../db/connection.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
-import { reservedIdentifier } from './tokens.ts';
+import { RESERVED_NAMESPACE, reservedIdentifier } from './tokens.ts';
 import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosition } from './parse.ts';
 import { alteredTable } from './alter.ts';
 import { rewriteStatement } from './rewrite.ts';
@@ -243,7 +243,7 @@ export class AccessGuard {
 
   private analyzeText(sql: string, state: AccessState, role: FilteredRole | null): Analysis {
     const reserved = reservedIdentifier(sql);
-    if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
+    if (reserved) throw new ValidationError(`${RESERVED_NAMESPACE}: ${reserved.name}`);
     let program;
     try {
       program = parseSql(sql);
@@ -255,7 +255,7 @@ export class AccessGuard {
     // (FTS5 `content='…'`): no reserved name there either. Reading would fail anyway (the
     // module's own statements meet the authorizer); this refuses the table up front.
     if (statement.type === 'create_table_stmt' && /_wce_/i.test(sql)) {
-      throw new ValidationError('names beginning with _wce_ are reserved, also in virtual table arguments');
+      throw new ValidationError(`${RESERVED_NAMESPACE}, also in virtual table arguments`);
     }
     // Owner/admin (role null) bypass row policies: their statements read and write the tables
     // themselves (the authorizer allows that to them alone; the triggers let their writes

@@ -15,7 +15,7 @@ import { tempDir } from '../../test/helpers/server.ts';
 test('the sweeper deletes expired and revoked sessions of open cenvs and keeps live ones', async () => {
   const dir = tempDir();
   const registry = new Registry(`${dir}/registry.db`);
-  const { cenv, seeded: owner } = createCenv(registry, dir, null, (db) => insertUser(db, 'ada', 'h', 'owner'));
+  const { cenv, seeded: owner } = await createCenv(registry, dir, null, (db) => insertUser(db, 'ada', 'h', 'owner'));
   const pools = new ConnectionPools({ dataDir: dir, perCenv: 2, maxOpen: 10, idleMs: 60_000 });
   const client = { ip: '127.0.0.1', userAgent: null };
   const ids = await pools.use(cenv.id, (db) => {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Registry, CenvRecord } from './registry.ts';
+import type { CenvRegistry, CenvRecord } from './registry.ts';
 import { openDatabase } from './open.ts';
 import { migrate } from './migrate.ts';
 import { cenvFile } from './paths.ts';
@@ -23,11 +23,11 @@ export function removeCenvFiles(file: string): void {
  * Creates a cenv named `name` (or unnamed) and runs `seed` on its fresh database, in one
  * transaction. Throws NameTakenError (from the registry) for a taken name; any other failure
  * removes whatever was made before it is rethrown.
- * @example const { cenv, seeded: owner } = createCenv(registry, dataDir, 'blog', (db) => insertUser(db, 'ada', hash, 'owner'))
+ * @example const { cenv, seeded: owner } = await createCenv(registry, dataDir, 'blog', (db) => insertUser(db, 'ada', hash, 'owner'))
  */
-export function createCenv<T>(registry: Registry, dataDir: string, name: string | null, seed: (db: DatabaseSync) => T): CreatedCenv<T> {
+export async function createCenv<T>(registry: CenvRegistry, dataDir: string, name: string | null, seed: (db: DatabaseSync) => T): Promise<CreatedCenv<T>> {
   const id = randomUUID();
-  registry.reserve(id, name);
+  await registry.reserve(id, name);
   const file = cenvFile(dataDir, id);
   try {
     const db = openDatabase(file, { create: true });
@@ -38,11 +38,11 @@ export function createCenv<T>(registry: Registry, dataDir: string, name: string 
     } finally {
       db.close();
     }
-    registry.setStatus(id, 'active');
-    return { cenv: { ...registry.resolve({ kind: 'id', id })! }, seeded };
+    await registry.setStatus(id, 'active');
+    return { cenv: { ...(await registry.resolve({ kind: 'id', id }))! }, seeded };
   } catch (error) {
     removeCenvFiles(file);
-    registry.remove(id);
+    await registry.remove(id);
     throw error;
   }
 }

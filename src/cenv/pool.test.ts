@@ -42,7 +42,7 @@ describe('connection pools', () => {
     let peak = 0;
     try {
       for (const [i, id] of ids.entries()) {
-        const record = registry.resolve({ kind: 'id', id });
+        const record = await registry.resolve({ kind: 'id', id });
         assert.ok(record);
         const value = await pools.use(id, (db) => (db.prepare("SELECT value FROM _wce_config WHERE key = 'session_timeout_hours'").get() as { value: string }).value);
         assert.equal(value, '24');

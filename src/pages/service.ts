@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { ANONYMOUS, type Principal } from '../auth/principal.ts';
 import type { ConnectionPools } from '../cenv/pool.ts';
-import type { Registry } from '../cenv/registry.ts';
+import type { CenvRegistry } from '../cenv/registry.ts';
 import type { SettingsCache } from '../cenv/settings-store.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import { sandboxJob, type JobOrigin } from '../sandbox/job.ts';
@@ -34,7 +34,7 @@ export interface PageServiceDeps {
   pools: ConnectionPools;
   sandbox: SandboxPool;
   settings: SettingsCache;
-  registry: Registry;
+  registry: CenvRegistry;
   logger: { error(details: object, message: string): void };
   /** Bytes of rendered pages kept in memory; default 64 MB. */
   memoryBytes?: number;
@@ -172,7 +172,7 @@ export class PageService {
   /** Renders unsaved text with live data as `principal`, for the editor; nothing is stored. */
   async preview(cenvId: string, principal: Principal, template: TemplateText, path: string, params: Record<string, string>, context: RequestContext): Promise<PreviewResult> {
     const settings = await this.deps.settings.get(cenvId);
-    const payload = { kind: 'preview' as const, template, path, params, site: this.site(cenvId) };
+    const payload = { kind: 'preview' as const, template, path, params, site: await this.site(cenvId) };
     const reply = await this.deps.sandbox.run(sandboxJob('render', cenvId, principal, payload, settings, { context, writes: false }));
     return { html: reply.body, status: reply.status, reads: reply.effects.reads, render: reply.render };
   }
@@ -187,7 +187,7 @@ export class PageService {
     const match = (await this.routeTable(cenvId)).match(path);
     if (!match) return this.drop(cenvId, [path]);
     const settings = await this.deps.settings.get(cenvId);
-    const payload = { kind: 'page' as const, template: { id: match.route.id, version: match.route.version }, path, params: match.params, site: this.site(cenvId) };
+    const payload = { kind: 'page' as const, template: { id: match.route.id, version: match.route.version }, path, params: match.params, site: await this.site(cenvId) };
     const base = { path, templateId: match.route.id };
     let reply;
     try {
@@ -238,8 +238,8 @@ export class PageService {
   }
 
   /** `site.root` for templates: `/{name}` for a named cenv, else `/{id}`. */
-  private site(cenvId: string): { root: string } {
-    const record = this.deps.registry.resolve({ kind: 'id', id: cenvId });
+  private async site(cenvId: string): Promise<{ root: string }> {
+    const record = await this.deps.registry.resolve({ kind: 'id', id: cenvId });
     return { root: `/${record?.name ?? cenvId}` };
   }
 }

@@ -86,6 +86,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   await app.register(cookie);
   installErrorHandlers(app);
   installAcceptConstraint(app);
+  await deps.cluster?.install(app);
   await app.register(healthRoutes);
   await app.register(createCenvRoutes);
   await app.register(landingRoutes);

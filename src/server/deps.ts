@@ -5,7 +5,7 @@
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { Config } from '../config.ts';
-import { Registry } from '../cenv/registry.ts';
+import { Registry, type CenvRegistry } from '../cenv/registry.ts';
 import { ConnectionPools } from '../cenv/pool.ts';
 import { jwtKeyFile, registryFile } from '../cenv/paths.ts';
 import { readConfigRows, SettingsCache } from '../cenv/settings-store.ts';
@@ -26,12 +26,17 @@ import type { AppDeps } from './types.ts';
 
 type SandboxLogger = NonNullable<SandboxOptions['logger']>;
 
+export interface DepsOptions {
+  /** The registry to use instead of `registry.db` in the data directory (cluster mode: etcd). */
+  registry?: CenvRegistry;
+}
+
 /** Creates the data directory (mode 0700) and opens everything in it. */
-export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppDeps {
+export function createDeps(config: Config, log: BusLogger & SandboxLogger, options: DepsOptions = {}): AppDeps {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // mkdir's mode is filtered by the umask and ignored for an existing directory.
   chmodSync(config.dataDir, 0o700);
-  const registry = new Registry(registryFile(config.dataDir));
+  const registry = options.registry ?? new Registry(registryFile(config.dataDir));
   const pools = new ConnectionPools({
     dataDir: config.dataDir, perCenv: config.connectionsPerCenv, maxOpen: config.maxOpenCenvs, idleMs: config.poolIdleMs,
   });
@@ -74,6 +79,9 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger): AppD
         sessions.invalidate(cenvId);
         endpoints.routes.invalidate(cenvId);
         endpoints.runs.forgetCenv(cenvId);
+        // Pages remembered in memory came from the old file (cluster mode restores a cenv's
+        // file when it takes it over; an import is also told by its bus event).
+        pages.forgetAll(cenvId);
         resumePools?.();
         resumeSandbox();
       }
@@ -88,5 +96,5 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   // Idle children are let go, busy ones killed: SQLite rolls back what they had not committed.
   await deps.sandbox.close();
   deps.pools.close();
-  deps.registry.close();
+  await deps.registry.close();
 }

@@ -8,10 +8,10 @@
  * serves (`kind`, which picks the security headers). A cenv route without `access` is a
  * startup error, so no route is open by omission.
  */
-import type {} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import type { Config } from '../config.ts';
-import type { Registry, CenvRecord } from '../cenv/registry.ts';
+import type { CenvRegistry, CenvRecord } from '../cenv/registry.ts';
 import type { ConnectionPools } from '../cenv/pool.ts';
 import type { Settings } from '../cenv/settings.ts';
 import type { SettingsCache } from '../cenv/settings-store.ts';
@@ -30,7 +30,7 @@ import type { RunLogs } from '../endpoints/run-logs.ts';
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
 export interface AppDeps {
   config: Config;
-  registry: Registry;
+  registry: CenvRegistry;
   pools: ConnectionPools;
   settings: SettingsCache;
   hasher: PasswordHasher;
@@ -53,6 +53,42 @@ export interface AppDeps {
   pages: PageService;
   /** Runs `fn` while nothing else uses the cenv's file (import, delete): see deps.ts. */
   exclusive<T>(cenvId: string, fn: () => T | Promise<T>): Promise<T>;
+  /** Cluster mode (src/cluster, set by main.ts); absent on a single node. */
+  cluster?: ClusterHooks;
+}
+
+/**
+ * Cluster mode's hooks into the HTTP layer. On a single node there are none and none of the
+ * cluster's code runs. The implementation is src/cluster/routing.ts.
+ */
+export interface ClusterHooks {
+  /** Adds the cluster's hooks and routes to the root instance (before any route is registered). */
+  install(app: FastifyInstance): Promise<void>;
+  /**
+   * Called by the cenv scope once the cenv is resolved, before credentials are read. True:
+   * the request was handed to the owning node (the reply is hijacked; nothing else may run).
+   * False: this node owns the cenv and serves it. Throws 503 when ownership is uncertain.
+   */
+  route(cenv: CenvRecord, request: FastifyRequest, reply: FastifyReply): Promise<boolean>;
+  /** Before a locally served cenv reply leaves: throws 503 if this node's claim ended meanwhile. */
+  confirm(request: FastifyRequest): void;
+  /** This node's cluster figures, for /metrics gauges. */
+  metrics(): ClusterMetrics;
+}
+
+/** What a node knows about its part of the cluster (gauges and counters for /metrics). */
+export interface ClusterMetrics {
+  /** Cenvs this node owns and serves now. */
+  ownedCenvs: number;
+  /** Per owned cenv: age of the oldest commit not yet known to be on its replica (0: none). */
+  replicationLagSeconds: Array<{ cenvId: string; seconds: number }>;
+  /** How long this node's lease is certainly valid (0: no lease; it serves nothing). */
+  leaseRemainingSeconds: number;
+  draining: boolean;
+  /** Requests handed to other nodes, and those that could not reach them (counters). */
+  forwardedRequests: number;
+  forwardFailures: number;
+  litestreamProcesses: number;
 }
 
 /**

@@ -2,7 +2,8 @@
  * Everything under `/{cenv}/…`, in order, before any route runs:
  *
  * 1. resolve the cenv (404 for anything that names none, with no file-system lookup of user
- *    input) and its settings;
+ *    input); in cluster mode, hand the request to the node that owns it unless this one
+ *    does (`deps.cluster.route`); then its settings;
  * 2. authenticate the caller, unless the route's access is `none` (login: a stale cookie
  *    must not stop a new login);
  * 3. CSRF: a cookie-authenticated request that changes state must echo the CSRF token;
@@ -19,15 +20,20 @@ import { ANONYMOUS } from '../../auth/principal.ts';
 import { CsrfError, NotFoundError } from '../../errors.ts';
 import { ACCESS_LEVELS, enforceAccess } from './access.ts';
 import type { Caller } from '../types.ts';
+import type { CenvRecord } from '../../cenv/registry.ts';
 
 /** The route plugins that live under `/{cenv}`. */
 export type CenvRoutePlugin = FastifyPluginAsync;
 
-async function buildCaller(app: FastifyInstance, request: FastifyRequest): Promise<Caller> {
+async function resolveCenv(app: FastifyInstance, request: FastifyRequest): Promise<CenvRecord> {
   const segment = (request.params as { cenv?: string }).cenv ?? '';
   const ref = parseCenvRef(segment);
-  const cenv = ref && app.deps.registry.resolve(ref);
+  const cenv = ref && await app.deps.registry.resolve(ref);
   if (!cenv) throw new NotFoundError(`no cenv "${segment.slice(0, 64)}"`);
+  return cenv;
+}
+
+async function buildCaller(app: FastifyInstance, request: FastifyRequest, cenv: CenvRecord): Promise<Caller> {
   const agent = request.headers['user-agent'];
   const caller: Caller = {
     cenv, principal: ANONYMOUS, ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null,
@@ -59,9 +65,17 @@ export function cenvScope(routes: CenvRoutePlugin[]): FastifyPluginAsync {
         throw new Error(`route ${route.method} ${route.url} must declare config.access (${ACCESS_LEVELS.join(', ')})`);
       }
     });
-    scope.addHook('onRequest', async (request) => {
-      request.caller = await buildCaller(scope, request);
+    scope.addHook('onRequest', async (request, reply) => {
+      const cenv = await resolveCenv(scope, request);
+      // Cluster mode: a cenv owned by another node is served there (forwarded as is).
+      if (scope.deps.cluster && await scope.deps.cluster.route(cenv, request, reply)) return reply;
+      request.caller = await buildCaller(scope, request, cenv);
     });
+    if (scope.deps.cluster) {
+      const cluster = scope.deps.cluster;
+      // An answer computed while this node owned the cenv leaves only if it still does.
+      scope.addHook('onSend', async (request) => cluster.confirm(request));
+    }
     for (const plugin of routes) await scope.register(plugin);
   };
 }

@@ -39,7 +39,7 @@ export async function createCenvRoutes(app: FastifyInstance): Promise<void> {
     // Hash before anything touches disk: the slow step cannot leave a half-made cenv behind.
     const ownerPasswordHash = await app.deps.hasher.hash(password, { group: 'new', member: request.ip });
     try {
-      const { cenv } = createCenv(app.deps.registry, app.deps.config.dataDir, name, (db) => insertUser(db, username, ownerPasswordHash, 'owner'));
+      const { cenv } = await createCenv(app.deps.registry, app.deps.config.dataDir, name, (db) => insertUser(db, username, ownerPasswordHash, 'owner'));
       request.log.info({ cenvId: cenv.id }, 'cenv created');
       return reply.status(201).send({
         cenv_id: cenv.id,
