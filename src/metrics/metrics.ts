@@ -1,0 +1,158 @@
+/**
+ * Every Prometheus metric WCE exports, in one registry per server (so tests can run several
+ * servers in one process), and the small API the rest of the code records with. Labels are
+ * bounded on purpose: route *patterns* (`/:cenv/sql`), never a cenv id or a raw path, so one
+ * tenant's traffic cannot grow the series without bound or show up by name in a dashboard.
+ *
+ * Gauges of state owned elsewhere (sandbox children, open connections) are read when
+ * Prometheus scrapes, through the `sources` given at construction: nothing is polled.
+ *
+ * @example
+ *   const metrics = new Metrics({ sandbox: () => pool.stats(), pools: () => pools.stats(), commits: () => bus.published });
+ *   metrics.request('POST', '/:cenv/sql', 200, 0.004);
+ *   metrics.op('endpoint', 0.012, true);              // a Starlark endpoint run
+ *   metrics.pageCache('hit');                          // the page cache (src/pages)
+ *   const text = await metrics.registry.metrics();     // GET /metrics
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the sandbox pool reports (SandboxPool.stats()). */
+export interface SandboxStats { children: number; busy: number; queued: number; restarts: number; timeouts: number }
+/** What the main process's connection pools report (ConnectionPools.stats()). */
+export interface PoolStats { openCenvs: number; connections: number }
+
+export interface MetricSources {
+  sandbox(): SandboxStats;
+  pools(): PoolStats;
+  /** Commit events published since start, by kind (CommitBus.published). */
+  commits(): ReadonlyMap<string, number>;
+}
+
+/** Which limit refused a request. */
+export type LimitKind = 'ip' | 'user' | 'cenv' | 'login' | 'new_cenv';
+/** What the page cache did for one page request or commit. */
+export type PageCacheEvent = 'hit' | 'miss' | 'rerender' | 'render_failed';
+
+const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+interface RequestSeries { count: Counter.Internal; time: Histogram.Internal<string> }
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly latency: Histogram<'method' | 'route' | 'status'>;
+  private readonly ops: Histogram<'op' | 'outcome'>;
+  private readonly pages: Counter<'event'>;
+  private readonly logins: Counter;
+  private readonly rejections: Counter<'limit'>;
+  /** Label children by "method route status": prom-client hashes labels on every call otherwise. */
+  private readonly series = new Map<string, RequestSeries>();
+
+  constructor(sources: MetricSources, options: { processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'wce_http_requests_total', help: 'HTTP requests answered, by route pattern and status',
+      labelNames: ['method', 'route', 'status'], registers,
+    });
+    this.latency = new Histogram({
+      name: 'wce_http_request_duration_seconds', help: 'Time from request to response, by route pattern and status',
+      labelNames: ['method', 'route', 'status'], buckets: SECONDS, registers,
+    });
+    this.ops = new Histogram({
+      name: 'wce_sandbox_op_duration_seconds',
+      help: 'Tenant work in the sandbox, waiting included: sql (SQL API), endpoint (Starlark), render (pages), inspect (imports)',
+      labelNames: ['op', 'outcome'], buckets: SECONDS, registers,
+    });
+    this.pages = new Counter({
+      name: 'wce_page_cache_events_total', help: 'Page cache hits, misses, background re-renders and failed renders',
+      labelNames: ['event'], registers,
+    });
+    this.logins = new Counter({ name: 'wce_logins_failed_total', help: 'Logins refused for a wrong username or password or a disabled user', registers });
+    this.rejections = new Counter({
+      name: 'wce_rate_limit_rejections_total', help: 'Requests refused with 429 by a rate limit or throttle',
+      labelNames: ['limit'], registers,
+    });
+    this.stateGauges(sources, registers);
+  }
+
+  /** One answered request; `route` is the route's pattern ('' for no route). */
+  request(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const labels = { method, route: route || 'unmatched', status: String(status) };
+      series = { count: this.requests.labels(labels), time: this.latency.labels(labels) };
+      this.series.set(key, series);
+    }
+    series.count.inc();
+    series.time.observe(seconds);
+  }
+
+  /** One sandbox op (SQL, a Starlark endpoint run, a page render, an import check). */
+  op(op: string, seconds: number, ok: boolean): void {
+    this.ops.observe({ op, outcome: ok ? 'ok' : 'error' }, seconds);
+  }
+
+  /** One page-cache event (for src/pages). */
+  pageCache(event: PageCacheEvent): void {
+    this.pages.inc({ event });
+  }
+
+  loginFailed(): void {
+    this.logins.inc();
+  }
+
+  rateLimited(limit: LimitKind): void {
+    this.rejections.inc({ limit });
+  }
+
+  /** Gauges and counters whose values live in other objects, read at scrape time. */
+  private stateGauges(sources: MetricSources, registers: Registry[]): void {
+    new Gauge({
+      name: 'wce_sandbox_children', help: 'Sandbox child processes, by state', labelNames: ['state'], registers,
+      collect() {
+        const s = sources.sandbox();
+        this.set({ state: 'busy' }, s.busy);
+        this.set({ state: 'idle' }, s.children - s.busy);
+      },
+    });
+    new Gauge({
+      name: 'wce_sandbox_jobs_queued', help: 'Tenant jobs waiting for a sandbox child', registers,
+      collect() { this.set(sources.sandbox().queued); },
+    });
+    // Monotonic totals kept by the pool: exported as counters by adding what is new since the last scrape.
+    const seen = { timeout: 0, exit: 0 };
+    new Counter({
+      name: 'wce_sandbox_children_killed_total', help: 'Sandbox children replaced: killed at a deadline (timeout) or stopped on their own (exit)',
+      labelNames: ['reason'], registers,
+      collect() {
+        const s = sources.sandbox();
+        const now = { timeout: s.timeouts, exit: Math.max(0, s.restarts - s.timeouts) };
+        for (const reason of ['timeout', 'exit'] as const) {
+          if (now[reason] > seen[reason]) this.inc({ reason }, now[reason] - seen[reason]);
+          seen[reason] = Math.max(seen[reason], now[reason]);
+        }
+      },
+    });
+    new Gauge({
+      name: 'wce_cenvs_open', help: 'Cenvs with open connections in the server process', registers,
+      collect() { this.set(sources.pools().openCenvs); },
+    });
+    new Gauge({
+      name: 'wce_cenv_connections', help: 'Open SQLite connections in the server process', registers,
+      collect() { this.set(sources.pools().connections); },
+    });
+    const published = new Map<string, number>();
+    new Counter({
+      name: 'wce_commit_events_total', help: 'Committed changes published on the commit-event bus, by kind', labelNames: ['kind'], registers,
+      collect() {
+        for (const [kind, total] of sources.commits()) {
+          const before = published.get(kind) ?? 0;
+          if (total > before) this.inc({ kind }, total - before);
+          published.set(kind, total);
+        }
+      },
+    });
+  }
+}
