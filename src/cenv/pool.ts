@@ -5,8 +5,13 @@
  * (a lease may span awaits, e.g. a transaction around a bcrypt call). Across cenvs the pools
  * form an LRU bounded by `maxOpen`, so 10,000 cenvs on disk do not mean 10,000 open files,
  * and a pool unused for `idleMs` is closed by a background sweep.
+ *
+ * A cenv's own limit (`connections_per_cenv`, through `limitFor`) may be lower than
+ * `perCenv`; a lease that waits longer than `waitMs` for one of them fails with a 503 that
+ * names the setting, rather than holding its request open indefinitely.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { UnavailableError } from '../errors.ts';
 import { openDatabase } from './open.ts';
 import { migrate } from './migrate.ts';
 import { cenvFile } from './paths.ts';
@@ -16,6 +21,10 @@ export interface PoolOptions {
   perCenv: number;
   maxOpen: number;
   idleMs: number;
+  /** The cenv's own connection limit (at most `perCenv`); default `perCenv`. */
+  limitFor?: (cenvId: string) => number;
+  /** How long a lease may wait for a free connection (default 10 s). */
+  waitMs?: number;
 }
 
 class CenvConnections {
@@ -70,14 +79,15 @@ export class ConnectionPools {
       drain = this.drains.get(cenvId);
     }
     const pool = this.poolFor(cenvId);
-    const db = pool.idle.pop() ?? this.grow(pool) ?? (await new Promise<DatabaseSync>((resolve) => pool.waiters.push(resolve)));
+    this.shrink(cenvId, pool);
+    const db = pool.idle.pop() ?? this.grow(cenvId, pool) ?? (await this.wait(cenvId, pool));
     pool.leased++;
     try {
       return await fn(db);
     } finally {
       pool.leased--;
       pool.lastUsed = Date.now();
-      this.release(pool, db);
+      this.release(cenvId, pool, db);
     }
   }
 
@@ -138,8 +148,40 @@ export class ConnectionPools {
     return pool;
   }
 
-  private grow(pool: CenvConnections): DatabaseSync | undefined {
-    if (pool.all.length >= this.options.perCenv) return undefined;
+  private limit(cenvId: string): number {
+    return Math.min(this.options.perCenv, this.options.limitFor?.(cenvId) ?? this.options.perCenv);
+  }
+
+  /** Waits for a connection to come back, at most `waitMs`. */
+  private wait(cenvId: string, pool: CenvConnections): Promise<DatabaseSync> {
+    return new Promise<DatabaseSync>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const at = pool.waiters.indexOf(take);
+        if (at >= 0) pool.waiters.splice(at, 1);
+        if (!pool.busy) for (const wake of pool.drained.splice(0)) wake();
+        reject(new UnavailableError(`all ${this.limit(cenvId)} connections of this cenv stayed busy for ` +
+          `${this.options.waitMs ?? 10_000} ms (connections_per_cenv); retry shortly`));
+      }, this.options.waitMs ?? 10_000);
+      const take = (db: DatabaseSync): void => {
+        clearTimeout(timer);
+        resolve(db);
+      };
+      pool.waiters.push(take);
+    });
+  }
+
+  /** Closes idle connections above the cenv's limit (it was lowered). */
+  private shrink(cenvId: string, pool: CenvConnections): void {
+    const limit = this.limit(cenvId);
+    while (pool.all.length > limit && pool.idle.length > 0) {
+      const db = pool.idle.pop()!;
+      pool.all.splice(pool.all.indexOf(db), 1);
+      db.close();
+    }
+  }
+
+  private grow(cenvId: string, pool: CenvConnections): DatabaseSync | undefined {
+    if (pool.all.length >= this.limit(cenvId)) return undefined;
     const db = openDatabase(pool.file);
     // The first connection of a pool brings an older file up to the current schema.
     if (pool.all.length === 0) migrate(db);
@@ -147,11 +189,17 @@ export class ConnectionPools {
     return db;
   }
 
-  private release(pool: CenvConnections, db: DatabaseSync): void {
-    const waiter = pool.waiters.shift();
-    if (waiter) return waiter(db);
+  private release(cenvId: string, pool: CenvConnections, db: DatabaseSync): void {
     if (!pool.all.includes(db)) return; // the pool was closed while this lease was out
-    pool.idle.push(db);
+    if (pool.all.length > this.limit(cenvId)) {
+      // The cenv's limit was lowered: this connection goes rather than back to the pool.
+      pool.all.splice(pool.all.indexOf(db), 1);
+      db.close();
+    } else {
+      const waiter = pool.waiters.shift();
+      if (waiter) return waiter(db);
+      pool.idle.push(db);
+    }
     if (!pool.busy) for (const wake of pool.drained.splice(0)) wake();
     this.trim();
   }
