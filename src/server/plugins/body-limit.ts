@@ -10,7 +10,7 @@
  * upload (src/server/upload.ts), since multipart bodies are read past this hook.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyRequest, RequestPayload, RouteOptions } from 'fastify';
 import { ceilingOf, type ServerSettings } from '../../cenv/settings.ts';
 import { PayloadTooLargeError } from '../../errors.ts';
 
@@ -27,7 +27,7 @@ export function setRouteBodyLimit(route: RouteOptions, server: ServerSettings): 
  * The `preParsing` hook: the payload as is, or wrapped in a counter, or a 413.
  * @example scope.addHook('preParsing', async (request, _reply, payload) => limitBody(request, payload, ceiling))
  */
-export function limitBody(request: FastifyRequest, payload: NodeJS.ReadableStream, ceiling: number): NodeJS.ReadableStream {
+export function limitBody(request: FastifyRequest, payload: RequestPayload, ceiling: number): RequestPayload {
   if ((request.routeOptions.config.bodyLimitSetting ?? 'body_limit_bytes') !== 'body_limit_bytes') return payload;
   const max = request.caller.settings.body_limit_bytes;
   const declared = request.headers['content-length'];
