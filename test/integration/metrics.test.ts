@@ -103,6 +103,12 @@ describe('GET /metrics from this machine', () => {
     }
   });
 
+  test('through a proxy on this machine that WCE does not trust, without a token: 403', async () => {
+    const res = await request(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    assert.equal(res.status, 403);
+    assert.equal((await request(`${server.url}/metrics`, { headers: { forwarded: 'for=203.0.113.9' } })).status, 403);
+  });
+
   test('from another address (through a trusted proxy) without a token: 403', async () => {
     const proxied = await startServer({ env: { WCE_TRUST_PROXY: '127.0.0.1' } });
     try {

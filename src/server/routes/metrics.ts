@@ -1,8 +1,9 @@
 /**
  * `GET /metrics`: Prometheus text (src/metrics/metrics.ts). With `WCE_METRICS_TOKEN` set, a
  * scraper sends `Authorization: Bearer <token>`; without it, only the machine itself may
- * scrape (the client address and the socket both loopback, so a proxy on the same machine
- * does not open it to the world). Not rate limited: a scraper polls on a timer.
+ * scrape: the client address and the socket both loopback, and no X-Forwarded-For or
+ * Forwarded header (so a proxy on the same machine does not open it to the world, trusted or
+ * not). Not rate limited: a scraper polls on a timer.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -24,7 +25,9 @@ function allow(request: FastifyRequest, token: string | null): void {
     if (!timingSafeEqual(digest(given), digest(token))) throw new UnauthorizedError('GET /metrics needs Authorization: Bearer <WCE_METRICS_TOKEN>');
     return;
   }
-  if (!isLoopback(request.ip) || !isLoopback(request.socket.remoteAddress)) {
+  // A request a proxy forwarded is not local, even from a proxy on this machine that WCE was not told to trust.
+  const forwarded = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+  if (forwarded || !isLoopback(request.ip) || !isLoopback(request.socket.remoteAddress)) {
     throw new ForbiddenError('GET /metrics answers only this machine; set WCE_METRICS_TOKEN to scrape from elsewhere');
   }
 }
