@@ -41,10 +41,31 @@ export async function snapshot(db: DatabaseSync, dest: string): Promise<void> {
   }
 }
 
+/** Attempts of a backup into a live cenv, and the pause between them. */
+const ATTEMPTS = 40;
+const PAUSE_MS = 25;
+
+/**
+ * Copies `source` over `dest`, retrying while another connection briefly holds the
+ * destination: a sandbox child closing its old connection after the drain checkpoints as it
+ * closes, and the backup's own connection has no busy timeout. (node:sqlite reports that
+ * busy destination as an ERR_SQLITE_ERROR "not an error", errcode 0.) A failed attempt has
+ * written nothing.
+ */
 async function copyInto(source: string, dest: string): Promise<void> {
   const db = new DatabaseSync(source, { open: true });
   try {
-    await backup(db, dest, { rate: ALL_PAGES });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await backup(db, dest, { rate: ALL_PAGES });
+        return;
+      } catch (error) {
+        const { code, errcode } = error as { code?: string; errcode?: number };
+        const busy = code === 'ERR_SQLITE_ERROR' && (errcode === 0 || (errcode! & 0xff) === 5 || (errcode! & 0xff) === 6);
+        if (!busy || attempt >= ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      }
+    }
   } finally {
     db.close();
   }

@@ -32,6 +32,8 @@ export interface OpContext {
 }
 
 export interface OpHandler<K extends OpName> {
+  /** false: the op works on a file of its own and never touches `conn`, `cache` or `settings` (the cenv is not opened). */
+  opensCenv?: false;
   run(ctx: OpContext, payload: PayloadOf<K>): ReplyOf<K>;
 }
 

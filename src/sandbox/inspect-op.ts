@@ -12,6 +12,7 @@ import type { OpHandler } from './handlers.ts';
 export const UPLOAD_PREFIX = '.upload-';
 
 export const inspectHandler: OpHandler<'inspect'> = {
+  opensCenv: false,
   run(_ctx, payload) {
     // The path comes from the main process; checked anyway, since this opens and writes it.
     if (!path.basename(payload.file).startsWith(UPLOAD_PREFIX) || !path.isAbsolute(payload.file)) {

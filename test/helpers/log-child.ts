@@ -8,8 +8,8 @@ import type { OpHandlers } from '../../src/sandbox/handlers.ts';
 
 const empty = { writes: [], reads: [] };
 const HANDLERS: OpHandlers = {
-  sql: { run(ctx) { ctx.log('warn', 'hello from the child', { answer: 42 }); return { status: 200, body: '{}', effects: empty }; } },
-  endpoint: { run() { throw new Error('boom in the child'); } },
+  sql: { opensCenv: false, run(ctx) { ctx.log('warn', 'hello from the child', { answer: 42 }); return { status: 200, body: '{}', effects: empty }; } },
+  endpoint: { opensCenv: false, run() { throw new Error('boom in the child'); } },
   render: { run() { throw new Error('not here'); } },
   inspect: { run() { throw new Error('not here'); } },
 };
