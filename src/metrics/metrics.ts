@@ -15,6 +15,7 @@
  *   const text = await metrics.registry.metrics();     // GET /metrics
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RequestSeries } from './request-series.ts';
 
 /** What the sandbox pool reports (SandboxPool.stats()). */
 export interface SandboxStats { children: number; busy: number; queued: number; restarts: number; timeouts: number }
@@ -35,30 +36,18 @@ export type PageCacheEvent = 'hit' | 'miss' | 'rerender' | 'render_failed';
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-interface RequestSeries { count: Counter.Internal; time: Histogram.Internal<string> }
-
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly latency: Histogram<'method' | 'route' | 'status'>;
+  private readonly requests: RequestSeries;
   private readonly ops: Histogram<'op' | 'outcome'>;
   private readonly pages: Counter<'event'>;
   private readonly logins: Counter;
   private readonly rejections: Counter<'limit'>;
-  /** Label children by "method route status": prom-client hashes labels on every call otherwise. */
-  private readonly series = new Map<string, RequestSeries>();
 
   constructor(sources: MetricSources, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: 'wce_http_requests_total', help: 'HTTP requests answered, by route pattern and status',
-      labelNames: ['method', 'route', 'status'], registers,
-    });
-    this.latency = new Histogram({
-      name: 'wce_http_request_duration_seconds', help: 'Time from request to response, by route pattern and status',
-      labelNames: ['method', 'route', 'status'], buckets: SECONDS, registers,
-    });
+    this.requests = new RequestSeries(this.registry, SECONDS);
     this.ops = new Histogram({
       name: 'wce_sandbox_op_duration_seconds',
       help: 'Tenant work in the sandbox, waiting included: sql (SQL API), endpoint (Starlark), render (pages), inspect (imports)',
@@ -78,15 +67,7 @@ export class Metrics {
 
   /** One answered request; `route` is the route's pattern ('' for no route). */
   request(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let series = this.series.get(key);
-    if (!series) {
-      const labels = { method, route: route || 'unmatched', status: String(status) };
-      series = { count: this.requests.labels(labels), time: this.latency.labels(labels) };
-      this.series.set(key, series);
-    }
-    series.count.inc();
-    series.time.observe(seconds);
+    this.requests.observe(method, route, status, seconds);
   }
 
   /** One sandbox op (SQL, a Starlark endpoint run, a page render, an import check). */

@@ -10,7 +10,7 @@
  * upload (src/server/upload.ts), since multipart bodies are read past this hook.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import type { FastifyRequest, RequestPayload, RouteOptions } from 'fastify';
+import type { FastifyRequest, preParsingHookHandler, RequestPayload, RouteOptions } from 'fastify';
 import { ceilingOf, type ServerSettings } from '../../cenv/settings.ts';
 import { PayloadTooLargeError } from '../../errors.ts';
 
@@ -18,17 +18,31 @@ function tooLarge(max: number): Error {
   return new PayloadTooLargeError(`the request body is larger than this cenv accepts: ${max} bytes (body_limit_bytes)`);
 }
 
-/** Sets a cenv route's Fastify body limit to the ceiling of the setting that governs it. */
-export function setRouteBodyLimit(route: RouteOptions, server: ServerSettings): void {
-  route.bodyLimit = ceilingOf(route.config?.bodyLimitSetting ?? 'body_limit_bytes', server);
-}
+/** Methods whose requests carry a body worth limiting. */
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * The `preParsing` hook: the payload as is, or wrapped in a counter, or a 413.
- * @example scope.addHook('preParsing', async (request, _reply, payload) => limitBody(request, payload, ceiling))
+ * Sets a cenv route's Fastify body limit to the ceiling of the setting that governs it, and
+ * gives a route with a body under `body_limit_bytes` the hook that holds it to its cenv's value.
+ * @example scope.addHook('onRoute', (route) => setRouteBodyLimit(route, server, ceilingOf('body_limit_bytes', server)))
  */
-export function limitBody(request: FastifyRequest, payload: RequestPayload, ceiling: number): RequestPayload {
-  if ((request.routeOptions.config.bodyLimitSetting ?? 'body_limit_bytes') !== 'body_limit_bytes') return payload;
+export function setRouteBodyLimit(route: RouteOptions, server: ServerSettings, bodyCeiling: number): void {
+  const setting = route.config?.bodyLimitSetting ?? 'body_limit_bytes';
+  route.bodyLimit = ceilingOf(setting, server);
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  if (setting !== 'body_limit_bytes' || !methods.some((m) => WITH_BODY.has(m.toUpperCase()))) return;
+  const hook: preParsingHookHandler = (request, _reply, payload, done) => {
+    try {
+      done(null, limitBody(request, payload, bodyCeiling));
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+  route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), hook];
+}
+
+/** The payload as is, or wrapped in a counter, or a 413. */
+function limitBody(request: FastifyRequest, payload: RequestPayload, ceiling: number): RequestPayload {
   const max = request.caller.settings.body_limit_bytes;
   const declared = request.headers['content-length'];
   if (declared !== undefined) {
