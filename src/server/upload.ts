@@ -7,7 +7,8 @@
  * - `multipart/form-data`: one file part (any field name) and small text fields.
  *
  * A route that takes uploads calls `acceptUploads(app)` in its own plugin (so the parsers
- * exist there only) and declares `config.bodyLimitSetting: 'max_import_bytes'`.
+ * exist there only, and JSON bodies are refused there unless asked for) and declares
+ * `config.bodyLimitSetting: 'max_import_bytes'`.
  *
  * @example
  *   const upload = await receiveUpload(request, { dataDir, maxBytes, limitName: 'max_import_bytes' });
@@ -42,10 +43,15 @@ export interface UploadLimits { dataDir: string; maxBytes: number; limitName: st
  * Registers the raw and multipart body parsers on `app` (a route plugin's own instance).
  * @example await acceptUploads(app)
  */
-export async function acceptUploads(app: FastifyInstance): Promise<void> {
+export async function acceptUploads(app: FastifyInstance, options: { json: boolean } = { json: false }): Promise<void> {
   // The route reads the stream itself (receiveUpload), counting and writing to disk.
   app.addContentTypeParser(RAW_TYPES, (_request, payload, done) => done(null, payload));
   await app.register(multipart, { throwFileSizeLimit: true });
+  if (!options.json) {
+    // An upload route's Fastify body limit is the import ceiling: the JSON parser, which
+    // buffers the whole body, must not be reachable there.
+    app.removeContentTypeParser('application/json');
+  }
 }
 
 function tooLarge(limits: UploadLimits): Error {

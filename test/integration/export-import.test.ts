@@ -188,6 +188,9 @@ describe('import refusals leave the cenv exactly as it was', () => {
     await request(`${server.url}/${target.id}/admin/users`, { body: { username: 'carl', password: 'carl password 1', role: 'admin' }, headers: bearer(targetOwner.token) });
     const admin = await login(server.url, target.id, 'carl', 'carl password 1');
     assert.equal((await upload(target, admin, exported, { password: 'ada password 1' })).status, 403);
+    const json = await request(`${server.url}/${target.id}/admin/import?confirm=${target.id}`, { body: { file: 'x'.repeat(100) }, headers: bearer(targetOwner.token) });
+    assert.equal(json.status, 415, 'a JSON body is never buffered under the import limit');
+    assert.match(json.body.error.message, /application\/vnd\.sqlite3 or multipart\/form-data/);
     const limit = await request(`${server.url}/${target.id}/admin/config`, { method: 'PUT', body: { max_import_bytes: 65536 }, headers: bearer(targetOwner.token) });
     assert.equal(limit.status, 200);
     // Just over the limit: a client still sending a large body when the 413 comes would see its connection reset.

@@ -88,7 +88,8 @@ async function cloneFromFile(app: FastifyInstance, request: FastifyRequest<{ Que
 }
 
 export async function createCenvRoutes(app: FastifyInstance): Promise<void> {
-  await acceptUploads(app);
+  // JSON too: the usual form of POST /new (held to the server's body limit, this route sets none).
+  await acceptUploads(app, { json: true });
   app.post<{ Body: Static<typeof Body>; Querystring: Static<typeof Query> }>('/new', { schema: { querystring: Query } }, async (request, reply) => {
     if (!app.deps.config.allowNewCenvs) {
       throw new ForbiddenError('creating cenvs is disabled on this server (ALLOW_NEW_CENVS=false)');
