@@ -23,19 +23,25 @@ import { sandboxJob } from '../sandbox/job.ts';
 import { RouteCache } from '../endpoints/route-cache.ts';
 import { RunLogs } from '../endpoints/run-logs.ts';
 import { enabledRoutes } from '../endpoints/store.ts';
-import { MemoryCounterStore } from '../tools/counter-store.ts';
+import { MemoryCounterStore, type CounterStore } from '../tools/counter-store.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import { RateLimits } from './plugins/rate-limit.ts';
 import type { AppDeps } from './types.ts';
 
 type SandboxLogger = NonNullable<SandboxOptions['logger']>;
 
+/** What a deployment may swap in. */
 export interface DepsOptions {
   /** The registry to use instead of `registry.db` in the data directory (cluster mode: etcd). */
   registry?: CenvRegistry;
+  /** Where every limit counts (default: in this process). Several server processes share one. */
+  counters?: CounterStore;
 }
 
-/** Creates the data directory (mode 0700) and opens everything in it. */
+/**
+ * Creates the data directory (mode 0700) and opens everything in it.
+ * @example const deps = createDeps(loadConfig(process.env), log, { counters: sharedStore })
+ */
 export function createDeps(config: Config, log: BusLogger & SandboxLogger, options: DepsOptions = {}): AppDeps {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // mkdir's mode is filtered by the umask and ignored for an existing directory.
@@ -65,7 +71,7 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger, optio
   const pages = new PageService({ pools, sandbox, settings, registry, logger: log });
   subscribePages(bus, pages);
   const metrics = new Metrics({ sandbox: () => sandbox.stats(), pools: () => pools.stats(), commits: () => bus.published });
-  const counters = new MemoryCounterStore();
+  const counters = options.counters ?? new MemoryCounterStore();
   return {
     config, registry, pools, sandbox, settings, sessions, bus, events, endpoints, pages, metrics, counters,
     hasher: new PasswordHasher(config.bcryptCost),

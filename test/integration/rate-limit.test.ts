@@ -8,7 +8,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, request, createCenv, login, bearer, type TestServer, type NewCenv, type LoggedIn } from '../helpers/server.ts';
+import { startServer, request, createCenv, login, bearer, tempDir, type TestServer, type NewCenv, type LoggedIn } from '../helpers/server.ts';
+import { loadConfig } from '../../src/config.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { createDeps, closeDeps } from '../../src/server/deps.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { MemoryCounterStore, type CounterStore } from '../../src/tools/counter-store.ts';
 
 const WINDOW = '4000';
 
@@ -144,6 +149,42 @@ describe('the per-cenv limit, and no limits at all', () => {
       assert.equal(results[0].headers.get('ratelimit-limit'), null);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('a pluggable counter store', () => {
+  test('an asynchronous store (as a shared one would be) carries every limit: rate limits and the login throttle', async () => {
+    const dataDir = tempDir();
+    const memory = new MemoryCounterStore();
+    const calls: string[] = [];
+    const remote: CounterStore = {
+      async increment(namespace, key, windowMs) {
+        calls.push(namespace);
+        await sleep(1);
+        return memory.increment(namespace, key, windowMs);
+      },
+      async decrement(namespace, key) {
+        await sleep(1);
+        memory.decrement(namespace, key);
+      },
+    };
+    const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'silent', WCE_RATE_LIMIT_IP_PER_MIN: '3', WCE_LOGIN_MAX_FAILURES: '2' });
+    const log = createLogger('silent');
+    const deps = createDeps(config, log, { counters: remote });
+    const app = await buildApp(deps, log);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    try {
+      const cenv = await createCenv(url);
+      const logins = [];
+      for (let i = 0; i < 3; i++) logins.push((await request(`${url}/${cenv.id}/login`, { body: { username: cenv.username, password: 'wrong password!' } })).status);
+      assert.deepEqual(logins, [401, 401, 429], 'the login throttle counts in the plugged store');
+      assert.equal((await request(`${url}/${cenv.id}/sql`, { body: { sql: 'SELECT 1' } })).status, 429, 'the fourth anonymous request to the cenv');
+      assert.ok(calls.includes('login') && calls.includes('rate-ip') && calls.includes('new-cenv'));
+    } finally {
+      await app.close();
+      await closeDeps(deps);
     }
   });
 });
