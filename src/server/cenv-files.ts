@@ -17,6 +17,7 @@ import type { Settings } from '../cenv/settings.ts';
 import { ANONYMOUS } from '../auth/principal.ts';
 import { UnauthorizedError, ValidationError } from '../errors.ts';
 import type { InspectInfo } from '../sandbox/protocol.ts';
+import { sandboxJob } from '../sandbox/job.ts';
 import type { Upload } from './upload.ts';
 
 /** Header that carries the file owner's password with a raw body. */
@@ -32,12 +33,9 @@ export async function inspectUpload(app: FastifyInstance, request: FastifyReques
   const started = performance.now();
   let ok = false;
   try {
-    const reply = await app.deps.sandbox.run({
-      op: 'inspect', cenvId, principal: ANONYMOUS, payload: { file }, writes: true,
+    const reply = await app.deps.sandbox.run(sandboxJob('inspect', cenvId, ANONYMOUS, { file }, settings, {
       context: { ip: request.ip, userAgent: null, requestId: request.id },
-      timeoutMs: settings.sql_timeout_ms, ipKey: null,
-      caps: { perCenv: settings.sandbox_max_jobs_per_cenv, perIp: settings.sandbox_max_jobs_per_ip, connections: settings.connections_per_cenv },
-    });
+    }));
     ok = true;
     return reply.inspect;
   } finally {

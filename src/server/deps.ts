@@ -68,9 +68,9 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger, optio
   }, log);
   bus.subscribe((event) => events.onCommit(event));
   const endpoints = { routes: new RouteCache((cenvId) => pools.use(cenvId, enabledRoutes)), runs: new RunLogs() };
-  const pages = new PageService({ pools, sandbox, settings, registry, logger: log });
-  subscribePages(bus, pages);
   const metrics = new Metrics({ sandbox: () => sandbox.stats(), pools: () => pools.stats(), commits: () => bus.published });
+  const pages = new PageService({ pools, sandbox, settings, registry, logger: log, onCacheEvent: (event) => metrics.pageCache(event) });
+  subscribePages(bus, pages);
   const counters = options.counters ?? new MemoryCounterStore();
   return {
     config, registry, pools, sandbox, settings, sessions, bus, events, endpoints, pages, metrics, counters,

@@ -12,6 +12,10 @@ const HANDLERS: OpHandlers = {
   endpoint: { opensCenv: false, run() { throw new Error('boom in the child'); } },
   render: { run() { throw new Error('not here'); } },
   inspect: { run() { throw new Error('not here'); } },
+  explain: { run() { throw new Error('not here'); } },
+  policyPreview: { run() { throw new Error('not here'); } },
+  eventRows: { run() { throw new Error('not here'); } },
+  eventSnapshot: { run() { throw new Error('not here'); } },
 };
 
 serveChild(HANDLERS, () => { throw new Error('no cenv is opened by these ops'); });

@@ -39,7 +39,8 @@ async function digest(cenv: NewCenv): Promise<string> {
     const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('_wce_audit_log', 'sqlite_sequence') ORDER BY name").all() as Array<{ name: string; sql: string }>;
     for (const { name, sql: text } of tables) {
       hash.update(text);
-      hash.update(JSON.stringify(db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()));
+      // Some of WCE's tables are WITHOUT ROWID: compare the rows as a sorted set.
+      hash.update(JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all().map((row) => JSON.stringify(row)).sort()));
     }
     return hash.digest('hex');
   });

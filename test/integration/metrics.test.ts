@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, request, createCenv, login, bearer, type TestServer, type NewCenv, type LoggedIn } from '../helpers/server.ts';
+import { PageWorld } from '../helpers/pages.ts';
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const SAMPLE = new RegExp(`^(${NAME})(\\{([a-zA-Z_][a-zA-Z0-9_]*="(?:\\\\.|[^"\\\\])*")(,[a-zA-Z_][a-zA-Z0-9_]*="(?:\\\\.|[^"\\\\])*")*\\})? (-?[0-9.]+(?:e[+-]?\\d+)?|NaN|\\+Inf|-Inf)( -?\\d+)?$`);
@@ -133,6 +134,31 @@ describe('GET /metrics with WCE_METRICS_TOKEN', () => {
       parse(await res.text());
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('page cache metrics', () => {
+  test('a miss, then hits, then a background re-render after a commit the page read', async () => {
+    const w = await PageWorld.start();
+    try {
+      await w.sql('CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT)');
+      await w.sql("INSERT INTO posts (title) VALUES ('first')");
+      await w.grant('posts');
+      await w.template({ path: 'list', source: '{% for p in posts %}{{ p.title }};{% endfor %}', queries: { posts: 'SELECT title FROM posts ORDER BY id' } });
+      const count = async (event: string) => parse(await (await fetch(`${w.server.url}/metrics`)).text()).get(`wce_page_cache_events_total{event="${event}"}`) ?? 0;
+      assert.match((await w.page('list')).text, /first;/);
+      assert.match((await w.page('list')).text, /first;/);
+      assert.match((await w.page('list')).text, /first;/);
+      assert.equal(await count('miss'), 1);
+      assert.equal(await count('hit'), 2);
+      await w.sql("INSERT INTO posts (title) VALUES ('second')");
+      await w.pageShows('list', /second;/);
+      await w.settled();
+      assert.ok((await count('rerender')) >= 1);
+      assert.equal(await count('render_failed'), 0);
+    } finally {
+      await w.close();
     }
   });
 });
