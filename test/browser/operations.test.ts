@@ -72,11 +72,12 @@ describe('audit page', () => {
     await table.waitFor();
     assert.equal(await table.getByRole('row').count(), 101, 'a header and the newest 100');
     await page.getByRole('button', { name: 'Load older entries' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length > 100);
+    await table.getByRole('row').nth(101).waitFor();
 
     await page.getByLabel('Action').fill('config_changed');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].every((tr) => tr.textContent?.includes('config_changed')));
+    // A string, evaluated in the page (this file is type-checked without the DOM's types).
+    await page.waitForFunction("[...document.querySelectorAll('tbody tr')].every((tr) => tr.textContent.includes('config_changed'))");
     assert.ok(await table.getByRole('row').count() >= 2);
 
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
