@@ -15,6 +15,7 @@
  *   const next = page.nextCursor === null ? null : auditPage(db, filter, 50, page.nextCursor);
  */
 import type { DatabaseSync } from 'node:sqlite';
+import type { AuditRecord } from './audit.ts';
 
 export interface AuditFilter {
   /** A user id or a username. */
@@ -26,24 +27,15 @@ export interface AuditFilter {
   until?: string;
 }
 
-export interface AuditRecord {
-  id: number;
-  at: string;
-  user_id: string | null;
-  username: string | null;
-  action: string;
-  table: string | null;
-  row_count: number | null;
-  statement: string | null;
-  detail: unknown;
-  ip: string | null;
+/** One entry as the viewer lists it: the admin pages' record (audit.ts) with the user agent. */
+export interface AuditEntryRecord extends AuditRecord {
   user_agent: string | null;
 }
 
 /** The columns in the order CSV downloads list them. */
 export const AUDIT_COLUMNS = ['id', 'at', 'user_id', 'username', 'action', 'table', 'row_count', 'statement', 'detail', 'ip', 'user_agent'] as const;
 
-interface Row extends Omit<AuditRecord, 'table' | 'detail'> { table_name: string | null; detail: string | null }
+interface Row extends Omit<AuditEntryRecord, 'table' | 'detail'> { table_name: string | null; detail: string | null }
 
 function parseDetail(text: string | null): unknown {
   if (text === null) return null;
@@ -85,7 +77,7 @@ function idRange(db: DatabaseSync, filter: AuditFilter): { low: number; high: nu
  * and the cursor to continue from (null when nothing older is left). A page may hold fewer
  * than `limit` entries and still have a cursor.
  */
-export function auditPage(db: DatabaseSync, filter: AuditFilter, limit: number, before: number | null): { entries: AuditRecord[]; nextCursor: number | null } {
+export function auditPage(db: DatabaseSync, filter: AuditFilter, limit: number, before: number | null): { entries: AuditEntryRecord[]; nextCursor: number | null } {
   const { low, high } = idRange(db, filter);
   const top = Math.min(before === null ? Infinity : before - 1, high);
   if (top < low) return { entries: [], nextCursor: null };

@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { AUDIT_COLUMNS, auditPage, type AuditFilter, type AuditRecord } from '../../db/audit-query.ts';
+import { AUDIT_COLUMNS, auditPage, type AuditEntryRecord, type AuditFilter } from '../../db/audit-query.ts';
 import { ValidationError } from '../../errors.ts';
 import { csvLine } from '../../tools/csv.ts';
 import { attachment } from '../download.ts';
@@ -40,7 +40,7 @@ function filterOf(query: QueryT): AuditFilter {
   return { user: query.user, action: query.action, table: query.table, since: time('since', query.since), until: time('until', query.until) };
 }
 
-function csvOf(entry: AuditRecord): string {
+function csvOf(entry: AuditEntryRecord): string {
   const detail = entry.detail === null ? null : typeof entry.detail === 'string' ? entry.detail : JSON.stringify(entry.detail);
   return csvLine(AUDIT_COLUMNS.map((column) => (column === 'detail' ? detail : entry[column])));
 }
