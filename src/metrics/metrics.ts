@@ -14,8 +14,8 @@
  *   metrics.pageCache('hit');                          // the page cache (src/pages)
  *   const text = await metrics.registry.metrics();     // GET /metrics
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { RequestSeries } from './request-series.ts';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { SeriesHistogram } from './series-histogram.ts';
 
 /** What the sandbox pool reports (SandboxPool.stats()). */
 export interface SandboxStats { children: number; busy: number; queued: number; restarts: number; timeouts: number }
@@ -38,8 +38,8 @@ const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: RequestSeries;
-  private readonly ops: Histogram<'op' | 'outcome'>;
+  private readonly requests: SeriesHistogram;
+  private readonly ops: SeriesHistogram;
   private readonly pages: Counter<'event'>;
   private readonly logins: Counter;
   private readonly rejections: Counter<'limit'>;
@@ -47,11 +47,15 @@ export class Metrics {
   constructor(sources: MetricSources, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.requests = new RequestSeries(this.registry, SECONDS);
-    this.ops = new Histogram({
+    this.requests = new SeriesHistogram(this.registry, {
+      name: 'wce_http_request_duration_seconds', help: 'Time from request to response, by route pattern and status',
+      labels: ['method', 'route', 'status'], buckets: SECONDS,
+      counter: { name: 'wce_http_requests_total', help: 'HTTP requests answered, by route pattern and status' },
+    });
+    this.ops = new SeriesHistogram(this.registry, {
       name: 'wce_sandbox_op_duration_seconds',
       help: 'Tenant work in the sandbox, waiting included: sql (SQL API), endpoint (Starlark), render (pages), inspect (imports)',
-      labelNames: ['op', 'outcome'], buckets: SECONDS, registers,
+      labels: ['op', 'outcome'], buckets: SECONDS,
     });
     this.pages = new Counter({
       name: 'wce_page_cache_events_total', help: 'Page cache hits, misses, background re-renders and failed renders',
@@ -67,12 +71,12 @@ export class Metrics {
 
   /** One answered request; `route` is the route's pattern ('' for no route). */
   request(method: string, route: string, status: number, seconds: number): void {
-    this.requests.observe(method, route, status, seconds);
+    this.requests.observe([method, route || 'unmatched', String(status)], seconds);
   }
 
   /** One sandbox op (SQL, a Starlark endpoint run, a page render, an import check). */
   op(op: string, seconds: number, ok: boolean): void {
-    this.ops.observe({ op, outcome: ok ? 'ok' : 'error' }, seconds);
+    this.ops.observe([op, ok ? 'ok' : 'error'], seconds);
   }
 
   /** One page-cache event (for src/pages). */
