@@ -6,9 +6,10 @@
  * form an LRU bounded by `maxOpen`, so 10,000 cenvs on disk do not mean 10,000 open files,
  * and a pool unused for `idleMs` is closed by a background sweep.
  *
- * A cenv's own limit (`connections_per_cenv`, through `limitFor`) may be lower than
- * `perCenv`; a lease that waits longer than `waitMs` for one of them fails with a 503 that
- * names the setting, rather than holding its request open indefinitely.
+ * A cenv's own limit (`connections_per_cenv`: `limitFor` when its pool opens, `setLimit` when
+ * its settings change) may be lower than `perCenv`; a lease that waits longer than `waitMs`
+ * for one of them fails with a 503 that names the setting, rather than holding its request
+ * open indefinitely.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { UnavailableError } from '../errors.ts';
@@ -21,7 +22,7 @@ export interface PoolOptions {
   perCenv: number;
   maxOpen: number;
   idleMs: number;
-  /** The cenv's own connection limit (at most `perCenv`); default `perCenv`. */
+  /** The cenv's own connection limit (at most `perCenv`) when its pool opens; default `perCenv`. */
   limitFor?: (cenvId: string) => number;
   /** How long a lease may wait for a free connection (default 10 s). */
   waitMs?: number;
@@ -35,9 +36,12 @@ class CenvConnections {
   readonly drained: Array<() => void> = [];
   leased = 0;
   lastUsed = Date.now();
+  /** Connections this cenv may hold (its `connections_per_cenv`, at most `perCenv`). */
+  limit: number;
   readonly file: string;
-  constructor(file: string) {
+  constructor(file: string, limit: number) {
     this.file = file;
+    this.limit = limit;
   }
 
   get busy(): boolean {
@@ -79,15 +83,15 @@ export class ConnectionPools {
       drain = this.drains.get(cenvId);
     }
     const pool = this.poolFor(cenvId);
-    this.shrink(cenvId, pool);
-    const db = pool.idle.pop() ?? this.grow(cenvId, pool) ?? (await this.wait(cenvId, pool));
+    if (pool.all.length > pool.limit) this.shrink(pool);
+    const db = pool.idle.pop() ?? this.grow(pool) ?? (await this.wait(pool));
     pool.leased++;
     try {
       return await fn(db);
     } finally {
       pool.leased--;
       pool.lastUsed = Date.now();
-      this.release(cenvId, pool, db);
+      this.release(pool, db);
     }
   }
 
@@ -142,24 +146,33 @@ export class ConnectionPools {
       this.pools.set(cenvId, pool);
       return pool;
     }
-    pool = new CenvConnections(cenvFile(this.options.dataDir, cenvId));
+    const limit = Math.min(this.options.perCenv, this.options.limitFor?.(cenvId) ?? this.options.perCenv);
+    pool = new CenvConnections(cenvFile(this.options.dataDir, cenvId), limit);
     this.pools.set(cenvId, pool);
     this.trim();
     return pool;
   }
 
-  private limit(cenvId: string): number {
-    return Math.min(this.options.perCenv, this.options.limitFor?.(cenvId) ?? this.options.perCenv);
+  /**
+   * Sets a cenv's connection limit (its settings were loaded or changed). A lower limit
+   * closes idle connections above it now and busy ones as they come back.
+   * @example pools.setLimit(cenvId, settings.connections_per_cenv)
+   */
+  setLimit(cenvId: string, limit: number): void {
+    const pool = this.pools.get(cenvId);
+    if (!pool) return;
+    pool.limit = Math.min(this.options.perCenv, limit);
+    if (pool.all.length > pool.limit) this.shrink(pool);
   }
 
   /** Waits for a connection to come back, at most `waitMs`. */
-  private wait(cenvId: string, pool: CenvConnections): Promise<DatabaseSync> {
+  private wait(pool: CenvConnections): Promise<DatabaseSync> {
     return new Promise<DatabaseSync>((resolve, reject) => {
       const timer = setTimeout(() => {
         const at = pool.waiters.indexOf(take);
         if (at >= 0) pool.waiters.splice(at, 1);
         if (!pool.busy) for (const wake of pool.drained.splice(0)) wake();
-        reject(new UnavailableError(`all ${this.limit(cenvId)} connections of this cenv stayed busy for ` +
+        reject(new UnavailableError(`all ${pool.limit} connections of this cenv stayed busy for ` +
           `${this.options.waitMs ?? 10_000} ms (connections_per_cenv); retry shortly`));
       }, this.options.waitMs ?? 10_000);
       const take = (db: DatabaseSync): void => {
@@ -171,17 +184,16 @@ export class ConnectionPools {
   }
 
   /** Closes idle connections above the cenv's limit (it was lowered). */
-  private shrink(cenvId: string, pool: CenvConnections): void {
-    const limit = this.limit(cenvId);
-    while (pool.all.length > limit && pool.idle.length > 0) {
+  private shrink(pool: CenvConnections): void {
+    while (pool.all.length > pool.limit && pool.idle.length > 0) {
       const db = pool.idle.pop()!;
       pool.all.splice(pool.all.indexOf(db), 1);
       db.close();
     }
   }
 
-  private grow(cenvId: string, pool: CenvConnections): DatabaseSync | undefined {
-    if (pool.all.length >= this.limit(cenvId)) return undefined;
+  private grow(pool: CenvConnections): DatabaseSync | undefined {
+    if (pool.all.length >= pool.limit) return undefined;
     const db = openDatabase(pool.file);
     // The first connection of a pool brings an older file up to the current schema.
     if (pool.all.length === 0) migrate(db);
@@ -189,9 +201,9 @@ export class ConnectionPools {
     return db;
   }
 
-  private release(cenvId: string, pool: CenvConnections, db: DatabaseSync): void {
+  private release(pool: CenvConnections, db: DatabaseSync): void {
     if (!pool.all.includes(db)) return; // the pool was closed while this lease was out
-    if (pool.all.length > this.limit(cenvId)) {
+    if (pool.all.length > pool.limit) {
       // The cenv's limit was lowered: this connection goes rather than back to the pool.
       pool.all.splice(pool.all.indexOf(db), 1);
       db.close();

@@ -74,6 +74,21 @@ export class Metrics {
     this.requests.observe([method, route || 'unmatched', String(status)], seconds);
   }
 
+  /**
+   * A recorder for one route pattern's requests (kept by the route's hook): series are found
+   * by method and status in small maps, with no string built per request.
+   */
+  routeRecorder(route: string): (method: string, status: number, seconds: number) => void {
+    const byMethod = new Map<string, Map<number, (seconds: number) => void>>();
+    return (method, status, seconds) => {
+      let byStatus = byMethod.get(method);
+      if (!byStatus) byMethod.set(method, byStatus = new Map());
+      let observe = byStatus.get(status);
+      if (!observe) byStatus.set(status, observe = this.requests.observer([method, route || 'unmatched', String(status)]));
+      observe(seconds);
+    };
+  }
+
   /** One sandbox op (SQL, a Starlark endpoint run, a page render, an import check). */
   op(op: string, seconds: number, ok: boolean): void {
     this.ops.observe([op, ok ? 'ok' : 'error'], seconds);

@@ -50,7 +50,7 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger, optio
   const serverConnections = config.settings.connections_per_cenv.value as number;
   const pools = new ConnectionPools({
     dataDir: config.dataDir, perCenv: config.connectionsPerCenv, maxOpen: config.maxOpenCenvs, idleMs: config.poolIdleMs,
-    // The cenv's own limit once its settings are cached (they are loaded through a connection).
+    // A pool opening for a cenv whose settings are cached starts at its limit (they are loaded through a connection).
     limitFor: (cenvId) => settings.peek(cenvId)?.connections_per_cenv ?? serverConnections,
     waitMs: config.connectionWaitMs,
   });
@@ -58,7 +58,9 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger, optio
   const sandbox = new SandboxPool({
     dataDir: config.dataDir, server: config.settings, size: config.sandboxProcesses, memoryMb: config.sandboxMemoryMb, logger: log,
   });
-  const settings = new SettingsCache(config.settings, (cenvId) => pools.use(cenvId, readConfigRows));
+  // A cenv's pool follows its connections_per_cenv from every load of its settings.
+  const settings = new SettingsCache(config.settings, (cenvId) => pools.use(cenvId, readConfigRows), undefined,
+    (cenvId, loaded) => pools.setLimit(cenvId, loaded.connections_per_cenv));
   const sessions = new SessionCache();
   const bus = new CommitBus(log);
   // The event stream reads rows in the sandbox as each subscriber, within the cenv's limits.

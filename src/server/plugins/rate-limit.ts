@@ -63,8 +63,9 @@ export class RateLimits {
    */
   cenvRequest(request: FastifyRequest, reply: FastifyReply, caller: Pick<Caller, 'cenv' | 'ip' | 'settings' | 'principal'>, signedIn: boolean): Promise<void> | undefined {
     // Synchronous when nothing applies: with every limit off (benchmarks) this costs no promise.
-    if (request.routeOptions.config.rateLimit === false) return undefined;
     const { cenv, settings } = caller;
+    const own = signedIn ? settings.rate_limit_user_per_min : settings.rate_limit_ip_per_min;
+    if ((settings.rate_limit_cenv_per_min === 0 && own === 0) || request.routeOptions.config.rateLimit === false) return undefined;
     const checks: Check[] = [];
     push(checks, 'cenv', cenv.id, settings, 'rate_limit_cenv_per_min');
     if (signedIn) push(checks, 'user', `${cenv.id} ${caller.principal.userId}`, settings, 'rate_limit_user_per_min');
