@@ -32,8 +32,6 @@ export interface Config {
   logLevel: string;
   /** A file that receives the JSON log lines too (reopened on SIGHUP); null: stdout only. */
   logFile: string | null;
-  /** Bearer token for GET /metrics; null: loopback callers only. */
-  metricsToken: string | null;
   /** How often audit entries past `audit_retention_days` are deleted. */
   auditCleanupMs: number;
   /** The window of the per-minute rate limits (tests shorten it; production keeps a minute). */
@@ -170,7 +168,6 @@ export function loadConfig(env: Env): Config {
     headersTimeoutMs: integer(env, 'WCE_HEADERS_TIMEOUT_MS', 10_000, 1000, 3600_000),
     keepAliveTimeoutMs: integer(env, 'WCE_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 3600_000),
     publicUrl: publicUrl(env),
-    metricsToken: metricsToken(env),
     settings: server,
     sandboxProcesses: integer(env, 'WCE_SANDBOX_PROCESSES', 2, 1, 256),
     sandboxMemoryMb: integer(env, 'WCE_SANDBOX_MEMORY_MB', 512, 64, 64 * 1024),

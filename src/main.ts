@@ -34,6 +34,10 @@ async function main(): Promise<void> {
   const node = clusterConfig ? await startClusterNode(config, clusterConfig, log) : null;
   const deps = createDeps(config, log, { registry: node?.registry });
   node?.attach(deps);
+  if (deps.cluster) {
+    const cluster = deps.cluster;
+    deps.metrics.cluster(() => cluster.metrics());
+  }
   const app = await buildApp(deps, log);
   const stopSweeper = startSessionSweeper(deps.pools, config.sessionCleanupMs, app.log);
   const stopAuditSweeper = startAuditSweeper(deps, config.auditCleanupMs, app.log);

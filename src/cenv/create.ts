@@ -52,19 +52,19 @@ export async function createCenv<T>(registry: CenvRegistry, dataDir: string, nam
  * Makes the checked file `file` (in the data directory; see inspect.ts) cenv `id` named
  * `name`: the registry record, then the file renamed into place. Throws NameTakenError for a
  * taken name; on any failure nothing of the new cenv remains (`file` is left to the caller).
- * @example const cenv = adoptCenvFile(registry, dataDir, randomUUID(), 'blog-copy', upload.file)
+ * @example const cenv = await adoptCenvFile(registry, dataDir, randomUUID(), 'blog-copy', upload.file)
  */
-export function adoptCenvFile(registry: Registry, dataDir: string, id: string, name: string | null, file: string): CenvRecord {
-  registry.reserve(id, name);
+export async function adoptCenvFile(registry: CenvRegistry, dataDir: string, id: string, name: string | null, file: string): Promise<CenvRecord> {
+  await registry.reserve(id, name);
   const target = cenvFile(dataDir, id);
   try {
     chmodSync(file, 0o600);
     renameSync(file, target);
-    registry.setStatus(id, 'active');
-    return { ...registry.resolve({ kind: 'id', id })! };
+    await registry.setStatus(id, 'active');
+    return { ...(await registry.resolve({ kind: 'id', id }))! };
   } catch (error) {
     removeCenvFiles(target);
-    registry.remove(id);
+    await registry.remove(id);
     throw error;
   }
 }

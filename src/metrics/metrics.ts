@@ -29,6 +29,17 @@ export interface MetricSources {
   commits(): ReadonlyMap<string, number>;
 }
 
+/** What a cluster node reports (ClusterHooks.metrics() in src/server/types.ts). */
+export interface ClusterFigures {
+  ownedCenvs: number;
+  replicationLagSeconds: Array<{ cenvId: string; seconds: number }>;
+  leaseRemainingSeconds: number;
+  draining: boolean;
+  forwardedRequests: number;
+  forwardFailures: number;
+  litestreamProcesses: number;
+}
+
 /** Which limit refused a request. */
 export type LimitKind = 'ip' | 'user' | 'cenv' | 'login' | 'new_cenv';
 /** What the page cache did for one page request or commit. */
@@ -105,6 +116,36 @@ export class Metrics {
 
   rateLimited(limit: LimitKind): void {
     this.rejections.inc({ limit });
+  }
+
+  /**
+   * Adds the cluster's figures (cluster mode only: main.ts calls it once the node is attached).
+   * Replication lag is exported as its maximum and a count of lagging cenvs: no cenv id in a label.
+   */
+  cluster(source: () => ClusterFigures): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: (f: ClusterFigures) => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read(source())); } });
+    gauge('wce_cluster_owned_cenvs', 'Cenvs this node owns and serves', (f) => f.ownedCenvs);
+    gauge('wce_cluster_replication_lag_seconds_max', 'Age of the oldest commit not yet known to be on its replica, over the cenvs this node serves',
+      (f) => Math.max(0, ...f.replicationLagSeconds.map((l) => l.seconds)));
+    gauge('wce_cluster_cenvs_lagging', 'Cenvs with commits not yet known to be on their replica', (f) => f.replicationLagSeconds.filter((l) => l.seconds > 0).length);
+    gauge('wce_cluster_lease_remaining_seconds', 'How long this node\'s lease is certainly valid (0: it serves nothing)', (f) => f.leaseRemainingSeconds);
+    gauge('wce_cluster_draining', '1 while this node hands its cenvs to the others', (f) => (f.draining ? 1 : 0));
+    gauge('wce_cluster_litestream_processes', 'Litestream replication processes running', (f) => f.litestreamProcesses);
+    const totals = (name: string, help: string, read: (f: ClusterFigures) => number) => {
+      let seen = 0;
+      new Counter({
+        name, help, registers,
+        collect() {
+          const now = read(source());
+          if (now > seen) this.inc(now - seen);
+          seen = Math.max(seen, now);
+        },
+      });
+    };
+    totals('wce_cluster_forwarded_requests_total', 'Requests handed to the node that owns their cenv', (f) => f.forwardedRequests);
+    totals('wce_cluster_forward_failures_total', 'Requests that could not reach the owning node', (f) => f.forwardFailures);
   }
 
   /** Gauges and counters whose values live in other objects, read at scrape time. */

@@ -92,6 +92,20 @@ describe('GET /metrics from this machine', () => {
     assert.ok(samples.has('process_cpu_seconds_total') && samples.has('nodejs_heap_size_used_bytes'));
   });
 
+  test('cluster mode adds the node\'s figures, with replication lag as a maximum (no cenv id)', async () => {
+    let forwarded = 3;
+    server.deps.metrics.cluster(() => ({
+      ownedCenvs: 2, replicationLagSeconds: [{ cenvId: cenv.id, seconds: 1.5 }, { cenvId: 'x', seconds: 0 }], leaseRemainingSeconds: 9,
+      draining: false, forwardedRequests: forwarded, forwardFailures: 0, litestreamProcesses: 2,
+    }));
+    let { samples, text } = await scrape();
+    assert.deepEqual(['wce_cluster_owned_cenvs', 'wce_cluster_replication_lag_seconds_max', 'wce_cluster_cenvs_lagging', 'wce_cluster_draining', 'wce_cluster_forwarded_requests_total'].map((k) => samples.get(k)), [2, 1.5, 1, 0, 3]);
+    assert.ok(!text.includes(cenv.id));
+    forwarded = 5;
+    ({ samples } = await scrape());
+    assert.equal(samples.get('wce_cluster_forwarded_requests_total'), 5);
+  });
+
   test('rate-limit rejections are counted by limit', async () => {
     const limited = await startServer({ env: { WCE_RATE_LIMIT_IP_PER_MIN: '1' } });
     try {

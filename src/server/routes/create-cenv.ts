@@ -72,7 +72,7 @@ async function cloneFromFile(app: FastifyInstance, request: FastifyRequest<{ Que
     const id = randomUUID();
     const info = await inspectUpload(app, request, id, upload.file, server);
     await proveFileOwner(app, info, givenPassword(request, upload), { group: 'new', member: request.ip }, null);
-    const cenv = adoptCenvFile(app.deps.registry, app.deps.config.dataDir, id, name, upload.file);
+    const cenv = await adoptCenvFile(app.deps.registry, app.deps.config.dataDir, id, name, upload.file);
     await app.deps.pools.use(cenv.id, (db) => audit(db, {
       action: 'cenv_cloned', userId: info.owner.id, username: info.owner.username, ip: request.ip,
       detail: { bytes: info.bytes, schema_from: info.fromVersion, users: info.users, tables: info.tables },
