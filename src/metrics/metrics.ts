@@ -29,12 +29,16 @@ export interface MetricSources {
   commits(): ReadonlyMap<string, number>;
 }
 
-/** What a cluster node reports (ClusterHooks.metrics() in src/server/types.ts). */
+/** What a cluster node knows about its part of the cluster (ClusterHooks.metrics(), src/server/types.ts). */
 export interface ClusterFigures {
+  /** Cenvs this node owns and serves now. */
   ownedCenvs: number;
+  /** Per owned cenv: age of the oldest commit not yet known to be on its replica (0: none). */
   replicationLagSeconds: Array<{ cenvId: string; seconds: number }>;
+  /** How long this node's lease is certainly valid (0: no lease; it serves nothing). */
   leaseRemainingSeconds: number;
   draining: boolean;
+  /** Requests handed to other nodes, and those that could not reach them (counters). */
   forwardedRequests: number;
   forwardFailures: number;
   litestreamProcesses: number;

@@ -27,7 +27,7 @@ import type { EventHub } from '../events/event-hub.ts';
 import type { RouteCache } from '../endpoints/route-cache.ts';
 import type { RunLogs } from '../endpoints/run-logs.ts';
 import type { CounterStore } from '../tools/counter-store.ts';
-import type { Metrics } from '../metrics/metrics.ts';
+import type { ClusterFigures, Metrics } from '../metrics/metrics.ts';
 import type { RateLimits } from './plugins/rate-limit.ts';
 
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
@@ -85,20 +85,8 @@ export interface ClusterHooks {
   metrics(): ClusterMetrics;
 }
 
-/** What a node knows about its part of the cluster (gauges and counters for /metrics). */
-export interface ClusterMetrics {
-  /** Cenvs this node owns and serves now. */
-  ownedCenvs: number;
-  /** Per owned cenv: age of the oldest commit not yet known to be on its replica (0: none). */
-  replicationLagSeconds: Array<{ cenvId: string; seconds: number }>;
-  /** How long this node's lease is certainly valid (0: no lease; it serves nothing). */
-  leaseRemainingSeconds: number;
-  draining: boolean;
-  /** Requests handed to other nodes, and those that could not reach them (counters). */
-  forwardedRequests: number;
-  forwardFailures: number;
-  litestreamProcesses: number;
-}
+/** What a node knows about its part of the cluster: the metrics' type (a type both sides need lives in the lower one). */
+export type ClusterMetrics = ClusterFigures;
 
 /**
  * Who may call a route: `none` skips credentials altogether (login, public pages of WCE),
