@@ -12,6 +12,7 @@ import { explainHandler, policyPreviewHandler } from './access/debugger-ops.ts';
 import { eventRowsHandler, eventSnapshotHandler } from './events/read-ops.ts';
 import { endpointHandler } from './endpoints/handler.ts';
 import { renderHandler } from './pages/render-op.ts';
+import { inspectHandler } from './sandbox/inspect-op.ts';
 
 const HANDLERS: OpHandlers = {
   sql: sqlHandler,
@@ -21,6 +22,7 @@ const HANDLERS: OpHandlers = {
   policyPreview: policyPreviewHandler,
   eventRows: eventRowsHandler,
   eventSnapshot: eventSnapshotHandler,
+  inspect: inspectHandler,
 };
 
 serveChild(HANDLERS, (db, dataVersion) => new AccessGuard(db, { dataVersion }));

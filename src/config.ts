@@ -7,7 +7,7 @@
  *   const config = loadConfig(process.env); // throws ConfigError on a bad value
  */
 import path from 'node:path';
-import { serverSettings, SettingEnvError, type ServerSettings } from './cenv/settings.ts';
+import { ceilingOf, serverSettings, SettingEnvError, type ServerSettings } from './cenv/settings.ts';
 
 export interface Config {
   host: string;
@@ -22,11 +22,20 @@ export interface Config {
   poolIdleMs: number;
   /** At most this many cenvs keep connections open at once (LRU). */
   maxOpenCenvs: number;
-  /** Connections per cenv in the main process. */
+  /** Connections per cenv in the main process: the ceiling of `connections_per_cenv`. */
   connectionsPerCenv: number;
+  /** How long a request may wait for one of its cenv's connections before a 503. */
+  connectionWaitMs: number;
   sessionCleanupMs: number;
+  /** Body limit of routes outside a cenv (the server's `body_limit_bytes`). */
   bodyLimitBytes: number;
   logLevel: string;
+  /** A file that receives the JSON log lines too (reopened on SIGHUP); null: stdout only. */
+  logFile: string | null;
+  /** How often audit entries past `audit_retention_days` are deleted. */
+  auditCleanupMs: number;
+  /** The window of the per-minute rate limits (tests shorten it; production keeps a minute). */
+  rateLimitWindowMs: number;
   /**
    * Fastify's trustProxy: false (default: the socket's address is the client), true, or a
    * list of proxy addresses/CIDRs whose X-Forwarded-* headers are believed.
@@ -131,6 +140,7 @@ function settings(env: Env): ServerSettings {
 
 /** Reads the configuration from an environment (normally `process.env`). */
 export function loadConfig(env: Env): Config {
+  const server = settings(env);
   return {
     host: env.WCE_HOST || '0.0.0.0',
     port: integer(env, 'WCE_PORT', 5309, 0, 65535),
@@ -141,10 +151,15 @@ export function loadConfig(env: Env): Config {
     bcryptCost: integer(env, 'WCE_BCRYPT_COST', 12, 4, 16),
     poolIdleMs: integer(env, 'WCE_POOL_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3600_000),
     maxOpenCenvs: integer(env, 'WCE_MAX_OPEN_CENVS', 200, 1, 100_000),
-    connectionsPerCenv: integer(env, 'WCE_CONNECTIONS_PER_CENV', 5, 1, 64),
+    connectionsPerCenv: ceilingOf('connections_per_cenv', server),
+    connectionWaitMs: integer(env, 'WCE_CONNECTION_WAIT_MS', 10_000, 10, 600_000),
     sessionCleanupMs: integer(env, 'WCE_SESSION_CLEANUP_MS', 15 * 60_000, 1000, 24 * 3600_000),
-    bodyLimitBytes: integer(env, 'WCE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    bodyLimitBytes: server.body_limit_bytes.value as number,
     logLevel: env.WCE_LOG_LEVEL || 'info',
+    logFile: env.WCE_LOG_FILE ? path.resolve(env.WCE_LOG_FILE) : null,
+    metricsToken: metricsToken(env),
+    auditCleanupMs: integer(env, 'WCE_AUDIT_CLEANUP_MS', 3600_000, 1000, 7 * 24 * 3600_000),
+    rateLimitWindowMs: integer(env, 'WCE_RATE_LIMIT_WINDOW_MS', 60_000, 100, 3600_000),
     trustProxy: trustProxy(env),
     loginMaxFailures: integer(env, 'WCE_LOGIN_MAX_FAILURES', 10, 0, 1_000_000),
     loginWindowMs: integer(env, 'WCE_LOGIN_WINDOW_MS', 10 * 60_000, 1000, 24 * 3600_000),
@@ -153,8 +168,7 @@ export function loadConfig(env: Env): Config {
     headersTimeoutMs: integer(env, 'WCE_HEADERS_TIMEOUT_MS', 10_000, 1000, 3600_000),
     keepAliveTimeoutMs: integer(env, 'WCE_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 3600_000),
     publicUrl: publicUrl(env),
-    metricsToken: metricsToken(env),
-    settings: settings(env),
+    settings: server,
     sandboxProcesses: integer(env, 'WCE_SANDBOX_PROCESSES', 2, 1, 256),
     sandboxMemoryMb: integer(env, 'WCE_SANDBOX_MEMORY_MB', 512, 64, 64 * 1024),
   };

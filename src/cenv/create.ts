@@ -1,10 +1,11 @@
 /**
  * Creating a cenv: registry record, database file (mode 0600), schema, and whatever the
- * caller seeds into it (the owner user) in the same go. Either all of it exists afterwards or
- * none of it does. The seed is the caller's so this module needs nothing above src/cenv.
+ * caller seeds into it (the owner user) in the same go — or, for a clone, a checked file
+ * moved into place. Either all of it exists afterwards or none of it does. The seed is the
+ * caller's so this module needs nothing above src/cenv.
  */
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { CenvRegistry, CenvRecord } from './registry.ts';
 import { openDatabase } from './open.ts';
@@ -42,6 +43,27 @@ export async function createCenv<T>(registry: CenvRegistry, dataDir: string, nam
     return { cenv: { ...(await registry.resolve({ kind: 'id', id }))! }, seeded };
   } catch (error) {
     removeCenvFiles(file);
+    await registry.remove(id);
+    throw error;
+  }
+}
+
+/**
+ * Makes the checked file `file` (in the data directory; see inspect.ts) cenv `id` named
+ * `name`: the registry record, then the file renamed into place. Throws NameTakenError for a
+ * taken name; on any failure nothing of the new cenv remains (`file` is left to the caller).
+ * @example const cenv = await adoptCenvFile(registry, dataDir, randomUUID(), 'blog-copy', upload.file)
+ */
+export async function adoptCenvFile(registry: CenvRegistry, dataDir: string, id: string, name: string | null, file: string): Promise<CenvRecord> {
+  await registry.reserve(id, name);
+  const target = cenvFile(dataDir, id);
+  try {
+    chmodSync(file, 0o600);
+    renameSync(file, target);
+    await registry.setStatus(id, 'active');
+    return { ...(await registry.resolve({ kind: 'id', id }))! };
+  } catch (error) {
+    removeCenvFiles(target);
     await registry.remove(id);
     throw error;
   }

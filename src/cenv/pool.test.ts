@@ -109,4 +109,24 @@ describe('connection pools', () => {
       pools.close();
     }
   });
+
+  test("a cenv's own limit: leases past it wait, and give up after waitMs with a 503 naming connections_per_cenv", async () => {
+    const [id] = makeCenvs(dataDir, 1);
+    const pools = new ConnectionPools({ dataDir, perCenv: 5, maxOpen: 10, idleMs: 60_000, limitFor: () => 3, waitMs: 100 });
+    try {
+      await Promise.all(Array.from({ length: 3 }, () => pools.use(id, () => sleep(20))));
+      assert.equal(pools.stats().connections, 3);
+      pools.setLimit(id, 1);
+      assert.equal(pools.stats().connections, 1, 'idle connections above the lowered limit were closed');
+      let release!: () => void;
+      const held = pools.use(id, () => new Promise<void>((resolve) => { release = resolve; }));
+      await assert.rejects(pools.use(id, () => 'late'), (e: Error & { statusCode?: number }) => e.statusCode === 503 && /connections_per_cenv/.test(e.message));
+      const waiter = pools.use(id, () => 'served');
+      release();
+      await held;
+      assert.equal(await waiter, 'served');
+    } finally {
+      pools.close();
+    }
+  });
 });

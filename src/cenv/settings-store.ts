@@ -50,9 +50,17 @@ export function deleteSetting(db: DatabaseSync, key: string): boolean {
 export class SettingsCache extends LoadingCache<Settings> {
   readonly server: ServerSettings;
 
-  /** `read` loads a cenv's rows (through the connection pools in the server). */
-  constructor(server: ServerSettings, read: (cenvId: string) => Promise<ConfigRow[]>, max = 10_000) {
-    super(async (cenvId) => resolveSettings(await read(cenvId), server), max);
+  /**
+   * `read` loads a cenv's rows (through the connection pools in the server); `onLoad` hears
+   * each cenv's settings as they are loaded, so state that follows a setting (a pool's size)
+   * is set then rather than read on every use.
+   */
+  constructor(server: ServerSettings, read: (cenvId: string) => Promise<ConfigRow[]>, max = 10_000, onLoad?: (cenvId: string, settings: Settings) => void) {
+    super(async (cenvId) => {
+      const settings = resolveSettings(await read(cenvId), server);
+      onLoad?.(cenvId, settings);
+      return settings;
+    }, max);
     this.server = server;
   }
 }

@@ -1,13 +1,15 @@
 /** The settings registry: validation, ceilings from the environment, resolution and description. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeSettings, resolveSettings, serverSettings, settingProblem, SETTING_KEYS, SETTINGS, SettingEnvError } from './settings.ts';
+import { ceilingOf, resolveSettings, serverSettings, settingProblem, settingSpec, SETTING_KEYS, SettingEnvError } from './settings.ts';
+import { describeSettings } from './settings-describe.ts';
 
 test('settings: every key has a description, a default within its bounds, and one definition', () => {
   for (const key of SETTING_KEYS) {
-    const spec = SETTINGS[key];
+    const spec = settingSpec(key);
     assert.ok(spec.description.length > 10, key);
-    assert.ok(spec.default >= spec.min && spec.default <= spec.max, key);
+    if (spec.type === 'integer') assert.ok(spec.default >= spec.min && spec.default <= spec.max, key);
+    else assert.equal(settingProblem(key, spec.default, serverSettings({})), null, key);
   }
 });
 
@@ -49,10 +51,35 @@ test('settings: stored rows override, and stored values that no longer pass are 
   ], env);
   assert.equal(resolved.max_rows, 50);
   assert.equal(resolved.sql_timeout_ms, 5000, 'over the ceiling: the server value applies');
-  assert.equal(resolved.max_db_bytes, SETTINGS.max_db_bytes.default);
+  assert.equal(resolved.max_db_bytes, 100 * 1024 * 1024);
   const described = describeSettings([{ key: 'max_rows', value: '50' }], env);
   assert.deepEqual(described.find((d) => d.key === 'max_rows')!.source, 'cenv');
   assert.deepEqual(described.find((d) => d.key === 'sql_timeout_ms')!.source, 'env');
   assert.equal(described.find((d) => d.key === 'sql_timeout_ms')!.max, 5000);
   assert.deepEqual(described.find((d) => d.key === 'render_timeout_ms')!.source, 'default');
+});
+
+test('settings: where 0 means "no limit", a cenv may lower a limit but never lift it past the ceiling', () => {
+  const capped = serverSettings({ WCE_RATE_LIMIT_IP_PER_MIN: '100' });
+  assert.match(settingProblem('rate_limit_ip_per_min', 0, capped)!, /from 1 to 100 \(this server's ceiling, WCE_RATE_LIMIT_IP_PER_MIN\)/);
+  assert.match(settingProblem('rate_limit_ip_per_min', 101, capped)!, /from 1 to 100/);
+  assert.equal(settingProblem('rate_limit_ip_per_min', 100, capped), null);
+  assert.equal(settingProblem('rate_limit_ip_per_min', 1, capped), null);
+  const off = serverSettings({ WCE_RATE_LIMIT_IP_PER_MIN: '0' });
+  assert.equal(settingProblem('rate_limit_ip_per_min', 0, off), null, 'the server has no limit: any value is lower');
+  assert.equal(settingProblem('rate_limit_ip_per_min', 5000, off), null);
+  assert.equal(ceilingOf('rate_limit_ip_per_min', off), 0);
+  assert.equal(ceilingOf('body_limit_bytes', serverSettings({ WCE_BODY_LIMIT_BYTES: '2048' })), 2048);
+  assert.equal(ceilingOf('body_limit_bytes', serverSettings({})), 64 * 1024 * 1024, 'without the variable, the key\'s maximum');
+  const described = describeSettings([], capped).find((d) => d.key === 'rate_limit_ip_per_min')!;
+  assert.deepEqual([described.min, described.max, described.zero_means, described.env_role], [1, 100, 'no limit', 'ceiling']);
+});
+
+test('settings: cors_allowed_origins takes bare origins only', () => {
+  const server = serverSettings({});
+  assert.equal(settingProblem('cors_allowed_origins', ['https://app.example.com', 'http://localhost:3000'], server), null);
+  assert.match(settingProblem('cors_allowed_origins', ['https://app.example.com/'], server)!, /without path/);
+  assert.match(settingProblem('cors_allowed_origins', ['*'], server)!, /not a URL/);
+  assert.match(settingProblem('cors_allowed_origins', 'https://app.example.com', server)!, /must be a list/);
+  assert.match(settingProblem('cors_allowed_origins', ['ftp://x.example'], server)!, /http or https/);
 });

@@ -15,6 +15,8 @@
  *   s.sql_timeout_ms                                     // 30000 unless overridden
  */
 
+import { originProblem } from './origins.ts';
+
 export interface IntegerSetting {
   type: 'integer';
   min: number;
@@ -22,6 +24,8 @@ export interface IntegerSetting {
   default: number;
   /** Environment variable that sets the server-wide value, and whether it is also the ceiling. */
   env?: { name: string; role: 'default' | 'ceiling' };
+  /** 0 means "no limit" (so it ranks above every other value when compared with a ceiling). */
+  zeroIsUnlimited?: true;
   description: string;
 }
 
@@ -33,8 +37,6 @@ export interface OriginsSetting {
 }
 
 export type SettingSpec = IntegerSetting | OriginsSetting;
-
-const MINUTE = 60_000;
 
 /** The registry. Order is the order the admin API lists them in. */
 export const SETTINGS = {
@@ -102,6 +104,38 @@ export const SETTINGS = {
     type: 'integer', min: 1, max: 1000, default: 10, env: { name: 'WCE_EVENTS_MAX_SUBSCRIBERS_PER_USER', role: 'ceiling' },
     description: 'event streams one user (or anonymous address) may hold open on this cenv',
   },
+  connections_per_cenv: {
+    type: 'integer', min: 1, max: 64, default: 5, env: { name: 'WCE_CONNECTIONS_PER_CENV', role: 'ceiling' },
+    description: 'SQLite connections this cenv may hold at once in the server process, and sandbox processes its work may occupy at once',
+  },
+  body_limit_bytes: {
+    type: 'integer', min: 1024, max: 64 * 1024 * 1024, default: 1024 * 1024, env: { name: 'WCE_BODY_LIMIT_BYTES', role: 'ceiling' },
+    description: 'largest request body this cenv accepts, in bytes (413 past it; imports have max_import_bytes)',
+  },
+  max_import_bytes: {
+    type: 'integer', min: 64 * 1024, max: 1024 ** 4, default: 100 * 1024 * 1024, env: { name: 'WCE_MAX_IMPORT_BYTES', role: 'ceiling' },
+    description: 'largest file POST /admin/import accepts, in bytes',
+  },
+  rate_limit_ip_per_min: {
+    type: 'integer', min: 0, max: 1_000_000, default: 100, zeroIsUnlimited: true, env: { name: 'WCE_RATE_LIMIT_IP_PER_MIN', role: 'ceiling' },
+    description: 'requests per minute one address may send to this cenv without signing in (0: no limit)',
+  },
+  rate_limit_user_per_min: {
+    type: 'integer', min: 0, max: 1_000_000, default: 600, zeroIsUnlimited: true, env: { name: 'WCE_RATE_LIMIT_USER_PER_MIN', role: 'ceiling' },
+    description: 'requests per minute one signed-in user of this cenv may send (0: no limit)',
+  },
+  rate_limit_cenv_per_min: {
+    type: 'integer', min: 0, max: 10_000_000, default: 6000, zeroIsUnlimited: true, env: { name: 'WCE_RATE_LIMIT_CENV_PER_MIN', role: 'ceiling' },
+    description: 'requests per minute this cenv accepts from everyone together (0: no limit)',
+  },
+  cors_allowed_origins: {
+    type: 'origins', default: [],
+    description: 'web origins (https://app.example.com) whose pages may call this cenv\'s API, endpoints and pages, with credentials',
+  },
+  audit_retention_days: {
+    type: 'integer', min: 0, max: 36_500, default: 90, zeroIsUnlimited: true, env: { name: 'WCE_AUDIT_RETENTION_DAYS', role: 'default' },
+    description: 'days audit log entries are kept before a background sweep deletes them (0: keep forever)',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -124,12 +158,32 @@ export class SettingEnvError extends Error {
   override name = 'SettingEnvError';
 }
 
-function spec(key: SettingKey): SettingSpec {
+/** The spec of `key` (typed as the union, for code that handles every kind). */
+export function settingSpec(key: SettingKey): SettingSpec {
   return SETTINGS[key] as SettingSpec;
 }
 
 export function isSettingKey(key: string): key is SettingKey {
   return Object.hasOwn(SETTINGS, key);
+}
+
+/** Orders values of keys where 0 means "no limit": 0 ranks above everything. */
+function rank(s: IntegerSetting, value: number): number {
+  return s.zeroIsUnlimited && value === 0 ? Infinity : value;
+}
+
+/**
+ * The values a cenv may set for an integer key on this server: `min`..`max`, where `max` is
+ * the environment's ceiling when it sets one. For a key where 0 means "no limit", 0 is
+ * allowed only when the ceiling is "no limit" too (a cenv may lower a limit, never lift it).
+ * @example integerRange('sql_timeout_ms', serverSettings({ WCE_SQL_TIMEOUT_MS: '5000' })) // { min: 10, max: 5000, ceiling: true }
+ */
+export function integerRange(key: SettingKey, server: ServerSettings): { min: number; max: number; ceiling: boolean } {
+  const s = settingSpec(key) as IntegerSetting;
+  const ceiling = server[key].ceiling;
+  if (ceiling === null) return { min: s.min, max: s.max, ceiling: false };
+  if (rank(s, ceiling) === Infinity) return { min: s.min, max: s.max, ceiling: true };
+  return { min: s.zeroIsUnlimited ? Math.max(1, s.min) : s.min, max: ceiling, ceiling: true };
 }
 
 /**
@@ -139,12 +193,13 @@ export function isSettingKey(key: string): key is SettingKey {
  */
 export function settingProblem(key: string, value: unknown, server: ServerSettings): string | null {
   if (!isSettingKey(key)) return `unknown setting "${key.slice(0, 64)}"`;
-  const s = spec(key);
+  const s = settingSpec(key);
   if (s.type === 'integer') {
-    const ceiling = server[key].ceiling ?? s.max;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < s.min || value > ceiling) {
-      const limit = ceiling < s.max ? ` (this server's ceiling, ${s.env?.name})` : '';
-      return `${key} must be a whole number from ${s.min} to ${ceiling}${limit}`;
+    const { min, max, ceiling } = integerRange(key, server);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      const limit = ceiling && max < s.max ? ` (this server's ceiling, ${s.env?.name})` : '';
+      const off = s.zeroIsUnlimited && min === 0 ? ' (0: no limit)' : '';
+      return `${key} must be a whole number from ${min}${off} to ${max}${limit}`;
     }
     return null;
   }
@@ -156,19 +211,6 @@ export function settingProblem(key: string, value: unknown, server: ServerSettin
   return null;
 }
 
-/** Why `origin` is not a bare web origin (scheme://host[:port]), or null. */
-export function originProblem(origin: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return `"${origin.slice(0, 100)}" is not a URL`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `"${origin.slice(0, 100)}" must be http or https`;
-  if (url.origin !== origin) return `"${origin.slice(0, 100)}" must be an origin without path, e.g. ${url.origin}`;
-  return null;
-}
-
 /**
  * Reads the environment's side of every key once, at start; a bad value stops the server
  * with a message naming the variable.
@@ -177,7 +219,7 @@ export function originProblem(origin: string): string | null {
 export function serverSettings(env: Record<string, string | undefined>): ServerSettings {
   const out = {} as Record<SettingKey, ServerSetting>;
   for (const key of SETTING_KEYS) {
-    const s = spec(key);
+    const s = settingSpec(key);
     if (s.type !== 'integer' || !s.env) {
       out[key] = { value: s.default, source: 'default', ceiling: null };
       continue;
@@ -196,11 +238,23 @@ export function serverSettings(env: Record<string, string | undefined>): ServerS
   return out;
 }
 
+/**
+ * The highest value a cenv may set for an integer key: the environment's ceiling, else the
+ * key's own maximum (0 for "no limit" where 0 means that).
+ * @example ceilingOf('body_limit_bytes', server) // what a route's hard body limit must allow
+ */
+export function ceilingOf(key: SettingKey, server: ServerSettings): number {
+  const s = settingSpec(key) as IntegerSetting;
+  const ceiling = server[key].ceiling;
+  if (ceiling !== null) return ceiling;
+  return s.zeroIsUnlimited ? 0 : s.max;
+}
+
 /** One stored override, as `_wce_config` holds it (values are JSON text). */
 export interface ConfigRow { key: string; value: string }
 
 /** Decodes a stored value; a value that no longer passes (bounds changed) is ignored, never trusted. */
-function storedValue(row: ConfigRow, server: ServerSettings): SettingValue | undefined {
+export function storedValue(row: ConfigRow, server: ServerSettings): SettingValue | undefined {
   let value: unknown;
   try {
     value = JSON.parse(row.value);
@@ -223,45 +277,4 @@ export function resolveSettings(rows: readonly ConfigRow[], server: ServerSettin
     if (value !== undefined) out[row.key] = value;
   }
   return Object.freeze(out) as Settings;
-}
-
-/** One key as the admin API describes it. */
-export interface SettingDescription {
-  key: SettingKey;
-  value: SettingValue;
-  default: SettingValue;
-  source: SettingSource;
-  type: SettingSpec['type'];
-  min?: number;
-  max?: number;
-  env?: string;
-  env_role?: 'default' | 'ceiling';
-  description: string;
-}
-
-/**
- * Every key with its value, default and where the value came from.
- * @example describeSettings(rows, server).find((d) => d.key === 'max_rows')!.source // 'cenv'
- */
-export function describeSettings(rows: readonly ConfigRow[], server: ServerSettings): SettingDescription[] {
-  const stored = new Map<string, SettingValue>();
-  for (const row of rows) {
-    if (!isSettingKey(row.key)) continue;
-    const value = storedValue(row, server);
-    if (value !== undefined) stored.set(row.key, value);
-  }
-  return SETTING_KEYS.map((key) => {
-    const s = spec(key);
-    const own = stored.get(key);
-    return {
-      key,
-      value: own ?? server[key].value,
-      default: server[key].value,
-      source: own !== undefined ? 'cenv' : server[key].source,
-      type: s.type,
-      ...(s.type === 'integer' ? { min: s.min, max: server[key].ceiling ?? s.max } : {}),
-      ...(s.env ? { env: s.env.name, env_role: s.env.role } : {}),
-      description: s.description,
-    };
-  });
 }

@@ -44,6 +44,8 @@ export function headerNameProblem(name: string): string | null {
   if (lower === 'content-length') return 'Content-Length is computed by WCE';
   if (HOP_BY_HOP.has(lower)) return `${lower} is a hop-by-hop header and cannot be set`;
   if (WCE_MANAGED_HEADERS.has(lower)) return `${lower} is set by WCE on every endpoint response and cannot be changed`;
+  // CORS is the cenv's setting, applied by WCE (src/server/plugins/cors.ts); a script must not widen it.
+  if (lower.startsWith('access-control-')) return `${lower} is set by WCE from the cenv's cors_allowed_origins setting`;
   return null;
 }
 

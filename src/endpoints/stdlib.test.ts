@@ -64,7 +64,8 @@ test('JSON output keeps key order (integer-like keys too), bounds depth and size
 test('header rules: no Set-Cookie, no hop-by-hop, no Content-Length, nothing WCE sets on tenant content', () => {
   assert.equal(headerNameProblem('X-Custom'), null);
   assert.equal(headerNameProblem('Cache-Control'), null);
-  for (const name of ['Set-Cookie', 'set-cookie2', 'Content-Length', 'Connection', 'Transfer-Encoding', 'Upgrade', 'bad name', 'x\r\ny']) {
+  for (const name of ['Set-Cookie', 'set-cookie2', 'Content-Length', 'Connection', 'Transfer-Encoding', 'Upgrade', 'bad name', 'x\r\ny',
+    'Access-Control-Allow-Origin', 'access-control-allow-credentials']) {
     assert.notEqual(headerNameProblem(name), null, name);
   }
   for (const name of Object.keys(HEADERS_BY_KIND.tenant)) {

@@ -31,7 +31,7 @@ let fx: Fixture;
 const cache = new CenvCache();
 
 function ctx(principal: Principal = ANONYMOUS, timeoutMs = 2000): OpContext {
-  return { conn: fx.conn, principal, context: {}, settings: fx.conn.settings(), cache, deadline: Date.now() + timeoutMs, timeoutMs };
+  return { conn: fx.conn, principal, context: {}, settings: fx.conn.settings(), cache, deadline: Date.now() + timeoutMs, timeoutMs, log: () => {} };
 }
 
 function text(source: string, queries: Record<string, QueryInput> = {}, path = 'posts/:id', syntax: 'liquid' | 'markdown' = 'liquid', contentType = 'text/html'): TemplateText {

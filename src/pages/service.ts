@@ -40,6 +40,8 @@ export interface PageServiceDeps {
   memoryBytes?: number;
   /** Background renders per cenv at once; default 4. */
   concurrency?: number;
+  /** Told of each cache hit, miss, background re-render and failed render (the metrics count them). */
+  onCacheEvent?: (event: 'hit' | 'miss' | 'rerender' | 'render_failed') => void;
 }
 
 /** A preview's answer: what the editor shows. */
@@ -75,13 +77,18 @@ export class PageService {
    */
   async serve(cenvId: string, path: string, origin?: JobOrigin): Promise<ServedPage | null> {
     const hit = this.memory.get(cenvId, path);
-    if (hit) return hit;
+    if (hit) {
+      this.deps.onCacheEvent?.('hit');
+      return hit;
+    }
     const match = (await this.routeTable(cenvId)).match(path);
     if (!match) return null;
     const stored = await this.deps.pools.use(cenvId, (db) => readEntry(db, path));
     if (stored?.html != null && stored.templateId === match.route.id && stored.templateVersion === match.route.version) {
+      this.deps.onCacheEvent?.('hit');
       return this.remember(cenvId, stored, match.route);
     }
+    this.deps.onCacheEvent?.('miss');
     await this.refresher.now(cenvId, path, origin);
     const fresh = await this.deps.pools.use(cenvId, (db) => readEntry(db, path));
     if (fresh?.html != null) return this.remember(cenvId, fresh, match.route);
@@ -186,6 +193,8 @@ export class PageService {
   async renderAndStore(cenvId: string, path: string, origin?: JobOrigin, lastTry = true): Promise<void> {
     const match = (await this.routeTable(cenvId)).match(path);
     if (!match) return this.drop(cenvId, [path]);
+    // A render without a visitor is a refresh after a commit (a visitor's miss is counted in serve).
+    if (origin === undefined) this.deps.onCacheEvent?.('rerender');
     const settings = await this.deps.settings.get(cenvId);
     const payload = { kind: 'page' as const, template: { id: match.route.id, version: match.route.version }, path, params: match.params, site: await this.site(cenvId) };
     const base = { path, templateId: match.route.id };
@@ -199,6 +208,7 @@ export class PageService {
       const refused = status === 503 || status === 429;
       if (refused && !lastTry) throw error;
       // It ran and failed (time limit, a crash), or was refused for the last time: recorded like a template error.
+      this.deps.onCacheEvent?.('render_failed');
       const failure = { ...base, templateVersion: match.route.version, error: String((error as Error).message), reads: [] };
       const dropped = await this.deps.pools.use(cenvId, (db) => storeFailure(db, failure, settings.page_cache_max_entries));
       for (const p of dropped) this.memory.delete(cenvId, p);
@@ -209,6 +219,7 @@ export class PageService {
     const reads = reply.effects.reads.map((t) => t.toLowerCase());
     this.watch(cenvId, reads);
     if (render.error) {
+      this.deps.onCacheEvent?.('render_failed');
       const where = render.error.line !== null ? ` (line ${render.error.line})` : '';
       const dropped = await this.deps.pools.use(cenvId, (db) => storeFailure(db, { ...base, templateVersion: render.version, error: render.error!.message + where, reads }, settings.page_cache_max_entries));
       for (const p of dropped) this.memory.delete(cenvId, p);

@@ -7,12 +7,14 @@
  * The entry point (src/child.ts) passes the table of handlers; options arrive in the
  * WCE_SANDBOX environment variable as JSON (ChildOptions).
  */
-import type { GateFactory } from '../db/connection.ts';
+import type { GateFactory, TenantConnection } from '../db/connection.ts';
 import { startCapture } from '../db/capture.ts';
-import type { ServerSettings } from '../cenv/settings.ts';
+import type { ServerSettings, Settings } from '../cenv/settings.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { CenvCache } from './cenv-cache.ts';
 import { ChildConnections } from './connections.ts';
 import type { OpContext, OpHandler, OpHandlers } from './handlers.ts';
-import { toWireError, type ChildMessage, type JobMessage, type OpName, type OpReply, type ParentMessage } from './protocol.ts';
+import { toWireError, type ChildMessage, type JobMessage, type LogMessage, type OpName, type OpReply, type ParentMessage, type RequestContext } from './protocol.ts';
 
 export interface ChildOptions { dataDir: string; server: ServerSettings; maxConnections: number }
 
@@ -24,16 +26,75 @@ function send(message: ChildMessage): void {
   if (process.connected) process.send!(message);
 }
 
+/** Sends a log line of `job` to the main process, which writes it with the request id. */
+function logLine(job: JobMessage, level: LogMessage['level'], message: string, details?: Record<string, unknown>): void {
+  send({ kind: 'log', level, message, requestId: job.context.requestId ?? null, cenvId: job.cenvId, op: job.op, ...(details ? { details } : {}) });
+}
+
+/** The context of an op on its cenv: the connection with its request begun (settings read, per-connection state cleared). */
+class CenvJobContext implements OpContext {
+  readonly conn: TenantConnection;
+  readonly cache: CenvCache;
+  readonly settings: Settings;
+  readonly principal: Principal;
+  readonly context: RequestContext;
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  private readonly job: JobMessage;
+
+  constructor(connections: ChildConnections, job: JobMessage) {
+    const { conn, cache } = connections.get(job.cenvId, job.generation);
+    this.conn = conn;
+    this.cache = cache;
+    this.settings = conn.beginRequest();
+    this.principal = job.principal;
+    this.context = job.context;
+    this.deadline = Date.now() + job.timeoutMs;
+    this.timeoutMs = job.timeoutMs;
+    this.job = job;
+  }
+
+  log(level: LogMessage['level'], message: string, details?: Record<string, unknown>): void {
+    logLine(this.job, level, message, details);
+  }
+}
+
+/** The context of an op that works on a file of its own (`opensCenv: false`): the cenv is never opened. */
+class FileJobContext implements OpContext {
+  readonly principal: Principal;
+  readonly context: RequestContext;
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  private readonly job: JobMessage;
+
+  constructor(job: JobMessage) {
+    this.principal = job.principal;
+    this.context = job.context;
+    this.deadline = Date.now() + job.timeoutMs;
+    this.timeoutMs = job.timeoutMs;
+    this.job = job;
+  }
+
+  get conn(): never { return FileJobContext.refuse(); }
+  get cache(): never { return FileJobContext.refuse(); }
+  get settings(): never { return FileJobContext.refuse(); }
+
+  log(level: LogMessage['level'], message: string, details?: Record<string, unknown>): void {
+    logLine(this.job, level, message, details);
+  }
+
+  private static refuse(): never {
+    throw new Error('this op declared that it does not open its cenv (OpHandler.opensCenv: false)');
+  }
+}
+
 function runJob(connections: ChildConnections, handlers: OpHandlers, job: JobMessage): ChildMessage {
   try {
     const handler = handlers[job.op] as OpHandler<OpName> | undefined;
     if (!handler) throw new Error(`unknown sandbox op "${String(job.op)}"`);
-    const { conn, cache } = connections.get(job.cenvId, job.generation);
-    const ctx: OpContext = {
-      conn, cache, principal: job.principal, context: job.context, settings: conn.beginRequest(),
-      deadline: Date.now() + job.timeoutMs, timeoutMs: job.timeoutMs,
-    };
-    const capture = job.capture ? startCapture(conn) : null;
+    const cenvCtx = handler.opensCenv === false ? null : new CenvJobContext(connections, job);
+    const ctx = cenvCtx ?? new FileJobContext(job);
+    const capture = job.capture && cenvCtx ? startCapture(cenvCtx.conn) : null;
     let reply: OpReply | undefined;
     try {
       reply = handler.run(ctx, job.payload);
@@ -42,16 +103,19 @@ function runJob(connections: ChildConnections, handlers: OpHandlers, job: JobMes
       const changes = capture?.finish();
       if (reply && changes && changes.length > 0) reply.effects.changes = changes;
     }
-    if (reply!.body.length > MAX_REPLY_BYTES) {
+    if (reply.body.length > MAX_REPLY_BYTES) {
       return { kind: 'error', id: job.id, error: { code: 'WCE_ERR_PAYLOAD_TOO_LARGE', status: 413, message: `the reply is larger than ${MAX_REPLY_BYTES / (1024 * 1024)} MB; ask for less data at once` } };
     }
-    return { kind: 'reply', id: job.id, reply: reply! };
+    return { kind: 'reply', id: job.id, reply };
   } catch (error) {
     const wire = toWireError(error);
     if (wire.status >= 500) {
       // A resource limit or a fault: start this cenv's connection afresh, and keep the
       // details of a fault (not of a limit) in the server log.
-      if (wire.status === 500) console.error(`sandbox ${process.pid}: ${job.op} on ${job.cenvId} failed (request ${job.context.requestId ?? '-'}):`, error);
+      if (wire.status === 500) {
+        const e = error as { message?: unknown; stack?: unknown };
+        logLine(job, 'error', 'sandbox op failed', { pid: process.pid, err: { message: String(e?.message ?? error), stack: String(e?.stack ?? '') } });
+      }
       connections.evict(job.cenvId);
     }
     return { kind: 'error', id: job.id, error: wire };

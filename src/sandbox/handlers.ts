@@ -27,9 +27,13 @@ export interface OpContext {
   deadline: number;
   /** The op's time limit in ms (for messages that name it). */
   timeoutMs: number;
+  /** Writes a line to the server's log, carrying the request id, cenv and op. */
+  log(level: 'error' | 'warn' | 'info', message: string, details?: Record<string, unknown>): void;
 }
 
 export interface OpHandler<K extends OpName> {
+  /** false: the op works on a file of its own and never touches `conn`, `cache` or `settings` (the cenv is not opened). */
+  opensCenv?: false;
   run(ctx: OpContext, payload: PayloadOf<K>): ReplyOf<K>;
 }
 

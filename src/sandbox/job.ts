@@ -1,6 +1,6 @@
 /**
  * Building a sandbox job from a cenv's settings, in one place: the op's time limit
- * (OP_TIME_LIMITS names the setting) and the per-cenv and per-address caps. Request routes
+ * (OP_TIME_LIMITS names the setting) and the per-cenv, per-address and connection caps. Request routes
  * (src/server/sandbox-call.ts) and background work without a request (page re-renders)
  * both queue their jobs through this.
  *
@@ -31,6 +31,6 @@ export function sandboxJob<K extends OpName>(
     context: origin.context ?? {},
     timeoutMs: settings[OP_TIME_LIMITS[op]] as number,
     ipKey: origin.ipKey ?? null,
-    caps: { perCenv: settings.sandbox_max_jobs_per_cenv, perIp: settings.sandbox_max_jobs_per_ip },
+    caps: { perCenv: settings.sandbox_max_jobs_per_cenv, perIp: settings.sandbox_max_jobs_per_ip, connections: settings.connections_per_cenv },
   };
 }

@@ -45,7 +45,8 @@ export interface SandboxOptions {
   maxConnections?: number;
   /** Extra Node flags for the children (profiling). */
   execArgv?: string[];
-  logger?: { warn(details: object, message: string): void };
+  /** Where the pool's own warnings and the children's log lines go (pino fits). */
+  logger?: { [L in 'error' | 'warn' | 'info']: (details: object, message: string) => void };
 }
 
 /** One unit of tenant work, as a caller hands it to the pool. */

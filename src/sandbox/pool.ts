@@ -13,7 +13,7 @@
  * The pool returns each reply, effects included, to its caller; it fires no hooks itself.
  */
 import { BadRequestError, TimeoutError, UnavailableError } from '../errors.ts';
-import { fromWireError, OP_TIME_LIMITS, type ChildMessage, type OpName, type ParentMessage, type ReplyOf } from './protocol.ts';
+import { fromWireError, OP_TIME_LIMITS, type ChildMessage, type LogMessage, type OpName, type ParentMessage, type ReplyOf } from './protocol.ts';
 import { FairQueue } from './scheduler.ts';
 import { spawnChild } from './spawn.ts';
 import { Outbox } from './outbox.ts';
@@ -149,8 +149,9 @@ export class SandboxPool {
 
   /**
    * A job may take an idle child when its cenv is not being drained, does not already hold as
-   * many children as there are regular ones (so when one tenant's long jobs hold them all,
-   * another tenant's job starts a burst child instead of waiting), and — for a job that may
+   * many children as there are regular ones, nor as many as its `connections_per_cenv` (so
+   * when one tenant's long jobs hold them all, another tenant's job starts a burst child
+   * instead of waiting), and — for a job that may
    * write — has no write running in another child: a second writer would only wait on
    * SQLite's lock, with the busy handler's millisecond sleeps (measured: create at a quarter
    * of its throughput). Jobs pipelined behind the cenv's own running job hold no further child.
@@ -163,7 +164,7 @@ export class SandboxPool {
       held++;
       if (job.job.writes && child.inflight.some((p) => p.cenvId === job.cenvId && p.job.writes)) return false;
     }
-    return held < this.options.size;
+    return held < Math.min(this.options.size, job.job.caps.connections ?? Infinity);
   };
 
   private pump(): void {
@@ -213,6 +214,7 @@ export class SandboxPool {
       this.failedStarts = 0;
       return this.pump();
     }
+    if (message.kind === 'log') return this.childLog(child, message);
     const head = child.inflight[0];
     if (!head || head.message.id !== message.id) return;
     child.inflight.shift();
@@ -227,6 +229,12 @@ export class SandboxPool {
       child.idleTimer = setTimeout(() => this.letGo(child), this.options.extraIdleMs);
       child.idleTimer.unref();
     }
+  }
+
+  /** A child's log line, written with the request id it carries (`reqId`, as request logs have). */
+  private childLog(child: Child, message: LogMessage): void {
+    const { level, requestId, cenvId, op, details } = message;
+    this.options.logger?.[level]({ ...details, reqId: requestId, cenvId, op, childPid: child.proc.pid }, message.message);
   }
 
   /**

@@ -13,12 +13,13 @@
  */
 import type { Principal } from '../auth/principal.ts';
 import type { SettingKey } from '../cenv/settings.ts';
+import type { InspectInfo } from '../cenv/inspect.ts';
 import type { RequestContext, Write } from '../db/tenant-db.ts';
 import type { Params } from '../db/values.ts';
 import type { ChangedRows } from '../db/capture.ts';
 import { errorForCode } from '../errors.ts';
 
-export type { RequestContext, Write };
+export type { RequestContext, Write, InspectInfo };
 
 /** What a unit of work did to the cenv's tables. */
 export interface Effects {
@@ -160,6 +161,13 @@ export interface EventRowsPayload { table: string; pk: string[]; keys: unknown[]
 export interface EventSnapshotPayload { table: string; limit: number }
 /** Both ops answer `{rows: [{key, row}], truncated, pk}` as JSON; `key` in the pk's order. */
 
+// --- inspect: an uploaded cenv file (import, clone; src/cenv/inspect.ts) ------------------
+
+export interface InspectPayload {
+  /** The uploaded copy, in the data directory; checked, migrated and cleaned in place. */
+  file: string;
+}
+
 // --- the map ---------------------------------------------------------------------------
 
 /** Every op: its payload and its reply. */
@@ -171,6 +179,7 @@ export interface SandboxOps {
   policyPreview: { payload: PolicyDraftPayload; reply: OpReply };
   eventRows: { payload: EventRowsPayload; reply: OpReply };
   eventSnapshot: { payload: EventSnapshotPayload; reply: OpReply };
+  inspect: { payload: InspectPayload; reply: OpReply & { inspect: InspectInfo } };
 }
 
 export type OpName = keyof SandboxOps;
@@ -186,6 +195,7 @@ export const OP_TIME_LIMITS: { readonly [K in OpName]: SettingKey } = {
   policyPreview: 'sql_timeout_ms',
   eventRows: 'sql_timeout_ms',
   eventSnapshot: 'sql_timeout_ms',
+  inspect: 'sql_timeout_ms',
 };
 
 /** One unit of work, main process → child. */
@@ -212,8 +222,20 @@ export type ParentMessage = JobMessage | EvictMessage | BatchMessage;
 
 export interface WireError { code: string; status: number; message: string; details?: Record<string, unknown> }
 
+/** A log line from a child, written by the main process's logger with the request's id. */
+export interface LogMessage {
+  kind: 'log';
+  level: 'error' | 'warn' | 'info';
+  message: string;
+  requestId: string | null;
+  cenvId: string;
+  op: string;
+  details?: Record<string, unknown>;
+}
+
 export type ChildMessage =
   | { kind: 'ready' }
+  | LogMessage
   | { kind: 'reply'; id: number; reply: OpReply }
   | { kind: 'error'; id: number; error: WireError };
 

@@ -21,7 +21,12 @@ export interface Queueable {
   ipKey: string | null;
 }
 
-export interface Caps { perCenv: number; perIp: number }
+export interface Caps {
+  perCenv: number;
+  perIp: number;
+  /** Children the cenv's jobs may occupy at once (`connections_per_cenv`); default: every regular one. */
+  connections?: number;
+}
 
 export class FairQueue<T extends Queueable> {
   /** Waiting jobs by cenv; the Map's order is the rotation order. */

@@ -1,8 +1,8 @@
 /**
- * Assembles the Fastify application: request ids and logging, cookies, security headers by
- * route kind, the error shape (also for errors of Node's HTTP parser), time limits on slow
- * clients, health checks, cenv creation, the web UI (landing page, /static/ assets, pages)
- * and the `/{cenv}/…` routes.
+ * Assembles the Fastify application: request ids and logging, request metrics, cookies,
+ * security headers by route kind, the error shape (also for errors of Node's HTTP parser),
+ * time limits on slow clients, rate limits, health checks, /metrics, cenv creation, the web UI
+ * (landing page, /static/ assets, pages) and the `/{cenv}/…` routes.
  *
  * @example
  *   const app = await buildApp(deps, createLogger(config.logLevel));
@@ -16,6 +16,7 @@ import { installErrorHandlers, frameworkErrorHandler } from './error-handler.ts'
 import { clientErrorHandler } from './plugins/client-errors.ts';
 import { installSecurityHeaders } from './plugins/headers.ts';
 import { installRequestLog } from './plugins/request-log.ts';
+import { installRequestMetrics } from './plugins/metrics.ts';
 import { cenvScope, type CenvRoutePlugin } from './plugins/cenv-scope.ts';
 import { installJsonParser } from './json-body.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -43,6 +44,11 @@ import { uiPageRoutes } from './ui/pages.ts';
 import { adminTemplateRoutes } from './routes/admin-templates.ts';
 import { adminPageRoutes } from './routes/admin-pages.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { adminConfigRoutes } from './routes/admin-config.ts';
+import { adminAuditRoutes } from './routes/admin-audit.ts';
+import { adminExportRoutes } from './routes/admin-export.ts';
+import { adminImportRoutes } from './routes/admin-import.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
@@ -83,11 +89,20 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   app.decorateRequest('caller', null as never);
   installSecurityHeaders(app);
   installRequestLog(app);
+  installRequestMetrics(app);
   await app.register(cookie);
   installErrorHandlers(app);
   installAcceptConstraint(app);
   await deps.cluster?.install(app);
+  // Routes outside every cenv count per address; cenv routes are counted by the cenv scope.
+  const serverIpLimit = config.settings.rate_limit_ip_per_min.value as number;
+  if (serverIpLimit > 0) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.config.access === undefined) await deps.rateLimits.serverRequest(request, reply, serverIpLimit);
+    });
+  }
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(createCenvRoutes);
   await app.register(landingRoutes);
   await app.register(uiAssets);
@@ -96,6 +111,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
     adminOverviewRoutes, adminUserRoutes, adminUserSessionRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes,
     adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes,
     adminTemplateRoutes, adminPageRoutes, pageRoutes,
+    adminConfigRoutes, adminAuditRoutes, adminExportRoutes, adminImportRoutes,
     uiPageRoutes,
   ];
   await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });

@@ -21,9 +21,14 @@ function body(code: string, message: string, details?: Record<string, unknown>):
   return { error: details ? { code, message, details } : { code, message } };
 }
 
-function clientMessage(error: FastifyError): string {
+function clientMessage(error: FastifyError, request: FastifyRequest): string {
   if (error.validation) return `invalid request: ${error.message}`;
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported Content-Type; send application/json';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    // Routes that take files say so (src/server/upload.ts).
+    return request.routeOptions.config?.bodyLimitSetting === 'max_import_bytes'
+      ? 'unsupported Content-Type; send the file as application/vnd.sqlite3 or multipart/form-data'
+      : 'unsupported Content-Type; send application/json';
+  }
   return error.message;
 }
 
@@ -56,7 +61,7 @@ export function describeError(error: FastifyError & DetailedError, request: Fast
     return { status, body: body(error.code ?? 'WCE_ERR_INTERNAL', error.message, error.details) };
   }
   const code = FASTIFY_CODES[error.code] ?? (error.code?.startsWith('WCE_ERR_') ? error.code : 'WCE_ERR_BAD_REQUEST');
-  return { status, body: body(code, clientMessage(error), error.details) };
+  return { status, body: body(code, clientMessage(error, request), error.details) };
 }
 
 /** Installs the error and not-found handlers on `app`. */

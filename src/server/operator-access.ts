@@ -2,8 +2,9 @@
  * Who may call the operator's endpoints (cluster status and drain; the same rule suits
  * /metrics). With `WCE_METRICS_TOKEN` set, a caller sends `Authorization: Bearer <token>`;
  * without it, only the machine itself may call: the client address *and* the socket must be
- * loopback, so a proxy on the same machine (whose connections are loopback) does not open
- * the endpoint to everyone behind it when WCE_TRUST_PROXY names it.
+ * loopback and the request must carry no X-Forwarded-For or Forwarded header, so a proxy on
+ * the same machine (whose connections are loopback) does not open the endpoint to everyone
+ * behind it, whether or not WCE_TRUST_PROXY names it.
  *
  * @example requireOperator(request, app.deps.config.metricsToken, 'GET /cluster');
  */
@@ -27,7 +28,9 @@ export function requireOperator(request: FastifyRequest, token: string | null, w
     if (!timingSafeEqual(digest(given), digest(token))) throw new UnauthorizedError(`${what} needs Authorization: Bearer <WCE_METRICS_TOKEN>`);
     return;
   }
-  if (!isLoopback(request.ip) || !isLoopback(request.socket.remoteAddress)) {
+  // A request a proxy forwarded is not local, even from a proxy on this machine WCE was not told to trust.
+  const forwarded = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+  if (forwarded || !isLoopback(request.ip) || !isLoopback(request.socket.remoteAddress)) {
     throw new ForbiddenError(`${what} answers only this machine; set WCE_METRICS_TOKEN to call it from elsewhere`);
   }
 }

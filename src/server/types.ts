@@ -26,6 +26,9 @@ import type { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { RouteCache } from '../endpoints/route-cache.ts';
 import type { RunLogs } from '../endpoints/run-logs.ts';
+import type { CounterStore } from '../tools/counter-store.ts';
+import type { ClusterFigures, Metrics } from '../metrics/metrics.ts';
+import type { RateLimits } from './plugins/rate-limit.ts';
 
 /** Everything the HTTP layer needs, built once by main.ts (or a test). */
 export interface AppDeps {
@@ -37,6 +40,10 @@ export interface AppDeps {
   tokens: TokenService;
   /** Recent session checks (invalidated by every session or user change). */
   sessions: SessionCache;
+  /** Every limit's counters (the rate limits, the login throttle, cenv creations): one pluggable store. */
+  counters: CounterStore;
+  /** The per-minute rate limits per cenv, user and address (plugins/rate-limit.ts). */
+  rateLimits: RateLimits;
   /** Login attempts per (cenv, address), counted before the hash, refunded on success. */
   loginThrottle: KeyedLimiter;
   /** Cenv creations per client address (POST /new). */
@@ -51,6 +58,8 @@ export interface AppDeps {
   endpoints: { routes: RouteCache; runs: RunLogs };
   /** Rendered pages: the cache, renders on a miss, re-renders after commits. */
   pages: PageService;
+  /** Prometheus metrics (GET /metrics) and the calls that record them. */
+  metrics: Metrics;
   /** Runs `fn` while nothing else uses the cenv's file (import, delete): see deps.ts. */
   exclusive<T>(cenvId: string, fn: () => T | Promise<T>): Promise<T>;
   /** Cluster mode (src/cluster, set by main.ts); absent on a single node. */
@@ -76,20 +85,8 @@ export interface ClusterHooks {
   metrics(): ClusterMetrics;
 }
 
-/** What a node knows about its part of the cluster (gauges and counters for /metrics). */
-export interface ClusterMetrics {
-  /** Cenvs this node owns and serves now. */
-  ownedCenvs: number;
-  /** Per owned cenv: age of the oldest commit not yet known to be on its replica (0: none). */
-  replicationLagSeconds: Array<{ cenvId: string; seconds: number }>;
-  /** How long this node's lease is certainly valid (0: no lease; it serves nothing). */
-  leaseRemainingSeconds: number;
-  draining: boolean;
-  /** Requests handed to other nodes, and those that could not reach them (counters). */
-  forwardedRequests: number;
-  forwardFailures: number;
-  litestreamProcesses: number;
-}
+/** What a node knows about its part of the cluster: the metrics' type (a type both sides need lives in the lower one). */
+export type ClusterMetrics = ClusterFigures;
 
 /**
  * Who may call a route: `none` skips credentials altogether (login, public pages of WCE),
@@ -105,7 +102,16 @@ export type Access = 'none' | 'anonymous' | 'user' | 'admin' | 'owner';
  */
 export type RouteKind = 'api' | 'ui' | 'tenant';
 
-export interface WceRouteConfig { access?: Access; kind?: RouteKind }
+export interface WceRouteConfig {
+  access?: Access;
+  kind?: RouteKind;
+  /** The route answers cross-origin callers listed in `cors_allowed_origins` (plugins/cors.ts). */
+  cors?: boolean;
+  /** false: not counted by the rate limits (health probes, /metrics, preflights). */
+  rateLimit?: false;
+  /** The setting that bounds the body: `body_limit_bytes`, or `max_import_bytes` for file uploads. */
+  bodyLimitSetting?: 'body_limit_bytes' | 'max_import_bytes';
+}
 
 /** The caller of a cenv route. */
 export interface Caller {

@@ -29,3 +29,12 @@ test('loading cache: a load in flight during an invalidation is answered but not
   release();
   assert.equal(await next, 'new', 'the old value was not kept for later callers');
 });
+
+test('loading cache: peek answers from memory only', async () => {
+  const cache = new LoadingCache(async (key) => `value of ${key}`);
+  assert.equal(cache.peek('a'), undefined, 'nothing loaded yet, and peek loads nothing');
+  await cache.get('a');
+  assert.equal(cache.peek('a'), 'value of a');
+  cache.invalidate('a');
+  assert.equal(cache.peek('a'), undefined);
+});

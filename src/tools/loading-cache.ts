@@ -31,6 +31,11 @@ export class LoadingCache<V> {
     return value;
   }
 
+  /** The cached value, if any, without loading (for code that cannot wait). */
+  peek(key: string): V | undefined {
+    return this.values.get(key);
+  }
+
   invalidate(key: string): void {
     this.values.delete(key);
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);

@@ -61,7 +61,7 @@ export function scriptWorld(setup = ''): ScriptWorld {
         : { endpoint: what, request: request(options.request) };
       return runEndpoint({
         conn, cache, principal: options.principal ?? OWNER, context: { requestId: 'test' }, settings,
-        deadline: Date.now() + timeoutMs, timeoutMs,
+        deadline: Date.now() + timeoutMs, timeoutMs, log: () => {},
       }, payload);
     },
     close() {

@@ -20,6 +20,11 @@ import type { AppDeps } from '../../src/server/types.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** Tests send far more than 100 requests a minute from one address: limits are off unless a test asks. */
+export const NO_RATE_LIMITS: Readonly<Record<string, string>> = Object.freeze({
+  WCE_RATE_LIMIT_IP_PER_MIN: '0', WCE_RATE_LIMIT_USER_PER_MIN: '0', WCE_RATE_LIMIT_CENV_PER_MIN: '0',
+});
+
 export function tempDir(prefix = 'wce-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
@@ -44,7 +49,7 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = tempDir();
-  const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0', ...options.env });
+  const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0', ...NO_RATE_LIMITS, ...options.env });
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const log = createLogger(config.logLevel, stream);
@@ -77,7 +82,7 @@ export interface SpawnedServer {
 export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
   const dataDir = env.WCE_DATA_DIR ?? tempDir();
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], {
-    env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...env },
+    env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

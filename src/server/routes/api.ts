@@ -69,7 +69,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       done(new BadRequestError('endpoint request bodies must be UTF-8 text'), undefined);
     }
   });
-  const config = { access: 'anonymous', kind: 'tenant' } as const;
+  const config = { access: 'anonymous', kind: 'tenant', cors: true } as const;
   const handler = (request: FastifyRequest, reply: FastifyReply) => serve(app, request, reply);
   app.route({ method: METHODS, url: '/api', config, handler });
   app.route({ method: METHODS, url: '/api/*', config, handler });

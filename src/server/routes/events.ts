@@ -37,7 +37,7 @@ function list(text: string | undefined, pattern: RegExp, what: string): string[]
 }
 
 export async function eventRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Static<typeof Query> }>('/events', { schema: { querystring: Query }, config: { access: 'anonymous' } }, async (request, reply) => {
+  app.get<{ Querystring: Static<typeof Query> }>('/events', { schema: { querystring: Query }, config: { access: 'anonymous', cors: true } }, async (request, reply) => {
     const { cenv, principal, ip, settings } = request.caller;
     const tables = list(request.query.tables, TABLE, 'tables');
     const channels = list(request.query.channels, CHANNEL, 'channels');

@@ -27,9 +27,11 @@ async function readiness(app: FastifyInstance, request: FastifyRequest): Promise
 }
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/health/live', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (request) => {
+  // Probes are never rate limited: a load balancer polling must not lock itself out.
+  const probe = { config: { rateLimit: false as const } };
+  app.get('/health', probe, async () => ({ status: 'ok' }));
+  app.get('/health/live', probe, async () => ({ status: 'ok' }));
+  app.get('/health/ready', probe, async (request) => {
     const problem = await readiness(app, request);
     if (problem) throw new NotReadyError(problem);
     return { status: 'ready' };

@@ -16,7 +16,8 @@ import { SESSION_COOKIE } from '../../auth/authenticate.ts';
 import { CSRF_COOKIE, csrfToken } from '../../auth/csrf.ts';
 import { MAX_PASSWORD_BYTES } from '../../auth/passwords.ts';
 import { audit } from '../../db/audit.ts';
-import { RateLimitedError, UnauthorizedError } from '../../errors.ts';
+import { RateLimitedError, UnauthorizedError, withDetails } from '../../errors.ts';
+import { addressKey } from '../../tools/ip-key.ts';
 import { transaction } from '../../tools/transaction.ts';
 import { hashFor, publishChange } from '../caller.ts';
 
@@ -47,27 +48,32 @@ function setSessionCookies(app: FastifyInstance, request: FastifyRequest, reply:
 }
 
 export async function loginRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: Static<typeof Body> }>('/login', { schema: { body: Body }, config: { access: 'none' } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof Body> }>('/login', { schema: { body: Body }, config: { access: 'none', cors: true } }, async (request, reply) => {
     const { username, password } = request.body;
     const { cenv, ip, userAgent, settings } = request.caller;
-    const throttleKey = `${cenv.id} ${ip}`;
-    const wait = app.deps.loginThrottle.take(throttleKey);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new RateLimitedError(`too many failed logins from this address; try again in ${wait} s`);
+    const throttleKey = `${cenv.id} ${addressKey(ip)}`;
+    const verdict = await app.deps.loginThrottle.take(throttleKey);
+    if (!verdict.ok) {
+      app.deps.metrics.rateLimited('login');
+      reply.header('retry-after', String(verdict.resetSeconds));
+      throw withDetails(
+        new RateLimitedError(`too many failed logins from this address; try again in ${verdict.resetSeconds} s (WCE_LOGIN_MAX_FAILURES)`),
+        { limit: 'WCE_LOGIN_MAX_FAILURES', max: verdict.limit, retry_after: verdict.resetSeconds },
+      );
     }
     const user = await app.deps.pools.use(cenv.id, (db) => findUserByName(db, username));
     const passwordOk = user
       ? await app.deps.hasher.verify(password, user.passwordHash, hashFor(request))
       : await app.deps.hasher.verifyNobody(password, hashFor(request));
     if (!user || !passwordOk || !user.enabled) {
+      app.deps.metrics.loginFailed();
       const reason = !user ? 'unknown user' : !passwordOk ? 'wrong password' : 'user disabled';
       await app.deps.pools.use(cenv.id, (db) => audit(db, {
         action: 'login_failed', userId: user?.id ?? null, username, detail: { reason }, ip, userAgent,
       }));
       throw new UnauthorizedError(FAILED);
     }
-    app.deps.loginThrottle.refund(throttleKey);
+    await app.deps.loginThrottle.refund(throttleKey);
     const rules = { timeoutMs: settings.session_timeout_hours * 3600_000, maxPerUser: settings.max_sessions_per_user };
     const session = await app.deps.pools.use(cenv.id, (db) => transaction(db, () => {
       // Each login also clears this cenv's dead sessions, so a busy cenv never waits for the sweeper.
@@ -95,7 +101,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.post('/logout', { config: { access: 'user' } }, async (request, reply) => {
+  app.post('/logout', { config: { access: 'user', cors: true } }, async (request, reply) => {
     const { principal: { userId, sessionId, username }, ip, userAgent, cenv } = request.caller;
     await app.deps.pools.use(cenv.id, (db) => {
       revokeSession(db, userId!, sessionId!);

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { concretePath } from '../../pages/paths.ts';
 import type { ServedPage } from '../../pages/memory-cache.ts';
 
-const PUBLIC = { access: 'none', kind: 'tenant' } as const;
+const PUBLIC = { access: 'none', kind: 'tenant', cors: true } as const;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -49,7 +49,10 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     const { cenv, ip, userAgent } = request.caller;
     // The common case, a page in memory, is answered without a promise in between.
     const hit = app.deps.pages.memory.get(cenv.id, path);
-    if (hit) return send(request, reply, hit);
+    if (hit) {
+      app.deps.metrics.pageCache('hit');
+      return send(request, reply, hit);
+    }
     // A miss may render now: the visitor's address counts against the sandbox's per-address cap.
     const origin = { ipKey: ip, context: { ip, userAgent, requestId: request.id } };
     return app.deps.pages.serve(cenv.id, path, origin).then((page) => (page ? send(request, reply, page) : notFound(reply, path)));

@@ -12,7 +12,7 @@ import { publishChange } from '../caller.ts';
 const Params = Type.Object({ cenv: Type.String(), id: Type.String({ maxLength: 64 }) });
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/sessions', { config: { access: 'user' } }, async (request) => {
+  app.get('/sessions', { config: { access: 'user', cors: true } }, async (request) => {
     const { cenv, principal: { userId, sessionId } } = request.caller;
     const sessions = await app.deps.pools.use(cenv.id, (db) => listSessions(db, userId!));
     return {
@@ -23,7 +23,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.delete<{ Params: Static<typeof Params> }>('/sessions/:id', { schema: { params: Params }, config: { access: 'user' } }, async (request) => {
+  app.delete<{ Params: Static<typeof Params> }>('/sessions/:id', { schema: { params: Params }, config: { access: 'user', cors: true } }, async (request) => {
     const { cenv, ip, principal: { userId, username } } = request.caller;
     const revoked = await app.deps.pools.use(cenv.id, (db) => {
       const done = revokeSession(db, userId!, request.params.id);
@@ -35,7 +35,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     return { revoked: 1 };
   });
 
-  app.delete('/sessions', { config: { access: 'user' } }, async (request) => {
+  app.delete('/sessions', { config: { access: 'user', cors: true } }, async (request) => {
     const { cenv, ip, principal: { userId, username } } = request.caller;
     const revoked = await app.deps.pools.use(cenv.id, (db) => {
       const count = revokeAllSessions(db, userId!);

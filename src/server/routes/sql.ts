@@ -36,7 +36,7 @@ function statementText(body: SqlBody): string {
 
 /** @example app.register(cenvScope([sqlRoutes]), { prefix: '/:cenv' }) */
 export async function sqlRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: SqlBody }>('/sql', { schema: { body: Body }, config: { access: 'anonymous' } }, async (request, reply) => {
+  app.post<{ Body: SqlBody }>('/sql', { schema: { body: Body }, config: { access: 'anonymous', cors: true } }, async (request, reply) => {
     const { as_user: asUser, ...payload } = request.body;
     const principal = asUser === undefined ? undefined : await app.deps.pools.use(request.caller.cenv.id,
       (db) => runAsPrincipal(db, request.caller.principal, asUser, actorOf(request), statementText(request.body)));

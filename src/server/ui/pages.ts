@@ -2,7 +2,7 @@
  * The UI's pages under `/{cenv}`: each answers a browser navigation with its HTML shell and
  * boot data (src/server/ui/shells.ts); the page then talks to the JSON API with the session
  * cookie and the CSRF header. Paths that also serve JSON (`/admin/users`,
- * `/admin/permissions`) declare the `accept: html` constraint, so API clients keep getting
+ * `/admin/permissions`, `/admin/config`, `/admin/audit`) declare the `accept: html` constraint, so API clients keep getting
  * JSON from the same path (accept-html.ts).
  *
  * Access is declared like any cenv route; a missing or expired session becomes a redirect
@@ -51,6 +51,8 @@ export async function uiPageRoutes(app: FastifyInstance): Promise<void> {
   page('/editor/templates', 'templates', 'admin');
   page('/admin/users', 'users', 'admin', true);
   page('/admin/permissions', 'permissions', 'admin', true);
+  page('/admin/config', 'config', 'admin', true);
+  page('/admin/audit', 'audit', 'admin', true);
 
   // A browser navigation to the JSON lists of endpoints and templates goes to their editor.
   const toEditor = (path: string, editor: string) => app.get(path, { config: { access: 'admin', kind: 'ui' }, constraints: ACCEPT_HTML },

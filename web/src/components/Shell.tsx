@@ -22,6 +22,8 @@ export const NAV: NavItem[] = [
   { page: 'templates', label: 'Templates', path: '/editor/templates', key: 't', admin: true },
   { page: 'users', label: 'Users', path: '/admin/users', key: 'u', admin: true },
   { page: 'permissions', label: 'Permissions', path: '/admin/permissions', key: 'p', admin: true },
+  { page: 'config', label: 'Settings', path: '/admin/config', key: 'o', admin: true },
+  { page: 'audit', label: 'Audit log', path: '/admin/audit', key: 'a', admin: true },
 ];
 
 const THEMES: Theme[] = ['system', 'light', 'dark'];
