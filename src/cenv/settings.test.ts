@@ -70,7 +70,10 @@ test('settings: where 0 means "no limit", a cenv may lower a limit but never lif
   assert.equal(settingProblem('rate_limit_ip_per_min', 5000, off), null);
   assert.equal(ceilingOf('rate_limit_ip_per_min', off), 0);
   assert.equal(ceilingOf('body_limit_bytes', serverSettings({ WCE_BODY_LIMIT_BYTES: '2048' })), 2048);
-  assert.equal(ceilingOf('body_limit_bytes', serverSettings({})), 64 * 1024 * 1024, 'without the variable, the key\'s maximum');
+  assert.equal(ceilingOf('body_limit_bytes', serverSettings({})), 1024 * 1024, 'without the variable, the default is the ceiling');
+  assert.match(settingProblem('sql_timeout_ms', 60_000, serverSettings({}))!, /from 10 to 30000/, 'a cenv cannot raise a protective limit the operator left alone');
+  assert.equal(settingProblem('sql_timeout_ms', 1000, serverSettings({})), null, 'but may lower it');
+  assert.equal(settingProblem('max_rows', 50_000, serverSettings({})), null, 'a default-role key is not capped');
   const described = describeSettings([], capped).find((d) => d.key === 'rate_limit_ip_per_min')!;
   assert.deepEqual([described.min, described.max, described.zero_means, described.env_role], [1, 100, 'no limit', 'ceiling']);
 });

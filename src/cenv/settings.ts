@@ -226,7 +226,9 @@ export function serverSettings(env: Record<string, string | undefined>): ServerS
     }
     const raw = env[s.env.name]?.trim();
     if (raw === undefined || raw === '') {
-      out[key] = { value: s.default, source: 'default', ceiling: null };
+      // Fail closed: without the operator's variable a ceiling is the default itself, so no
+      // cenv can raise its own time limits, sizes or rate limits beyond what the server chose.
+      out[key] = { value: s.default, source: 'default', ceiling: s.env.role === 'ceiling' ? s.default : null };
       continue;
     }
     const value = Number(raw);
@@ -239,8 +241,9 @@ export function serverSettings(env: Record<string, string | undefined>): ServerS
 }
 
 /**
- * The highest value a cenv may set for an integer key: the environment's ceiling, else the
- * key's own maximum (0 for "no limit" where 0 means that).
+ * The highest value a cenv may set for an integer key: its ceiling (the environment's value,
+ * or the default when the variable is unset), else — for keys without one — the key's own
+ * maximum (0 for "no limit" where 0 means that).
  * @example ceilingOf('body_limit_bytes', server) // what a route's hard body limit must allow
  */
 export function ceilingOf(key: SettingKey, server: ServerSettings): number {

@@ -22,8 +22,8 @@ export function handler(body: string): string {
   return `def handle(req):\n${body.split('\n').map((line) => `    ${line}`).join('\n')}\n`;
 }
 
-export async function endpointWorld(): Promise<EndpointWorld> {
-  const w = await adminWorld();
+export async function endpointWorld(env: Record<string, string> = {}): Promise<EndpointWorld> {
+  const w = await adminWorld(env);
   return {
     ...w,
     async save(def, who = w.owner) {
