@@ -131,7 +131,12 @@ export function serveChild(handlers: OpHandlers, makeGate: GateFactory): void {
   const connections = new ChildConnections(options.dataDir, options.server, makeGate, options.maxConnections);
   const handle = (message: ParentMessage): void => {
     if (message.kind === 'batch') return message.messages.forEach(handle);
-    if (message.kind === 'evict') return connections.evict(message.cenvId);
+    if (message.kind === 'evict') {
+      connections.evict(message.cenvId);
+      // The drain waits for this: the file may be replaced only once no child holds it open.
+      if (message.ack !== undefined) send({ kind: 'evicted', ack: message.ack });
+      return;
+    }
     // Each reply goes out as soon as its job is done: it must not wait behind the next job.
     send(runJob(connections, handlers, message));
   };

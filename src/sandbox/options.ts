@@ -88,6 +88,8 @@ export interface Child {
   timer: NodeJS.Timeout | null;
   /** Started for a burst; leaves when idle for a while, is not replaced. */
   extra: boolean;
+  /** Evictions it has not acknowledged yet (drain.ts). */
+  acks: Set<number>;
   idleTimer: NodeJS.Timeout | null;
 }
 

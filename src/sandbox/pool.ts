@@ -17,6 +17,7 @@ import { fromWireError, OP_TIME_LIMITS, type ChildMessage, type LogMessage, type
 import { FairQueue } from './scheduler.ts';
 import { spawnChild } from './spawn.ts';
 import { Outbox } from './outbox.ts';
+import { Drains, type DrainChild } from './drain.ts';
 import { withDefaults, type Child, type Pending, type ResolvedOptions, type SandboxJob, type SandboxOptions } from './options.ts';
 
 export type { SandboxJob, SandboxOptions };
@@ -30,9 +31,8 @@ export class SandboxPool {
   private readonly queue = new FairQueue<Pending>();
   /** Jobs handed to children and not answered yet, by cenv. */
   private readonly running = new Map<string, number>();
-  /** Cenvs being drained (no new jobs start), with who waits for their running jobs to end. */
-  private readonly draining = new Map<string, Array<() => void>>();
-  private readonly generations = new Map<string, number>();
+  /** Cenvs being drained (no new jobs start) and every cenv's generation. */
+  private readonly drains = new Drains();
   private nextId = 1;
   private failedStarts = 0;
   private closed = false;
@@ -83,22 +83,24 @@ export class SandboxPool {
   }
 
   /**
-   * Stops starting jobs of `cenvId`, waits for its running ones, then makes every child drop
-   * its connection (a new generation). Jobs that arrive meanwhile wait; call the returned
-   * function once the file is replaced (or removed) to let them run.
+   * Stops starting jobs of `cenvId`, waits for its running ones, then makes every child close
+   * its connection and waits until each has (drain.ts). Jobs that arrive meanwhile wait; call
+   * the returned function once the file is replaced (or removed) to let them run.
    * @example const resume = await sandbox.drain(id); try { swapFile(); } finally { resume(); }
    */
   async drain(cenvId: string): Promise<() => void> {
-    if (this.draining.has(cenvId)) throw new Error(`cenv ${cenvId} is already being drained`);
-    this.draining.set(cenvId, []);
-    if ((this.running.get(cenvId) ?? 0) > 0) {
-      await new Promise<void>((resolve) => this.draining.get(cenvId)!.push(resolve));
-    }
-    this.generations.set(cenvId, (this.generations.get(cenvId) ?? 0) + 1);
-    const evict: ParentMessage = { kind: 'evict', cenvId, generation: this.generations.get(cenvId)! };
-    for (const child of this.children) child.outbox.push(evict);
+    const children: Array<DrainChild & { child: Child }> = [...this.children].map((child) => ({
+      child,
+      quiet: !child.ready || child.retired || !child.proc.connected,
+      evict: (id, generation, ack) => {
+        child.acks.add(ack);
+        child.outbox.push({ kind: 'evict', cenvId: id, generation, ack });
+      },
+    }));
+    const end = await this.drains.drain(cenvId, () => this.running.get(cenvId) ?? 0, children,
+      (silent) => this.retire((silent as DrainChild & { child: Child }).child, new UnavailableError('the sandbox process stopped answering')));
     return () => {
-      this.draining.delete(cenvId);
+      end();
       this.pump();
     };
   }
@@ -138,7 +140,7 @@ export class SandboxPool {
     const { childFile, dataDir, server, maxConnections, memoryMb, execArgv } = this.options;
     const proc = spawnChild({ childFile, dataDir, server, maxConnections, memoryMb, execArgv });
     const child: Child = {
-      proc, ready: false, retired: false, inflight: [], timer: null, extra, idleTimer: null,
+      proc, ready: false, retired: false, inflight: [], timer: null, extra, idleTimer: null, acks: new Set(),
       outbox: new Outbox(proc, (message, error) => this.unsendable(child, message, error)),
     };
     this.children.add(child);
@@ -157,7 +159,7 @@ export class SandboxPool {
    * of its throughput). Jobs pipelined behind the cenv's own running job hold no further child.
    */
   private readonly eligible = (job: Pending): boolean => {
-    if (this.draining.has(job.cenvId)) return false;
+    if (this.drains.isDraining(job.cenvId)) return false;
     let held = 0;
     for (const child of this.children) {
       if (!child.inflight.some((p) => p.cenvId === job.cenvId)) continue;
@@ -177,7 +179,7 @@ export class SandboxPool {
         let next: Pending | undefined;
         if (inflight.length === 0) {
           next = this.queue.next(this.eligible);
-        } else if (inflight.length < this.options.pipeline && inflight[0].startedAt >= young && !this.draining.has(inflight[0].cenvId)) {
+        } else if (inflight.length < this.options.pipeline && inflight[0].startedAt >= young && !this.drains.isDraining(inflight[0].cenvId)) {
           next = this.queue.nextOf(inflight[0].cenvId);
         }
         if (next && this.dispatch(child, next)) moved = true;
@@ -190,7 +192,7 @@ export class SandboxPool {
 
   /** Hands one job to a child (it is written at the end of this event-loop turn). */
   private dispatch(child: Child, pending: Pending): boolean {
-    pending.message.generation = this.generations.get(pending.cenvId) ?? 0;
+    pending.message.generation = this.drains.generation(pending.cenvId);
     child.outbox.push(pending.message);
     if (child.idleTimer) clearTimeout(child.idleTimer);
     child.idleTimer = null;
@@ -215,6 +217,10 @@ export class SandboxPool {
       return this.pump();
     }
     if (message.kind === 'log') return this.childLog(child, message);
+    if (message.kind === 'evicted') {
+      child.acks.delete(message.ack);
+      return this.drains.evicted(message.ack);
+    }
     const head = child.inflight[0];
     if (!head || head.message.id !== message.id) return;
     child.inflight.shift();
@@ -272,8 +278,7 @@ export class SandboxPool {
       return;
     }
     this.running.delete(cenvId);
-    const waiters = this.draining.get(cenvId);
-    if (waiters) for (const wake of waiters.splice(0)) wake();
+    this.drains.jobLeft(cenvId);
   }
 
   /** Fails a job that never reached a child. */
@@ -304,9 +309,18 @@ export class SandboxPool {
     if (child.retired || child.inflight.length > 0) return;
     child.retired = true;
     this.children.delete(child);
+    // It closes its connections as it exits; a drain waits for the exit, not for an answer.
+    this.whenGone(child);
     if (child.idleTimer) clearTimeout(child.idleTimer);
     child.proc.disconnect();
     setTimeout(() => child.proc.kill('SIGKILL'), 2000).unref();
+  }
+
+  /** Settles the child's unanswered evictions once its process has exited. */
+  private whenGone(child: Child): void {
+    if (child.acks.size === 0) return;
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) return this.drains.childGone(child.acks);
+    child.proc.once('exit', () => this.drains.childGone(child.acks));
   }
 
   private onDeadline(child: Child): void {
@@ -338,6 +352,8 @@ export class SandboxPool {
     if (child.retired) return;
     child.retired = true;
     this.children.delete(child);
+    // A dead process holds no file: evictions it had not answered are done once it is gone.
+    this.whenGone(child);
     if (child.timer) clearTimeout(child.timer);
     if (child.idleTimer) clearTimeout(child.idleTimer);
     if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');

@@ -215,7 +215,8 @@ export interface JobMessage<K extends OpName = OpName> {
   payload: PayloadOf<K>;
 }
 
-export interface EvictMessage { kind: 'evict'; cenvId: string; generation: number }
+/** Close the cenv's connection; `ack` asks the child to answer `evicted` once it has. */
+export interface EvictMessage { kind: 'evict'; cenvId: string; generation: number; ack?: number }
 /** Several messages written at once (src/sandbox/outbox.ts); handled in order. */
 export interface BatchMessage { kind: 'batch'; messages: Array<JobMessage | EvictMessage> }
 export type ParentMessage = JobMessage | EvictMessage | BatchMessage;
@@ -235,6 +236,7 @@ export interface LogMessage {
 
 export type ChildMessage =
   | { kind: 'ready' }
+  | { kind: 'evicted'; ack: number }
   | LogMessage
   | { kind: 'reply'; id: number; reply: OpReply }
   | { kind: 'error'; id: number; error: WireError };

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { startServer, request, createCenv, login, bearer, type TestServer, type NewCenv, type LoggedIn } from '../helpers/server.ts';
 import { cenvFile } from '../../src/cenv/paths.ts';
@@ -20,6 +20,23 @@ let owner: LoggedIn;
 
 async function sql(cenv: NewCenv, who: LoggedIn, text: string) {
   return request(`${server.url}/${cenv.id}/sql`, { body: { sql: text }, headers: bearer(who.token) });
+}
+
+/** The pids (of `pids`) that have `file` (or its WAL/SHM) open, read from /proc. */
+function childrenHolding(pids: number[], file: string): string[] {
+  return pids.filter((pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(file);
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  }).map(String);
 }
 
 before(async () => {
@@ -41,8 +58,10 @@ test('a file replaced during a running query: the query finishes on the old file
   const running = sql(target, owner, SLOW_READ);
   await new Promise((resolve) => setTimeout(resolve, 100));
   let busyAtReplace = -1;
+  let openAtReplace: string[] = [];
   await server.deps.exclusive(target.id, () => {
     busyAtReplace = server.deps.sandbox.stats().busy;
+    openAtReplace = childrenHolding(server.deps.sandbox.pids(), cenvFile(server.dataDir, target.id));
     // What an import does: the source file, consistent, in place of the target's.
     const db = new DatabaseSync(cenvFile(server.dataDir, source.id));
     db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
@@ -54,6 +73,7 @@ test('a file replaced during a running query: the query finishes on the old file
   assert.equal(slow.status, 200, JSON.stringify(slow.body));
   assert.deepEqual(slow.body.rows, [['old', 2000000]], 'the running query finished whole, on the old file');
   assert.equal(busyAtReplace, 0, 'the replacement waited for the running query to leave its child');
+  assert.deepEqual(openAtReplace, [], 'no sandbox child still had the file open when it was replaced');
   // The old session row is gone with the old file: log in against the new file's owner.
   const fresh = await login(server.url, target.id, 'ada', 'another horse battery');
   for (let i = 0; i < 6; i++) {
