@@ -13,11 +13,11 @@
  * The pool returns each reply, effects included, to its caller; it fires no hooks itself.
  */
 import { BadRequestError, TimeoutError, UnavailableError } from '../errors.ts';
-import { fromWireError, OP_TIME_LIMITS, type ChildMessage, type LogMessage, type OpName, type ParentMessage, type ReplyOf } from './protocol.ts';
+import { fromWireError, OP_TIME_LIMITS, type ChildMessage, type OpName, type ParentMessage, type ReplyOf } from './protocol.ts';
 import { FairQueue } from './scheduler.ts';
-import { spawnChild } from './spawn.ts';
-import { Outbox } from './outbox.ts';
 import { Drains, type DrainChild } from './drain.ts';
+import { Children } from './children.ts';
+import { mayStart } from './eligibility.ts';
 import { withDefaults, type Child, type Pending, type ResolvedOptions, type SandboxJob, type SandboxOptions } from './options.ts';
 
 export type { SandboxJob, SandboxOptions };
@@ -27,17 +27,15 @@ const PIPELINE_WINDOW_MS = 5;
 
 export class SandboxPool {
   private readonly options: ResolvedOptions;
-  private readonly children = new Set<Child>();
+  private readonly processes: Children;
   private readonly queue = new FairQueue<Pending>();
   /** Jobs handed to children and not answered yet, by cenv. */
   private readonly running = new Map<string, number>();
   /** Cenvs being drained (no new jobs start) and every cenv's generation. */
   private readonly drains = new Drains();
   private nextId = 1;
-  private failedStarts = 0;
   private closed = false;
   private started = false;
-  private burstTimer: NodeJS.Timeout | null = null;
   /** Children replaced since start (killed at a deadline, or died). */
   restarts = 0;
   /** Jobs stopped at their hard deadline since start. */
@@ -49,13 +47,22 @@ export class SandboxPool {
    */
   constructor(options: SandboxOptions) {
     this.options = withDefaults(options);
+    this.processes = new Children(this.options, this.drains, {
+      message: (child, message) => this.onMessage(child, message),
+      exit: (child, code, signal) => this.onExit(child, code, signal),
+      unsendable: (child, message, error) => this.unsendable(child, message, error),
+    });
+  }
+
+  private get children(): Set<Child> {
+    return this.processes.all;
   }
 
   /** Starts the children now rather than on the first job (a server calls it at startup). */
   warm(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    for (let i = 0; i < this.options.size; i++) this.spawn();
+    for (let i = 0; i < this.options.size; i++) this.processes.spawn();
   }
 
   /**
@@ -124,50 +131,20 @@ export class SandboxPool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.burstTimer) clearTimeout(this.burstTimer);
+    this.processes.stopWatching();
     const stopping = new UnavailableError('the server is shutting down');
     for (const pending of this.queue.takeAll()) this.fail(pending, stopping);
     await Promise.all([...this.children].map((child) => {
       if (child.proc.exitCode !== null || child.proc.signalCode !== null) return undefined;
       const exited = new Promise((resolve) => child.proc.once('exit', resolve));
-      if (child.inflight.length === 0 && child.proc.connected) this.letGo(child);
+      if (child.inflight.length === 0 && child.proc.connected) this.processes.letGo(child);
       else this.retire(child, stopping);
       return exited;
     }));
   }
 
-  private spawn(extra = false): void {
-    const { childFile, dataDir, server, maxConnections, memoryMb, execArgv } = this.options;
-    const proc = spawnChild({ childFile, dataDir, server, maxConnections, memoryMb, execArgv });
-    const child: Child = {
-      proc, ready: false, retired: false, inflight: [], timer: null, extra, idleTimer: null, acks: new Set(),
-      outbox: new Outbox(proc, (message, error) => this.unsendable(child, message, error)),
-    };
-    this.children.add(child);
-    proc.on('message', (message: ChildMessage) => this.onMessage(child, message));
-    proc.on('exit', (code, signal) => this.onExit(child, code, signal));
-    proc.on('error', (error) => this.options.logger?.warn({ err: error }, 'sandbox child error'));
-  }
-
-  /**
-   * A job may take an idle child when its cenv is not being drained, does not already hold as
-   * many children as there are regular ones, nor as many as its `connections_per_cenv` (so
-   * when one tenant's long jobs hold them all, another tenant's job starts a burst child
-   * instead of waiting), and — for a job that may
-   * write — has no write running in another child: a second writer would only wait on
-   * SQLite's lock, with the busy handler's millisecond sleeps (measured: create at a quarter
-   * of its throughput). Jobs pipelined behind the cenv's own running job hold no further child.
-   */
-  private readonly eligible = (job: Pending): boolean => {
-    if (this.drains.isDraining(job.cenvId)) return false;
-    let held = 0;
-    for (const child of this.children) {
-      if (!child.inflight.some((p) => p.cenvId === job.cenvId)) continue;
-      held++;
-      if (job.job.writes && child.inflight.some((p) => p.cenvId === job.cenvId && p.job.writes)) return false;
-    }
-    return held < Math.min(this.options.size, job.job.caps.connections ?? Infinity);
-  };
+  /** See eligibility.ts. */
+  private readonly eligible = (job: Pending): boolean => mayStart(job, this.children, this.drains, this.options.size);
 
   private pump(): void {
     while (this.queue.size > 0) {
@@ -187,7 +164,7 @@ export class SandboxPool {
       }
       if (!moved) break;
     }
-    if (this.queue.hasEligible(this.eligible)) this.watchForBurst();
+    if (this.queue.hasEligible(this.eligible) && !this.closed) this.processes.watchForBurst(() => this.queue.hasEligible(this.eligible));
   }
 
   /** Hands one job to a child (it is written at the end of this event-loop turn). */
@@ -213,10 +190,10 @@ export class SandboxPool {
   private onMessage(child: Child, message: ChildMessage): void {
     if (message.kind === 'ready') {
       child.ready = true;
-      this.failedStarts = 0;
+      this.processes.failedStarts = 0;
       return this.pump();
     }
-    if (message.kind === 'log') return this.childLog(child, message);
+    if (message.kind === 'log') return this.processes.log(child, message);
     if (message.kind === 'evicted') {
       child.acks.delete(message.ack);
       return this.drains.evicted(message.ack);
@@ -231,16 +208,7 @@ export class SandboxPool {
     if (message.kind === 'reply') head.resolve(message.reply as ReplyOf<OpName>);
     else head.reject(fromWireError(message.error));
     this.pump();
-    if (child.extra && child.inflight.length === 0 && !child.retired) {
-      child.idleTimer = setTimeout(() => this.letGo(child), this.options.extraIdleMs);
-      child.idleTimer.unref();
-    }
-  }
-
-  /** A child's log line, written with the request id it carries (`reqId`, as request logs have). */
-  private childLog(child: Child, message: LogMessage): void {
-    const { level, requestId, cenvId, op, details } = message;
-    this.options.logger?.[level]({ ...details, reqId: requestId, cenvId, op, childPid: child.proc.pid }, message.message);
+    this.processes.idleExtra(child);
   }
 
   /**
@@ -287,42 +255,6 @@ export class SandboxPool {
     pending.reject(error);
   }
 
-  /** While jobs that may run wait and no child takes them, checks now and then whether every child is stuck. */
-  private watchForBurst(): void {
-    if (this.burstTimer || this.closed) return;
-    this.burstTimer = setTimeout(() => {
-      this.burstTimer = null;
-      if (!this.queue.hasEligible(this.eligible)) return;
-      const stuckSince = Date.now() - this.options.burstAfterMs;
-      const children = [...this.children];
-      const extras = children.filter((c) => c.extra).length;
-      // A child still starting will take the queue soon; do not start another.
-      const allStuck = children.every((c) => c.ready && c.inflight.length > 0 && c.inflight[0].startedAt < stuckSince);
-      if (allStuck && extras < this.options.maxExtra) this.spawn(true);
-      this.watchForBurst();
-    }, Math.max(20, this.options.burstAfterMs / 4));
-    this.burstTimer.unref();
-  }
-
-  /** Lets an idle child go: it closes its databases and exits (killed if it has not in 2 s). */
-  private letGo(child: Child): void {
-    if (child.retired || child.inflight.length > 0) return;
-    child.retired = true;
-    this.children.delete(child);
-    // It closes its connections as it exits; a drain waits for the exit, not for an answer.
-    this.whenGone(child);
-    if (child.idleTimer) clearTimeout(child.idleTimer);
-    child.proc.disconnect();
-    setTimeout(() => child.proc.kill('SIGKILL'), 2000).unref();
-  }
-
-  /** Settles the child's unanswered evictions once its process has exited. */
-  private whenGone(child: Child): void {
-    if (child.acks.size === 0) return;
-    if (child.proc.exitCode !== null || child.proc.signalCode !== null) return this.drains.childGone(child.acks);
-    child.proc.once('exit', () => this.drains.childGone(child.acks));
-  }
-
   private onDeadline(child: Child): void {
     const head = child.inflight[0];
     if (!head) return;
@@ -340,8 +272,8 @@ export class SandboxPool {
       `out of memory (limit ${this.options.memoryMb} MB per process); ask for less data at once`));
     if (child.ready) return;
     // It never started: do not let jobs wait for children that cannot start either.
-    this.failedStarts++;
-    if (this.failedStarts >= 3 && ![...this.children].some((c) => c.ready)) {
+    this.processes.failedStarts++;
+    if (this.processes.failedStarts >= 3 && ![...this.children].some((c) => c.ready)) {
       const broken = new UnavailableError('the sandbox cannot start its processes; the server log says why');
       for (const pending of this.queue.takeAll()) this.fail(pending, broken);
     }
@@ -350,15 +282,7 @@ export class SandboxPool {
   /** Kills `child`, fails its running job with `error`, requeues the rest, replaces it. */
   private retire(child: Child, error: Error): void {
     if (child.retired) return;
-    child.retired = true;
-    this.children.delete(child);
-    // A dead process holds no file: evictions it had not answered are done once it is gone.
-    this.whenGone(child);
-    if (child.timer) clearTimeout(child.timer);
-    if (child.idleTimer) clearTimeout(child.idleTimer);
-    if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
-    const [head, ...waiting] = child.inflight;
-    child.inflight = [];
+    const [head, ...waiting] = this.processes.kill(child);
     if (head) {
       this.settle(head);
       head.reject(error);
@@ -371,12 +295,7 @@ export class SandboxPool {
     }
     if (this.closed) return;
     this.restarts++;
-    if (child.extra) return this.pump();
-    // A child that cannot even start (broken install) must not be respawned in a hot loop.
-    const delay = this.failedStarts === 0 ? 0 : Math.min(5000, 50 * 2 ** this.failedStarts);
-    setTimeout(() => {
-      if (!this.closed) this.spawn();
-    }, delay).unref();
+    if (!child.extra) this.processes.replaceLater(() => this.closed);
     this.pump();
   }
 }
