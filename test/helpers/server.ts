@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { CenvRoutePlugin } from '../../src/server/plugins/cenv-scope.ts';
@@ -45,6 +45,8 @@ export interface StartOptions {
   extend?: (app: FastifyInstance) => void | Promise<void>;
   /** Extra route plugins under `/{cenv}` (behind the cenv scope: resolution, auth, CSRF, access). */
   cenvRoutes?: CenvRoutePlugin[];
+  /** Sees every route as it is added. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -54,7 +56,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const log = createLogger(config.logLevel, stream);
   const deps = createDeps(config, log);
-  const app = await buildApp(deps, log, { cenvRoutes: options.cenvRoutes });
+  // Every JSON reply is checked against its route's response schema: the suite keeps /openapi.json honest.
+  const app = await buildApp(deps, log, { cenvRoutes: options.cenvRoutes, checkResponses: true, onRoute: options.onRoute });
   await options.extend?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
