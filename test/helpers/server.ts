@@ -1,7 +1,7 @@
 /**
  * Real servers for tests. `startServer` runs WCE in this process on a random port with its
  * own temporary data directory (so a test can reach into `deps`); `spawnServer` runs
- * `bin/wce.mjs` as a child process, for what only a whole process shows (signals, logs,
+ * `bin/wce.mjs serve` as a child process, for what only a whole process shows (signals, logs,
  * exit codes). Both use bcrypt cost 4 unless told otherwise: fast, and the code path is the
  * same as with cost 12.
  */
@@ -81,10 +81,10 @@ export interface SpawnedServer {
   exited: Promise<number | null>;
 }
 
-/** Runs the real entry point (`bin/wce.mjs`) on a random port. */
+/** Runs the real entry point (`bin/wce.mjs serve`) on a random port. */
 export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
   const dataDir = env.WCE_DATA_DIR ?? tempDir();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs'), 'serve'], {
     env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -40,7 +40,7 @@ export async function sqlRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: SqlBody }>('/sql', {
     schema: {
       summary: 'Run a statement, or a batch atomically, as the caller', body: Body, response: { 200: SqlResult },
-      errors: ['WCE_ERR_SQL_SYNTAX', 'WCE_ERR_POLICY', 'WCE_ERR_FORBIDDEN', 'WCE_ERR_CONSTRAINT', 'WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT', 'WCE_ERR_STORAGE_FULL'],
+      errors: ['WCE_ERR_SQL_SYNTAX', 'WCE_ERR_POLICY', 'WCE_ERR_FORBIDDEN', 'WCE_ERR_CONFLICT', 'WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT', 'WCE_ERR_STORAGE_FULL'],
     },
     config: { access: 'anonymous', cors: true },
   }, async (request, reply) => {
