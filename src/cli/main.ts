@@ -10,6 +10,7 @@
  */
 import type { Command } from './args.ts';
 import { CliError, EXIT } from './client.ts';
+import { cluster } from './commands/cluster.ts';
 import { create } from './commands/new.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
@@ -21,7 +22,7 @@ import { serve } from './commands/serve.ts';
 import { sql } from './commands/sql.ts';
 import { users } from './commands/users.ts';
 
-const COMMANDS: Command[] = [serve, create, login, logout, sql, push, pull, exportCommand, importCommand, users];
+const COMMANDS: Command[] = [serve, create, login, logout, sql, push, pull, exportCommand, importCommand, users, cluster];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { Cli } from '../helpers/cli.ts';
@@ -121,5 +122,35 @@ describe('a session', () => {
     const noPassword = await cli.run(['login', 'shop', '--username', 'ada']);
     assert.equal(noPassword.code, 2);
     assert.match(noPassword.stderr, /a password is needed: pipe it with --password-stdin, or set WCE_PASSWORD/);
+  });
+});
+
+describe('wce cluster status', () => {
+  test('asks a node for GET /cluster with WCE_METRICS_TOKEN and prints the table, or the JSON', async () => {
+    const status = {
+      node: 'node-a', cenvs: { total: 2, owned: 1, unowned: 1 },
+      nodes: [{ id: 'node-a', label: 'a1b2c3', url: 'http://10.0.0.11:5309', self: true, reachable: true, draining: false, litestream_processes: 1, max_lag_ms: 12,
+        cenvs: [{ id: '0b5e…', name: 'blog', token: '7', state: 'open', lag_ms: 12 }] }],
+    };
+    const seen: string[] = [];
+    const node = createHttpServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status));
+    });
+    await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(node.address() as AddressInfo).port}`;
+    try {
+      const [text, json] = await Promise.all([
+        cli.ok(['cluster', 'status', url], { env: { WCE_METRICS_TOKEN: 'operator-secret' } }),
+        cli.ok(['cluster', 'status', '--server', url, '--json']),
+      ]);
+      assert.match(text.stdout, /^cluster seen from node-a: 1 nodes, 2 cenvs \(1 open, 1 closed/);
+      assert.deepEqual(JSON.parse(json.stdout), status);
+      assert.ok(seen.includes('GET /cluster Bearer operator-secret'), seen.join('\n'));
+      const wrong = await cli.run(['cluster', 'nodes']);
+      assert.equal(wrong.code, 2);
+    } finally {
+      node.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import type { RouteOptions } from 'fastify';
 import { ERROR_CODES } from '../../src/errors.ts';
 import { UNTAGGED } from '../../src/server/openapi/operations.ts';
+import { clusterRoutes, type ClusterRouteParts } from '../../src/cluster/routes.ts';
 import { startServer, request, type TestServer } from '../helpers/server.ts';
 import { openApiProblems } from '../helpers/openapi-shape.ts';
 
@@ -19,8 +20,11 @@ let server: TestServer;
 let doc: any;
 const routes: RouteOptions[] = [];
 
+/** The cluster's routes exist only in cluster mode; here they are added as they are there, to be documented too. */
+const clusterParts = { nodeId: 'n1', view: {}, local: () => ({}), hopOf: () => undefined } as unknown as ClusterRouteParts;
+
 before(async () => {
-  server = await startServer({ onRoute: (route) => routes.push(route) });
+  server = await startServer({ onRoute: (route) => routes.push(route), extend: async (app) => { await app.register(clusterRoutes(clusterParts)); } });
   const res = await request(`${server.url}/openapi.json`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /application\/json/);
@@ -48,7 +52,7 @@ function operations(): Array<[string, string, any]> {
 test('the document is valid OpenAPI 3.1', () => {
   assert.deepEqual(openApiProblems(doc), []);
   assert.equal(doc.openapi, '3.1.0');
-  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'cookie', 'csrf']);
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'cookie', 'csrf', 'operator']);
   assert.deepEqual(doc.components.securitySchemes.cookie, { type: 'apiKey', in: 'cookie', name: 'wce_session', description: doc.components.securitySchemes.cookie.description });
 });
 
@@ -95,6 +99,8 @@ test('security follows each route\'s access level', () => {
   assert.deepEqual(codes('post', '/{cenv}/admin/users', '401'), ['WCE_ERR_UNAUTHORIZED']);
   assert.ok(codes('post', '/{cenv}/sql', '400').includes('WCE_ERR_SQL_SYNTAX'));
   assert.equal(op('get', '/{cenv}/admin/users').responses['403'].content['application/json'].schema.$ref, '#/components/schemas/Error');
+  assert.deepEqual(op('get', '/cluster').security, [{ operator: [] }], 'operator routes keep their own scheme');
+  assert.deepEqual(op('get', '/cluster').tags, ['cluster']);
 });
 
 test('the error shape is one component, and the document is the same on every request', async () => {

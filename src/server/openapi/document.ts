@@ -76,6 +76,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'the `token` from POST /{cenv}/login' },
           cookie: { type: 'apiKey', in: 'cookie', name: 'wce_session', description: 'set by login, scoped to the cenv path' },
           csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: 'the `csrf_token` from login: with the cookie, every change needs it' },
+          operator: { type: 'http', scheme: 'bearer', description: 'the server\'s WCE_METRICS_TOKEN; without it set, only calls from the machine itself' },
         },
       },
     },

@@ -30,7 +30,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string; paths: Reg
   { name: 'endpoints', description: 'Writing Starlark endpoints and modules: versions, test runs, logs', paths: /^\/:cenv\/admin\/(endpoints|modules)(\/|$)/ },
   { name: 'templates', description: 'Templates, previews and the page cache', paths: /^\/:cenv\/admin\/(templates|pages)(\/|$)/ },
   { name: 'operations', description: 'Overview, settings, audit log, export and import', paths: /^\/:cenv\/admin\/(overview|config|audit|export|import)(\/|$)/ },
-  { name: 'cluster', description: 'Cluster mode: nodes, ownership, replication', paths: /^\/cluster(\/|$)/ },
+  { name: 'cluster', description: 'Cluster mode: nodes, ownership, replication (operator)', paths: /^\/_?cluster(\/|$)/ },
 ];
 /** The tag of a route no entry above covers; the OpenAPI test fails on it. */
 export const UNTAGGED = 'untagged';
@@ -115,7 +115,7 @@ export function transformRoute({ schema, url, route }: { schema: Record<string, 
     ...rest,
     ...(documentBody ? { body: documentBody } : {}),
     tags: rest.tags ?? [tagOf(url)],
-    security: securityOf(route.config?.access, methods),
+    security: rest.security ?? securityOf(route.config?.access, methods),
     'x-wce-errors': byStatus(errorCodesOf(route, url)),
   };
   return { schema: documented, url: named.url };
