@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -42,6 +43,13 @@ describe('help and usage', () => {
     assert.match(option.stderr, /wce sql: Unknown option '--nope'\nSee: wce sql --help/);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing DIR/);
+  });
+
+  test('npx wce runs this checkout (the bin of package.json), with the Node npm install brought', async (t) => {
+    const npx = spawnSync('npx', ['--no', '--', 'wce', '--version'], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+    if (npx.error) return t.skip('no npx on this machine');
+    assert.equal(npx.status, 0, npx.stderr);
+    assert.equal(npx.stdout.trim(), JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')).version);
   });
 
   test('a server that is not there exits 4, naming it and how to start one', async () => {
