@@ -24,6 +24,9 @@ export function typeLabel(doc: Document, raw: Schema | undefined): string {
   if (schema.type === 'array') return `array of ${typeLabel(doc, schema.items)}`;
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type;
   if (!type && raw?.$ref) return String(raw.$ref).split('/').pop()!;
+  // A small object reads best by its fields: {$int} | {$blob}, {sql, params, as_user}.
+  const keys = Object.keys(schema.properties ?? {});
+  if ((type === 'object' || !type) && keys.length > 0 && keys.length <= 3) return `{${keys.join(', ')}}`;
   return type ?? (schema.properties ? 'object' : 'any');
 }
 
