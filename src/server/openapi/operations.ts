@@ -30,6 +30,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string; paths: Reg
   { name: 'endpoints', description: 'Writing Starlark endpoints and modules: versions, test runs, logs', paths: /^\/:cenv\/admin\/(endpoints|modules)(\/|$)/ },
   { name: 'templates', description: 'Templates, previews and the page cache', paths: /^\/:cenv\/admin\/(templates|pages)(\/|$)/ },
   { name: 'operations', description: 'Overview, settings, audit log, export and import', paths: /^\/:cenv\/admin\/(overview|config|audit|export|import)(\/|$)/ },
+  { name: 'cors', description: "CORS preflights of a cenv's routes", paths: /^\/:cenv\/\*$/ },
   { name: 'cluster', description: 'Cluster mode: nodes, ownership, replication (operator)', paths: /^\/_?cluster(\/|$)/ },
 ];
 /** The tag of a route no entry above covers; the OpenAPI test fails on it. */
@@ -66,7 +67,9 @@ export function errorCodesOf(route: RouteOptions, url: string): string[] {
   const codes = new Set<string>();
   if (schema?.body || schema?.documentBody) ['WCE_ERR_VALIDATION', 'WCE_ERR_INVALID_JSON', 'WCE_ERR_PAYLOAD_TOO_LARGE', 'WCE_ERR_UNSUPPORTED_MEDIA_TYPE'].forEach((c) => codes.add(c));
   if (schema?.params || schema?.querystring) codes.add('WCE_ERR_VALIDATION');
-  if (url.startsWith('/:cenv')) codes.add('WCE_ERR_NOT_FOUND');
+  // Every cenv route: an unknown cenv, and a cenv that has all its connections busy.
+  if (url.startsWith('/:cenv')) ['WCE_ERR_NOT_FOUND', 'WCE_ERR_UNAVAILABLE'].forEach((c) => codes.add(c));
+  if (config?.rateLimit !== false && config?.kind !== 'ui') codes.add('WCE_ERR_RATE_LIMITED');
   if (access !== undefined && access !== 'none') codes.add('WCE_ERR_UNAUTHORIZED');
   if (access === 'admin' || access === 'owner') codes.add('WCE_ERR_FORBIDDEN');
   if (access !== undefined && access !== 'none' && methods.some(changes)) codes.add('WCE_ERR_CSRF');

@@ -38,3 +38,55 @@ export const Drained = Type.Union([
   Type.Object({ draining: Type.Literal(true) }),
 ], { description: 'the cenv was handed back, or every cenv of this node' });
 export const Resumed = Type.Object({ draining: Type.Literal(false) }, { description: 'the node takes cenvs again' });
+
+/** `GET /{cenv}/admin/config`: every setting with its value, where it comes from and its bounds. */
+export const SettingsList = Type.Object({
+  settings: Type.Array(Type.Object({
+    key: Type.String(),
+    value: Type.Union([Type.Number(), Type.Array(Type.String())]),
+    default: Type.Union([Type.Number(), Type.Array(Type.String())], { description: "the server's value" }),
+    source: Type.Union([Type.Literal('cenv'), Type.Literal('env'), Type.Literal('default')]),
+    type: Type.String(),
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number({ description: 'the highest value this cenv may set (a ceiling of the server)' })),
+    zero_means: Type.Optional(Type.Literal('no limit')),
+    env: Type.Optional(Type.String()),
+    env_role: Type.Optional(Type.Union([Type.Literal('default'), Type.Literal('ceiling')])),
+    description: Type.String(),
+  })),
+}, { description: 'every setting of the cenv (docs/configuration.md)' });
+export const SettingRemoved = Type.Object({ removed: Type.Boolean(), settings: SettingsList.properties.settings }, { description: 'the key has the server\'s value again' });
+
+const AuditEntry = Type.Object({
+  id: Type.Integer(), at: Type.String(), user_id: Nullable(Type.String()), username: Nullable(Type.String()), action: Type.String(),
+  table: Nullable(Type.String()), row_count: Nullable(Type.Integer()), statement: Nullable(Type.String()), detail: Type.Unknown(),
+  ip: Nullable(Type.String()), user_agent: Nullable(Type.String()),
+});
+/** `GET /{cenv}/admin/audit`: a page of entries, or (`?format=`) the whole filtered log as a download. */
+export const AuditLog = {
+  description: 'a page of entries, newest first (`?format=json` or `csv`: the whole filtered log, downloaded)',
+  content: {
+    'application/json': { schema: Type.Object({ entries: Type.Array(AuditEntry), next_cursor: Nullable(Type.String({ description: 'pass as ?cursor= for the next page' })) }) },
+    'text/csv': { schema: Type.String() },
+  },
+};
+
+/** `GET /{cenv}/admin/export`: the cenv as a file. */
+export const ExportFile = {
+  description: 'the whole cenv: a SQLite file, or (`?format=sql`) SQL text; named after the cenv and the time',
+  content: {
+    'application/vnd.sqlite3': { schema: Type.String({ contentMediaType: 'application/vnd.sqlite3' }) },
+    'application/sql': { schema: Type.String() },
+  },
+};
+
+export const Imported = Type.Object({
+  imported: Type.Literal(true), bytes: Type.Integer(), tables: Type.Integer(), users: Type.Integer(),
+  schema: Type.Object({ from: Type.Integer(), to: Type.Integer() }),
+  owner: Type.Object({ id: Type.String(), username: Type.String() }),
+  undo: Type.String(), note: Type.String(),
+}, { description: 'the cenv now holds the file; every session has ended' });
+export const ImportUndone = Type.Object({ restored: Type.Literal(true), note: Type.String() }, { description: 'the cenv is as it was before the import' });
+
+/** `GET /metrics`. */
+export const MetricsText = { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: Type.String() } } };
