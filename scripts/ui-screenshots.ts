@@ -1,6 +1,7 @@
 /**
  * `npm run screenshots`: every UI page in light and dark at 1280×800 and the pages without
- * an editor on a 390-px-wide phone, written to docs/ui/*.png (the README shows them). A real
+ * an editor on a 390-px-wide phone, written to docs/ui/*.png (docs/ide.md shows them);
+ * `npm run screenshots -- docs console` takes only the scenes named. A real
  * server with a small example cenv ("journal": notes under a row policy, three users,
  * grants, some history) so the pages show what they look like in use.
  */
@@ -50,6 +51,8 @@ async function seed(): Promise<{ username: string; password: string }> {
   await call('/admin/templates', { path: 'tags/:tag', syntax: 'markdown', source: '# Notes tagged {{ params.tag }}\n\n{{ count.n }} notes carry this tag.\n',
     queries: { count: { sql: 'SELECT count(*) AS n FROM tags WHERE tag = :tag', first: true } } });
   await fetch(`${server.url}/journal/pages/`);
+  // Settings: two of this cenv's own, so the page shows where each value comes from.
+  await call('/admin/config', { max_rows: 200, cors_allowed_origins: ['https://journal.example.com'] }, 'PUT');
   await login(server.url, 'journal', 'bob', 'long enough pw');
   return owner;
 }
@@ -150,13 +153,17 @@ const scenes: Array<{ name: string; url: string; signed: boolean; phone: boolean
   { name: 'templates', url: '/journal/editor/templates', signed: true, phone: false, ready: templatesScene },
   { name: 'console-why-hidden', url: '/journal/console', signed: true, phone: false, ready: whyScene },
   { name: 'policy-preview', url: '/journal/admin/permissions', signed: true, phone: false, ready: policyPreviewScene },
+  { name: 'config', url: '/journal/admin/config', signed: true, phone: true, ready: (p) => p.getByRole('heading', { name: 'Settings' }).waitFor() },
+  { name: 'audit', url: '/journal/admin/audit', signed: true, phone: true, ready: (p) => p.getByRole('region', { name: 'Audit log entries, newest first' }).waitFor() },
   { name: 'notice', url: '/journal/admin/users', signed: false, phone: false, ready: (p) => p.getByRole('heading', { name: 'You cannot open this page' }).waitFor() },
+  { name: 'docs', url: '/docs#post-cenv-sql', signed: false, phone: true, ready: (p) => p.locator('#post-cenv-sql').getByText('WCE_ERR_SQL_SYNTAX').waitFor() },
 ];
+const only = process.argv.slice(2);
 
 try {
   await seed();
   const bobCookies = await login(server.url, 'journal', 'bob', 'long enough pw');
-  for (const scene of scenes) {
+  for (const scene of scenes.filter((s) => only.length === 0 || only.includes(s.name))) {
     const variants: Array<{ suffix: string; width: number; height: number; scheme: 'light' | 'dark' }> = [
       { suffix: 'light', width: 1280, height: 800, scheme: 'light' },
       { suffix: 'dark', width: 1280, height: 800, scheme: 'dark' },

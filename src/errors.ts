@@ -60,6 +60,7 @@ export function withDetails<E extends Error>(error: E, details: Record<string, u
 
 type ErrorClass = new (message: string) => DetailedError;
 const BY_CODE = new Map<string, ErrorClass>();
+const STATUS = new Map<string, number>();
 for (const value of [
   ValidationError, BadRequestError, InvalidJsonError, SqlSyntaxError, ScriptSyntaxError, TemplateSyntaxError,
   UnauthorizedError, ForbiddenError, PolicyViolationError, CsrfError, NotFoundError, MethodNotAllowedError,
@@ -68,11 +69,19 @@ for (const value of [
 ]) {
   // @fastify/error sets `code` per instance, so ask one instance for it.
   const Ctor = value as unknown as ErrorClass;
-  BY_CODE.set(new Ctor('probe').code!, Ctor);
+  const probe = new Ctor('probe');
+  BY_CODE.set(probe.code!, Ctor);
+  STATUS.set(probe.code!, probe.statusCode!);
 }
 
 /** Every code a client can see (the OpenAPI document and the docs list them). */
 export const ERROR_CODES: readonly string[] = [...BY_CODE.keys()];
+
+/**
+ * The HTTP status a code is answered with (the OpenAPI document groups codes by it).
+ * @example ERROR_STATUS.get('WCE_ERR_CONFLICT') // 409
+ */
+export const ERROR_STATUS: ReadonlyMap<string, number> = STATUS;
 
 /**
  * Rebuilds a named error from its code (an error that crossed a process boundary). An

@@ -13,7 +13,7 @@ import { precompress } from './build/precompress.ts';
 const here = import.meta.dirname;
 
 /** Page kinds: each becomes web/dist/<name>.html from web/page.html and web/src/entries/<name>.tsx. */
-export const PAGES = ['landing', 'login', 'dashboard', 'users', 'permissions', 'config', 'audit', 'console', 'scripts', 'templates', 'notice'] as const;
+export const PAGES = ['landing', 'login', 'dashboard', 'users', 'permissions', 'config', 'audit', 'console', 'scripts', 'templates', 'notice', 'docs'] as const;
 
 export default defineConfig({
   root: here,

@@ -61,7 +61,7 @@ const port = await freePort();
 const wce = await startServer(path.join(ROOT, 'bin/wce.mjs'), port, {
   ...NO_RATE_LIMITS, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret,
   WCE_LOG_LEVEL: 'warn', NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles}`,
-}, path.join(space.dir, 'wce.log'));
+}, path.join(space.dir, 'wce.log'), [], ['serve']);
 try {
   const data = await createDataSet(wce.url, space.dataDir);
   const sql = {

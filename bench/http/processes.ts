@@ -42,9 +42,9 @@ async function waitUntilHealthy(url: string, exited: Promise<number | null>, log
  * Starts `node [nodeArgs] script` with `env` (plus PATH) and resolves once GET /health
  * answers on `port`. Everything the child writes goes to `logFile`.
  */
-export async function startServer(script: string, port: number, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startServer(script: string, port: number, env: Record<string, string>, logFile: string, nodeArgs: string[] = [], scriptArgs: string[] = []): Promise<ServerProcess> {
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...scriptArgs], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', out, out],
     cwd: ROOT,
@@ -86,7 +86,7 @@ export async function startWce(space: Workspace, logLevel: string | null, nodeAr
     ...NO_RATE_LIMITS, ...passed, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret,
   };
   if (logLevel) env.WCE_LOG_LEVEL = logLevel;
-  return startServer(path.join(ROOT, 'bin/wce.mjs'), port, env, path.join(space.dir, `wce-${logLevel ?? 'info'}.log`), nodeArgs);
+  return startServer(path.join(ROOT, 'bin/wce.mjs'), port, env, path.join(space.dir, `wce-${logLevel ?? 'info'}.log`), nodeArgs, ['serve']);
 }
 
 /** Starts bare-server.ts on a free port, serving the cenv `cenvId` that WCE created. */

@@ -18,6 +18,7 @@ import { requireOperator } from '../server/operator-access.ts';
 import { HOP_HEADER, signHop, type Hop, type HopKey } from './hop.ts';
 import { clusterStatus, type LocalStatus } from './status.ts';
 import type { ClusterView } from './view.ts';
+import { ClusterStatus, Drained, LocalStatus as LocalStatusReply, OPERATOR, Resumed } from '../server/openapi/operator-schemas.ts';
 
 export interface ClusterRouteParts {
   nodeId: string;
@@ -45,12 +46,14 @@ async function askNode(parts: ClusterRouteParts, request: FastifyRequest, url: s
 
 export function clusterRoutes(parts: ClusterRouteParts): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
-    app.get('/cluster', async (request) => {
+    app.get('/cluster', { schema: { ...OPERATOR, summary: 'The cluster: nodes, the cenvs each owns, replication lag (operator)', response: { 200: ClusterStatus } } }, async (request) => {
       requireOperator(request, app.deps.config.metricsToken, 'GET /cluster');
       return clusterStatus(parts.view, parts.nodeId, parts.local(), (url) => askNode(parts, request, url));
     });
 
-    app.post<{ Querystring: Static<typeof DrainQuery> }>('/cluster/drain', { schema: { querystring: DrainQuery } }, async (request) => {
+    app.post<{ Querystring: Static<typeof DrainQuery> }>('/cluster/drain', {
+      schema: { ...OPERATOR, summary: 'Hand off every cenv of this node (or ?cenv=ID only); it takes no new ones (operator)', querystring: DrainQuery, response: { 200: Drained } },
+    }, async (request) => {
       requireOperator(request, app.deps.config.metricsToken, 'POST /cluster/drain');
       const cenv = request.query.cenv;
       if (cenv !== undefined) {
@@ -62,13 +65,15 @@ export function clusterRoutes(parts: ClusterRouteParts): (app: FastifyInstance) 
       return { draining: true };
     });
 
-    app.post('/cluster/resume', async (request) => {
+    app.post('/cluster/resume', { schema: { ...OPERATOR, summary: 'Take cenvs again after a drain (operator)', response: { 200: Resumed } } }, async (request) => {
       requireOperator(request, app.deps.config.metricsToken, 'POST /cluster/resume');
       await parts.resume();
       return { draining: false };
     });
 
-    app.get('/_cluster/local', async (request) => {
+    app.get('/_cluster/local', {
+      schema: { summary: "This node's own figures, for GET /cluster on another node (signed node-to-node requests only)", response: { 200: LocalStatusReply }, errors: ['WCE_ERR_FORBIDDEN'] },
+    }, async (request) => {
       if (!parts.hopOf(request)) throw new ForbiddenError('node-to-node route');
       return parts.local();
     });

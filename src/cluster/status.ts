@@ -1,5 +1,5 @@
 /**
- * What `GET /cluster` answers and `npm run cluster:status` prints: the nodes, the cenvs each
+ * What `GET /cluster` answers and `wce cluster status` prints: the nodes, the cenvs each
  * owns with their fencing tokens, and replication lag. Ownership comes from etcd (the
  * watched view); lag only the owner knows, so each node is asked for its own figures
  * (`GET /_cluster/local`, signed) and a node that does not answer is shown as unreachable.

@@ -1,14 +1,15 @@
 /**
  * Assembles the Fastify application: request ids and logging, request metrics, cookies,
  * security headers by route kind, the error shape (also for errors of Node's HTTP parser),
- * time limits on slow clients, rate limits, health checks, /metrics, cenv creation, the web UI
- * (landing page, /static/ assets, pages) and the `/{cenv}/…` routes.
+ * time limits on slow clients, rate limits, health checks, /metrics, cenv creation, the OpenAPI
+ * document and its reference UI, the web UI (landing page, /static/ assets, pages) and the
+ * `/{cenv}/…` routes.
  *
  * @example
  *   const app = await buildApp(deps, createLogger(config.logLevel));
  *   await app.listen({ port: deps.config.port, host: deps.config.host });
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './types.ts';
@@ -49,10 +50,17 @@ import { adminAuditRoutes } from './routes/admin-audit.ts';
 import { adminExportRoutes } from './routes/admin-export.ts';
 import { adminImportRoutes } from './routes/admin-import.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { openApiRoute, registerOpenApi } from './openapi/document.ts';
+import { responseSerializer } from './openapi/response-check.ts';
+import { docsRoutes } from './ui/docs.ts';
 
 export interface BuildOptions {
   /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
   cenvRoutes?: CenvRoutePlugin[];
+  /** Check every JSON reply against its route's response schema (tests; openapi/response-check.ts). */
+  checkResponses?: boolean;
+  /** Called for every route as it is added (the OpenAPI completeness test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -85,6 +93,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   // JSON is the only body the API reads; anything else is a 415, not a schema error.
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
+  // Response schemas document; they never filter what is sent (openapi/response-check.ts).
+  app.setSerializerCompiler(responseSerializer(options.checkResponses === true));
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorate('deps', deps);
   app.decorateRequest('caller', null as never);
   installSecurityHeaders(app);
@@ -93,6 +104,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   await app.register(cookie);
   installErrorHandlers(app);
   installAcceptConstraint(app);
+  await registerOpenApi(app);
   await deps.cluster?.install(app);
   // Routes outside every cenv count per address; cenv routes are counted by the cenv scope.
   const serverIpLimit = config.settings.rate_limit_ip_per_min.value as number;
@@ -103,6 +115,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   }
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
+  await app.register(openApiRoute);
+  await app.register(docsRoutes);
   await app.register(createCenvRoutes);
   await app.register(landingRoutes);
   await app.register(uiAssets);

@@ -10,6 +10,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
+import type {} from '@fastify/swagger';
 import type { Config } from '../config.ts';
 import type { CenvRegistry, CenvRecord } from '../cenv/registry.ts';
 import type { ConnectionPools } from '../cenv/pool.ts';
@@ -132,4 +133,16 @@ declare module 'fastify' {
     caller: Caller;
   }
   interface FastifyContextConfig extends WceRouteConfig {}
+  interface FastifySchema {
+    /**
+     * Error codes (src/errors.ts) the route answers with beyond those its declarations imply
+     * (src/server/openapi/operations.ts); the OpenAPI document lists them.
+     */
+    errors?: readonly string[];
+    /**
+     * The request body as the OpenAPI document shows it, for routes that read their body
+     * themselves (uploads): documented, never validated by Fastify.
+     */
+    documentBody?: Record<string, unknown>;
+  }
 }

@@ -51,14 +51,14 @@ export interface ClusterOptions {
 }
 
 /**
- * Runs `bin/wce.mjs` on `port` in a process group of its own and waits until it is ready.
+ * Runs `bin/wce.mjs serve` on `port` in a process group of its own and waits until it is ready.
  * Without WCE_ETCD_ENDPOINTS in `env` it is a single-node server (the benches' baseline).
  */
 export async function spawnNode(name: string, port: number, dataDir: string, env: Record<string, string>): Promise<ClusterNodeProcess> {
   const url = `http://127.0.0.1:${port}`;
   const fullEnv = { ...env, WCE_PORT: String(port), WCE_NODE_URL: url, WCE_DATA_DIR: dataDir };
   // A process group of its own: kill -9 of the group takes its children along, like a dead machine.
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs'), 'serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const keep = (chunk: Buffer) => { output += chunk; if (output.length > 4_000_000) output = output.slice(-2_000_000); };
   child.stdout!.on('data', keep);

@@ -1,7 +1,7 @@
 /**
  * Real servers for tests. `startServer` runs WCE in this process on a random port with its
  * own temporary data directory (so a test can reach into `deps`); `spawnServer` runs
- * `bin/wce.mjs` as a child process, for what only a whole process shows (signals, logs,
+ * `bin/wce.mjs serve` as a child process, for what only a whole process shows (signals, logs,
  * exit codes). Both use bcrypt cost 4 unless told otherwise: fast, and the code path is the
  * same as with cost 12.
  */
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { CenvRoutePlugin } from '../../src/server/plugins/cenv-scope.ts';
@@ -45,6 +45,8 @@ export interface StartOptions {
   extend?: (app: FastifyInstance) => void | Promise<void>;
   /** Extra route plugins under `/{cenv}` (behind the cenv scope: resolution, auth, CSRF, access). */
   cenvRoutes?: CenvRoutePlugin[];
+  /** Sees every route as it is added. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -54,7 +56,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const log = createLogger(config.logLevel, stream);
   const deps = createDeps(config, log);
-  const app = await buildApp(deps, log, { cenvRoutes: options.cenvRoutes });
+  // Every JSON reply is checked against its route's response schema: the suite keeps /openapi.json honest.
+  const app = await buildApp(deps, log, { cenvRoutes: options.cenvRoutes, checkResponses: true, onRoute: options.onRoute });
   await options.extend?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -78,10 +81,10 @@ export interface SpawnedServer {
   exited: Promise<number | null>;
 }
 
-/** Runs the real entry point (`bin/wce.mjs`) on a random port. */
+/** Runs the real entry point (`bin/wce.mjs serve`) on a random port. */
 export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
   const dataDir = env.WCE_DATA_DIR ?? tempDir();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs'), 'serve'], {
     env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

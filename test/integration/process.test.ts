@@ -47,7 +47,7 @@ describe('the server process', () => {
   });
 
   test('a JWT secret shorter than 32 bytes stops the server at start with a clear message', () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], {
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/wce.mjs'), 'serve'], {
       env: { PATH: process.env.PATH, WCE_JWT_SECRET: 'too-short', WCE_PORT: '0' }, encoding: 'utf8',
     });
     assert.equal(result.status, 2);
@@ -60,7 +60,7 @@ describe('the server process', () => {
     const major = Number(/^v(\d+)/.exec(old.stdout ?? '')?.[1]);
     // The machine's own Node is the "older Node" here; where it is new enough there is nothing to show.
     if (!(major < 24)) return t.skip('no Node older than 24 at /usr/bin/node on this machine');
-    const result = spawnSync('/usr/bin/node', [path.join(ROOT, 'bin/wce.mjs')], { encoding: 'utf8' });
+    const result = spawnSync('/usr/bin/node', [path.join(ROOT, 'bin/wce.mjs'), 'serve'], { encoding: 'utf8' });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /Node\.js >= 24\.10 is required/);
     assert.match(result.stderr, /npm start/);
@@ -69,7 +69,7 @@ describe('the server process', () => {
   test('a port that is taken is reported, not thrown', async () => {
     const first = await spawnServer();
     const port = new URL(first.url).port;
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], {
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/wce.mjs'), 'serve'], {
       env: { PATH: process.env.PATH, WCE_PORT: port, WCE_HOST: '127.0.0.1', WCE_DATA_DIR: first.dataDir }, encoding: 'utf8',
     });
     first.child.kill('SIGTERM');

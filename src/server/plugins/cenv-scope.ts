@@ -27,6 +27,7 @@ import { csrfMatches, needsCsrf, CSRF_HEADER } from '../../auth/csrf.ts';
 import { ANONYMOUS } from '../../auth/principal.ts';
 import { CsrfError, NotFoundError } from '../../errors.ts';
 import { ACCESS_LEVELS, enforceAccess } from './access.ts';
+import { NoContent } from '../openapi/schemas.ts';
 import { answerPreflight, applyCors, CorsRoutes, isPreflight } from './cors.ts';
 import { setRouteBodyLimit } from './body-limit.ts';
 import type { Caller } from '../types.ts';
@@ -115,7 +116,10 @@ export function cenvScope(routes: CenvRoutePlugin[]): FastifyPluginAsync {
     }
     // Preflights to any path of a cenv are answered by the onRequest hook; this route makes
     // the router match them (and answers a plain OPTIONS with an empty 204).
-    scope.options('/*', { config: { access: 'none', rateLimit: false } }, async (_request, reply) => reply.code(204).send());
+    scope.options('/*', {
+      schema: { summary: 'CORS preflight of any path of the cenv (the cenv\'s cors_allowed_origins decide)', response: { 204: NoContent('the preflight\'s answer, in its headers') } },
+      config: { access: 'none', rateLimit: false },
+    }, async (_request, reply) => reply.code(204).send());
     for (const plugin of routes) await scope.register(plugin);
   };
 }

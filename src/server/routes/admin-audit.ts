@@ -12,6 +12,7 @@ import { AUDIT_COLUMNS, auditPage, type AuditEntryRecord, type AuditFilter } fro
 import { ValidationError } from '../../errors.ts';
 import { csvLine } from '../../tools/csv.ts';
 import { attachment } from '../download.ts';
+import { AuditLog } from '../openapi/operator-schemas.ts';
 
 const Text = Type.String({ minLength: 1, maxLength: 512 });
 const Query = Type.Object({
@@ -46,7 +47,9 @@ function csvOf(entry: AuditEntryRecord): string {
 }
 
 export async function adminAuditRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: QueryT }>('/admin/audit', { schema: { querystring: Query }, config: { access: 'admin' } }, async (request, reply) => {
+  app.get<{ Querystring: QueryT }>('/admin/audit', {
+    schema: { summary: 'The audit log, filtered and paged (or downloaded as CSV or JSON)', querystring: Query, response: { 200: AuditLog } }, config: { access: 'admin' },
+  }, async (request, reply) => {
     const { cenv } = request.caller;
     const filter = filterOf(request.query);
     const read = (before: number | null, limit: number) => app.deps.pools.use(cenv.id, (db) => auditPage(db, filter, limit, before));

@@ -16,6 +16,7 @@ import { audit } from '../../db/audit.ts';
 import { ValidationError } from '../../errors.ts';
 import { transaction } from '../../tools/transaction.ts';
 import { actorOf, publishChange } from '../caller.ts';
+import { SettingRemoved, SettingsList } from '../openapi/operator-schemas.ts';
 
 const Changes = Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Unknown(), { minProperties: 1, maxProperties: 64 });
 const KeyParams = Type.Object({ cenv: Type.String(), key: Type.String({ maxLength: 64 }) });
@@ -32,9 +33,12 @@ function changed(app: FastifyInstance, request: FastifyRequest): void {
 }
 
 export async function adminConfigRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/admin/config', { config: { access: 'admin' } }, async (request) => describe(app, request));
+  app.get('/admin/config', { schema: { summary: "The cenv's settings: value, source, bounds", response: { 200: SettingsList } }, config: { access: 'admin' } },
+    async (request) => describe(app, request));
 
-  app.put<{ Body: Static<typeof Changes> }>('/admin/config', { schema: { body: Changes }, config: { access: 'owner' } }, async (request) => {
+  app.put<{ Body: Static<typeof Changes> }>('/admin/config', {
+    schema: { summary: 'Change settings (all checked before any is written)', body: Changes, response: { 200: SettingsList } }, config: { access: 'owner' },
+  }, async (request) => {
     const actor = actorOf(request);
     await app.deps.pools.use(request.caller.cenv.id, (db) => transaction(db, () => {
       // Validates every key first (unknown, wrong type, out of bounds: a 400 naming it), then writes all.
@@ -45,7 +49,9 @@ export async function adminConfigRoutes(app: FastifyInstance): Promise<void> {
     return describe(app, request);
   });
 
-  app.delete<{ Params: Static<typeof KeyParams> }>('/admin/config/:key', { schema: { params: KeyParams }, config: { access: 'owner' } }, async (request) => {
+  app.delete<{ Params: Static<typeof KeyParams> }>('/admin/config/:key', {
+    schema: { summary: "Give a setting the server's value again", params: KeyParams, response: { 200: SettingRemoved } }, config: { access: 'owner' },
+  }, async (request) => {
     const { key } = request.params;
     if (!isSettingKey(key)) throw new ValidationError(`unknown setting "${key.slice(0, 64)}"`);
     const actor = actorOf(request);

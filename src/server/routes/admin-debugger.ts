@@ -15,6 +15,7 @@ import { MAX_SQL_LENGTH } from '../../db/connection.ts';
 import { NotFoundError } from '../../errors.ts';
 import { runOp } from '../sandbox-call.ts';
 import { SqlParams } from './sql-schema.ts';
+import { Explained, PolicyPreview } from '../openapi/schemas.ts';
 
 const Explain = Type.Object({
   sql: Type.String({ minLength: 1, maxLength: MAX_SQL_LENGTH }),
@@ -35,7 +36,13 @@ const Draft = Type.Object({
 }, { additionalProperties: false });
 
 export async function adminDebuggerRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: Static<typeof Explain> }>('/admin/explain', { schema: { body: Explain }, config: { access: 'admin' } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof Explain> }>('/admin/explain', {
+    schema: {
+      summary: "Why can't this user see these rows? Explain a statement for a user", body: Explain, response: { 200: Explained },
+      errors: ['WCE_ERR_SQL_SYNTAX', 'WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT'],
+    },
+    config: { access: 'admin' },
+  }, async (request, reply) => {
     const { cenv } = request.caller;
     const { as_user: asUser, sql, params } = request.body;
     let target: Principal = ANONYMOUS;
@@ -48,7 +55,10 @@ export async function adminDebuggerRoutes(app: FastifyInstance): Promise<void> {
     return reply.type('application/json; charset=utf-8').send(result.body);
   });
 
-  app.post<{ Body: Static<typeof Draft> }>('/admin/policies/preview', { schema: { body: Draft }, config: { access: 'admin' } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof Draft> }>('/admin/policies/preview', {
+    schema: { summary: 'Who would gain or lose rows with a draft policy', body: Draft, response: { 200: PolicyPreview }, errors: ['WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT'] },
+    config: { access: 'admin' },
+  }, async (request, reply) => {
     const body = request.body;
     const draft = {
       ...(body.id !== undefined ? { id: body.id } : {}), table: body.table, name: body.name ?? 'draft', commands: body.commands,

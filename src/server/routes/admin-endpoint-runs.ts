@@ -20,6 +20,7 @@ import { findEndpoint } from '../../endpoints/store.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { runOp } from '../sandbox-call.ts';
 import { scriptUser, visibleHeaders } from './api-request.ts';
+import { RunList, TestRun as TestRunReply } from '../openapi/app-schemas.ts';
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 const TestRun = Type.Object({
@@ -60,7 +61,13 @@ async function principalsOf(app: FastifyInstance, request: FastifyRequest<{ Body
 export async function adminEndpointRunRoutes(app: FastifyInstance): Promise<void> {
   const admin = { access: 'admin' } as const;
 
-  app.post<{ Body: TestBody }>('/admin/endpoints/test', { schema: { body: TestRun }, config: admin }, async (request) => {
+  app.post<{ Body: TestBody }>('/admin/endpoints/test', {
+    schema: {
+      summary: 'Run unsaved source against a made-up request (always rolled back)', body: TestRun, response: { 200: TestRunReply },
+      errors: ['WCE_ERR_SCRIPT_SYNTAX', 'WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT'],
+    },
+    config: admin,
+  }, async (request) => {
     const { body } = request;
     checkSource(body.source, 'endpoint', dialectFor(request.caller.settings));
     const params = paramsOf(body);
@@ -81,7 +88,8 @@ export async function adminEndpointRunRoutes(app: FastifyInstance): Promise<void
   });
 
   app.get<{ Params: Static<typeof LogParams>; Querystring: Static<typeof LogQuery> }>('/admin/endpoints/:id/logs', {
-    schema: { params: LogParams, querystring: LogQuery }, config: admin,
+    schema: { summary: "An endpoint's latest runs: status, time, print output, errors", params: LogParams, querystring: LogQuery, response: { 200: RunList } },
+    config: admin,
   }, async (request) => {
     const id = Number(request.params.id);
     const { cenv } = request.caller;

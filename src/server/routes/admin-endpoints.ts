@@ -16,6 +16,8 @@ import {
 } from '../../endpoints/store.ts';
 import { NotFoundError } from '../../errors.ts';
 import { editorOf, publishChange } from '../caller.ts';
+import { Endpoint, EndpointList, Version, VersionList } from '../openapi/app-schemas.ts';
+import { NoContent } from '../openapi/schemas.ts';
 
 const fields = {
   method: Type.Union(ENDPOINT_METHODS.map((m) => Type.Literal(m))),
@@ -46,31 +48,45 @@ export async function adminEndpointRoutes(app: FastifyInstance): Promise<void> {
     publishChange(request, 'endpoints');
   };
 
-  app.get('/admin/endpoints', { config: admin }, async (request) => {
+  app.get('/admin/endpoints', { schema: { summary: 'List endpoints', response: { 200: EndpointList } }, config: admin }, async (request) => {
     const endpoints = await use(request, listEndpoints);
     return { endpoints: endpoints.map((e) => endpointJson(e, false)) };
   });
 
-  app.post<{ Body: Static<typeof NewEndpoint> }>('/admin/endpoints', { schema: { body: NewEndpoint }, config: admin }, async (request, reply) => {
+  app.post<{ Body: Static<typeof NewEndpoint> }>('/admin/endpoints', {
+    schema: {
+      summary: 'Create an endpoint (the source is checked first)', body: NewEndpoint, response: { 201: Endpoint },
+      errors: ['WCE_ERR_SCRIPT_SYNTAX', 'WCE_ERR_CONFLICT'],
+    },
+    config: admin,
+  }, async (request, reply) => {
     const { access = 'user', run_as = 'caller', enabled = true, ...rest } = request.body;
     const endpoint = await use(request, (db) => createEndpoint(db, { ...rest, access, run_as, enabled }, editorOf(request), dialectFor(request.caller.settings)));
     changed(request);
     return reply.code(201).send(endpointJson(endpoint, true));
   });
 
-  app.get<WithId>('/admin/endpoints/:id', { schema: { params: Params }, config: admin }, async (request) => {
+  app.get<WithId>('/admin/endpoints/:id', { schema: { summary: 'An endpoint with its source', params: Params, response: { 200: Endpoint } }, config: admin }, async (request) => {
     const endpoint = await use(request, (db) => findEndpoint(db, Number(request.params.id)));
     if (!endpoint) throw new NotFoundError(`no endpoint with id ${request.params.id}`);
     return endpointJson(endpoint, true);
   });
 
-  app.put<WithId & { Body: Static<typeof EndpointPatch> }>('/admin/endpoints/:id', { schema: { params: Params, body: EndpointPatch }, config: admin }, async (request) => {
+  app.put<WithId & { Body: Static<typeof EndpointPatch> }>('/admin/endpoints/:id', {
+    schema: {
+      summary: 'Change an endpoint (a new source is a new version)', params: Params, body: EndpointPatch, response: { 200: Endpoint },
+      errors: ['WCE_ERR_SCRIPT_SYNTAX', 'WCE_ERR_CONFLICT'],
+    },
+    config: admin,
+  }, async (request) => {
     const endpoint = await use(request, (db) => updateEndpoint(db, Number(request.params.id), request.body, editorOf(request), dialectFor(request.caller.settings)));
     changed(request);
     return endpointJson(endpoint, true);
   });
 
-  app.delete<WithId>('/admin/endpoints/:id', { schema: { params: Params }, config: admin }, async (request, reply) => {
+  app.delete<WithId>('/admin/endpoints/:id', {
+    schema: { summary: 'Delete an endpoint with its versions and log', params: Params, response: { 204: NoContent('deleted') } }, config: admin,
+  }, async (request, reply) => {
     const id = Number(request.params.id);
     await use(request, (db) => deleteEndpoint(db, id, editorOf(request)));
     app.deps.endpoints.runs.forget(request.caller.cenv.id, id);
@@ -78,16 +94,23 @@ export async function adminEndpointRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(204).send();
   });
 
-  app.get<WithId>('/admin/endpoints/:id/versions', { schema: { params: Params }, config: admin }, async (request) => {
+  app.get<WithId>('/admin/endpoints/:id/versions', {
+    schema: { summary: "An endpoint's versions", params: Params, response: { 200: VersionList } }, config: admin,
+  }, async (request) => {
     return { versions: await use(request, (db) => endpointVersions(db, Number(request.params.id))) };
   });
 
-  app.get<WithVersion>('/admin/endpoints/:id/versions/:n', { schema: { params: VersionParams }, config: admin }, async (request) => {
+  app.get<WithVersion>('/admin/endpoints/:id/versions/:n', {
+    schema: { summary: 'One version of an endpoint, with its source', params: VersionParams, response: { 200: Version } }, config: admin,
+  }, async (request) => {
     const { version, created_at, created_by, size, source } = await use(request, (db) => endpointVersion(db, Number(request.params.id), Number(request.params.n)));
     return { version, created_at, created_by, size, source };
   });
 
-  app.post<WithVersion>('/admin/endpoints/:id/versions/:n/restore', { schema: { params: VersionParams }, config: admin }, async (request) => {
+  app.post<WithVersion>('/admin/endpoints/:id/versions/:n/restore', {
+    schema: { summary: "Restore a version's source as a new version", params: VersionParams, response: { 200: Endpoint }, errors: ['WCE_ERR_SCRIPT_SYNTAX'] },
+    config: admin,
+  }, async (request) => {
     const endpoint = await use(request, (db) => restoreEndpoint(db, Number(request.params.id), Number(request.params.n), editorOf(request), dialectFor(request.caller.settings)));
     changed(request);
     return endpointJson(endpoint, true);

@@ -18,11 +18,14 @@ import { dumpSql } from '../../cenv/sql-dump.ts';
 import { audit } from '../../db/audit.ts';
 import { actorOf } from '../caller.ts';
 import { attachment } from '../download.ts';
+import { ExportFile } from '../openapi/operator-schemas.ts';
 
 const Query = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('sqlite'), Type.Literal('sql')])) }, { additionalProperties: false });
 
 export async function adminExportRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Static<typeof Query> }>('/admin/export', { schema: { querystring: Query }, config: { access: 'owner' } }, async (request, reply) => {
+  app.get<{ Querystring: Static<typeof Query> }>('/admin/export', {
+    schema: { summary: 'Download the whole cenv: a consistent snapshot (owner)', querystring: Query, response: { 200: ExportFile } }, config: { access: 'owner' },
+  }, async (request, reply) => {
     const { cenv } = request.caller;
     const format = request.query.format ?? 'sqlite';
     const file = scratchFile(app.deps.config.dataDir, 'export');

@@ -23,6 +23,8 @@ import { NotFoundError, PayloadTooLargeError, ValidationError } from '../../erro
 import { actorOf, hashFor, publishChange } from '../caller.ts';
 import { givenPassword, inspectUpload, proveFileOwner } from '../cenv-files.ts';
 import { acceptUploads, receiveUpload } from '../upload.ts';
+import { Imported, ImportUndone } from '../openapi/operator-schemas.ts';
+import { fileBody } from '../openapi/schemas.ts';
 
 const Query = Type.Object({ confirm: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
 
@@ -39,7 +41,11 @@ export async function adminImportRoutes(app: FastifyInstance): Promise<void> {
   const { dataDir } = app.deps.config;
 
   app.post<{ Querystring: Static<typeof Query> }>('/admin/import', {
-    schema: { querystring: Query },
+    schema: {
+      summary: 'Replace the whole cenv with an exported file (checked first; ?confirm= the cenv id)', querystring: Query,
+      documentBody: { content: fileBody('the exported cenv file', { password: Type.Optional(Type.String({ description: "the file's owner password, when that is not you" })) }) },
+      response: { 200: Imported }, errors: ['WCE_ERR_UNAUTHORIZED'],
+    },
     config: { access: 'owner', bodyLimitSetting: 'max_import_bytes' },
   }, async (request) => {
     const { cenv, settings, principal } = request.caller;
@@ -71,7 +77,7 @@ export async function adminImportRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.post('/admin/import/undo', { config: { access: 'owner' } }, async (request) => {
+  app.post('/admin/import/undo', { schema: { summary: 'Put back what the last import replaced (once)', response: { 200: ImportUndone } }, config: { access: 'owner' } }, async (request) => {
     const { cenv } = request.caller;
     if (!hasPrevious(dataDir, cenv.id)) throw new NotFoundError('there is no import to undo (one undo is kept, until the next import)');
     const restored = await app.deps.exclusive(cenv.id, () => restorePrevious(dataDir, cenv.id));

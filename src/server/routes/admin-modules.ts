@@ -22,6 +22,8 @@ import {
 } from '../../endpoints/module-store.ts';
 import { NotFoundError } from '../../errors.ts';
 import { editorOf, publishChange } from '../caller.ts';
+import { ModuleList, ModuleOrVersions, ScriptModule } from '../openapi/app-schemas.ts';
+import { NoContent } from '../openapi/schemas.ts';
 
 const Source = Type.String({ maxLength: MAX_SOURCE_BYTES });
 const NewModule = Type.Object({ name: Type.String({ minLength: 1, maxLength: MAX_MODULE_NAME }), source: Source }, { additionalProperties: false });
@@ -45,18 +47,23 @@ export async function adminModuleRoutes(app: FastifyInstance): Promise<void> {
   const use = <T>(request: FastifyRequest, fn: (db: DatabaseSync) => T) => app.deps.pools.use(request.caller.cenv.id, fn);
   const dialect = (request: FastifyRequest) => dialectFor(request.caller.settings);
 
-  app.get('/admin/modules', { config: admin }, async (request) => {
+  app.get('/admin/modules', { schema: { summary: 'List modules', response: { 200: ModuleList } }, config: admin }, async (request) => {
     return { modules: (await use(request, listModules)).map((m) => moduleJson(m, false)) };
   });
 
-  app.post<{ Body: Static<typeof NewModule> }>('/admin/modules', { schema: { body: NewModule }, config: admin }, async (request, reply) => {
+  app.post<{ Body: Static<typeof NewModule> }>('/admin/modules', {
+    schema: { summary: 'Create a module', body: NewModule, response: { 201: ScriptModule }, errors: ['WCE_ERR_SCRIPT_SYNTAX', 'WCE_ERR_CONFLICT'] }, config: admin,
+  }, async (request, reply) => {
     const created = await use(request, (db) => createModule(db, request.body.name, request.body.source, editorOf(request), dialect(request)));
     publishChange(request, 'endpoints');
     return reply.code(201).send(moduleJson(created, true));
   });
 
   type TailRequest = FastifyRequest<{ Params: Static<typeof Tail> }>;
-  app.get('/admin/modules/*', { schema: { params: Tail }, config: admin }, async (request: TailRequest) => {
+  app.get('/admin/modules/*', {
+    schema: { summary: 'A module (`{name}`), its versions (`{name}/versions`) or one version (`{name}/versions/{n}`)', params: Tail, response: { 200: ModuleOrVersions } },
+    config: admin,
+  }, async (request: TailRequest) => {
     const t = target(request.params['*']);
     if (!t.versions) {
       const found = await use(request, (db) => findModule(db, t.name));
@@ -69,7 +76,13 @@ export async function adminModuleRoutes(app: FastifyInstance): Promise<void> {
     return { version, created_at, created_by, size, source };
   });
 
-  app.put<{ Params: Static<typeof Tail>; Body: Static<typeof ModuleBody> }>('/admin/modules/*', { schema: { params: Tail, body: ModuleBody }, config: admin }, async (request, reply) => {
+  app.put<{ Params: Static<typeof Tail>; Body: Static<typeof ModuleBody> }>('/admin/modules/*', {
+    schema: {
+      summary: 'Create (201) or replace (200) a module', params: Tail, body: ModuleBody,
+      response: { 200: ScriptModule, 201: ScriptModule }, errors: ['WCE_ERR_SCRIPT_SYNTAX'],
+    },
+    config: admin,
+  }, async (request, reply) => {
     const t = target(request.params['*']);
     if (t.versions) throw new NotFoundError('versions are read with GET and restored with POST …/versions/{n}/restore');
     const saved = await use(request, (db) => saveModule(db, t.name, request.body.source, editorOf(request), dialect(request)));
@@ -77,7 +90,10 @@ export async function adminModuleRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(saved.created ? 201 : 200).send(moduleJson(saved.module, true));
   });
 
-  app.post('/admin/modules/*', { schema: { params: Tail }, config: admin }, async (request: TailRequest) => {
+  app.post('/admin/modules/*', {
+    schema: { summary: "Restore a module's version (`{name}/versions/{n}/restore`)", params: Tail, response: { 200: ScriptModule }, errors: ['WCE_ERR_SCRIPT_SYNTAX'] },
+    config: admin,
+  }, async (request: TailRequest) => {
     const t = target(request.params['*']);
     if (!t.restore || t.n === null) throw new NotFoundError('POST /admin/modules/{name}/versions/{n}/restore is the only POST under a module');
     const restored = await use(request, (db) => restoreModule(db, t.name, t.n!, editorOf(request), dialect(request)));
@@ -85,7 +101,10 @@ export async function adminModuleRoutes(app: FastifyInstance): Promise<void> {
     return moduleJson(restored, true);
   });
 
-  app.delete('/admin/modules/*', { schema: { params: Tail }, config: admin }, async (request: TailRequest, reply: FastifyReply) => {
+  app.delete('/admin/modules/*', {
+    schema: { summary: 'Delete a module (409 while something loads it)', params: Tail, response: { 204: NoContent('deleted') }, errors: ['WCE_ERR_CONFLICT'] },
+    config: admin,
+  }, async (request: TailRequest, reply: FastifyReply) => {
     const t = target(request.params['*']);
     if (t.versions) throw new NotFoundError('versions cannot be deleted; delete the module');
     await use(request, (db) => deleteModule(db, t.name, editorOf(request), dialect(request)));

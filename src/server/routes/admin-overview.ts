@@ -5,9 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { cenvOverview } from '../../access/overview.ts';
 import { baseUrl } from '../url.ts';
+import { Overview } from '../openapi/schemas.ts';
 
 export async function adminOverviewRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/admin/overview', { config: { access: 'admin' } }, async (request) => {
+  app.get('/admin/overview', {
+    schema: { summary: "The dashboard's data: size, counts, tables, recent audit entries", response: { 200: Overview } }, config: { access: 'admin' },
+  }, async (request) => {
     const { cenv, settings } = request.caller;
     const overview = await app.deps.pools.use(cenv.id, (db) => cenvOverview(db));
     return {

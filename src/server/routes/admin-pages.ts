@@ -5,11 +5,12 @@
  * in the background; the list shows their progress in `rendered_at`).
  */
 import type { FastifyInstance } from 'fastify';
+import { PageList, Queued } from '../openapi/app-schemas.ts';
 
 export async function adminPageRoutes(app: FastifyInstance): Promise<void> {
   const admin = { access: 'admin' } as const;
 
-  app.get('/admin/pages', { config: admin }, async (request) => {
+  app.get('/admin/pages', { schema: { summary: 'The page cache: every page, what it read, when, its last error', response: { 200: PageList } }, config: admin }, async (request) => {
     const entries = await app.deps.pages.list(request.caller.cenv.id);
     return {
       pages: entries.map((e) => ({
@@ -19,7 +20,7 @@ export async function adminPageRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.post('/admin/pages/refresh', { config: admin }, async (request, reply) => {
+  app.post('/admin/pages/refresh', { schema: { summary: 'Re-render every cached page in the background', response: { 202: Queued } }, config: admin }, async (request, reply) => {
     const queued = await app.deps.pages.refreshAll(request.caller.cenv.id);
     return reply.code(202).send({ queued });
   });

@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { createPolicy, deletePolicy, listPolicies, policyJson, updatePolicy } from '../../access/policies.ts';
 import { POLICY_COMMANDS, POLICY_ROLES } from '../../access/model.ts';
 import { actorOf, publishChange } from '../caller.ts';
+import { NoContent, Policy, PolicyList } from '../openapi/schemas.ts';
 
 const fields = {
   table: Type.String({ minLength: 1, maxLength: 128 }),
@@ -26,19 +27,23 @@ const Params = Type.Object({ cenv: Type.String(), id: Type.String({ pattern: '^[
 
 export async function adminPolicyRoutes(app: FastifyInstance): Promise<void> {
   const admin = { access: 'admin' } as const;
-  app.get('/admin/policies', { config: admin }, async (request) => {
+  app.get('/admin/policies', { schema: { summary: 'List row policies', response: { 200: PolicyList } }, config: admin }, async (request) => {
     const policies = await app.deps.pools.use(request.caller.cenv.id, (db) => listPolicies(db));
     return { policies: policies.map(policyJson) };
   });
 
-  app.post<{ Body: Static<typeof NewPolicy> }>('/admin/policies', { schema: { body: NewPolicy }, config: admin }, async (request, reply) => {
+  app.post<{ Body: Static<typeof NewPolicy> }>('/admin/policies', {
+    schema: { summary: 'Add a row policy (validated against the table first)', body: NewPolicy, response: { 201: Policy }, errors: ['WCE_ERR_CONFLICT'] }, config: admin,
+  }, async (request, reply) => {
     const input = { ...request.body, kind: request.body.kind ?? 'permissive' };
     const policy = await app.deps.pools.use(request.caller.cenv.id, (db) => createPolicy(db, input, actorOf(request)));
     publishChange(request, 'access', [{ table: policy.table, action: 'policy', rows: null }], { roles: policy.roles });
     return reply.code(201).send(policyJson(policy));
   });
 
-  app.put<{ Params: Static<typeof Params>; Body: Static<typeof PolicyPatch> }>('/admin/policies/:id', { schema: { params: Params, body: PolicyPatch }, config: admin }, async (request) => {
+  app.put<{ Params: Static<typeof Params>; Body: Static<typeof PolicyPatch> }>('/admin/policies/:id', {
+    schema: { summary: 'Change a row policy', params: Params, body: PolicyPatch, response: { 200: Policy }, errors: ['WCE_ERR_CONFLICT'] }, config: admin,
+  }, async (request) => {
     const policy = await app.deps.pools.use(request.caller.cenv.id, (db) => updatePolicy(db, Number(request.params.id), request.body, actorOf(request)));
     // Neither roles nor a table: an update may have moved the policy away from a role or a
     // table it used to govern, so anything may have changed.
@@ -46,7 +51,9 @@ export async function adminPolicyRoutes(app: FastifyInstance): Promise<void> {
     return policyJson(policy);
   });
 
-  app.delete<{ Params: Static<typeof Params> }>('/admin/policies/:id', { schema: { params: Params }, config: admin }, async (request, reply) => {
+  app.delete<{ Params: Static<typeof Params> }>('/admin/policies/:id', {
+    schema: { summary: 'Remove a row policy', params: Params, response: { 204: NoContent('removed') } }, config: admin,
+  }, async (request, reply) => {
     const removed = await app.deps.pools.use(request.caller.cenv.id, (db) => deletePolicy(db, Number(request.params.id), actorOf(request)));
     publishChange(request, 'access', [{ table: removed.table, action: 'policy', rows: null }], { roles: removed.roles });
     return reply.code(204).send();

@@ -19,6 +19,8 @@ import { MAX_QUERIES, normalizeQueries } from '../../pages/query-spec.ts';
 import { createChecked, deleteWithPages, restoreChecked, updateChecked, type Editor } from '../../pages/template-admin.ts';
 import { getTemplate, listTemplates, templateJson } from '../../pages/template-store.ts';
 import { actorOf, publishChange } from '../caller.ts';
+import { Preview as PreviewReply, Template, TemplateList, Version, VersionList } from '../openapi/app-schemas.ts';
+import { NoContent } from '../openapi/schemas.ts';
 
 /** Largest template source (characters); the parser's own limit is higher. */
 const MAX_SOURCE = 256 * 1024;
@@ -73,18 +75,27 @@ export async function adminTemplateRoutes(app: FastifyInstance): Promise<void> {
   const admin = { access: 'admin' } as const;
   const changed = (request: FastifyRequest) => publishChange(request, 'templates');
 
-  app.get('/admin/templates', { config: admin }, async (request) => {
+  app.get('/admin/templates', { schema: { summary: 'List templates', response: { 200: TemplateList } }, config: admin }, async (request) => {
     const templates = await app.deps.pools.use(request.caller.cenv.id, (db) => listTemplates(db));
     return { templates: templates.map((t) => templateJson(t, false)) };
   });
 
-  app.post<{ Body: Static<typeof NewTemplate> }>('/admin/templates', { schema: { body: NewTemplate }, config: admin }, async (request, reply) => {
+  app.post<{ Body: Static<typeof NewTemplate> }>('/admin/templates', {
+    schema: { summary: 'Create a template (parsed and its queries prepared first)', body: NewTemplate, response: { 201: Template }, errors: ['WCE_ERR_TEMPLATE_SYNTAX', 'WCE_ERR_SQL_SYNTAX', 'WCE_ERR_CONFLICT'] },
+    config: admin,
+  }, async (request, reply) => {
     const created = await createChecked(app.deps, editor(request), request.body);
     changed(request);
     return reply.code(201).send(templateJson(created));
   });
 
-  app.post<{ Body: Static<typeof Preview> }>('/admin/templates/preview', { schema: { body: Preview }, config: admin }, async (request) => {
+  app.post<{ Body: Static<typeof Preview> }>('/admin/templates/preview', {
+    schema: {
+      summary: 'Render unsaved template text with live data (stores nothing)', body: Preview, response: { 200: PreviewReply },
+      errors: ['WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT'],
+    },
+    config: admin,
+  }, async (request) => {
     const { cenv } = request.caller;
     const body = request.body;
     const pattern = parsePattern(body.path);
@@ -106,24 +117,31 @@ export async function adminTemplateRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get<{ Params: Static<typeof Params> }>('/admin/templates/:id', { schema: { params: Params }, config: admin }, async (request) => {
+  app.get<{ Params: Static<typeof Params> }>('/admin/templates/:id', { schema: { summary: 'A template with its source', params: Params, response: { 200: Template } }, config: admin }, async (request) => {
     const template = await app.deps.pools.use(request.caller.cenv.id, (db) => getTemplate(db, Number(request.params.id)));
     return templateJson(template);
   });
 
-  app.put<{ Params: Static<typeof Params>; Body: Static<typeof TemplatePatch> }>('/admin/templates/:id', { schema: { params: Params, body: TemplatePatch }, config: admin }, async (request) => {
+  app.put<{ Params: Static<typeof Params>; Body: Static<typeof TemplatePatch> }>('/admin/templates/:id', {
+    schema: { summary: 'Change a template (a new version; its pages re-render)', params: Params, body: TemplatePatch, response: { 200: Template }, errors: ['WCE_ERR_TEMPLATE_SYNTAX', 'WCE_ERR_SQL_SYNTAX', 'WCE_ERR_CONFLICT'] },
+    config: admin,
+  }, async (request) => {
     const saved = await updateChecked(app.deps, editor(request), Number(request.params.id), request.body);
     changed(request);
     return templateJson(saved);
   });
 
-  app.delete<{ Params: Static<typeof Params> }>('/admin/templates/:id', { schema: { params: Params }, config: admin }, async (request, reply) => {
+  app.delete<{ Params: Static<typeof Params> }>('/admin/templates/:id', {
+    schema: { summary: 'Delete a template and its pages', params: Params, response: { 204: NoContent('deleted') } }, config: admin,
+  }, async (request, reply) => {
     await deleteWithPages(app.deps, editor(request), Number(request.params.id));
     changed(request);
     return reply.code(204).send();
   });
 
-  app.get<{ Params: Static<typeof Params> }>('/admin/templates/:id/versions', { schema: { params: Params }, config: admin }, async (request) => {
+  app.get<{ Params: Static<typeof Params> }>('/admin/templates/:id/versions', {
+    schema: { summary: "A template's versions", params: Params, response: { 200: VersionList } }, config: admin,
+  }, async (request) => {
     const id = Number(request.params.id);
     const versions = await app.deps.pools.use(request.caller.cenv.id, (db) => {
       getTemplate(db, id);
@@ -132,14 +150,18 @@ export async function adminTemplateRoutes(app: FastifyInstance): Promise<void> {
     return { versions };
   });
 
-  app.get<{ Params: Static<typeof VersionParams> }>('/admin/templates/:id/versions/:version', { schema: { params: VersionParams }, config: admin }, async (request) => {
+  app.get<{ Params: Static<typeof VersionParams> }>('/admin/templates/:id/versions/:version', {
+    schema: { summary: 'One version of a template: source and fields', params: VersionParams, response: { 200: Version } }, config: admin,
+  }, async (request) => {
     const { id, version } = request.params;
     const found = await app.deps.pools.use(request.caller.cenv.id, (db) => getVersion(db, 'template', id, Number(version)));
     if (!found) throw new NotFoundError(`template ${id} has no version ${version}`);
     return found;
   });
 
-  app.post<{ Params: Static<typeof VersionParams> }>('/admin/templates/:id/versions/:version/restore', { schema: { params: VersionParams }, config: admin }, async (request) => {
+  app.post<{ Params: Static<typeof VersionParams> }>('/admin/templates/:id/versions/:version/restore', {
+    schema: { summary: 'Restore a version as a new version', params: VersionParams, response: { 200: Template }, errors: ['WCE_ERR_TEMPLATE_SYNTAX', 'WCE_ERR_SQL_SYNTAX', 'WCE_ERR_CONFLICT'] }, config: admin,
+  }, async (request) => {
     const saved = await restoreChecked(app.deps, editor(request), Number(request.params.id), Number(request.params.version));
     changed(request);
     return templateJson(saved);

@@ -12,13 +12,16 @@ import { listSessions } from '../../auth/sessions.ts';
 import { findUserById } from '../../auth/users.ts';
 import { NotFoundError } from '../../errors.ts';
 import { actorOf, publishChange } from '../caller.ts';
+import { Revoked, SessionList } from '../openapi/schemas.ts';
 
 const UserParams = Type.Object({ cenv: Type.String(), id: Type.String({ maxLength: 64 }) });
 const SessionParams = Type.Object({ cenv: Type.String(), id: Type.String({ maxLength: 64 }), session: Type.String({ maxLength: 64 }) });
 
 export async function adminUserSessionRoutes(app: FastifyInstance): Promise<void> {
   const admin = { access: 'admin' } as const;
-  app.get<{ Params: Static<typeof UserParams> }>('/admin/users/:id/sessions', { schema: { params: UserParams }, config: admin }, async (request) => {
+  app.get<{ Params: Static<typeof UserParams> }>('/admin/users/:id/sessions', {
+    schema: { summary: "A user's active sessions", params: UserParams, response: { 200: SessionList } }, config: admin,
+  }, async (request) => {
     const sessions = await app.deps.pools.use(request.caller.cenv.id, (db) => {
       if (!findUserById(db, request.params.id)) throw new NotFoundError(`no user with id ${request.params.id}`);
       return listSessions(db, request.params.id);
@@ -31,14 +34,18 @@ export async function adminUserSessionRoutes(app: FastifyInstance): Promise<void
     };
   });
 
-  app.delete<{ Params: Static<typeof UserParams> }>('/admin/users/:id/sessions', { schema: { params: UserParams }, config: admin }, async (request) => {
+  app.delete<{ Params: Static<typeof UserParams> }>('/admin/users/:id/sessions', {
+    schema: { summary: "End all of a user's sessions", params: UserParams, response: { 200: Revoked } }, config: admin,
+  }, async (request) => {
     const revoked = await app.deps.pools.use(request.caller.cenv.id,
       (db) => revokeUserSessions(db, request.caller.principal, request.params.id, null, actorOf(request)));
     publishChange(request, 'sessions');
     return { revoked };
   });
 
-  app.delete<{ Params: Static<typeof SessionParams> }>('/admin/users/:id/sessions/:session', { schema: { params: SessionParams }, config: admin }, async (request) => {
+  app.delete<{ Params: Static<typeof SessionParams> }>('/admin/users/:id/sessions/:session', {
+    schema: { summary: "End one of a user's sessions", params: SessionParams, response: { 200: Revoked } }, config: admin,
+  }, async (request) => {
     const revoked = await app.deps.pools.use(request.caller.cenv.id,
       (db) => revokeUserSessions(db, request.caller.principal, request.params.id, request.params.session, actorOf(request)));
     publishChange(request, 'sessions');

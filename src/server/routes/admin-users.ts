@@ -11,6 +11,7 @@ import { findUserById, type User } from '../../auth/users.ts';
 import { activeSessionCounts } from '../../auth/sessions.ts';
 import { UnauthorizedError, ValidationError } from '../../errors.ts';
 import { actorOf, hashFor, publishChange } from '../caller.ts';
+import { Transferred, User as UserReply, UserList } from '../openapi/schemas.ts';
 
 // `owner` is not assignable here: a cenv has one owner, moved by transfer-ownership.
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
@@ -41,12 +42,14 @@ function checkPassword(password: string): void {
 
 export async function adminUserRoutes(app: FastifyInstance): Promise<void> {
   const admin = { access: 'admin' } as const;
-  app.get('/admin/users', { config: admin }, async (request) => {
+  app.get('/admin/users', { schema: { summary: 'List users', response: { 200: UserList } }, config: admin }, async (request) => {
     const { users, sessions } = await app.deps.pools.use(request.caller.cenv.id, (db) => ({ users: listUsers(db), sessions: activeSessionCounts(db) }));
     return { users: users.map((user) => ({ ...userJson(user), active_sessions: sessions.get(user.id) ?? 0 })) };
   });
 
-  app.post<{ Body: Static<typeof NewUser> }>('/admin/users', { schema: { body: NewUser }, config: admin }, async (request, reply) => {
+  app.post<{ Body: Static<typeof NewUser> }>('/admin/users', {
+    schema: { summary: 'Add a user', body: NewUser, response: { 201: UserReply }, errors: ['WCE_ERR_CONFLICT', 'WCE_ERR_UNAVAILABLE'] }, config: admin,
+  }, async (request, reply) => {
     checkPassword(request.body.password);
     const passwordHash = await app.deps.hasher.hash(request.body.password, hashFor(request));
     const { username, role } = request.body;
@@ -55,7 +58,10 @@ export async function adminUserRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send(userJson(user));
   });
 
-  app.put<{ Params: Static<typeof Params>; Body: Static<typeof UserPatch> }>('/admin/users/:id', { schema: { params: Params, body: UserPatch }, config: admin }, async (request) => {
+  app.put<{ Params: Static<typeof Params>; Body: Static<typeof UserPatch> }>('/admin/users/:id', {
+    schema: { summary: "Change a user's role, password or enabled flag", params: Params, body: UserPatch, response: { 200: UserReply }, errors: ['WCE_ERR_UNAVAILABLE'] },
+    config: admin,
+  }, async (request) => {
     const change: UserChange = { role: request.body.role, enabled: request.body.enabled };
     if (request.body.password !== undefined) {
       checkPassword(request.body.password);
@@ -68,7 +74,10 @@ export async function adminUserRoutes(app: FastifyInstance): Promise<void> {
     return userJson(user);
   });
 
-  app.post<{ Body: Static<typeof Transfer> }>('/admin/transfer-ownership', { schema: { body: Transfer }, config: { access: 'owner' } }, async (request) => {
+  app.post<{ Body: Static<typeof Transfer> }>('/admin/transfer-ownership', {
+    schema: { summary: 'Make another user the owner (with your password)', body: Transfer, response: { 200: Transferred }, errors: ['WCE_ERR_UNAUTHORIZED'] },
+    config: { access: 'owner' },
+  }, async (request) => {
     const { cenv, principal } = request.caller;
     const me = await app.deps.pools.use(cenv.id, (db) => findUserById(db, principal.userId!));
     if (!me || !(await app.deps.hasher.verify(request.body.password, me.passwordHash, hashFor(request)))) {

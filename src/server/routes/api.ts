@@ -19,6 +19,7 @@ import { enforceAccess } from '../plugins/access.ts';
 import { runOp } from '../sandbox-call.ts';
 import type { Access } from '../types.ts';
 import { apiPath, scriptRequest } from './api-request.ts';
+import { Type } from '@sinclair/typebox';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const NEEDS: Record<EndpointAccess, Access> = { public: 'anonymous', user: 'user', admin: 'admin' };
@@ -70,7 +71,15 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     }
   });
   const config = { access: 'anonymous', kind: 'tenant', cors: true } as const;
+  const schema = {
+    summary: "Call one of the cenv's Starlark endpoints",
+    description: 'The body (any text type) and the answer are what the endpoint makes of them: a string is text/plain, a dict or list JSON, ' +
+      'None a 204. Who may call is the endpoint\'s own `access` (public, user, admin); see docs/endpoints.md.',
+    response: { 200: { description: "the endpoint's answer (its status, headers and body)", content: { '*/*': { schema: Type.Unknown() } } } },
+    errors: ['WCE_ERR_METHOD_NOT_ALLOWED', 'WCE_ERR_FORBIDDEN', 'WCE_ERR_BAD_REQUEST', 'WCE_ERR_SCRIPT', 'WCE_ERR_PAYLOAD_TOO_LARGE',
+      'WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT', 'WCE_ERR_STORAGE_FULL'],
+  };
   const handler = (request: FastifyRequest, reply: FastifyReply) => serve(app, request, reply);
-  app.route({ method: METHODS, url: '/api', config, handler });
-  app.route({ method: METHODS, url: '/api/*', config, handler });
+  app.route({ method: METHODS, url: '/api', schema, config, handler });
+  app.route({ method: METHODS, url: '/api/*', schema, config, handler });
 }

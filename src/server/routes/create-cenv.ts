@@ -27,6 +27,7 @@ import { ConflictError, ForbiddenError, RateLimitedError, ValidationError, withD
 import { baseUrl } from '../url.ts';
 import { givenPassword, inspectUpload, proveFileOwner } from '../cenv-files.ts';
 import { acceptUploads, receiveUpload } from '../upload.ts';
+import { CreatedCenv, newCenvBody } from '../openapi/schemas.ts';
 
 const Body = Type.Object({
   username: Type.String({ maxLength: 256 }),
@@ -90,7 +91,12 @@ async function cloneFromFile(app: FastifyInstance, request: FastifyRequest<{ Que
 export async function createCenvRoutes(app: FastifyInstance): Promise<void> {
   // JSON too: the usual form of POST /new (held to the server's body limit, this route sets none).
   await acceptUploads(app, { json: true });
-  app.post<{ Body: Static<typeof Body>; Querystring: Static<typeof Query> }>('/new', { schema: { querystring: Query } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof Body>; Querystring: Static<typeof Query> }>('/new', {
+    schema: {
+      summary: 'Create a cenv and its owner, or a copy of an exported cenv file', querystring: Query, documentBody: newCenvBody(Body),
+      response: { 201: CreatedCenv }, errors: ['WCE_ERR_FORBIDDEN', 'WCE_ERR_CONFLICT', 'WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE'],
+    },
+  }, async (request, reply) => {
     if (!app.deps.config.allowNewCenvs) {
       throw new ForbiddenError('creating cenvs is disabled on this server (ALLOW_NEW_CENVS=false)');
     }

@@ -12,6 +12,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ValidationError } from '../../errors.ts';
 import { EventStream } from '../../events/stream.ts';
 import { HEADERS_BY_KIND } from '../plugins/headers.ts';
+import { ServerSentEvents } from '../openapi/schemas.ts';
 
 const Query = Type.Object({
   tables: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -37,7 +38,13 @@ function list(text: string | undefined, pattern: RegExp, what: string): string[]
 }
 
 export async function eventRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Static<typeof Query> }>('/events', { schema: { querystring: Query }, config: { access: 'anonymous', cors: true } }, async (request, reply) => {
+  app.get<{ Querystring: Static<typeof Query> }>('/events', {
+    schema: {
+      summary: 'Stream the committed changes you may see (server-sent events)', querystring: Query, response: { 200: ServerSentEvents },
+      errors: ['WCE_ERR_FORBIDDEN', 'WCE_ERR_RATE_LIMITED'],
+    },
+    config: { access: 'anonymous', cors: true },
+  }, async (request, reply) => {
     const { cenv, principal, ip, settings } = request.caller;
     const tables = list(request.query.tables, TABLE, 'tables');
     const channels = list(request.query.channels, CHANNEL, 'channels');

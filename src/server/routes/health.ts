@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessSync, constants } from 'node:fs';
 import { NotReadyError } from '../../errors.ts';
+import { Status } from '../openapi/schemas.ts';
 
 async function readiness(app: FastifyInstance, request: FastifyRequest): Promise<string | null> {
   try {
@@ -28,10 +29,10 @@ async function readiness(app: FastifyInstance, request: FastifyRequest): Promise
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   // Probes are never rate limited: a load balancer polling must not lock itself out.
-  const probe = { config: { rateLimit: false as const } };
-  app.get('/health', probe, async () => ({ status: 'ok' }));
-  app.get('/health/live', probe, async () => ({ status: 'ok' }));
-  app.get('/health/ready', probe, async (request) => {
+  const probe = (summary: string, errors: string[] = []) => ({ schema: { summary, response: { 200: Status }, errors }, config: { rateLimit: false as const } });
+  app.get('/health', probe('Is the server up?'), async () => ({ status: 'ok' }));
+  app.get('/health/live', probe('Liveness probe: the process answers'), async () => ({ status: 'ok' }));
+  app.get('/health/ready', probe('Readiness probe: the data directory and registry work (503 with the reason otherwise)', ['WCE_ERR_NOT_READY']), async (request) => {
     const problem = await readiness(app, request);
     if (problem) throw new NotReadyError(problem);
     return { status: 'ready' };

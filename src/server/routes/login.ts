@@ -20,6 +20,7 @@ import { RateLimitedError, UnauthorizedError, withDetails } from '../../errors.t
 import { addressKey } from '../../tools/ip-key.ts';
 import { transaction } from '../../tools/transaction.ts';
 import { hashFor, publishChange } from '../caller.ts';
+import { LoginResult, Ok } from '../openapi/schemas.ts';
 
 const Body = Type.Object({
   username: Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH * 2 }),
@@ -48,7 +49,10 @@ function setSessionCookies(app: FastifyInstance, request: FastifyRequest, reply:
 }
 
 export async function loginRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: Static<typeof Body> }>('/login', { schema: { body: Body }, config: { access: 'none', cors: true } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof Body> }>('/login', {
+    schema: { summary: 'Log in: a bearer token, and session cookies', body: Body, response: { 200: LoginResult }, errors: ['WCE_ERR_UNAUTHORIZED', 'WCE_ERR_RATE_LIMITED'] },
+    config: { access: 'none', cors: true },
+  }, async (request, reply) => {
     const { username, password } = request.body;
     const { cenv, ip, userAgent, settings } = request.caller;
     const throttleKey = `${cenv.id} ${addressKey(ip)}`;
@@ -101,7 +105,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.post('/logout', { config: { access: 'user', cors: true } }, async (request, reply) => {
+  app.post('/logout', { schema: { summary: 'End this session', response: { 200: Ok } }, config: { access: 'user', cors: true } }, async (request, reply) => {
     const { principal: { userId, sessionId, username }, ip, userAgent, cenv } = request.caller;
     await app.deps.pools.use(cenv.id, (db) => {
       revokeSession(db, userId!, sessionId!);

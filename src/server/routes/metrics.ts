@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { requireOperator } from '../operator-access.ts';
+import { MetricsText, OPERATOR } from '../openapi/operator-schemas.ts';
 
 export async function metricsRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/metrics', { config: { rateLimit: false } }, async (request, reply) => {
+  app.get('/metrics', { schema: { ...OPERATOR, summary: 'Prometheus metrics (operator)', response: { 200: MetricsText } }, config: { rateLimit: false } }, async (request, reply) => {
     requireOperator(request, app.deps.config.metricsToken, 'GET /metrics');
     // prom-client writes NaN as "Nan" (an empty event-loop histogram); strict parsers want "NaN".
     const text = (await app.deps.metrics.registry.metrics()).replace(/ Nan$/gm, ' NaN');

@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { concretePath } from '../../pages/paths.ts';
 import type { ServedPage } from '../../pages/memory-cache.ts';
+import { Html } from '../openapi/schemas.ts';
 
 const PUBLIC = { access: 'none', kind: 'tenant', cors: true } as const;
 
@@ -58,10 +59,15 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     return app.deps.pages.serve(cenv.id, path, origin).then((page) => (page ? send(request, reply, page) : notFound(reply, path)));
   };
 
-  app.get('/pages', { config: PUBLIC }, (request, reply) => serve(request, reply, 'index'));
-  app.get('/pages/*', { config: PUBLIC }, (request, reply) => serve(request, reply, concretePath(rawPagePath(request.url))));
+  // Pages are HTML by default; a template may choose another text type (docs/pages.md).
+  const page = (summary: string, extra: Record<string, unknown> = {}) => ({
+    schema: { summary, response: { 200: Html('the rendered page (or its content type); ETag, 304 to If-None-Match'), 404: Html('no such page'), ...extra } },
+    config: PUBLIC,
+  });
+  app.get('/pages', page("The cenv's index page"), (request, reply) => serve(request, reply, 'index'));
+  app.get('/pages/*', page('A rendered page, from the page cache'), (request, reply) => serve(request, reply, concretePath(rawPagePath(request.url))));
 
-  app.get('/', { config: PUBLIC }, async (request, reply) => {
+  app.get('/', page("The app's front: its index page, else a redirect to the dashboard", { 302: { description: 'no index page: to /{cenv}/dashboard', type: 'null' } }), async (request, reply) => {
     const segment = (request.params as { cenv: string }).cenv;
     if (!(await app.deps.pages.hasIndex(request.caller.cenv.id))) return reply.redirect(`/${segment}/dashboard`, 302);
     // Relative links in the index page must resolve below /{cenv}/.

@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { visibleSchema } from '../../access/schema.ts';
+import { SchemaTables } from '../openapi/schemas.ts';
 
 export async function schemaRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/schema', { config: { access: 'user' } }, async (request) => {
+  app.get('/schema', { schema: { summary: 'The tables and columns you may read', response: { 200: SchemaTables } }, config: { access: 'user' } }, async (request) => {
     const { cenv, principal } = request.caller;
     return { tables: await app.deps.pools.use(cenv.id, (db) => visibleSchema(db, principal)) };
   });

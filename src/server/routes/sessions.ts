@@ -8,11 +8,12 @@ import { listSessions, revokeAllSessions, revokeSession } from '../../auth/sessi
 import { audit } from '../../db/audit.ts';
 import { NotFoundError } from '../../errors.ts';
 import { publishChange } from '../caller.ts';
+import { Revoked, SessionList } from '../openapi/schemas.ts';
 
 const Params = Type.Object({ cenv: Type.String(), id: Type.String({ maxLength: 64 }) });
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/sessions', { config: { access: 'user', cors: true } }, async (request) => {
+  app.get('/sessions', { schema: { summary: 'Your active sessions', response: { 200: SessionList } }, config: { access: 'user', cors: true } }, async (request) => {
     const { cenv, principal: { userId, sessionId } } = request.caller;
     const sessions = await app.deps.pools.use(cenv.id, (db) => listSessions(db, userId!));
     return {
@@ -23,7 +24,9 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.delete<{ Params: Static<typeof Params> }>('/sessions/:id', { schema: { params: Params }, config: { access: 'user', cors: true } }, async (request) => {
+  app.delete<{ Params: Static<typeof Params> }>('/sessions/:id', {
+    schema: { summary: 'End one of your sessions', params: Params, response: { 200: Revoked } }, config: { access: 'user', cors: true },
+  }, async (request) => {
     const { cenv, ip, principal: { userId, username } } = request.caller;
     const revoked = await app.deps.pools.use(cenv.id, (db) => {
       const done = revokeSession(db, userId!, request.params.id);
@@ -35,7 +38,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     return { revoked: 1 };
   });
 
-  app.delete('/sessions', { config: { access: 'user', cors: true } }, async (request) => {
+  app.delete('/sessions', { schema: { summary: 'End all your sessions, this one included', response: { 200: Revoked } }, config: { access: 'user', cors: true } }, async (request) => {
     const { cenv, ip, principal: { userId, username } } = request.caller;
     const revoked = await app.deps.pools.use(cenv.id, (db) => {
       const count = revokeAllSessions(db, userId!);

@@ -19,6 +19,7 @@ import { runAsPrincipal } from '../../access/run-as.ts';
 import { runOp } from '../sandbox-call.ts';
 import { actorOf } from '../caller.ts';
 import { SqlParams } from './sql-schema.ts';
+import { SqlResult } from '../openapi/schemas.ts';
 
 const Sql = Type.String({ minLength: 1, maxLength: MAX_SQL_LENGTH });
 const Statement = Type.Object({ sql: Sql, params: Type.Optional(SqlParams) }, { additionalProperties: false });
@@ -36,7 +37,13 @@ function statementText(body: SqlBody): string {
 
 /** @example app.register(cenvScope([sqlRoutes]), { prefix: '/:cenv' }) */
 export async function sqlRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: SqlBody }>('/sql', { schema: { body: Body }, config: { access: 'anonymous', cors: true } }, async (request, reply) => {
+  app.post<{ Body: SqlBody }>('/sql', {
+    schema: {
+      summary: 'Run a statement, or a batch atomically, as the caller', body: Body, response: { 200: SqlResult },
+      errors: ['WCE_ERR_SQL_SYNTAX', 'WCE_ERR_POLICY', 'WCE_ERR_FORBIDDEN', 'WCE_ERR_CONFLICT', 'WCE_ERR_RATE_LIMITED', 'WCE_ERR_UNAVAILABLE', 'WCE_ERR_TIMEOUT', 'WCE_ERR_STORAGE_FULL'],
+    },
+    config: { access: 'anonymous', cors: true },
+  }, async (request, reply) => {
     const { as_user: asUser, ...payload } = request.body;
     const principal = asUser === undefined ? undefined : await app.deps.pools.use(request.caller.cenv.id,
       (db) => runAsPrincipal(db, request.caller.principal, asUser, actorOf(request), statementText(request.body)));

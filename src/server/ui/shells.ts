@@ -15,7 +15,7 @@ import { UnavailableError } from '../../errors.ts';
 /** Where Vite writes the UI (web/vite.config.ts). */
 export const WEB_DIST = path.resolve(import.meta.dirname, '../../../web/dist');
 
-export const PAGE_KINDS = ['landing', 'login', 'dashboard', 'users', 'permissions', 'config', 'audit', 'console', 'scripts', 'templates', 'notice'] as const;
+export const PAGE_KINDS = ['landing', 'login', 'dashboard', 'users', 'permissions', 'config', 'audit', 'console', 'scripts', 'templates', 'notice', 'docs'] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
 
 const PLACEHOLDER = 'data-boot="{}"';
