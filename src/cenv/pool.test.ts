@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { ConnectionPools } from './pool.ts';
 import { openDatabase } from './open.ts';
-import { migrate } from './migrate.ts';
+import { LATEST_SCHEMA_VERSION, migrate } from './migrate.ts';
 import { cenvFile } from './paths.ts';
 import { Registry } from './registry.ts';
 import { tempDir } from '../../test/helpers/server.ts';
@@ -44,8 +44,8 @@ describe('connection pools', () => {
       for (const [i, id] of ids.entries()) {
         const record = await registry.resolve({ kind: 'id', id });
         assert.ok(record);
-        const value = await pools.use(id, (db) => (db.prepare("SELECT value FROM _wce_config WHERE key = 'session_timeout_hours'").get() as { value: string }).value);
-        assert.equal(value, '24');
+        const version = await pools.use(id, (db) => (db.prepare('SELECT max(version) AS v FROM _wce_schema_version').get() as { v: number }).v);
+        assert.equal(version, LATEST_SCHEMA_VERSION);
         if (i % 250 === 0) peak = Math.max(peak, openFiles() - baseline);
         assert.ok(pools.stats().openCenvs <= 50);
       }

@@ -46,6 +46,7 @@ test('GET lists every key of the registry with value, default, source, type and 
   const timeout = setting(res, 'sql_timeout_ms');
   assert.deepEqual([timeout.value, timeout.source, timeout.max, timeout.env_role], [20000, 'env', 20000, 'ceiling'], 'an environment ceiling is the maximum');
   assert.deepEqual([setting(res, 'render_timeout_ms').source, setting(res, 'cors_allowed_origins').type], ['default', 'origins']);
+  assert.deepEqual(res.body.settings.filter((s: { source: string }) => s.source === 'cenv'), [], 'a new cenv overrides nothing: every value is the server\'s');
   assert.equal(setting(res, 'rate_limit_ip_per_min').zero_means, 'no limit');
 });
 

@@ -38,8 +38,7 @@ describe('POST /new creates a cenv', () => {
     for (const t of ['_wce_audit_log', '_wce_config', '_wce_row_policies', '_wce_schema_version', '_wce_sessions', '_wce_table_permissions', '_wce_users']) {
       assert.ok(tables.includes(t), `missing ${t}`);
     }
-    const timeout = db.prepare("SELECT value FROM _wce_config WHERE key='session_timeout_hours'").get() as { value: string };
-    assert.equal(timeout.value, '24');
+    assert.equal((db.prepare('SELECT count(*) AS n FROM _wce_config').get() as { n: number }).n, 0, 'a new cenv overrides no setting');
     const owner = db.prepare('SELECT username, role, password_hash FROM _wce_users').get() as Record<string, string>;
     assert.deepEqual([owner.username, owner.role], ['cy', 'owner']);
     assert.match(owner.password_hash, /^\$2[aby]\$04\$/);
