@@ -7,14 +7,15 @@
  * checked by the caller), which makes the old owner an admin. Only the owner changes the
  * owner's account; admins have everything but ownership. A role change, disabling or a new
  * password revokes every session of that user at once. Each change is audited and bumps the
- * access version in the same transaction (admin-change.ts).
+ * access version in the same transaction (admin-change.ts). A user changes their own password
+ * with `changeOwnPassword`: their other sessions end, the one they are using stays.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { adminChange, type Actor } from './admin-change.ts';
 import { nowIso } from '../tools/time.ts';
 import type { Principal } from '../auth/principal.ts';
-import { revokeAllSessions, revokeSession } from '../auth/sessions.ts';
+import { revokeAllSessions, revokeOtherSessions, revokeSession } from '../auth/sessions.ts';
 import { audit } from '../db/audit.ts';
 import { transaction } from '../tools/transaction.ts';
 import { findUserById, findUserByName, insertUser, publicUser, usernameProblem, type StoredRole, type User } from '../auth/users.ts';
@@ -138,6 +139,29 @@ export function revokeUserSessions(
     audit(db, {
       action: 'sessions_revoked', userId: actor.userId, username: actor.username, rowCount: revoked,
       detail: { user_id: userId, username: user.username, ...(sessionId ? { session_id: sessionId } : {}) }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
+    });
+    return revoked;
+  });
+}
+
+/**
+ * Sets the caller's own password (the route has checked the current one and hashed the new
+ * one) and ends every other session of theirs: whoever else held one (a stolen token, a
+ * forgotten browser) is out, while the person making the change stays signed in. Audited
+ * as `password_changed`; the hash never reaches the log.
+ * @example changeOwnPassword(db, request.caller.principal, newHash, actor) // 2 other sessions ended
+ */
+export function changeOwnPassword(
+  db: DatabaseSync, by: Principal, passwordHash: string, client: { ip?: string | null; userAgent?: string | null } = {},
+): number {
+  if (by.userId === null || by.sessionId === null) throw new ForbiddenError('only a signed-in user has a password to change');
+  return transaction(db, () => {
+    const updated = db.prepare('UPDATE _wce_users SET password_hash = ?, updated_at = ? WHERE id = ?').run(passwordHash, nowIso(), by.userId);
+    if (Number(updated.changes) === 0) throw new NotFoundError('your account no longer exists');
+    const revoked = revokeOtherSessions(db, by.userId!, by.sessionId!);
+    audit(db, {
+      action: 'password_changed', userId: by.userId, username: by.username, rowCount: revoked,
+      detail: { other_sessions_revoked: revoked }, ip: client.ip ?? null, userAgent: client.userAgent ?? null,
     });
     return revoked;
   });

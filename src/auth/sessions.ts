@@ -99,6 +99,13 @@ export function revokeAllSessions(db: DatabaseSync, userId: string): number {
   return Number(result.changes);
 }
 
+/** Revokes every active session of `userId` except `keepSessionId` (the caller's own); returns how many. */
+export function revokeOtherSessions(db: DatabaseSync, userId: string, keepSessionId: string): number {
+  const result = prepared(db, 'UPDATE _wce_sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL')
+    .run(nowIso(), userId, keepSessionId);
+  return Number(result.changes);
+}
+
 /** Deletes sessions that expired or were revoked before `now`; returns how many. */
 export function deleteExpiredSessions(db: DatabaseSync, now = Date.now()): number {
   const at = nowIso(now);

@@ -36,6 +36,10 @@ export const NoContent = (description: string) => Type.Null({ description });
 
 export const Status = Type.Object({ status: Type.String({ examples: ['ok'] }) }, { description: 'the server answers' });
 export const Ok = Type.Object({ ok: Type.Literal(true) }, { description: 'done' });
+export const PasswordChanged = Type.Object({
+  changed: Type.Literal(true),
+  other_sessions_ended: Type.Integer({ description: 'your sessions elsewhere that were ended; this one stays' }),
+}, { description: 'the new password is in force' });
 export const Revoked = Type.Object({ revoked: Type.Integer({ minimum: 0 }) }, { description: 'how many sessions ended' });
 
 export const CreatedCenv = Type.Object({

@@ -4,9 +4,7 @@
  * Login answers a wrong username and a wrong password with the same 401 after the same
  * bcrypt work (an unknown user is checked against a dummy hash), so neither the message nor
  * the timing says which usernames exist. Every failure is written to the audit log.
- *
- * The throttle counts an attempt *before* the hash and gives it back on success, so forty
- * parallel guesses are forty attempts, not forty free ones while the first is hashed.
+ * Attempts are throttled per address and cenv (../password-attempts.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
@@ -16,10 +14,10 @@ import { SESSION_COOKIE } from '../../auth/authenticate.ts';
 import { CSRF_COOKIE, csrfToken } from '../../auth/csrf.ts';
 import { MAX_PASSWORD_BYTES } from '../../auth/passwords.ts';
 import { audit } from '../../db/audit.ts';
-import { RateLimitedError, UnauthorizedError, withDetails } from '../../errors.ts';
-import { addressKey } from '../../tools/ip-key.ts';
+import { UnauthorizedError } from '../../errors.ts';
 import { transaction } from '../../tools/transaction.ts';
 import { hashFor, publishChange } from '../caller.ts';
+import { takePasswordAttempt } from '../password-attempts.ts';
 import { LoginResult, Ok } from '../openapi/schemas.ts';
 
 const Body = Type.Object({
@@ -55,16 +53,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const { username, password } = request.body;
     const { cenv, ip, userAgent, settings } = request.caller;
-    const throttleKey = `${cenv.id} ${addressKey(ip)}`;
-    const verdict = await app.deps.loginThrottle.take(throttleKey);
-    if (!verdict.ok) {
-      app.deps.metrics.rateLimited('login');
-      reply.header('retry-after', String(verdict.resetSeconds));
-      throw withDetails(
-        new RateLimitedError(`too many failed logins from this address; try again in ${verdict.resetSeconds} s (WCE_LOGIN_MAX_FAILURES)`),
-        { limit: 'WCE_LOGIN_MAX_FAILURES', max: verdict.limit, retry_after: verdict.resetSeconds },
-      );
-    }
+    const attempt = await takePasswordAttempt(request, reply);
     const user = await app.deps.pools.use(cenv.id, (db) => findUserByName(db, username));
     const passwordOk = user
       ? await app.deps.hasher.verify(password, user.passwordHash, hashFor(request))
@@ -77,7 +66,7 @@ export async function loginRoutes(app: FastifyInstance): Promise<void> {
       }));
       throw new UnauthorizedError(FAILED);
     }
-    await app.deps.loginThrottle.refund(throttleKey);
+    await attempt.refund();
     const rules = { timeoutMs: settings.session_timeout_hours * 3600_000, maxPerUser: settings.max_sessions_per_user };
     const session = await app.deps.pools.use(cenv.id, (db) => transaction(db, () => {
       // Each login also clears this cenv's dead sessions, so a busy cenv never waits for the sweeper.
