@@ -1,6 +1,7 @@
 /** The non-constructor builtins: abs, any, all, dir, enumerate, fail, getattr, hasattr, hash, len, min, max, print, repr, reversed, sorted, type, zip. */
 import { order } from '../values/compare.ts';
 import { fail as raise, StarlarkError } from '../values/errors.ts';
+import { CACHED_HASH_MIN_LENGTH, StringHashCache } from '../values/hash-cache.ts';
 import { fnv32a, javaStringHash } from '../values/hashing.ts';
 import * as I from '../values/int.ts';
 import { iterableElems, toArray } from '../values/iter.ts';
@@ -86,10 +87,14 @@ export function hasattr(thread: Thread, args: Value[], kwargs: Kwargs | null): V
   return hasAttr(thread, args[0]!, asString('hasattr', 'name', args[1]!));
 }
 
-export function hash(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
-  positional('hash', args, kwargs, 1, 1);
+export function hash(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  if (args.length !== 1 || kwargs !== null) positional('hash', args, kwargs, 1, 1);
   const x = args[0]!;
-  if (typeof x === 'string') return javaStringHash(x);
+  if (typeof x === 'string') {
+    // Long strings: CPython caches a string's hash in the object; the thread's cache stands in for that.
+    if (x.length < CACHED_HASH_MIN_LENGTH) return javaStringHash(x);
+    return (thread.hashCache ??= new StringHashCache()).hash(thread, x);
+  }
   if (x instanceof Bytes) return fnv32a(x.data);
   return raise(`hash: got ${typeName(x)}, want string or bytes`);
 }
