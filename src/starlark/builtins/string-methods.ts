@@ -8,6 +8,7 @@ import { asBool, asInt, asString, params, positional, type Params } from './args
 import { strFormat } from './format.ts';
 import type { MethodTable } from './methods.ts';
 import * as C from './string-case.ts';
+import { splitMethod } from './string-split.ts';
 
 /** Defines a method whose receiver is a string and whose arguments are unpacked by `P`. */
 function method(P: Params, impl: (thread: Thread, s: string, a: Array<Value | undefined>) => Value): BuiltinFn {
@@ -78,58 +79,6 @@ function strip(name: string, left: boolean, right: boolean): BuiltinFn {
     if (right) while (j > i && strippable(s[j - 1]!)) j--;
     return s.slice(i, j);
   };
-}
-
-/**
- * split/rsplit on whitespace runs (sep None), in one linear scan: after
- * `max` splits the remainder is kept whole (minus whitespace at the split
- * end), as Python does.
- */
-function splitSpace(s: string, max: number, fromRight: boolean): string[] {
-  const isWs = (i: number): boolean => WS.test(s[i]!);
-  const out: string[] = [];
-  if (!fromRight) {
-    let i = 0;
-    for (;;) {
-      while (i < s.length && isWs(i)) i++;
-      if (i >= s.length) return out;
-      if (max >= 0 && out.length === max) {
-        out.push(s.slice(i));
-        return out;
-      }
-      const start = i;
-      while (i < s.length && !isWs(i)) i++;
-      out.push(s.slice(start, i));
-    }
-  }
-  let j = s.length;
-  for (;;) {
-    while (j > 0 && isWs(j - 1)) j--;
-    if (j <= 0) return out.reverse();
-    if (max >= 0 && out.length === max) {
-      out.push(s.slice(0, j));
-      return out.reverse();
-    }
-    const end = j;
-    while (j > 0 && !isWs(j - 1)) j--;
-    out.push(s.slice(j, end));
-  }
-}
-
-function split(name: string, fromRight: boolean): BuiltinFn {
-  const P = params(name, 'sep?', 'maxsplit?');
-  return method(P, (thread, s, a) => {
-    const max = a[1] === undefined || a[1] === null ? -1 : asInt(name, 'maxsplit', a[1]);
-    thread.step(s.length >> 4);
-    if (a[0] === undefined || a[0] === null) return new List(splitSpace(s, max, fromRight));
-    const sep = asString(name, 'sep', a[0]);
-    if (sep === '') fail(`${name}: empty separator`);
-    const parts = s.split(sep);
-    if (max < 0 || parts.length <= max + 1) return new List(parts);
-    if (!fromRight) return new List([...parts.slice(0, max), parts.slice(max).join(sep)]);
-    const k = parts.length - max;
-    return new List([parts.slice(0, k).join(sep), ...parts.slice(k)]);
-  });
 }
 
 function partition(name: string, fromRight: boolean): BuiltinFn {
@@ -262,9 +211,9 @@ export const stringMethods: MethodTable = {
     return i < 0 ? fail('rindex: substring not found') : i;
   }),
   rpartition: partition('rpartition', true),
-  rsplit: split('rsplit', true),
+  rsplit: splitMethod('rsplit', true),
   rstrip: strip('rstrip', false, true),
-  split: split('split', false),
+  split: splitMethod('split', false),
   splitlines,
   startswith: affix('startswith', (s, x) => s.startsWith(x)),
   strip: strip('strip', true, true),
