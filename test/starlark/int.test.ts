@@ -64,6 +64,11 @@ test('ints are capped in size so one operation cannot run away', () => {
   throwsStar(() => {
     for (;;) x = mul(x, x, t);
   }, /int too large \(exceeds 65536 bits\)/);
+  let y: Value = -3;
+  throwsStar(() => {
+    for (;;) y = mul(y, 3 ** 30, t);
+  }, /int too large \(exceeds 65536 bits\)/);
+  assert.ok(typeof y === 'bigint' && y < 0n && y > -(1n << 65536n), 'the last negative product within the cap is kept');
   throwsStar(() => builtin('int', ['9'.repeat(70000)]), /int literal too long/);
   eqRepr(builtin('len', [builtin('str', [shl(1, 500)])]), '151');
 });
