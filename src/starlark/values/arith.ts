@@ -38,6 +38,19 @@ function isInt(v: Value): v is number | bigint {
   return typeof v === 'number' || typeof v === 'bigint';
 }
 
+/**
+ * The common float case, tested first after small ints: a float with a float
+ * or a safe int (no bigint conversion). Then `fv` of each operand is its value.
+ */
+function isFloatPair(x: Value, y: Value): boolean {
+  if (x instanceof Float) return y instanceof Float || typeof y === 'number';
+  return y instanceof Float && typeof x === 'number';
+}
+
+function fv(v: Value): number {
+  return typeof v === 'number' ? v : (v as Float).value;
+}
+
 /** Float arithmetic when either side is a float and the other a number; null otherwise. */
 function floatOperands(x: Value, y: Value): [number, number] | null {
   if (!(x instanceof Float) && !(y instanceof Float)) return null;
@@ -50,6 +63,7 @@ export function add(x: Value, y: Value, thread: Thread): Value {
     const r = x + y;
     if (Number.isSafeInteger(r)) return r;
   }
+  if (isFloatPair(x, y)) return new Float(fv(x) + fv(y));
   if (typeof x === 'string' && typeof y === 'string') {
     const n = x.length + y.length;
     if (n > thread.limits.maxStringLength) thread.checkString(n);
@@ -82,6 +96,7 @@ export function sub(x: Value, y: Value): Value {
     const r = x - y;
     if (Number.isSafeInteger(r)) return r;
   }
+  if (isFloatPair(x, y)) return new Float(fv(x) - fv(y));
   if (isInt(x) && isInt(y)) return I.sub(x, y);
   const f = floatOperands(x, y);
   if (f !== null) return new Float(f[0] - f[1]);
@@ -122,6 +137,7 @@ export function mul(x: Value, y: Value, thread: Thread): Value {
     const r = x * y + 0;
     if (Number.isSafeInteger(r)) return r;
   }
+  if (isFloatPair(x, y)) return new Float(fv(x) * fv(y));
   if (isInt(x) && isInt(y)) return I.mul(x, y);
   if (isInt(y) && isSeq(x)) return repeat(thread, x, y);
   if (isInt(x) && isSeq(y)) return repeat(thread, y, x);

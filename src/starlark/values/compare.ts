@@ -134,9 +134,20 @@ export function compare(op: CompareOp, x: Value, y: Value, thread?: Thread): boo
   }
   if (op === '==') return equals(x, y, thread);
   if (op === '!=') return !equals(x, y, thread);
+  if (x instanceof Float && (y instanceof Float || typeof y === 'number')) return ordered(op, cmpFloat(x.value, fv(y)));
+  if (y instanceof Float && typeof x === 'number') return ordered(op, cmpFloat(x, y.value));
   charge(thread, x);
   if (x instanceof StarSet && y instanceof StarSet) return compareSets(op, x, y);
-  const c = order(x, y, op);
+  return ordered(op, order(x, y, op));
+}
+
+/** The value of float or safe int v (a safe int is an exact float). */
+function fv(v: Value): number {
+  return typeof v === 'number' ? v : (v as Float).value;
+}
+
+/** Whether a three-way comparison result c satisfies the ordering operator op. */
+function ordered(op: CompareOp, c: number): boolean {
   switch (op) {
     case '<': return c < 0;
     case '<=': return c <= 0;
