@@ -70,6 +70,12 @@ export class StarFunction implements Callable {
     return code.entry(thread, this, slots);
   }
 
+  /** A call with one positional argument (callers of key functions): no argument array when the arity is 1. */
+  call1(thread: Thread, x: Value): Value {
+    const code = this.code;
+    return code.arity === 1 ? code.direct(thread, this, x) : this.call(thread, [x], null);
+  }
+
   /** Binds arguments to parameter slots (spec "Function calls"). */
   private bindArgs(thread: Thread, locals: Array<Value | undefined>, args: Value[], kwargs: Kwargs | null): void {
     const code = this.code, name = this.name;

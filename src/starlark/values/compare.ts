@@ -109,6 +109,13 @@ function orderSeq(a: Value[], b: Value[], op: CompareOp, depth: number): number 
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i]!, y = b[i]!;
+    // Ints and strings (most tuple keys) are ordered directly, without equals() then order().
+    // (Identical containers still go through equals(): a cyclic one must fail as in starlark-go.)
+    const tx = typeof x;
+    if (tx === typeof y && (tx === 'number' || tx === 'string')) {
+      if (x !== y) return x! < y! ? -1 : 1;
+      continue;
+    }
     if (!equals(x, y)) return order(x, y, op, depth + 1);
   }
   return a.length - b.length;

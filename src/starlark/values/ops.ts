@@ -84,6 +84,19 @@ export function call(thread: Thread, fn: Value, args: Value[], kwargs: Kwargs | 
 }
 
 /**
+ * fn(x), as call(thread, fn, [x], null) (one step), through the callee's
+ * `call1` when it has one: a key function of sorted/min/max, called per element.
+ *
+ * @example
+ *   const k = call1(thread, keyFn, elem);
+ */
+export function call1(thread: Thread, fn: Value, x: Value): Value {
+  if (!isCallable(fn)) fail(`invalid call of non-function (${typeName(fn)})`);
+  thread.step();
+  return fn.call1 !== undefined ? fn.call1(thread, x) : fn.call(thread, [x], null);
+}
+
+/**
  * recv.name(*args, **kwargs) without allocating a bound method for builtin
  * methods (list.append in a loop, etc.). Falls back to getAttr + call.
  */

@@ -23,6 +23,8 @@ export type Kwargs = Array<[string, Value]>;
 export interface Callable {
   readonly name: string;
   call(thread: Thread, args: Value[], kwargs: Kwargs | null): Value;
+  /** Optional: the same as call(thread, [x], null) without the argument array (key functions). */
+  call1?(thread: Thread, x: Value): Value;
 }
 
 /**
