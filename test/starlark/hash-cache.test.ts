@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CACHED_HASH_MIN_LENGTH, StringHashCache } from '../../src/starlark/values/hash-cache.ts';
-import { javaStringHash } from '../../src/starlark/values/hashing.ts';
-import { builtin, thread } from './helpers.ts';
+import { javaStringHash, keyOf } from '../../src/starlark/values/hashing.ts';
+import { dictSet } from '../../src/starlark/values/ops.ts';
+import { stringHash } from '../../src/starlark/values/strindex.ts';
+import { Dict, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
+import { builtin, f, thread, throwsStar } from './helpers.ts';
 
 test('hash() of long strings is the content hash, cached or not', () => {
   const t = thread();
@@ -40,4 +43,29 @@ test('computing a long string hash charges steps; finding it again does not', ()
   const second = t.steps - before - first;
   assert.ok(first >= 100, `first hash charged ${first}`);
   assert.equal(second, 1); // the call itself
+});
+
+test('a tuple encodes its dict key once; unhashable tuples keep failing', () => {
+  const t = new Tuple([1, 'a', new Tuple([f(2.5)])]);
+  const k = keyOf(t);
+  assert.equal(keyOf(t), k);
+  assert.equal(keyOf(new Tuple([1, 'a', new Tuple([f(2.5)])])), k);
+  const bad = new Tuple([1, new List([])]);
+  throwsStar(() => keyOf(bad), /unhashable type: list/);
+  throwsStar(() => keyOf(bad), /unhashable type: list/);
+});
+
+test('string-keyed tables: repeated lookups of one key (the hash memo) and of equal keys agree', () => {
+  const d = new Dict();
+  const th = thread();
+  for (let i = 0; i < 100; i++) dictSet(th, d, `k${i}`, i);
+  for (let i = 0; i < 100; i++) {
+    const k = `k${i}`;
+    assert.equal(d.get(k), i);
+    assert.equal(d.get(k), i);
+    assert.equal(d.get(`k${100 - i}`), i === 0 ? undefined : 100 - i);
+    assert.equal(stringHash(k), stringHash(['k', String(i)].join('')));
+  }
+  const long = 'x'.repeat(1000);
+  assert.equal(stringHash(long), stringHash('x'.repeat(1000)));
 });

@@ -11,6 +11,21 @@ function toTitleChar(ch: string): string {
   return [...u].length === 1 ? u : ch;
 }
 
+const WS = /\s/u;
+
+/**
+ * Whether code unit i of s is whitespace as JS `\s` defines it (what split
+ * and strip use); ASCII is tested without a regular expression.
+ *
+ * @example
+ *   isSpaceAt(" a", 0) // true
+ */
+export function isSpaceAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return WS.test(s[i]!);
+}
+
 const LETTER = /\p{L}/u;
 const LETTERS_DIGITS = /^[\p{L}\p{Nd}]+$/u;
 const LETTERS = /^\p{L}+$/u;

@@ -8,6 +8,7 @@ import { asBool, asInt, asString, params, positional, type Params } from './args
 import { strFormat } from './format.ts';
 import type { MethodTable } from './methods.ts';
 import * as C from './string-case.ts';
+import { isSpaceAt } from './string-case.ts';
 import { splitMethod } from './string-split.ts';
 
 /** Defines a method whose receiver is a string and whose arguments are unpacked by `P`. */
@@ -64,20 +65,35 @@ function affix(name: string, test: (s: string, x: string) => boolean): BuiltinFn
     args.length === 1 && kwargs === null && typeof args[0] === 'string' ? test(recv as string, args[0]) : general(thread, args, kwargs, recv);
 }
 
-const WS = /\s/u;
+/** `chars` arguments up to this length are searched directly; longer ones become a Set. */
+const SHORT_CHARS = 16;
+const SURROGATE = /[\ud800-\udfff]/;
 
-/** Strips characters in `chars` (whitespace when None or empty) from the chosen ends. */
+/**
+ * Strips characters in `chars` (whitespace when None or empty) from the
+ * chosen ends; one step per 64 code units examined. As before, a character
+ * of `chars` outside the BMP (a surrogate pair) never matches a code unit.
+ */
 function strip(name: string, left: boolean, right: boolean): BuiltinFn {
-  return (_thread, args, kwargs, recv) => {
-    positional(name, args, kwargs, 0, 1);
+  return (thread, args, kwargs, recv) => {
+    if (args.length > 1 || kwargs !== null) positional(name, args, kwargs, 0, 1);
     const s = recv as string;
     const chars = args[0] === undefined || args[0] === null ? '' : asString(name, 'chars', args[0]);
-    const set = new Set(chars); // linear even for a long `chars`
-    const strippable = chars === '' ? (c: string) => WS.test(c) : (c: string) => set.has(c);
     let i = 0, j = s.length;
-    if (left) while (i < j && strippable(s[i]!)) i++;
-    if (right) while (j > i && strippable(s[j - 1]!)) j--;
-    return s.slice(i, j);
+    if (chars === '') {
+      if (left) while (i < j && isSpaceAt(s, i)) i++;
+      if (right) while (j > i && isSpaceAt(s, j - 1)) j--;
+    } else if (chars.length <= SHORT_CHARS && !SURROGATE.test(chars)) {
+      if (left) while (i < j && chars.includes(s[i]!)) i++;
+      if (right) while (j > i && chars.includes(s[j - 1]!)) j--;
+    } else {
+      const set = new Set<string>();
+      for (const ch of chars) if (ch.length === 1) set.add(ch); // linear even for a long `chars`
+      if (left) while (i < j && set.has(s[i]!)) i++;
+      if (right) while (j > i && set.has(s[j - 1]!)) j--;
+    }
+    thread.step((i + s.length - j + chars.length) >> 6);
+    return i === 0 && j === s.length ? s : s.slice(i, j);
   };
 }
 

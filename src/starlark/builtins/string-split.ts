@@ -12,18 +12,10 @@ import { fail } from '../values/errors.ts';
 import type { Thread } from '../values/thread.ts';
 import { List, type BuiltinFn } from '../values/value.ts';
 import { asInt, asString, params } from './args.ts';
+import { isSpaceAt } from './string-case.ts';
 
 /** Up to this length (and for any maxsplit) the indexOf loop beats the native split. */
 const NATIVE_SPLIT_MIN_LENGTH = 4096;
-
-const WS = /\s/u;
-
-/** JS `\s` (as WS tests it) for one UTF-16 code unit; ASCII without a regular expression. */
-function isSpace(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return WS.test(s[i]!);
-}
 
 /**
  * split/rsplit on whitespace runs (sep None), in one linear scan: after
@@ -35,27 +27,27 @@ export function splitSpace(s: string, max: number, fromRight: boolean): string[]
   if (!fromRight) {
     let i = 0;
     for (;;) {
-      while (i < s.length && isSpace(s, i)) i++;
+      while (i < s.length && isSpaceAt(s, i)) i++;
       if (i >= s.length) return out;
       if (max >= 0 && out.length === max) {
         out.push(s.slice(i));
         return out;
       }
       const start = i;
-      while (i < s.length && !isSpace(s, i)) i++;
+      while (i < s.length && !isSpaceAt(s, i)) i++;
       out.push(s.slice(start, i));
     }
   }
   let j = s.length;
   for (;;) {
-    while (j > 0 && isSpace(s, j - 1)) j--;
+    while (j > 0 && isSpaceAt(s, j - 1)) j--;
     if (j <= 0) return out.reverse();
     if (max >= 0 && out.length === max) {
       out.push(s.slice(0, j));
       return out.reverse();
     }
     const end = j;
-    while (j > 0 && !isSpace(s, j - 1)) j--;
+    while (j > 0 && !isSpaceAt(s, j - 1)) j--;
     out.push(s.slice(j, end));
   }
 }

@@ -22,7 +22,7 @@ export function keyOf(v: Value): unknown {
   if (typeof v === 'string') return v.length !== 0 && v.charCodeAt(0) === ESC ? '\uffff' + v : v;
   if (typeof v !== 'object' || v === null) return v;
   if (v instanceof Float) return floatKey(v.value);
-  if (v instanceof Tuple) return '\uffff\u0001' + encodeTuple(v);
+  if (v instanceof Tuple) return v.key ?? (v.key = '\uffff\u0001' + encodeTuple(v)); // immutable: encoded once
   if (v instanceof Bytes) return '\uffff\u0002' + latin1(v.data);
   if (v instanceof List || v instanceof Dict || v instanceof StarSet) fail(`unhashable type: ${typeName(v)}`);
   if (v instanceof Builtin || typeof (v as { call?: unknown }).call === 'function') return v;

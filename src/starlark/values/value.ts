@@ -94,6 +94,8 @@ export class List {
 /** Immutable tuple. */
 export class Tuple {
   readonly elems: Value[];
+  /** Its canonical dict key (hashing.ts), computed on first use: `d[t] = d.get(t, 0) + 1` encodes t once. */
+  key: string | null = null;
   constructor(elems: Value[]) {
     this.elems = elems;
   }
