@@ -4,7 +4,7 @@ import { CACHED_HASH_MIN_LENGTH, StringHashCache } from '../../src/starlark/valu
 import { javaStringHash, keyOf } from '../../src/starlark/values/hashing.ts';
 import { dictSet } from '../../src/starlark/values/ops.ts';
 import { stringHash } from '../../src/starlark/values/strindex.ts';
-import { Dict, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
+import { Dict, List, Tuple } from '../../src/starlark/values/value.ts';
 import { builtin, f, thread, throwsStar } from './helpers.ts';
 
 test('hash() of long strings is the content hash, cached or not', () => {
