@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runModule } from '../../src/starlark/index.ts';
 import { dictEntries, dictKeys, dictOfStrings, dictSet, repr } from '../../src/starlark/values/ops.ts';
 import { Dict, Float, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, method, thread, throwsStar } from './helpers.ts';
@@ -86,4 +87,31 @@ test('dictOfStrings adopts a flat array of distinct string keys; escaped keys an
   assert.equal(builtin('len', [big]), 20);
   eqRepr(method(big, 'get', ['k38']), '39');
   throwsStar(() => dictOfStrings(thread({ limits: { maxDictSize: 1 } }), ['a', 1, 'b', 2]), /dict size 2 exceeds limit of 1/);
+});
+
+test('dict literals of one site share their key index until a dict changes its keys (copy on write)', () => {
+  const out: string[] = [];
+  runModule(`
+def rec(i):
+    return {"a": i, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10}
+def main():
+    r1, r2, r3 = rec(1), rec(2), rec(3)
+    r1["a"] = 100          # a value: the index is untouched
+    r2["zz"] = 1           # a new key: r2 copies the index first
+    r3.pop("c")            # a deletion: likewise
+    c = dict(r1)           # a copy shares r1's index
+    c["new"] = 0
+    r1.pop("j")
+    print(r1["a"], r2["a"], r3["a"], r2["zz"], "zz" in r1, "zz" in r3, "c" in r3, "c" in r1, "new" in r1, "j" in c, len(c), len(r1))
+    print([k for k in r2][-2:], [k for k in r3][:3], sorted([rec(i)["j"] for i in range(3)]))
+    for r in [r1, r2, r3, c]:
+        for k in r:
+            if r[k] != r.get(k):
+                fail("lookup of " + k)
+main()
+`, { print: (l) => out.push(l) });
+  assert.deepEqual(out, [
+    '100 2 3 1 False False False True False True 11 9',
+    '["j", "zz"] ["a", "b", "d"] [10, 10, 10]',
+  ]);
 });

@@ -12,7 +12,7 @@ import { emitFunctionValue } from "./emit-func.ts";
 import { emitBinary, emitUnary } from "./emit-ops.ts";
 import { isAtom, writesPos, type FnGen } from "./codegen.ts";
 import { intText, posText } from "./constants.ts";
-import { Bytes, Float, type Value } from "./rt.ts";
+import { Bytes, DictShape, Float, SMALL_TABLE, type Value } from "./rt.ts";
 
 /** Emits an expression. */
 export function emitExpr(g: FnGen, e: Expr): string {
@@ -32,7 +32,8 @@ export function emitExpr(g: FnGen, e: Expr): string {
       if (e.entries.length === 0) return "new Dict()";
       if (distinctConstantKeys(e.entries.map((en) => en.key))) {
         // Distinct string constants: no run-time duplicate check; the array becomes the dict's storage.
-        return `dictOfStrings(th, [${e.entries.map((en) => `${emitExpr(g, en.key)}, ${emitExpr(g, en.value)}`).join(", ")}])`;
+        const shape = e.entries.length > SMALL_TABLE ? `, ${g.k(new DictShape())}` : "";
+        return `dictOfStrings(th, [${e.entries.map((en) => `${emitExpr(g, en.key)}, ${emitExpr(g, en.value)}`).join(", ")}]${shape})`;
       }
       return g.withTemp((d) => {
         const parts = e.entries.map((en) => operands(g, [() => emitExpr(g, en.key), () => emitExpr(g, en.value)],

@@ -4,9 +4,9 @@
  * one file of the compiler.
  */
 export {
-  add, augmented, bitAnd, bitOr, bitXor, call, callMethod, compare, contains, dictEntries, dictOfStrings, dictSet, div, equals,
+  add, augmented, bitAnd, bitOr, bitXor, call, callMethod, compare, contains, dictEntries, dictOfStrings, DictShape, dictSet, div, equals,
   floorDiv, freeze, getAttr, getIndex, iterableElems, iterate, methodCaller, mod, mul, repr, setField,
-  setIndex, shl, shr, slice, sub, truth, typeName, unary,
+  setIndex, shl, shr, slice, SMALL_TABLE, sub, truth, typeName, unary,
 } from "../values/ops.ts";
 export { quote } from "../values/repr.ts";
 export { StarlarkError } from "../values/errors.ts";

@@ -6,6 +6,8 @@ import { fail } from './errors.ts';
 import { keyOf } from './hashing.ts';
 import { repr } from './repr.ts';
 import type { Thread } from './thread.ts';
+import { SMALL } from './hashtable.ts';
+import { buildIndex } from './strindex.ts';
 import { Dict, HashTable, List, type Value } from './value.ts';
 
 /** Fails unless list `l` may be mutated; `verb` as in "cannot append to frozen list". */
@@ -54,10 +56,20 @@ export function tableSet(thread: Thread, t: HashTable, k: Value, v: Value): void
 }
 
 /**
+ * A dict literal site with more than SMALL distinct string keys: the index of
+ * its keys, built on first use and shared (copied on write) by every dict the
+ * site makes, so a record literal costs no hashing.
+ */
+export class DictShape {
+  index: Int32Array | null = null;
+}
+
+/**
  * A dict literal with distinct string keys, from its entries interleaved
  * ([k0, v0, k1, v1, ...]); a fresh array, which becomes the dict's storage.
+ * `shape`: the site's DictShape (the keys are the same constants every time).
  */
-export function dictOfStrings(thread: Thread, kv: Value[]): Dict {
+export function dictOfStrings(thread: Thread, kv: Value[], shape?: DictShape): Dict {
   const d = new Dict();
   for (let i = 0; i < kv.length; i += 2) {
     // A key that hashing.ts escapes is not its own canonical form: insert one by one.
@@ -67,7 +79,8 @@ export function dictOfStrings(thread: Thread, kv: Value[]): Dict {
     }
   }
   if (kv.length > 2 * thread.limits.maxDictSize) thread.checkDict(kv.length >> 1);
-  d.adopt(kv);
+  if (shape !== undefined && kv.length > 2 * SMALL) d.adoptIndexed(kv, (shape.index ??= buildIndex(kv, kv.length >> 1, null, null)));
+  else d.adopt(kv);
   return d;
 }
 

@@ -14,7 +14,7 @@ import { buildIndex, DELETED, EMPTY, probe, stringHash } from './strindex.ts';
 import type { Value } from './value.ts';
 
 /** Largest table without an index (linear search beats hashing up to about this size). */
-const SMALL = 8;
+export const SMALL = 8;
 /** Key of a deleted entry in an indexed table (canonical keys are never symbols). */
 const HOLE = Symbol('deleted');
 
@@ -42,6 +42,8 @@ export class HashTable {
   private kv: unknown[] = [];
   /** Large tables whose keys are all strings: the strindex.ts index (else null). */
   private index: Int32Array | null = null;
+  /** The index may be another table's too (a dict literal's shape, a copy): copy it before writing to it. */
+  private sharedIndex = false;
   /** Other large tables: all entries, in order (kv is then unused); else null. */
   private big: Map<unknown, Value> | null = null;
   /** Live entries in kv; `index` slots in use (live or DELETED); position in kv of the first live entry. */
@@ -107,7 +109,7 @@ export class HashTable {
 
   /** Adds an absent string key at index slot j (from `probe`). */
   private insertIndexed(mk: string, h: number, v: Value, j: number): void {
-    const index = this.index!;
+    const index = this.ownIndex();
     const e = this.kv.length >> 1;
     this.kv.push(mk, v);
     if (index[2 * j] === EMPTY) this.filled++;
@@ -130,6 +132,7 @@ export class HashTable {
       this.big = big;
       this.kv = [];
       this.index = null;
+      this.sharedIndex = false;
       this.count = this.filled = this.head = 0;
       return;
     }
@@ -147,7 +150,29 @@ export class HashTable {
       this.head = 0;
     }
     this.index = buildIndex(this.kv, this.count, this.index, renumber);
+    this.sharedIndex = false;
     this.filled = this.count;
+  }
+
+  /** The index, copied first if it is shared (copy on write). */
+  private ownIndex(): Int32Array {
+    if (this.sharedIndex) {
+      this.index = this.index!.slice();
+      this.sharedIndex = false;
+    }
+    return this.index!;
+  }
+
+  /**
+   * Makes kv (distinct string keys, more than SMALL, none a hashing.ts escape)
+   * the storage of this empty table with `index`, an index built for exactly
+   * these keys in this order (a dict literal's, from `indexFor`), shared.
+   */
+  adoptIndexed(kv: unknown[], index: Int32Array): void {
+    this.kv = kv;
+    this.count = this.filled = kv.length >> 1;
+    this.index = index;
+    this.sharedIndex = true;
   }
 
   /**
@@ -186,7 +211,8 @@ export class HashTable {
       kv.splice(i, 2);
       return true;
     }
-    this.index[2 * probe(this.index, kv, mk as string, stringHash(mk as string))] = DELETED;
+    const index = this.ownIndex();
+    index[2 * probe(index, kv, mk as string, stringHash(mk as string))] = DELETED;
     kv[i] = HOLE;
     kv[i + 1] = undefined;
     while (this.head < kv.length && kv[this.head] === HOLE) this.head += 2;
@@ -198,6 +224,7 @@ export class HashTable {
   clear(): void {
     this.kv = [];
     this.index = null;
+    this.sharedIndex = false;
     this.big = null;
     this.count = this.filled = this.head = 0;
     this.origKeys = null;
@@ -258,7 +285,9 @@ export class HashTable {
   /** Makes this (empty) table a copy of `from`: entries and original keys. */
   copyFrom(from: HashTable): void {
     this.kv = from.kv.slice();
-    this.index = from.index !== null ? from.index.slice() : null;
+    // The index is shared until either table writes to it.
+    this.index = from.index;
+    this.sharedIndex = from.sharedIndex = from.index !== null;
     this.big = from.big !== null ? new Map(from.big) : null;
     this.count = from.count;
     this.filled = from.filled;
