@@ -12,7 +12,7 @@ import { isSpaceAt } from './string-case.ts';
 import { splitMethod } from './string-split.ts';
 
 /** Defines a method whose receiver is a string and whose arguments are unpacked by `P`. */
-function method(P: Params, impl: (thread: Thread, s: string, a: Array<Value | undefined>) => Value): BuiltinFn {
+function method(P: Params, impl: (thread: Thread, s: string, a: ReadonlyArray<Value | undefined>) => Value): BuiltinFn {
   return (thread, args, kwargs, recv) => impl(thread, recv as string, P.unpack(args, kwargs));
 }
 
@@ -36,7 +36,7 @@ function span(fn: string, n: number, start: Value | undefined, end: Value | unde
   return [clamp(start, 'start', 0), clamp(end, 'end', n)];
 }
 
-function find(thread: Thread, fn: string, s: string, a: Array<Value | undefined>, last: boolean): number {
+function find(thread: Thread, fn: string, s: string, a: ReadonlyArray<Value | undefined>, last: boolean): number {
   thread.step(s.length >> 6);
   const sub = asString(fn, 'sub', a[0]!);
   const [lo, hi] = span(fn, s.length, a[1], a[2]);

@@ -97,7 +97,7 @@ export function splitMethod(name: string, fromRight: boolean): BuiltinFn {
   const P = params(name, 'sep?', 'maxsplit?');
   return (thread, args, kwargs, recv) => {
     const s = recv as string;
-    const a = args.length <= 2 && kwargs === null ? args : P.unpack(args, kwargs);
+    const a = P.unpack(args, kwargs);
     const max = a[1] === undefined || a[1] === null ? -1 : asInt(name, 'maxsplit', a[1]);
     if (a[0] === undefined || a[0] === null) {
       thread.step(s.length >> 4);
