@@ -49,7 +49,9 @@ export function enumerate(thread: Thread, args: Value[], kwargs: Kwargs | null):
   const elems = toArray(thread, it!, 'enumerate');
   const s = start === undefined ? 0 : asInt('enumerate', 'start', start);
   thread.step(elems.length);
-  return new List(elems.map((e, i) => new Tuple([s + i, e])));
+  const out = new Array<Value>(elems.length);
+  for (let i = 0; i < elems.length; i++) out[i] = new Tuple([s + i, elems[i]!]);
+  return new List(out);
 }
 
 /** The `sep` keyword of print/fail (default " "); no other keywords. */
@@ -169,9 +171,19 @@ export function type(_thread: Thread, args: Value[], kwargs: Kwargs | null): Val
 export function zip(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('zip', args, kwargs, 0, Infinity);
   const cols = args.map((a, i) => iterableElems(thread, a) ?? raise(`zip: argument #${i + 1} is not iterable: ${typeName(a)}`));
-  const n = cols.length === 0 ? 0 : Math.min(...cols.map((c) => c.length));
+  let n = cols.length === 0 ? 0 : Infinity;
+  for (const c of cols) n = Math.min(n, c.length);
   thread.step(n * cols.length);
   const out = new Array<Value>(n);
-  for (let i = 0; i < n; i++) out[i] = new Tuple(cols.map((c) => c[i]!));
+  if (cols.length === 2) {
+    const [a, b] = cols as [Value[], Value[]];
+    for (let i = 0; i < n; i++) out[i] = new Tuple([a[i]!, b[i]!]);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const row = new Array<Value>(cols.length);
+      for (let j = 0; j < cols.length; j++) row[j] = cols[j]![i]!;
+      out[i] = new Tuple(row);
+    }
+  }
   return new List(out);
 }

@@ -81,19 +81,21 @@ function builtinCallee(g: FnGen, fn: Expr): Builtin | null {
  * string, list or tuple and `str` of a string or int are inline.
  */
 function emitBuiltinCall(g: FnGen, e: CallExpr, b: Builtin, npos: number, names: readonly string[], pos: string): string {
-  const k = g.k(b);
+  // The implementation itself (a constant): a direct, monomorphic call rather than Builtin.call's shared one.
+  const plain = b.recv === undefined && b.call === Builtin.prototype.call; // not a subclass with its own call()
+  const k = plain ? g.k(b.fn) : `${g.k(b)}.call`;
   if (b === universe.str && npos === 1 && names.length === 0 && g.hot) {
     // Concatenation with "" gives an int's decimal form, as str() does.
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
       `(${pos}, th.step(), typeof ${a} === 'string' ? ${a} : typeof ${a} === 'number' ? ${g.k("")} + ${a}`
-      + ` : ${k}.call(th, [${a}], null))`);
+      + ` : ${k}(th, [${a}], null))`);
   }
   if (b === universe.len && npos === 1 && names.length === 0 && g.hot) {
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
       `(${pos}, th.step(), typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
-      + ` ? ${a}.elems.length : ${k}.call(th, [${a}], null))`);
+      + ` ? ${a}.elems.length : ${k}(th, [${a}], null))`);
   }
-  return argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, th.step(), ${k}.call(th, ${a}, ${kw}))`);
+  return argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, th.step(), ${k}(th, ${a}, ${kw}))`);
 }
 
 /** Whether a callee may be a compiled function (a predeclared or universal name is usually a builtin). */

@@ -185,6 +185,16 @@ function digitPattern(base: number): RegExp {
  * Returns null when the text is not a valid literal.
  */
 export function parseInt(s: string, base: number): Int | null {
+  if (base === 10 && s.length !== 0 && s.length <= 15) {
+    // Plain decimal digits (int("42")): no sign, prefix or pattern to look at; the value is below 2^53.
+    let v = 0, k = 0;
+    for (; k < s.length; k++) {
+      const d = s.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (k === s.length) return v;
+  }
   let i = 0;
   let negative = false;
   if (s[0] === '+' || s[0] === '-') {

@@ -122,7 +122,11 @@ export class Range {
   }
 }
 
-/** Implementation of a builtin: `recv` is the bound receiver for methods (undefined otherwise). */
+/**
+ * Implementation of a builtin: `recv` is the bound receiver for methods
+ * (undefined otherwise). Called without `this` (compiled code calls a known
+ * builtin's function directly).
+ */
 export type BuiltinFn = (thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value) => Value;
 
 /** A builtin function, or a method bound to its receiver. */
