@@ -9,6 +9,7 @@ import { strFormat } from './format.ts';
 import type { MethodTable } from './methods.ts';
 import * as C from './string-case.ts';
 import { isSpaceAt } from './string-case.ts';
+import { count, replace, span } from './string-replace.ts';
 import { splitMethod } from './string-split.ts';
 
 /** Defines a method whose receiver is a string and whose arguments are unpacked by `P`. */
@@ -23,17 +24,6 @@ function nullary(name: string, impl: (s: string) => Value): BuiltinFn {
     thread.step((recv as string).length >> 6);
     return impl(recv as string);
   };
-}
-
-/** Clamps optional start/end arguments to [0, n] as slice indices do. */
-function span(fn: string, n: number, start: Value | undefined, end: Value | undefined): [number, number] {
-  const clamp = (v: Value | undefined, param: string, dflt: number): number => {
-    if (v === undefined || v === null) return dflt;
-    let i = asInt(fn, param, v);
-    if (i < 0) i += n;
-    return i < 0 ? 0 : i > n ? n : i;
-  };
-  return [clamp(start, 'start', 0), clamp(end, 'end', n)];
 }
 
 function find(thread: Thread, fn: string, s: string, a: ReadonlyArray<Value | undefined>, last: boolean): number {
@@ -135,33 +125,6 @@ function joinStrings(elems: string[], sep: string): string {
   return chunks.join(sep);
 }
 
-function replace(thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
-  positional('replace', args, kwargs, 2, 3);
-  const s = recv as string;
-  const old = asString('replace', 'old', args[0]!);
-  const rep = asString('replace', 'new', args[1]!);
-  let count = args[2] === undefined ? -1 : asInt('replace', 'count', args[2]);
-  thread.step(s.length >> 4);
-  if (count < 0) {
-    const n = old === '' ? s.length + 1 : s.split(old).length - 1;
-    thread.checkString(s.length + n * (rep.length - old.length));
-    return s.replaceAll(old, rep);
-  }
-  thread.checkString(s.length + count * Math.max(0, rep.length - old.length));
-  let out = '';
-  let i = 0;
-  while (count-- > 0) {
-    const j = old === '' ? (i <= s.length ? i : -1) : s.indexOf(old, i);
-    if (j < 0) break;
-    out += s.slice(i, j) + rep;
-    if (old === '') {
-      if (j < s.length) out += s[j];
-      i = j + 1;
-    } else i = j + old.length;
-  }
-  return out + s.slice(i);
-}
-
 function splitlines(_thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
   positional('splitlines', args, kwargs, 0, 1);
   const keep = args[0] === undefined ? false : asBool('splitlines', 'keepends', args[0]);
@@ -190,14 +153,7 @@ export const stringMethods: MethodTable = {
   capitalize: nullary('capitalize', C.capitalize),
   codepoint_ords: iterView('codepoint_ords'),
   codepoints: iterView('codepoints'),
-  count: method(params('count', 'sub', 'start?', 'end?'), (thread, s, a) => {
-    const sub = asString('count', 'sub', a[0]!);
-    const [lo, hi] = span('count', s.length, a[1], a[2]);
-    thread.step((hi - lo) >> 4);
-    if (lo > hi) return 0;
-    const part = s.slice(lo, hi);
-    return sub === '' ? part.length + 1 : part.split(sub).length - 1;
-  }),
+  count,
   elem_ords: iterView('elem_ords'),
   elems: iterView('elems'),
   endswith: affix('endswith', (s, x) => s.endsWith(x)),

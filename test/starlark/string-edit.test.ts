@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { method, thread } from './helpers.ts';
+import { method, thread, throwsStar } from './helpers.ts';
 
 /** The previous strip: a Set of the code points of chars, tested per code unit. */
 function reference(s: string, chars: string, left: boolean, right: boolean): string {
@@ -31,4 +31,25 @@ test('strip charges steps for long scans', () => {
   const before = t.steps;
   method(' '.repeat(1 << 16) + 'x', 'lstrip', [], null, t);
   assert.ok(t.steps - before >= 1 << 10);
+});
+
+test('replace: the replacement is literal text; the limit is checked on what can really grow', () => {
+  assert.equal(method('x', 'replace', ['x', '$&!']), '$&!');
+  assert.equal(method('a.b.c', 'replace', ['.', '$1$$']), 'a$1$$b$1$$c');
+  assert.equal(method('ab', 'replace', ['', '$$']), '$$a$$b$$');
+  assert.equal(method('ab', 'replace', ['', '-', 2]), '-a-b');
+  assert.equal(method('aaaa', 'replace', ['a', 'bb', 2]), 'bbbbaa');
+  assert.equal(method('aaaa', 'replace', ['aa', 'b']), 'bb');
+  const small = thread({ limits: { maxStringLength: 20 } });
+  assert.equal(method('a' + 'x'.repeat(15), 'replace', ['a', 'bbbbb', 1000000], null, small), 'bbbbb' + 'x'.repeat(15));
+  throwsStar(() => method('aaaaaaaaaa', 'replace', ['a', 'bbb'], null, small), /string length 30 exceeds limit of 20/);
+  throwsStar(() => method('ab', 'replace', ['', 'x'.repeat(10)], null, small), /string length 32 exceeds limit of 20/);
+});
+
+test('count: non-overlapping occurrences within start/end', () => {
+  const rows: Array<[string, unknown[], number]> = [
+    ['aaaa', ['aa'], 2], ['aaaa', ['a', 1], 3], ['aaaa', ['a', 1, -1], 2], ['abc', [''], 4], ['abc', ['', 1, 2], 2],
+    ['abc', ['', 2, 1], 0], ['abcabc', ['bc', -3], 1], ['abcabc', ['abc', 0, 5], 1], ['x', ['y'], 0],
+  ];
+  for (const [s, args, want] of rows) assert.equal(method(s, 'count', args as never), want, `${s}.count(${args})`);
 });
