@@ -176,3 +176,18 @@ test("functions with many parameters and calls with many arguments", () => {
   const few = Array.from({ length: 40 }, (_, i) => `q${i}`).join(", ");
   assert.deepEqual(x(`def f(${few}, z=5):\n  def g():\n    return q0\n  return [g(), q39, z]\nx = f(${Array.from({ length: 40 }, (_, i) => i).join(", ")}, z=6)\n`), [0, 39, 6]);
 });
+
+test("method calls: direct string/dict/list implementations, the general caller for the rest, same errors", () => {
+  const src = (body: string) => `def f(xs):\n  out = []\n  for v in xs:\n    ${body}\n  return out\nx = f(XS)\n`;
+  const run = (body: string, xs: string) => x(src(body).replace("XS", xs), { allowSet: true });
+  assert.deepEqual(run("out.append(v.index('1' if type(v) == 'string' else 1))", "[[1, 2], [0, 1], 'a1']"), [0, 1, 1]);
+  assert.deepEqual(run("out.append(v.get('k', 7))", "[{'k': 1}, {}]"), [1, 7]);
+  assert.deepEqual(run("out.append(v.pop())", "[[1, 2], set([3])]"), [2, 3]);
+  assert.deepEqual(run("out.append(v.split(sep = ',', maxsplit = 1))", "['a,b,c', 'x']"), [["a", "b,c"], ["x"]]);
+  assert.deepEqual(run("out.append(v.lower())", "['AbC']"), ["abc"]);
+  assert.match(runtimeError(src("out.append(v.lower())").replace("XS", "[1]")), /^4:23: int has no \.lower field or method/);
+  assert.match(runtimeError(src("out.append(v.get())").replace("XS", "[{}]")), /^4:21: get: got 0 arguments, want at least 1/);
+  assert.match(runtimeError(src("out.append(v.upper(1))").replace("XS", "['a']")), /upper: got 1 arguments, want 0/);
+  assert.match(runtimeError(src("v.append(1)").replace("XS", "[()]")), /^4:13: tuple has no \.append field or method/);
+  assert.match(runtimeError(src("out.append(v.get(k = 1))").replace("XS", "[{}]")), /^4:21: get: unexpected keyword arguments/);
+});

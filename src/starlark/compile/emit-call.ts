@@ -16,7 +16,7 @@ import { posText } from "./constants.ts";
 import { bind, bindAll, emitExpr } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
 import { MAX_DIRECT_PARAMS, planCall } from "./function.ts";
-import { Builtin, methodCaller, universe } from "./rt.ts";
+import { Builtin, methodCaller, methodsNamed, universe } from "./rt.ts";
 
 /** Calls with more arguments than this take the general path (bounded emitter recursion and code size). */
 const MAX_INLINE_ARGS = 32;
@@ -134,9 +134,24 @@ function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: st
       `(typeof ${r} === 'string' && typeof ${v} === 'string' ? (th.step(), ${r}.${affix}(${v}))`
       + ` : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
   }
-  return bind(g, emitExpr(g, recv), (r) => argArrays(g, e.args, npos, names, (a, kw) => (names.length === 0
-    ? `(${pos}, ${g.k(methodCaller(name))}(th, ${r}, ${a}, null))`
-    : `(${pos}, callMethod(th, ${r}, ${g.k(name)}, ${a}, ${kw}))`)));
+  const m = g.k(methodCaller(name));
+  if (!g.hot || e.args.length > MAX_INLINE_ARGS) {
+    return bind(g, emitExpr(g, recv), (r) => argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, ${m}(th, ${r}, ${a}, ${kw}))`));
+  }
+  // The string, dict and list implementations of `name` are called directly after a type test: each
+  // call site is then monomorphic (V8 can inline `d.get`), where the shared caller's call is megamorphic.
+  const impls = methodsNamed(name);
+  const direct: Array<[(x: string) => string, string]> = [];
+  if (impls.string !== undefined) direct.push([(x) => `typeof ${x} === 'string'`, g.k(impls.string)]);
+  if (impls.dict !== undefined) direct.push([(x) => `${x} instanceof Dict`, g.k(impls.dict)]);
+  if (impls.list !== undefined) direct.push([(x) => `${x} instanceof List`, g.k(impls.list)]);
+  return bind(g, emitExpr(g, recv), (r) => bindAll(g, e.args.map((a) => a.value), (vals) => {
+    const a = `[${vals.slice(0, npos).join(", ")}]`;
+    const kw = names.length === 0 ? "null" : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`;
+    let call = `${m}(th, ${r}, ${a}, ${kw})`;
+    for (const [test, fn] of direct.reverse()) call = `${test(r)} ? (th.step(), ${fn}(th, ${a}, ${kw}, ${r})) : ${call}`;
+    return `(${pos}, ${call})`;
+  }));
 }
 
 /** Calls with *args or **kwargs: arguments are collected into arrays, in order. */

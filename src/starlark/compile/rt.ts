@@ -4,7 +4,7 @@
  * one file of the compiler.
  */
 export {
-  add, augmented, bitAnd, bitOr, bitXor, call, callMethod, compare, contains, dictEntries, dictOfStrings, DictShape, dictSet, div, equals,
+  add, augmented, bitAnd, bitOr, bitXor, call, compare, contains, dictEntries, dictOfStrings, DictShape, dictSet, div, equals,
   floorDiv, freeze, getAttr, getIndex, iterableElems, iterate, methodCaller, mod, mul, repr, setField,
   setIndex, shl, shr, slice, SMALL_TABLE, sub, truth, typeName, unary,
 } from "../values/ops.ts";
@@ -14,3 +14,4 @@ export { Builtin, Bytes, Dict, Float, List, Range, Tuple } from "../values/value
 export type { Callable, Kwargs, Value } from "../values/value.ts";
 export type { Frame, Thread } from "../values/thread.ts";
 export { universe } from "../builtins/universe.ts";
+export { methodsNamed } from "../builtins/methods.ts";

@@ -107,7 +107,7 @@ export const RUNTIME = {
   bitAnd: rt.bitAnd, bitOr: rt.bitOr, bitXor: rt.bitXor, shl: rt.shl, shr: rt.shr,
   contains: rt.contains, dictSet: rt.dictSet, dictOfStrings: rt.dictOfStrings, unary: rt.unary, compare: rt.compare, equals: rt.equals, truth: rt.truth,
   augmented: rt.augmented, iterate: rt.iterate, getIndex: rt.getIndex, setIndex: rt.setIndex,
-  slice: rt.slice, getAttr: rt.getAttr, setField: rt.setField, callMethod: rt.callMethod,
+  slice: rt.slice, getAttr: rt.getAttr, setField: rt.setField,
   List, Tuple, Dict, Float, Range: rt.Range, Cell, StarFunction,
   failAt, unpack, dictEntry, starArgs, starStarArgs, callAny, recursion, makeFunction, load,
   floor: Math.floor,
