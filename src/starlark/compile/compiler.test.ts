@@ -191,3 +191,10 @@ test("method calls: direct string/dict/list implementations, the general caller 
   assert.match(runtimeError(src("v.append(1)").replace("XS", "[()]")), /^4:13: tuple has no \.append field or method/);
   assert.match(runtimeError(src("out.append(v.get(k = 1))").replace("XS", "[{}]")), /^4:21: get: unexpected keyword arguments/);
 });
+
+test("for over a dict: keys in order, mutation fails inside the loop and works after it (also after break)", () => {
+  assert.deepEqual(x("def f():\n  d = {'a': 1, 'b': 2}\n  out = []\n  for k in d:\n    out.append(k)\n    if k == 'a':\n      break\n  d['c'] = 3\n  for k in d:\n    out.append(d[k])\n  return out\nx = f()"),
+    ["a", 1, 2, 3]);
+  assert.match(runtimeError("def f():\n  d = {'a': 1}\n  for k in d:\n    d['b'] = 2\nf()\n"), /^4:6: cannot insert into hash table during iteration/);
+  assert.match(runtimeError("def f():\n  d = {'a': 1}\n  for k in d:\n    d.pop('a')\nf()\n"), /cannot delete from hash table during iteration/);
+});

@@ -1,9 +1,10 @@
 /**
  * for-loops (statements and comprehension clauses). Each iteration charges
  * one step. `for x in range(...)` with the builtin range is a counting JS
- * loop; other loops index lists directly (marking them as iterated, so
- * mutation fails as the spec requires) and use the runtime's iterator
- * protocol for everything else. The body is emitted once.
+ * loop; other loops index lists, and arrays of dicts' keys, directly
+ * (marking the list or dict as iterated, so mutation fails as the spec
+ * requires) and use the runtime's iterator protocol for everything else.
+ * The body is emitted once.
  */
 import type { Expr } from "../syntax/ast.ts";
 import type { FnGen } from "./codegen.ts";
@@ -33,11 +34,13 @@ export function emitLoop(g: FnGen, iter: Expr, line: number, col: number, store:
     g.release(x);
     return;
   }
-  // a: the list's elements (lists), it: an iterator (other iterables), neither: a Range.
+  // a: the list's elements or dict's keys, it: an iterator (other iterables), neither: a Range.
   const [a, it, i, n, v] = [g.temp(), g.temp(), g.temp(), g.temp(), g.temp()];
   g.emit(`${a} = null, ${it} = null, ${i} = 0;`);
   g.emit(`if (${x} instanceof Range) ${n} = ${x}.len;`);
   g.emit(`else if (${x} instanceof List) ${a} = ${x}.elems, ${n} = ${a}.length, ${x}.itercount++;`);
+  // A dict's keys (a fresh array, charged as iterate() does), with the dict marked as iterated likewise.
+  g.emit(`else if (${x} instanceof Dict) ${a} = iterableElems(th, ${x}), ${n} = ${a}.length, ${x}.itercount++;`);
   g.emit(`else ${it} = iterate(th, ${x});`);
   g.block("try", () => {
     g.block("for (;;)", () => g.loop(() => {
