@@ -198,3 +198,31 @@ test("for over a dict: keys in order, mutation fails inside the loop and works a
   assert.match(runtimeError("def f():\n  d = {'a': 1}\n  for k in d:\n    d['b'] = 2\nf()\n"), /^4:6: cannot insert into hash table during iteration/);
   assert.match(runtimeError("def f():\n  d = {'a': 1}\n  for k in d:\n    d.pop('a')\nf()\n"), /cannot delete from hash table during iteration/);
 });
+
+test("keyword calls of unknown callees: a site's remembered plan follows the function called", () => {
+  const src = `
+def mk(d):
+    def g(x, y = d, z = 0):
+        return [x, y, z]
+    return g
+def h(y, x = "hx"):
+    return ["h", x, y]
+def main():
+    fs = [mk(1), mk(2), h, mk(3), sorted, h]
+    out = []
+    for f in fs:
+        if f == sorted:
+            out.append(f([3, 1, 2], reverse = True))
+        else:
+            out.append(f(y = "Y", x = "X"))
+    return out
+x = main()
+`;
+  assert.deepEqual(x(src), [["X", "Y", 0], ["X", "Y", 0], ["h", "X", "Y"], ["X", "Y", 0], [3, 2, 1], ["h", "X", "Y"]]);
+  assert.deepEqual(x("def f(a, b = 2):\n  return [a, b]\ndef main():\n  g = [f][0]\n  return [g(1, b = 5), g(b = 7, a = 6), g(a = 1)]\nx = main()\n"), [[1, 5], [6, 7], [1, 2]]);
+  const err = (call: string) => runtimeError(`def f(a, b = 2):\n  return a\ndef main():\n  g = [f][0]\n  return ${call}\nmain()\n`);
+  assert.match(err("g(1, c = 3)"), /^5:11: function f got an unexpected keyword argument "c"/);
+  assert.match(err("g(1, a = 3)"), /function f got multiple values for parameter "a"/);
+  assert.match(err("g(b = 3)"), /function f missing 1 argument \(a\)/);
+  assert.match(err("len(1, x = 3) if False else (lambda **kw: kw)(x = 1)['y']"), /key "y" not in dict/);
+});

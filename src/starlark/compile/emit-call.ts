@@ -15,7 +15,7 @@ import { writesPos, type FnGen } from "./codegen.ts";
 import { posText } from "./constants.ts";
 import { bind, bindAll, emitExpr } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
-import { MAX_DIRECT_PARAMS, planCall } from "./function.ts";
+import { KeywordSite, MAX_DIRECT_PARAMS, planCall } from "./function.ts";
 import { Builtin, methodCaller, methodsNamed, universe } from "./rt.ts";
 
 /** Calls with more arguments than this take the general path (bounded emitter recursion and code size). */
@@ -48,6 +48,11 @@ export function emitCall(g: FnGen, e: CallExpr): string {
     return bind(g, emitExpr(g, e.fn), (f) => bindAll(g, e.args.map((a) => a.value), (vals) =>
       `(${pos}, ${f} instanceof StarFunction && ${f}.code.arity === ${npos}`
       + ` ? ${f}.code.direct(${["th", f, ...vals].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`));
+  }
+  if (few && names.length > 0) {
+    // Keywords to an unknown callee: the site remembers how the last function it called binds them.
+    const site = g.k(new KeywordSite(npos, names));
+    return bind(g, emitExpr(g, e.fn), (f) => argArrays(g, e.args, e.args.length, [], (a) => `(${pos}, ${site}.call(th, ${f}, ${a}))`));
   }
   return bind(g, emitExpr(g, e.fn), (f) => argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, callAny(th, ${f}, ${a}, ${kw}))`));
 }
