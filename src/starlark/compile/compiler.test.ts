@@ -226,3 +226,12 @@ x = main()
   assert.match(err("g(b = 3)"), /function f missing 1 argument \(a\)/);
   assert.match(err("len(1, x = 3) if False else (lambda **kw: kw)(x = 1)['y']"), /key "y" not in dict/);
 });
+
+test("d[\"field\"] asks the dict directly; other receivers and missing keys fail as before", () => {
+  const f = (body: string) => `def f(d):\n  return ${body}\n`;
+  assert.deepEqual(x(f("[d['a'], d['\\uffffb']]") + "x = f({'a': 1, '\\uffffb': 2})"), [1, 2]);
+  assert.deepEqual(x(f("d['a']") + "x = [f({'a': i, 'k%d' % i: 0, 'z': 1, 'y': 2, 'w': 3, 'v': 4, 'u': 5, 't': 6, 's': 7}) for i in range(3)]"), [0, 1, 2]);
+  assert.match(runtimeError(f("d['b']") + "f({'a': 1})\n"), /^2:11: key "b" not in dict/);
+  assert.match(runtimeError(f("d['b']") + "f([1])\n"), /^2:11: list index: got string, want int/);
+  assert.match(runtimeError(f("d['b']") + "f(1)\n"), /^2:11: unhandled index operation int\[string\]/);
+});

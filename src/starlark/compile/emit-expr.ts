@@ -51,6 +51,12 @@ export function emitExpr(g: FnGen, e: Expr): string {
         return operands(g, [() => emitExpr(g, e.x), () => emitExpr(g, e.index)],
           ([a, i]) => `(${g.pos(e.line, e.col)}, getIndex(${a}, ${i}))`);
       }
+      if (e.index.kind === "Literal" && e.index.type === "string" && !(e.index.value as string).startsWith("\uffff")) {
+        // d["field"]: a string constant is its own dict key (hashing.ts), so the table is asked directly.
+        const k = g.k(e.index.value);
+        return bind(g, emitExpr(g, e.x), (a) => g.withTemp((v) =>
+          `(${a} instanceof Dict && (${v} = ${a}.get(${k})) !== undefined ? ${v} : (${g.pos(e.line, e.col)}, getIndex(${a}, ${k})))`));
+      }
       return bind(g, emitExpr(g, e.x), (a) => bind(g, emitExpr(g, e.index), (i) =>
         `(${a} instanceof List && typeof ${i} === 'number' && ${i} >= 0 && ${i} < ${a}.elems.length ? ${a}.elems[${i}]`
         + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${i})))`));
