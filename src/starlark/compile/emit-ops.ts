@@ -91,12 +91,15 @@ function literalType(e: Expr): "number" | "string" | null {
 
 /**
  * `x op y` for the arithmetic and bitwise operators; with `augmented`, the
- * fallback is the runtime's `augmented` (list `+=` extends in place).
+ * fallback of `+=` and `|=` is the runtime's `augmented` (list `+=` extends
+ * in place, dict `|=` updates in place).
  * Operands are thunks so each is emitted in evaluation order.
  */
 export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => string, line: number, col: number, augmented: boolean): string {
   const [fn, withThread] = RUNTIME_OP[op] ?? fail();
-  const call = (a: string, b: string) => (augmented ? `augmented(${g.k(op)}, ${a}, ${b}, th)` : `${fn}(${a}, ${b}${withThread ? ", th" : ""})`);
+  // Only `+=` (lists extend) and `|=` (dicts update) differ from the plain operator in place.
+  const inPlace = augmented && (op === "+" || op === "|");
+  const call = (a: string, b: string) => (inPlace ? `augmented(${g.k(op)}, ${a}, ${b}, th)` : `${fn}(${a}, ${b}${withThread ? ", th" : ""})`);
   if (!g.hot) return operands(g, [x, y], ([a, b]) => `(${g.pos(line, col)}, ${call(a!, b!)})`);
   return bind(g, x(), (a) => bind(g, y(), (b) => g.withTemp((r) => {
     const slow = `(${g.pos(line, col)}, ${call(a, b)})`;
