@@ -235,3 +235,13 @@ test("d[\"field\"] asks the dict directly; other receivers and missing keys fail
   assert.match(runtimeError(f("d['b']") + "f([1])\n"), /^2:11: list index: got string, want int/);
   assert.match(runtimeError(f("d['b']") + "f(1)\n"), /^2:11: unhandled index operation int\[string\]/);
 });
+
+test("unpacking lists and tuples inline: values are taken before any store, mismatches fail as before", () => {
+  assert.deepEqual(x("def f():\n  l = [1, 2]\n  a, b = l\n  (c, [d, e]) = (3, [4, 5])\n  l[1], g = l\n  return [a, b, c, d, e, l, g]\nx = f()"),
+    [1, 2, 3, 4, 5, [1, 1], 2]);
+  assert.deepEqual(x("def f():\n  out = []\n  for a, b in [[1, 2], (3, 4)]:\n    out.append(a * b)\n  return out\nx = f()"), [2, 12]);
+  assert.match(runtimeError("def f():\n  a, b, c = [1, 2]\nf()\n"), /^2:3: too few values to unpack \(got 2, want 3\)/);
+  assert.match(runtimeError("def f():\n  a, b = [1, 2, 3]\nf()\n"), /^2:3: too many values to unpack \(got 3, want 2\)/);
+  assert.match(runtimeError("def f():\n  for a, b in [[1]]:\n    pass\nf()\n"), /^2:7: too few values to unpack \(got 1, want 2\)/);
+  assert.match(runtimeError("def f():\n  a, b = {'k': 1}\nf()\n"), /too few values to unpack \(got 1, want 2\)/);
+});

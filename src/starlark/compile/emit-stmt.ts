@@ -134,14 +134,21 @@ export function emitStore(g: FnGen, lhs: Expr, v: string): void {
       g.withTemp((t) => {
         const n = lhs.elts.length;
         const slow = (x: string) => `unpack(th, fr, ${x}, ${n}, ${posText(lhs.line)}, ${posText(lhs.col)})`;
-        // A tuple of the right length (`for k, v in d.items()`) is unpacked inline.
-        g.emit(`${t} = ${bind(g, v, (x) => `(${x} instanceof Tuple && ${x}.elems.length === ${n} ? ${x}.elems : ${slow(x)})`)};`);
+        // A tuple of the right length (`for k, v in d.items()`) is unpacked inline; so is a list when
+        // no target can change it while the values are stored (only names: no `l[0], x = l`).
+        const seq = (x: string) => (namesOnly(lhs) ? `(${x} instanceof Tuple || ${x} instanceof List)` : `${x} instanceof Tuple`);
+        g.emit(`${t} = ${bind(g, v, (x) => `(${seq(x)} && ${x}.elems.length === ${n} ? ${x}.elems : ${slow(x)})`)};`);
         lhs.elts.forEach((x, i) => emitStore(g, x, `${t}[${i}]`));
       });
       return;
     default:
       throw new Error(`internal error: cannot assign to ${lhs.kind}`);
   }
+}
+
+/** Whether an assignment target binds only names (possibly nested in tuples/lists). */
+function namesOnly(e: Expr): boolean {
+  return e.kind === "Ident" || ((e.kind === "Tuple" || e.kind === "List") && e.elts.every(namesOnly));
 }
 
 /** `lhs op= rhs`: the target's operands are evaluated once; list += extends in place. */
