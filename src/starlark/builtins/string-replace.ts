@@ -2,8 +2,8 @@
  * str.replace and str.count. Both count occurrences with an indexOf loop
  * (splitting the string only to count its parts allocated every part), and
  * replace counts only when the result could exceed the string length limit.
- * The replacement text is literal: JS's replaceAll would expand `$&`, `$1`
- * and `$$` in it.
+ * The replacement text is literal (JS's replaceAll, besides being slower,
+ * would expand `$&`, `$1` and `$$` in it).
  */
 import type { Thread } from '../values/thread.ts';
 import type { BuiltinFn, Kwargs, Value } from '../values/value.ts';
@@ -38,7 +38,7 @@ export function replace(thread: Thread, args: Value[], kwargs: Kwargs | null, re
     if (s.length + n * growth > thread.limits.maxStringLength && old !== '') n = occurrences(s, old, 0, s.length, n);
     thread.checkString(s.length + n * growth);
   }
-  if (count < 0 && old !== '') return s.replaceAll(old, rep.includes('$') ? rep.replaceAll('$', '$$$$') : rep);
+  // A loop of slices: V8's replaceAll is about twice as slow for short and long strings alike.
   if (count < 0) count = s.length + 1;
   let out = '';
   let i = 0;

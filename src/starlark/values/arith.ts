@@ -213,6 +213,8 @@ export function shr(x: Value, y: Value): Value {
 
 /** `x in y`. Pass the thread so that long scans are charged as steps. */
 export function contains(y: Value, x: Value, thread?: Thread): boolean {
+  // An int is its own dict key (hashing.ts), and cannot be unhashable.
+  if (y instanceof Dict && typeof x === 'number') return y.has(x);
   if (y instanceof List || y instanceof Tuple) {
     const e = y.elems;
     thread?.step(e.length >> 4);
