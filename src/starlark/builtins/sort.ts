@@ -5,10 +5,11 @@
  * with their index into one float and sorted natively (no comparator at
  * all), strings are sorted natively once per distinct key and their
  * indices grouped, tuples are sorted by their first elements that way and
- * then by a comparator that orders ints and strings inline. Every path is stable, and with reverse=True equal keys keep
+ * then by a comparator of their elements (compare.ts orderSeq, which orders
+ * ints and strings inline). Every path is stable, and with reverse=True equal keys keep
  * their order, as in Python.
  */
-import { order } from '../values/compare.ts';
+import { order, orderSeq } from '../values/compare.ts';
 import { iterableElems } from '../values/iter.ts';
 import { truth as truthOf, typeName } from '../values/kinds.ts';
 import { call1 } from '../values/ops.ts';
@@ -86,13 +87,13 @@ function sortIndices(keys: Value[], sign: number): ArrayLike<number> {
   return sortWith(idx, keys, sign);
 }
 
-/** Sorts idx by keys with the general order (tuples: orderTuples); as starlark-go, the last comparison error is reported. */
+/** Sorts idx by keys with the general order (tuples: their elements'); as starlark-go, the last comparison error is reported. */
 function sortWith<T extends number[] | Int32Array>(idx: T, keys: Value[], sign: number): T {
   let err: unknown = null;
   idx.sort((a, b) => {
     try {
       const x = keys[a]!, y = keys[b]!;
-      return sign * (x instanceof Tuple && y instanceof Tuple ? orderTuples(x.elems, y.elems) : order(x, y));
+      return sign * (x instanceof Tuple && y instanceof Tuple ? orderSeq(x.elems, y.elems) : order(x, y));
     } catch (e) {
       err = e;
       return 0;
@@ -147,20 +148,4 @@ function sortGrouped(keys: string[], sign: number): Int32Array {
     else for (const i of g) idx[k++] = i;
   }
   return idx;
-}
-
-/** order() of two tuples' elements, with ints and strings compared inline. */
-function orderTuples(x: Value[], y: Value[]): number {
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const p = x[i]!, q = y[i]!;
-    const t = typeof p;
-    if (t === typeof q && (t === 'number' || t === 'string')) {
-      if (p !== q) return p! < q! ? -1 : 1;
-      continue;
-    }
-    // Anything else: the general order of the rest (errors and nesting as order()).
-    return order(new Tuple(x.slice(i)), new Tuple(y.slice(i)));
-  }
-  return x.length - y.length;
 }

@@ -105,7 +105,8 @@ export function order(x: Value, y: Value, op: CompareOp = '<', depth = 0): numbe
   return fail(`${typeName(x)} ${op} ${typeName(y)} not implemented`);
 }
 
-function orderSeq(a: Value[], b: Value[], op: CompareOp, depth: number): number {
+/** order() of two tuples' or lists' elements (sorted() compares tuple keys with it directly). */
+export function orderSeq(a: Value[], b: Value[], op: CompareOp = '<', depth = 0): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i]!, y = b[i]!;
