@@ -53,3 +53,13 @@ test('count: non-overlapping occurrences within start/end', () => {
   ];
   for (const [s, args, want] of rows) assert.equal(method(s, 'count', args as never), want, `${s}.count(${args})`);
 });
+
+test('str.format copies literal text between fields in slices', () => {
+  const rows: Array<[string, unknown[], string]> = [
+    ['a{}b{}c', [1, 2], 'a1b2c'], ['{{}}', [], '{}'], ['}}{{x', [], '}{x'], ['{0}{0}', ['z'], 'zz'], ['', [], ''],
+    ['no fields', [], 'no fields'], ['{}', ['only'], 'only'], ['tail {}!', [1], 'tail 1!'],
+  ];
+  for (const [f, args, want] of rows) assert.equal(method(f, 'format', args as never), want, f);
+  throwsStar(() => method('x}', 'format', []), /single '}' in format/);
+  throwsStar(() => method('x{', 'format', []), /unmatched '{' in format/);
+});

@@ -109,16 +109,19 @@ export function strFormat(thread: Thread, format: string, args: Value[], kwargs:
   let next = 0;
   let i = 0;
   while (i < format.length) {
+    // Literal text up to the next brace, as one slice.
+    let j = i;
+    while (j < format.length && format.charCodeAt(j) !== 123 && format.charCodeAt(j) !== 125) j++;
+    if (j > i) {
+      out += format.slice(i, j);
+      i = j;
+      if (i >= format.length) break;
+    }
     const c = format[i]!;
     if (c === '}') {
       if (format[i + 1] !== '}') fail("format: single '}' in format");
       out += '}';
       i += 2;
-      continue;
-    }
-    if (c !== '{') {
-      out += c;
-      i++;
       continue;
     }
     if (format[i + 1] === '{') {
