@@ -38,21 +38,29 @@ function allStrings(kv: unknown[]): boolean {
  * collections.ts `tableEntries`; write through collections.ts `tableSet`.
  */
 export class HashTable {
+  // Declared, then assigned in the constructor: V8 builds subclasses of a class with field initialisers 2x slower.
   /** Keys and values interleaved, in insertion order; a deleted entry (indexed tables only) has key HOLE. */
-  private kv: unknown[] = [];
+  declare private kv: unknown[];
   /** Large tables whose keys are all strings: the strindex.ts index (else null). */
-  private index: Int32Array | null = null;
+  declare private index: Int32Array | null;
   /** The index may be another table's too (a dict literal's shape, a copy): copy it before writing to it. */
-  private sharedIndex = false;
+  declare private sharedIndex: boolean;
   /** Other large tables: all entries, in order (kv is then unused); else null. */
-  private big: Map<unknown, Value> | null = null;
+  declare private big: Map<unknown, Value> | null;
   /** Live entries in kv; `index` slots in use (live or DELETED); position in kv of the first live entry. */
-  private count = 0;
-  private filled = 0;
-  private head = 0;
-  origKeys: Map<unknown, Value> | null = null;
-  frozen = false;
-  itercount = 0;
+  declare private count: number;
+  declare private filled: number;
+  declare private head: number;
+  declare origKeys: Map<unknown, Value> | null;
+  declare frozen: boolean;
+  declare itercount: number;
+
+  constructor() {
+    this.kv = [];
+    this.index = this.big = this.origKeys = null;
+    this.sharedIndex = this.frozen = false;
+    this.count = this.filled = this.head = this.itercount = 0;
+  }
 
   /** Number of entries. */
   get size(): number {
@@ -163,11 +171,7 @@ export class HashTable {
     return this.index!;
   }
 
-  /**
-   * Makes kv (distinct string keys, more than SMALL, none a hashing.ts escape)
-   * the storage of this empty table with `index`, an index built for exactly
-   * these keys in this order (a dict literal's, from `indexFor`), shared.
-   */
+  /** Adopts kv (distinct unescaped string keys, more than SMALL) with `index`, built for them in this order, shared. */
   adoptIndexed(kv: unknown[], index: Int32Array): void {
     this.kv = kv;
     this.count = this.filled = kv.length >> 1;
@@ -175,10 +179,7 @@ export class HashTable {
     this.sharedIndex = true;
   }
 
-  /**
-   * Makes the flat array `kv` ([k0, v0, k1, v1, ...], distinct canonical
-   * keys) the storage of this empty table; it is kept, not copied.
-   */
+  /** Makes the flat array `kv` ([k0, v0, ...], distinct canonical keys) the storage of this empty table. */
   adopt(kv: unknown[]): void {
     if (kv.length > 2 * SMALL) {
       for (let i = 0; i < kv.length; i += 2) this.set(kv[i], kv[i + 1] as Value);
@@ -232,21 +233,20 @@ export class HashTable {
 
   /** The canonical keys in order (a fresh array). */
   keys(): unknown[] {
-    if (this.big !== null) return Array.from(this.big.keys());
-    const kv = this.kv;
-    const out = new Array<unknown>(this.count);
-    let n = 0;
-    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i];
-    return out;
+    return this.big !== null ? Array.from(this.big.keys()) : this.column(0);
   }
 
   /** The values in order (a fresh array). */
   values(): Value[] {
-    if (this.big !== null) return Array.from(this.big.values());
+    return this.big !== null ? Array.from(this.big.values()) : (this.column(1) as Value[]);
+  }
+
+  /** The keys (offset 0) or values (offset 1) of kv, in order. */
+  private column(offset: 0 | 1): unknown[] {
     const kv = this.kv;
-    const out = new Array<Value>(this.count);
+    const out = new Array<unknown>(this.count);
     let n = 0;
-    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i + 1] as Value;
+    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i + offset];
     return out;
   }
 
