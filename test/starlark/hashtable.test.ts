@@ -115,3 +115,30 @@ main()
     '["j", "zz"] ["a", "b", "d"] [10, 10, 10]',
   ]);
 });
+
+test('dict(d) copies the table: original keys, order after deletions, independence, limits', () => {
+  const out: string[] = [];
+  runModule(`
+def check(d):
+    c = dict(d)
+    c["new"] = 1
+    for k in list(c.keys())[:2]:
+        c.pop(k)
+    return [len(d), len(c), "new" in d, list(d.keys())[:3] == list(dict(d).keys())[:3]]
+small = {1.0: "a", 2: "b", (1, 2): "t"}
+strs = {"k%d" % i: i for i in range(20)}
+ints = {i: i for i in range(20)}
+strs.pop("k3")
+ints.pop(4)
+print(dict(small), check(small), check(strs), check(ints), dict(strs)["k19"], dict(ints)[19])
+frozen = dict(FROZEN)
+frozen["x"] = 1
+print(len(frozen), len(FROZEN))
+`, { predeclared: { FROZEN: runModule('d = {"a": 1}\n').d! }, print: (l) => out.push(l) });
+  assert.deepEqual(out, [
+    '{1.0: "a", 2: "b", (1, 2): "t"} [3, 2, False, True] [19, 18, False, True] [19, 18, False, True] 19 19',
+    '2 1',
+  ]);
+  const big = runModule('d = {i: i for i in range(10)}\n').d!;
+  assert.throws(() => runModule('x = dict(d)\n', { predeclared: { d: big }, limits: { maxDictSize: 5 } }), /dict size 10 exceeds limit of 5/);
+});
