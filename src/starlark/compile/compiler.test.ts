@@ -245,3 +245,9 @@ test("unpacking lists and tuples inline: values are taken before any store, mism
   assert.match(runtimeError("def f():\n  for a, b in [[1]]:\n    pass\nf()\n"), /^2:7: too few values to unpack \(got 1, want 2\)/);
   assert.match(runtimeError("def f():\n  a, b = {'k': 1}\nf()\n"), /too few values to unpack \(got 1, want 2\)/);
 });
+
+test("tuples of constants are built once; copies made from them are still fresh", () => {
+  assert.deepEqual(x("def f():\n  out = []\n  for i in range(3):\n    t = ((1, 'a'), 2.5, -3, 12345678901234567890)\n    l = list(t)\n    l.append(i)\n    out.append([len(l), t == ((1, 'a'), 2.5, -3, 12345678901234567890), (i, 1) > (1, 0)])\n  return out\nx = f()"),
+    [[5, true, false], [5, true, true], [5, true, true]]);
+  assert.deepEqual(x("def f():\n  d = {}\n  for i in range(3):\n    d[(1, 2)] = d.get((1, 2), 0) + i\n  return d[(1, 2)]\nx = f()"), 3);
+});

@@ -12,7 +12,7 @@ import { emitFunctionValue } from "./emit-func.ts";
 import { emitBinary, emitUnary } from "./emit-ops.ts";
 import { isAtom, writesPos, type FnGen } from "./codegen.ts";
 import { intText, posText } from "./constants.ts";
-import { Bytes, DictShape, Float, SMALL_TABLE, type Value } from "./rt.ts";
+import { Bytes, DictShape, Float, SMALL_TABLE, Tuple, type Value } from "./rt.ts";
 
 /** Emits an expression. */
 export function emitExpr(g: FnGen, e: Expr): string {
@@ -24,8 +24,12 @@ export function emitExpr(g: FnGen, e: Expr): string {
       if (typeof e.value === "number") return intText(e.value, g.m.k);
       if (e.type === "bytes") return g.k(new Bytes(e.value as Uint8Array));
       return g.k(e.value);
-    case "Tuple":
+    case "Tuple": {
+      // A tuple of constants is itself a constant (immutable, and no Starlark operation tells copies apart).
+      const value = constantTuple(e);
+      if (value !== null) return g.k(value);
       return `new Tuple([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
+    }
     case "List":
       return `new List([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
     case "Dict":
@@ -74,6 +78,22 @@ export function emitExpr(g: FnGen, e: Expr): string {
     case "Comprehension":
       return emitComprehension(g, e);
   }
+}
+
+/** The value of a non-empty tuple of literals (nested such tuples included), or null. */
+function constantTuple(e: Expr): Tuple | null {
+  if (e.kind !== "Tuple" || e.elts.length === 0) return null;
+  const values: Value[] = [];
+  for (const x of e.elts) {
+    if (x.kind === "Literal") {
+      values.push(x.type === "float" ? new Float(x.value as number) : x.type === "bytes" ? new Bytes(x.value as Uint8Array) : x.value as Value);
+    } else {
+      const t = constantTuple(x);
+      if (t === null) return null;
+      values.push(t);
+    }
+  }
+  return new Tuple(values);
 }
 
 /** Whether all keys are string literals, pairwise distinct. */
