@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { callFunction, fromJS, runModule, StarlarkError, Thread, toJS, type JSValue, type Options } from "../index.ts";
+import { callFunction, fromJS, newThread, runModule, StarlarkError, Thread, toJS, type JSValue, type Options } from "../index.ts";
 import { binary, compare } from "../values/ops.ts";
 
 /** Runs `src` and returns global `x` as a JS value. */
@@ -250,4 +250,30 @@ test("tuples of constants are built once; copies made from them are still fresh"
   assert.deepEqual(x("def f():\n  out = []\n  for i in range(3):\n    t = ((1, 'a'), 2.5, -3, 12345678901234567890)\n    l = list(t)\n    l.append(i)\n    out.append([len(l), t == ((1, 'a'), 2.5, -3, 12345678901234567890), (i, 1) > (1, 0)])\n  return out\nx = f()"),
     [[5, true, false], [5, true, true], [5, true, true]]);
   assert.deepEqual(x("def f():\n  d = {}\n  for i in range(3):\n    d[(1, 2)] = d.get((1, 2), 0) + i\n  return d[(1, 2)]\nx = f()"), 3);
+});
+
+test("for k, v in d.items(): a snapshot walked without tuples, same steps, same errors", () => {
+  assert.deepEqual(x(`
+def f():
+    d = {1.0: "a", "b": 2}
+    out = []
+    for k, v in d.items():
+        d["new" + str(len(d))] = 0
+        out.append([k, v])
+    e = {}
+    for e["k"], v in {"x": 1}.items():
+        out.append([e["k"], v])
+    out.append([[k, v] for k, v in {"p": 1, "q": 2}.items() if v > 1])
+    for k, v in [("t", 1)]:
+        out.append(k)
+    return out
+x = f()`), [[1.0, "a"], ["b", 2], ["x", 1], [["q", 2]], "t"]);
+  assert.match(runtimeError("def f():\n  for k, v in [1].items():\n    pass\nf()\n"), /^2:24: list has no \.items field or method/);
+  assert.match(runtimeError("def f():\n  for k, v, w in {'a': 1}.items():\n    pass\nf()\n"), /too few values to unpack \(got 2, want 3\)/);
+  const steps = (body: string) => {
+    const thread = newThread();
+    runModule(`def f():\n  d = {"k%d" % i: i for i in range(20)}\n  n = 0\n${body}\n  return n\nx = f()\n`, { thread });
+    return thread.steps;
+  };
+  assert.equal(steps("  for k, v in d.items():\n    n += v"), steps("  for t in d.items():\n    n += t[1]"));
 });

@@ -32,7 +32,7 @@ function emitStmt(g: FnGen, s: Stmt): void {
       emitIf(g, s);
       return;
     case "For":
-      emitLoop(g, s.iter, s.line, s.col, (v) => emitStore(g, s.vars, v), () => emitBlock(g, s.body));
+      emitLoop(g, s.iter, s.line, s.col, (v) => emitStore(g, s.vars, v), () => emitBlock(g, s.body), storePair(g, s.vars));
       return;
     case "While":
       // The position is where a budget/deadline error in a body without calls points.
@@ -144,6 +144,15 @@ export function emitStore(g: FnGen, lhs: Expr, v: string): void {
     default:
       throw new Error(`internal error: cannot assign to ${lhs.kind}`);
   }
+}
+
+/** For a two-target loop variable (`for k, v in ...`), the store of both values; else undefined. */
+export function storePair(g: FnGen, vars: Expr): ((k: string, v: string) => void) | undefined {
+  if ((vars.kind !== "Tuple" && vars.kind !== "List") || vars.elts.length !== 2) return undefined;
+  return (k, v) => {
+    emitStore(g, vars.elts[0]!, k);
+    emitStore(g, vars.elts[1]!, v);
+  };
 }
 
 /** Whether an assignment target binds only names (possibly nested in tuples/lists). */

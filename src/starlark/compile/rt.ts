@@ -5,7 +5,7 @@
  */
 export {
   add, augmented, bitAnd, bitOr, bitXor, call, compare, contains, dictEntries, dictOfStrings, DictShape, dictSet, div, equals,
-  floorDiv, freeze, getAttr, getIndex, iterableElems, iterate, methodCaller, mod, mul, repr, setField,
+  floorDiv, freeze, getAttr, getIndex, itemColumns, iterableElems, iterate, methodCaller, mod, mul, repr, setField,
   setIndex, shl, shr, slice, SMALL_TABLE, sub, truth, typeName, unary,
 } from "../values/ops.ts";
 export { quote } from "../values/repr.ts";

@@ -106,7 +106,7 @@ export const RUNTIME = {
   add: rt.add, sub: rt.sub, mul: rt.mul, div: rt.div, floorDiv: rt.floorDiv, mod: rt.mod,
   bitAnd: rt.bitAnd, bitOr: rt.bitOr, bitXor: rt.bitXor, shl: rt.shl, shr: rt.shr,
   contains: rt.contains, dictSet: rt.dictSet, dictOfStrings: rt.dictOfStrings, unary: rt.unary, compare: rt.compare, equals: rt.equals, truth: rt.truth,
-  augmented: rt.augmented, iterate: rt.iterate, iterableElems: rt.iterableElems, getIndex: rt.getIndex, setIndex: rt.setIndex,
+  augmented: rt.augmented, iterate: rt.iterate, iterableElems: rt.iterableElems, itemColumns: rt.itemColumns, getIndex: rt.getIndex, setIndex: rt.setIndex,
   slice: rt.slice, getAttr: rt.getAttr, setField: rt.setField,
   List, Tuple, Dict, Float, Range: rt.Range, Cell, StarFunction,
   failAt, unpack, dictEntry, starArgs, starStarArgs, callAny, recursion, makeFunction, load,

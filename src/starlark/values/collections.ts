@@ -4,6 +4,7 @@
  */
 import { fail } from './errors.ts';
 import { keyOf } from './hashing.ts';
+import { tableKeys } from './iter.ts';
 import { repr } from './repr.ts';
 import type { Thread } from './thread.ts';
 import { SMALL } from './hashtable.ts';
@@ -111,4 +112,18 @@ export function tableEntries(t: HashTable): Array<[Value, Value]> {
   let i = 0;
   for (const [mk, v] of t.entries()) out[i++] = [t.origKey(mk), v];
   return out;
+}
+
+/**
+ * `d.items()` for a loop `for k, v in d.items()`: the keys and the values as
+ * two fresh arrays (a snapshot, as the list items() returns, but without a
+ * tuple per entry); charged as the call of items() is (one step, plus one
+ * per entry).
+ *
+ * @example
+ *   const [keys, values] = itemColumns(thread, d);
+ */
+export function itemColumns(thread: Thread, d: Dict): [Value[], Value[]] {
+  thread.step(1 + d.size);
+  return [tableKeys(d), d.values()];
 }

@@ -28,7 +28,7 @@ export { iterate, toArray, iterableElems } from './iter.ts';
 export type { Iter } from './iter.ts';
 export { getIndex, setIndex, slice } from './indexing.ts';
 export { hashValue as hash, keyOf } from './hashing.ts';
-export { tableSet as dictSet, tableEntries as dictEntries, dictOfStrings, DictShape } from './collections.ts';
+export { tableSet as dictSet, tableEntries as dictEntries, dictOfStrings, DictShape, itemColumns } from './collections.ts';
 export { SMALL as SMALL_TABLE } from './hashtable.ts';
 export { tableKeys as dictKeys } from './iter.ts';
 
