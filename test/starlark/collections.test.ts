@@ -185,3 +185,26 @@ test('the first of two equal keys is kept (dicts and sets), deletion forgets it'
   eqRepr(method(d, 'popitem'), '((2.0,), "d")');
   eqRepr(d, '{1: "e"}');
 });
+
+test('list insert/pop/remove at every position agree with splice (short and long moves)', () => {
+  for (const n of [0, 1, 2, 5, 300, 700]) {
+    for (const i of [0, 1, Math.floor(n / 2), n - 2, n - 1, n]) {
+      if (i < 0 || i > n) continue;
+      const ref = Array.from({ length: n }, (_v, k) => k);
+      const l = list(...ref);
+      method(l, 'insert', [i, 'x']);
+      ref.splice(i, 0, 'x' as never);
+      assert.deepEqual(l.elems, ref, `insert(${i}) into ${n}`);
+      if (i < ref.length) {
+        assert.equal(method(l, 'pop', [i]), ref.splice(i, 1)[0]);
+        assert.deepEqual(l.elems, ref, `pop(${i}) of ${n + 1}`);
+      }
+      if (n > 0) {
+        const victim = ref[Math.min(i, ref.length - 1)]!;
+        method(l, 'remove', [victim]);
+        ref.splice(ref.indexOf(victim), 1);
+        assert.deepEqual(l.elems, ref, `remove(${victim})`);
+      }
+    }
+  }
+});

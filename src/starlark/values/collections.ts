@@ -39,6 +39,33 @@ export function listExtend(thread: Thread, l: List, items: Value[]): void {
   for (let i = 0; i < items.length; i++) e.push(items[i]!);
 }
 
+/** Up to this many moved elements a loop beats splice (which also allocates a result array). */
+const SHORT_MOVE = 256;
+
+/** Removes and returns e[i] (0 <= i < e.length), moving the later elements down. */
+export function removeAt(e: Value[], i: number): Value {
+  const v = e[i]!;
+  const last = e.length - 1;
+  if (i === 0) e.shift();
+  else if (last - i <= SHORT_MOVE) {
+    for (let j = i; j < last; j++) e[j] = e[j + 1]!;
+    e.pop();
+  } else e.splice(i, 1);
+  return v;
+}
+
+/** Inserts v at e[i] (0 <= i <= e.length), moving the later elements up. */
+export function insertAt(e: Value[], i: number, v: Value): void {
+  const n = e.length;
+  if (i === 0) e.unshift(v);
+  else if (i === n) e.push(v);
+  else if (n - i <= SHORT_MOVE) {
+    e.push(e[n - 1]!);
+    for (let j = n - 1; j > i; j--) e[j] = e[j - 1]!;
+    e[i] = v;
+  } else e.splice(i, 0, v);
+}
+
 /** d[k], failing with `key "k" not in dict` when absent. */
 export function dictGet(d: Dict, k: Value): Value {
   const v = d.get(keyOf(k));
