@@ -57,7 +57,16 @@ function affix(name: string, test: (s: string, x: string) => boolean): BuiltinFn
 
 /** `chars` arguments up to this length are searched directly; longer ones become a Set. */
 const SHORT_CHARS = 16;
-const SURROGATE = /[\ud800-\udfff]/;
+
+function hasSurrogate(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if ((s.charCodeAt(k) & 0xf800) === 0xd800) return true;
+  return false;
+}
+
+function includesUnit(s: string, c: number): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) === c) return true;
+  return false;
+}
 
 /**
  * Strips characters in `chars` (whitespace when None or empty) from the
@@ -73,9 +82,9 @@ function strip(name: string, left: boolean, right: boolean): BuiltinFn {
     if (chars === '') {
       if (left) while (i < j && isSpaceAt(s, i)) i++;
       if (right) while (j > i && isSpaceAt(s, j - 1)) j--;
-    } else if (chars.length <= SHORT_CHARS && !SURROGATE.test(chars)) {
-      if (left) while (i < j && chars.includes(s[i]!)) i++;
-      if (right) while (j > i && chars.includes(s[j - 1]!)) j--;
+    } else if (chars.length <= SHORT_CHARS && !hasSurrogate(chars)) {
+      if (left) while (i < j && includesUnit(chars, s.charCodeAt(i))) i++;
+      if (right) while (j > i && includesUnit(chars, s.charCodeAt(j - 1))) j--;
     } else {
       const set = new Set<string>();
       for (const ch of chars) if (ch.length === 1) set.add(ch); // linear even for a long `chars`
