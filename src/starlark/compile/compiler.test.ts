@@ -277,3 +277,11 @@ x = f()`), [[1.0, "a"], ["b", 2], ["x", 1], [["q", 2]], "t"]);
   };
   assert.equal(steps("  for k, v in d.items():\n    n += v"), steps("  for t in d.items():\n    n += t[1]"));
 });
+
+test("indexing lists and tuples inline, from the end too; strings and errors through the runtime", () => {
+  assert.deepEqual(x("def f(xs, t, s):\n  return [xs[0], xs[-1], xs[-3], t[1], t[-2], s[-1], xs[len(xs) - 1]]\nx = f([1, 2, 3], (4, 5), 'ab')"), [1, 3, 1, 5, 4, "b", 3]);
+  assert.match(runtimeError("def f(xs):\n  return xs[-4]\nf([1, 2, 3])\n"), /^2:12: list index -4 out of range \[-3:2\]/);
+  assert.match(runtimeError("def f(t):\n  return t[-1]\nf(())\n"), /^2:11: index -1 out of range: empty tuple/);
+  assert.match(runtimeError("def f(xs):\n  return xs[-1.0]\nf([1])\n"), /^2:12: list index: got float, want int/);
+  assert.match(runtimeError("def f(xs):\n  return xs[3]\nf((1, 2))\n"), /^2:12: tuple index 3 out of range \[-2:1\]/);
+});

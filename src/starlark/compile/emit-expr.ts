@@ -61,9 +61,7 @@ export function emitExpr(g: FnGen, e: Expr): string {
         return bind(g, emitExpr(g, e.x), (a) => g.withTemp((v) =>
           `(${a} instanceof Dict && (${v} = ${a}.get(${k})) !== undefined ? ${v} : (${g.pos(e.line, e.col)}, getIndex(${a}, ${k})))`));
       }
-      return bind(g, emitExpr(g, e.x), (a) => bind(g, emitExpr(g, e.index), (i) =>
-        `(${a} instanceof List && typeof ${i} === 'number' && ${i} >= 0 && ${i} < ${a}.elems.length ? ${a}.elems[${i}]`
-        + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${i})))`));
+      return emitSeqIndex(g, e);
     case "Slice": {
       const part = (p: Expr | null) => () => (p === null ? "null" : emitExpr(g, p));
       return operands(g, [() => emitExpr(g, e.x), part(e.lo), part(e.hi), part(e.step)],
@@ -78,6 +76,25 @@ export function emitExpr(g: FnGen, e: Expr): string {
     case "Comprehension":
       return emitComprehension(g, e);
   }
+}
+
+/**
+ * `x[i]` of a list or tuple inline: a non-negative int index, or a constant
+ * negative one (`x[-1]`) counted from the end; anything else (and every
+ * error) through the runtime's getIndex.
+ */
+function emitSeqIndex(g: FnGen, e: Expr & { kind: "Index" }): string {
+  const seq = (a: string) => `(${a} instanceof List || ${a} instanceof Tuple)`;
+  const i = e.index;
+  const back = i.kind === "Unary" && i.op === "-" && i.x.kind === "Literal" && i.x.type === "int" && typeof i.x.value === "number" && i.x.value > 0
+    && i.x.value < 2 ** 31 ? i.x.value : 0;
+  if (back > 0) {
+    return bind(g, emitExpr(g, e.x), (a) => `(${seq(a)} && ${a}.elems.length >= ${back} ? ${a}.elems[${a}.elems.length - ${back}]`
+      + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${intText(-back, g.m.k)})))`);
+  }
+  return bind(g, emitExpr(g, e.x), (a) => bind(g, emitExpr(g, i), (j) =>
+    `(${seq(a)} && typeof ${j} === 'number' && ${j} >= 0 && ${j} < ${a}.elems.length ? ${a}.elems[${j}]`
+    + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${j})))`));
 }
 
 /** The value of a non-empty tuple of literals (nested such tuples included), or null. */
