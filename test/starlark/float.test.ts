@@ -93,3 +93,18 @@ for a, b in [(1.5, 2.25), (0.0, -0.0), (-0.0, -0.0), (3, 0.5), (0.5, 3), (nan, 1
     '[9.007199254740992e+15, 9.007199254740991e+15, 9.007199254740992e+15, False, False, True, True, False, 1.8014398509481984e+16]',
   ]);
 });
+
+test('compiled division: ints and floats inline, the runtime for mixes, big ints and zero divisors', () => {
+  const out: string[] = [];
+  runModule(`
+def f(a, b):
+    return a / b
+for a, b in [(7, 2), (0, -1), (1, 3), (7.5, 2.5), (-0.0, 1.0), (9007199254740993, 2), (1e308, 1e-10), (3, 0.5), (0.5, 4)]:
+    print(f(a, b))
+`, { options: { allowToplevelControl: true }, print: (l) => out.push(l) });
+  // The same as before division was inlined.
+  assert.deepEqual(out, ['3.5', '-0.0', '0.3333333333333333', '3.0', '-0.0', '4.503599627370496e+15', '+inf', '6.0', '0.125']);
+  for (const src of ['x = 1 / 0', 'x = 1.0 / 0.0', 'def f(a, b):\n  return a / b\nx = f(1, 0)', 'def f(a, b):\n  return a / b\nx = f(1.0, 0.0)']) {
+    assert.throws(() => runModule(src), /floating-point division by zero/);
+  }
+});

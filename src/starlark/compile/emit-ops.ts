@@ -123,6 +123,10 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
       case "*":
         // An exact product below 2^53 is computed exactly; `+ 0` turns -0 into 0.
         return `(${ints} && (${r} = ${a} * ${b}, ${safe}) ? ${r} + 0 : ${float("*")})`;
+      case "/":
+        // Always a float: of two ints (exact below 2^53, as float(a) / float(b)) or two floats, unless by zero.
+        return `(${ints} && ${b} !== 0 ? new Float(${a} / ${b}) : ${literal ? slow
+          : `${a} instanceof Float && ${b} instanceof Float && ${b}.value !== 0 ? new Float(${a}.value / ${b}.value) : ${slow}`})`;
       case "//":
         // For |a| <= 2^52 the float quotient's rounding error is below 1/(2|b|), less than the
         // distance from a non-integral a/b to the next integer, so floor is exact. `+ 0`: no -0.
