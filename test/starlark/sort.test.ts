@@ -23,7 +23,8 @@ test('sorted agrees with a stable general sort for uniform and mixed keys, with 
   const int = () => Math.floor(r() * 20) - 10;
   const word = () => ['', 'a', 'ab', 'b', 'ba', 'z\u00e9', '\ud83d\ude00'][Math.floor(r() * 7)]!;
   const makers: Array<() => Value> = [
-    int, // packed int keys, including negatives and ties
+    int, // few distinct int keys (counted), including negatives and ties
+    () => Math.floor(r() * 2e6) - 1e6, // widely spread int32 keys (packed with their index)
     () => int() * 2 ** 40, // ints beyond int32
     word, // grouped string keys
     () => tuple(int(), word(), int()), // tuples with int heads

@@ -118,14 +118,34 @@ function sortRuns(idx: Int32Array, heads: Value[], tuples: Tuple[], sign: number
   return idx;
 }
 
-/** int32 keys: key * 2^21 + index, sorted as floats (exact below 2^53), then the index. */
+/**
+ * int32 keys: key * 2^21 + index, sorted as floats (exact below 2^53), then
+ * the index; keys spanning few values (`key=len`) are counted instead.
+ */
 function sortPacked(keys: number[], sign: number): Int32Array {
   const n = keys.length;
+  let lo = 0, hi = 0;
+  for (let i = 0; i < n; i++) {
+    const k = sign * keys[i]!;
+    if (i === 0 || k < lo) lo = k;
+    if (i === 0 || k > hi) hi = k;
+  }
+  if (hi - lo <= n) return countingSort(keys, sign, lo, hi);
   const packed = new Float64Array(n);
   for (let i = 0; i < n; i++) packed[i] = sign * keys[i]! * INDEX_SPAN + i;
   packed.sort();
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = packed[i]! - Math.floor(packed[i]! / INDEX_SPAN) * INDEX_SPAN;
+  return idx;
+}
+
+/** Stable counting sort of the indices by sign * key, for keys within [lo, hi]. */
+function countingSort(keys: number[], sign: number, lo: number, hi: number): Int32Array {
+  const start = new Int32Array(hi - lo + 2);
+  for (let i = 0; i < keys.length; i++) start[sign * keys[i]! - lo + 1]!++;
+  for (let v = 1; v < start.length; v++) start[v]! += start[v - 1]!;
+  const idx = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) idx[start[sign * keys[i]! - lo]!++] = i;
   return idx;
 }
 
