@@ -229,7 +229,7 @@ x = main()
 
 test("d[\"field\"] asks the dict directly; other receivers and missing keys fail as before", () => {
   const f = (body: string) => `def f(d):\n  return ${body}\n`;
-  assert.deepEqual(x(f("[d['a'], d['\\uffffb']]") + "x = f({'a': 1, '\\uffffb': 2})"), [1, 2]);
+  assert.deepEqual(x(f("[d['a'], d['\\x00b'], d['\\uffffc']]") + "x = f({'a': 1, '\\x00b': 2, '\\uffffc': 3})"), [1, 2, 3]);
   assert.deepEqual(x(f("d['a']") + "x = [f({'a': i, 'k%d' % i: 0, 'z': 1, 'y': 2, 'w': 3, 'v': 4, 'u': 5, 't': 6, 's': 7}) for i in range(3)]"), [0, 1, 2]);
   assert.match(runtimeError(f("d['b']") + "f({'a': 1})\n"), /^2:11: key "b" not in dict/);
   assert.match(runtimeError(f("d['b']") + "f([1])\n"), /^2:11: list index: got string, want int/);

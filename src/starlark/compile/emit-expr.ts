@@ -12,7 +12,7 @@ import { emitFunctionValue } from "./emit-func.ts";
 import { emitBinary, emitUnary } from "./emit-ops.ts";
 import { isAtom, writesPos, type FnGen } from "./codegen.ts";
 import { intText, posText } from "./constants.ts";
-import { Bytes, DictShape, Float, SMALL_TABLE, Tuple, type Value } from "./rt.ts";
+import { Bytes, DictShape, ESC, Float, SMALL_TABLE, Tuple, type Value } from "./rt.ts";
 
 /** Emits an expression. */
 export function emitExpr(g: FnGen, e: Expr): string {
@@ -55,7 +55,7 @@ export function emitExpr(g: FnGen, e: Expr): string {
         return operands(g, [() => emitExpr(g, e.x), () => emitExpr(g, e.index)],
           ([a, i]) => `(${g.pos(e.line, e.col)}, getIndex(${a}, ${i}))`);
       }
-      if (e.index.kind === "Literal" && e.index.type === "string" && !(e.index.value as string).startsWith("\uffff")) {
+      if (e.index.kind === "Literal" && e.index.type === "string" && !(e.index.value as string).startsWith(ESC)) {
         // d["field"]: a string constant is its own dict key (hashing.ts), so the table is asked directly.
         const k = g.k(e.index.value);
         return bind(g, emitExpr(g, e.x), (a) => g.withTemp((v) =>

@@ -101,7 +101,7 @@ export function dictOfStrings(thread: Thread, kv: Value[], shape?: DictShape): D
   const d = new Dict();
   for (let i = 0; i < kv.length; i += 2) {
     // A key that hashing.ts escapes is not its own canonical form: insert one by one.
-    if ((kv[i] as string).charCodeAt(0) === 0xffff) {
+    if ((kv[i] as string).charCodeAt(0) === 0) {
       for (let j = 0; j < kv.length; j += 2) tableSet(thread, d, kv[j]!, kv[j + 1]!);
       return d;
     }
