@@ -15,6 +15,7 @@ import { writesPos, type FnGen } from "./codegen.ts";
 import { posText } from "./constants.ts";
 import { bind, bindAll, emitExpr } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
+import { STEP_EXPR } from "./emit-loop.ts";
 import { KeywordSite, MAX_DIRECT_PARAMS, planCall } from "./function.ts";
 import { Builtin, methodCaller, methodsNamed, universe } from "./rt.ts";
 
@@ -92,15 +93,15 @@ function emitBuiltinCall(g: FnGen, e: CallExpr, b: Builtin, npos: number, names:
   if (b === universe.str && npos === 1 && names.length === 0 && g.hot) {
     // Concatenation with "" gives an int's decimal form, as str() does.
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
-      `(${pos}, th.step(), typeof ${a} === 'string' ? ${a} : typeof ${a} === 'number' ? ${g.k("")} + ${a}`
+      `(${pos}, ${STEP_EXPR}, typeof ${a} === 'string' ? ${a} : typeof ${a} === 'number' ? ${g.k("")} + ${a}`
       + ` : ${k}(th, [${a}], null))`);
   }
   if (b === universe.len && npos === 1 && names.length === 0 && g.hot) {
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
-      `(${pos}, th.step(), typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
+      `(${pos}, ${STEP_EXPR}, typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
       + ` ? ${a}.elems.length : ${k}(th, [${a}], null))`);
   }
-  return argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, th.step(), ${k}(th, ${a}, ${kw}))`);
+  return argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, ${STEP_EXPR}, ${k}(th, ${a}, ${kw}))`);
 }
 
 /** Whether a callee may be a compiled function (a predeclared or universal name is usually a builtin). */
@@ -129,14 +130,14 @@ function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: st
     const m = g.k(methodCaller(name));
     return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
       `(${r} instanceof List && ${r}.frozen === false && ${r}.itercount === 0 && ${r}.elems.length < th.limits.maxListLength`
-      + ` ? (th.step(), ${r}.elems.push(${v}), null) : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
+      + ` ? (${STEP_EXPR}, ${r}.elems.push(${v}), null) : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
   }
   const affix = AFFIX_METHODS.get(name);
   if (affix !== undefined && npos === 1 && names.length === 0 && g.hot) {
     // s.startswith("x") on strings: no argument array, no method dispatch.
     const m = g.k(methodCaller(name));
     return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
-      `(typeof ${r} === 'string' && typeof ${v} === 'string' ? (th.step(), ${r}.${affix}(${v}))`
+      `(typeof ${r} === 'string' && typeof ${v} === 'string' ? (${STEP_EXPR}, ${r}.${affix}(${v}))`
       + ` : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
   }
   const m = g.k(methodCaller(name));
@@ -154,7 +155,7 @@ function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: st
     const a = `[${vals.slice(0, npos).join(", ")}]`;
     const kw = names.length === 0 ? "null" : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`;
     let call = `${m}(th, ${r}, ${a}, ${kw})`;
-    for (const [test, fn] of direct.reverse()) call = `${test(r)} ? (th.step(), ${fn}(th, ${a}, ${kw}, ${r})) : ${call}`;
+    for (const [test, fn] of direct.reverse()) call = `${test(r)} ? (${STEP_EXPR}, ${fn}(th, ${a}, ${kw}, ${r})) : ${call}`;
     return `(${pos}, ${call})`;
   }));
 }
