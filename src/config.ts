@@ -1,12 +1,13 @@
 /**
- * Server configuration: built-in defaults overridden by environment variables.
- * Per-cenv settings (session timeout, SQL limits) live in each cenv's `_wce_config`
- * and are read where they are used; this file only holds the server-wide values.
+ * Server configuration: built-in defaults overridden by environment variables. Per-cenv
+ * settings (time limits, row and size caps, …) are listed in src/cenv/settings.ts with the
+ * variables that set their server-wide value; `settings` here holds that side, read once.
  *
  * @example
  *   const config = loadConfig(process.env); // throws ConfigError on a bad value
  */
 import path from 'node:path';
+import { ceilingOf, serverSettings, SettingEnvError, type ServerSettings } from './cenv/settings.ts';
 
 export interface Config {
   host: string;
@@ -21,11 +22,20 @@ export interface Config {
   poolIdleMs: number;
   /** At most this many cenvs keep connections open at once (LRU). */
   maxOpenCenvs: number;
-  /** Connections per cenv in the main process. */
+  /** Connections per cenv in the main process: the ceiling of `connections_per_cenv`. */
   connectionsPerCenv: number;
+  /** How long a request may wait for one of its cenv's connections before a 503. */
+  connectionWaitMs: number;
   sessionCleanupMs: number;
+  /** Body limit of routes outside a cenv (the server's `body_limit_bytes`). */
   bodyLimitBytes: number;
   logLevel: string;
+  /** A file that receives the JSON log lines too (reopened on SIGHUP); null: stdout only. */
+  logFile: string | null;
+  /** How often audit entries past `audit_retention_days` are deleted. */
+  auditCleanupMs: number;
+  /** The window of the per-minute rate limits (tests shorten it; production keeps a minute). */
+  rateLimitWindowMs: number;
   /**
    * Fastify's trustProxy: false (default: the socket's address is the client), true, or a
    * list of proxy addresses/CIDRs whose X-Forwarded-* headers are believed.
@@ -34,9 +44,18 @@ export interface Config {
   /** Failed logins per IP and cenv before further attempts get 429 (0 turns this off). */
   loginMaxFailures: number;
   loginWindowMs: number;
-  sqlTimeoutMs: number;
-  maxRows: number;
-  maxDbBytes: number;
+  /** Cenvs one client address may create per hour (0: no limit). */
+  newCenvsPerHour: number;
+  /** How long a request (headers and body) may take to arrive, and an idle keep-alive connection may stay. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** The server's public origin (`https://wce.example.com`) for URLs in replies; null: from the request. */
+  publicUrl: string | null;
+  /** Bearer token for the operator's endpoints (GET /metrics, /cluster); null: loopback callers only. */
+  metricsToken: string | null;
+  /** The environment's side of every per-cenv setting. */
+  settings: ServerSettings;
   /** Sandbox child processes that run tenant work. */
   sandboxProcesses: number;
   /** Memory budget of one sandbox child, in MB. */
@@ -87,8 +106,41 @@ function trustProxy(env: Env): boolean | string[] {
   return list;
 }
 
+function publicUrl(env: Env): string | null {
+  const raw = env.WCE_PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`WCE_PUBLIC_URL must be a URL like https://wce.example.com, got "${raw}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`WCE_PUBLIC_URL must be an http(s) origin without a path, like https://wce.example.com, got "${raw}"`);
+  }
+  return url.origin;
+}
+
+function metricsToken(env: Env): string | null {
+  const raw = env.WCE_METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  // A guessable token would expose the server's traffic figures to anyone who tries.
+  if (raw.length < 16) throw new ConfigError(`WCE_METRICS_TOKEN must be at least 16 characters, got ${raw.length}`);
+  return raw;
+}
+
+function settings(env: Env): ServerSettings {
+  try {
+    return serverSettings(env);
+  } catch (error) {
+    if (error instanceof SettingEnvError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 /** Reads the configuration from an environment (normally `process.env`). */
 export function loadConfig(env: Env): Config {
+  const server = settings(env);
   return {
     host: env.WCE_HOST || '0.0.0.0',
     port: integer(env, 'WCE_PORT', 5309, 0, 65535),
@@ -99,16 +151,24 @@ export function loadConfig(env: Env): Config {
     bcryptCost: integer(env, 'WCE_BCRYPT_COST', 12, 4, 16),
     poolIdleMs: integer(env, 'WCE_POOL_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3600_000),
     maxOpenCenvs: integer(env, 'WCE_MAX_OPEN_CENVS', 200, 1, 100_000),
-    connectionsPerCenv: integer(env, 'WCE_CONNECTIONS_PER_CENV', 5, 1, 64),
+    connectionsPerCenv: ceilingOf('connections_per_cenv', server),
+    connectionWaitMs: integer(env, 'WCE_CONNECTION_WAIT_MS', 10_000, 10, 600_000),
     sessionCleanupMs: integer(env, 'WCE_SESSION_CLEANUP_MS', 15 * 60_000, 1000, 24 * 3600_000),
-    bodyLimitBytes: integer(env, 'WCE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    bodyLimitBytes: server.body_limit_bytes.value as number,
     logLevel: env.WCE_LOG_LEVEL || 'info',
+    logFile: env.WCE_LOG_FILE ? path.resolve(env.WCE_LOG_FILE) : null,
+    metricsToken: metricsToken(env),
+    auditCleanupMs: integer(env, 'WCE_AUDIT_CLEANUP_MS', 3600_000, 1000, 7 * 24 * 3600_000),
+    rateLimitWindowMs: integer(env, 'WCE_RATE_LIMIT_WINDOW_MS', 60_000, 100, 3600_000),
     trustProxy: trustProxy(env),
     loginMaxFailures: integer(env, 'WCE_LOGIN_MAX_FAILURES', 10, 0, 1_000_000),
     loginWindowMs: integer(env, 'WCE_LOGIN_WINDOW_MS', 10 * 60_000, 1000, 24 * 3600_000),
-    sqlTimeoutMs: integer(env, 'WCE_SQL_TIMEOUT_MS', 30_000, 10, 3600_000),
-    maxRows: integer(env, 'WCE_MAX_ROWS', 1000, 1, 1_000_000),
-    maxDbBytes: integer(env, 'WCE_MAX_DB_BYTES', 100 * 1024 * 1024, 64 * 1024, 1024 ** 4),
+    newCenvsPerHour: integer(env, 'WCE_NEW_CENVS_PER_HOUR', 20, 0, 1_000_000),
+    requestTimeoutMs: integer(env, 'WCE_REQUEST_TIMEOUT_MS', 30_000, 1000, 3600_000),
+    headersTimeoutMs: integer(env, 'WCE_HEADERS_TIMEOUT_MS', 10_000, 1000, 3600_000),
+    keepAliveTimeoutMs: integer(env, 'WCE_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 3600_000),
+    publicUrl: publicUrl(env),
+    settings: server,
     sandboxProcesses: integer(env, 'WCE_SANDBOX_PROCESSES', 2, 1, 256),
     sandboxMemoryMb: integer(env, 'WCE_SANDBOX_MEMORY_MB', 512, 64, 64 * 1024),
   };

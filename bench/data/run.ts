@@ -9,19 +9,19 @@
  *   npx node bench/data/run.ts         # directly
  *
  * Environment: BENCH_SECONDS (per measurement, default 5), BENCH_RUNS (default 2; the best
- * run is kept), BENCH_CONNECTIONS (default 10).
+ * run is kept), BENCH_CONNECTIONS (default 32), BENCH_LOADER (wrk when installed, else autocannon).
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, startServer, startWce, type ServerProcess } from '../http/processes.ts';
-import { best, formatRow, TABLE_HEAD, type Load } from '../http/load.ts';
+import { best, formatRow, LOADER, TABLE_HEAD_CPU, type Load } from '../http/load.ts';
 import { machine } from '../http/machine.ts';
 import { createWorkspace } from '../http/setup.ts';
 import { createDataSet, POSTS, USERS, type DataSet } from './dataset.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 interface Case { name: string; wce: { sql: string; params: unknown[] }; bare: { sql: string; params: unknown[] }; pocketbase?: number }
 
@@ -60,7 +60,7 @@ function print(lines: string[]): void {
 }
 
 async function main(): Promise<void> {
-  print([`Machine: ${machine()}`, `Each figure: best of ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections; ${POSTS} posts, ${USERS} users.`]);
+  print([`Machine: ${machine()}`, `Each figure: best of ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} keep-alive connections (${LOADER}); ${POSTS} posts, ${USERS} users.`]);
   const space = createWorkspace();
   const wce = await startWce(space, 'warn');
   let bare: ServerProcess | null = null;
@@ -72,14 +72,14 @@ async function main(): Promise<void> {
     const bareUrl = `${bare.url}/sql`;
     const auth = { authorization: `Bearer ${data.user.token}` };
     const json = { 'content-type': 'application/json' };
-    const lines = [TABLE_HEAD.replace('| WCE/bare req/s |', '| WCE/bare req/s | PocketBase req/s |').replace('---:|\n', '---:|---:|\n').replace(/\|---:\|$/, '|---:|---:|')];
+    const lines = [TABLE_HEAD_CPU.replace('| WCE/bare req/s |', '| WCE/bare req/s | PocketBase req/s |').replace(/\|---:\|$/, '|---:|---:|')];
     for (const c of cases(data)) {
       const expected = c.name.startsWith('list') ? 20 : 1;
       await check(wceUrl, auth, c.wce, expected);
       await check(bareUrl, {}, c.bare, expected);
       const loads: Load[] = [
-        { url: wceUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify(c.wce) },
-        { url: bareUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: json, body: JSON.stringify(c.bare) },
+        { url: wceUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify(c.wce), pid: wce.child.pid },
+        { url: bareUrl, seconds: SECONDS, connections: CONNECTIONS, method: 'POST', headers: json, body: JSON.stringify(c.bare), pid: bare.child.pid },
       ];
       const [w, b] = await best(loads, RUNS);
       const pb = c.pocketbase ? ` ${c.pocketbase} |` : ' |';

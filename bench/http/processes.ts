@@ -5,10 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The rate limits off: a bench sends tens of thousands of requests a second from one address. */
+export const NO_RATE_LIMITS: Readonly<Record<string, string>> = Object.freeze({
+  WCE_RATE_LIMIT_IP_PER_MIN: '0', WCE_RATE_LIMIT_USER_PER_MIN: '0', WCE_RATE_LIMIT_CENV_PER_MIN: '0',
+});
 
 export interface ServerProcess {
   url: string;
@@ -17,18 +21,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../test/helpers/processes.ts';
+
+export { freePort };
 
 async function waitUntilHealthy(url: string, exited: Promise<number | null>, logFile: string): Promise<void> {
   let gone = false;
@@ -84,7 +79,12 @@ export interface Workspace { dir: string; dataDir: string; secret: string }
  */
 export async function startWce(space: Workspace, logLevel: string | null, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const env: Record<string, string> = { WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret };
+  // WCE_* variables of the bench's own environment pass through (e.g. WCE_SANDBOX_PROCESSES=4 npm run bench).
+  const passed = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('WCE_'))) as Record<string, string>;
+  // Load comes from one address, far past any per-minute limit: benches run with them off (0).
+  const env: Record<string, string> = {
+    ...NO_RATE_LIMITS, ...passed, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret,
+  };
   if (logLevel) env.WCE_LOG_LEVEL = logLevel;
   return startServer(path.join(ROOT, 'bin/wce.mjs'), port, env, path.join(space.dir, `wce-${logLevel ?? 'info'}.log`), nodeArgs);
 }

@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { audit, type AuditEntry } from '../db/audit.ts';
+import { transaction } from '../tools/transaction.ts';
 import { bumpAccessVersion } from './version.ts';
 import { isReservedName } from './tokens.ts';
 
@@ -23,17 +24,12 @@ export type ChangeAudit = Omit<AuditEntry, 'userId' | 'username' | 'ip' | 'userA
  * @example adminChange(db, actor, () => ({ result: row, audit: { action: 'permission_created', table: 'posts' } }))
  */
 export function adminChange<T>(db: DatabaseSync, actor: Actor, change: () => { result: T; audit: ChangeAudit }): T {
-  db.exec('BEGIN IMMEDIATE');
-  try {
+  return transaction(db, () => {
     const { result, audit: entry } = change();
     audit(db, { ...entry, userId: actor.userId, username: actor.username, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
     bumpAccessVersion(db);
-    db.exec('COMMIT');
     return result;
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
+  });
 }
 
 /**

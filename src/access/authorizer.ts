@@ -4,7 +4,7 @@
  * innermost trigger or view (or CTE) the access comes through ("context", null at top level).
  *
  * Everything not explicitly allowed here is denied. The rules, in short:
- * - `_wce_*` objects: never, for anyone, in any action. The one exception is READ of our own
+ * - `_wce_*` and `_litestream_*` objects: never, for anyone, in any action. The one exception is READ of our own
  *   TEMP policy views (names.ts) of the principal's own role, which counts as a SELECT on their
  *   table; a view of another role is refused (owner/admin, never rewritten, match no view).
  * - ATTACH/DETACH (VACUUM INTO attaches), transaction control, temp objects: never.
@@ -62,8 +62,8 @@ export interface AuthRecord {
 }
 
 const PRAGMA_ALLOWED = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list']);
-/** Names that are never taken for a CTE: SQLite's tables, pragma and dbstat tables, ours. */
-const SYSTEM_NAME = /^(sqlite_|pragma_|dbstat$|_wce_)/;
+/** Names that are never taken for a CTE: SQLite's tables, pragma and dbstat tables, ours, Litestream's. */
+const SYSTEM_NAME = /^(sqlite_|pragma_|dbstat$|_wce_|_litestream_)/;
 const MODULE_PRAGMAS = new Set(['data_version', 'page_size']);
 const EPONYMOUS_ALLOWED = new Set(['json_each', 'json_tree']);
 const VTAB_MODULES_ALLOWED = new Set(['fts5', 'fts4', 'fts3', 'rtree', 'rtree_i32', 'geopoly']);
@@ -224,14 +224,28 @@ function decideRead(ctx: StatementContext, record: AuthRecord, table: string, db
     // Fail closed: a protected table is read only through a policy view of the principal's
     // role (the 5th argument names it), inside our policy triggers, or as the DML target whose
     // rows the triggers guard.
-    if (inPolicyObject) return null; // (our views read only their own table, and policy subqueries)
+    // T read by T's own policy view: the grant on T must hold here. SQLite does not always
+    // report the read of the view itself (`count(*)` or `EXISTS` over it reads main.T alone),
+    // so without this check a caller with no grant could count the rows its policy shows.
+    if (inPolicyObject && policyView(context!)?.table === foldCase(table)) return readTable(ctx, record, table);
+    if (inPolicyObject) return readByPolicy(record, table); // policy subqueries of another table's view, and our triggers
     if (context === null && ctx.dmlTarget === table) return readTable(ctx, record, table);
     return `select from ${table} except through its row policies`;
   }
   // Reads inside our policy view/trigger bodies (policy subqueries) are the admin's policy
   // code; the grant was checked where the view itself was read.
-  if (inPolicyObject) return null;
+  if (inPolicyObject) return readByPolicy(record, table);
   return readTable(ctx, record, table);
+}
+
+/**
+ * A read by a policy's own code needs no grant, but it is still a read of the statement:
+ * a page whose rows a policy filters through another table (`EXISTS (SELECT … FROM
+ * memberships …)`) depends on that table too, and the page cache learns it from `reads`.
+ */
+function readByPolicy(record: AuthRecord, table: string): null {
+  record.reads.add(table);
+  return null;
 }
 
 function readTable(ctx: StatementContext, record: AuthRecord, table: string): string | null {

@@ -12,7 +12,7 @@
  * `_wce_` namespace and any other parameter are refused too.
  */
 import { parseSql, descendants, errorPosition, type AnyNode } from './parse.ts';
-import { reservedIdentifier } from './tokens.ts';
+import { RESERVED_NAMESPACE, reservedIdentifier } from './tokens.ts';
 import { ValidationError } from '../errors.ts';
 
 const PRINCIPAL_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
@@ -25,23 +25,34 @@ const MAX_EXPRESSION_LENGTH = 4000;
 const PREFIX = 'SELECT (';
 
 /**
- * Checks `expr` and returns it with the principal parameters replaced by function calls.
- * Throws ValidationError naming what is wrong.
+ * The principal parameters as SQL literals of one principal, for evaluating a policy as that
+ * principal from another principal's statement (the policy debugger).
+ * @example literalParameters({ userId: 'u1', username: "o'neil", role: 'user' }).$username // "'o''neil'"
+ */
+export function literalParameters(principal: { userId: string | null; username: string | null; role: string }): Record<string, string> {
+  const quote = (value: string | null) => (value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`);
+  return { $user_id: quote(principal.userId), $username: quote(principal.username), $role: quote(principal.role) };
+}
+
+/**
+ * Checks `expr` and returns it with the principal parameters replaced by function calls (or
+ * by `parameters`, e.g. literalParameters(…)). Throws ValidationError naming what is wrong.
  * @example translateExpression('author = $user_id') // 'author = wce_user_id()'
  */
-export function translateExpression(expr: string): string {
+export function translateExpression(expr: string, parameters: Readonly<Record<string, string>> = PRINCIPAL_PARAMETERS): string {
   if (expr.trim() === '') throw new ValidationError('policy expression is empty');
   if (expr.length > MAX_EXPRESSION_LENGTH) throw new ValidationError(`policy expression is longer than ${MAX_EXPRESSION_LENGTH} characters`);
   const reserved = reservedIdentifier(expr);
-  if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
+  if (reserved) throw new ValidationError(`${RESERVED_NAMESPACE}: ${reserved.name}`);
   // A newline before the closing parenthesis keeps a trailing `-- comment` from eating it.
   const wrapped = `${PREFIX}${expr}\n)`;
   let root: AnyNode;
   try {
     root = parseSql(wrapped) as unknown as AnyNode;
   } catch (error) {
-    const where = errorPosition(error);
-    throw new ValidationError(`policy expression is not valid SQL${where ? ` (${where} of "SELECT (<expr>)")` : ''}`);
+    const at = errorPosition(error);
+    const where = at ? ` (line ${at.line}, column ${at.column} of "SELECT (<expr>)")` : '';
+    throw new ValidationError(`policy expression is not valid SQL${where}`);
   }
   const column = soleColumn(root);
   if (!column || column.type !== 'paren_expr' || column.range?.[0] !== PREFIX.length - 1 || column.range?.[1] !== wrapped.length) {
@@ -50,7 +61,7 @@ export function translateExpression(expr: string): string {
   const edits: Array<{ start: number; end: number; text: string }> = [];
   for (const node of descendants(column)) {
     if (node.type !== 'parameter') continue;
-    const replacement = PRINCIPAL_PARAMETERS[String(node.text)];
+    const replacement = Object.hasOwn(parameters, String(node.text)) ? parameters[String(node.text)] : undefined;
     if (!replacement) throw new ValidationError(`unknown parameter ${String(node.text)} in policy expression; use $user_id, $username or $role`);
     edits.push({ start: node.range![0], end: node.range![1], text: replacement });
   }

@@ -27,6 +27,17 @@ test('guard: a statement is cached per principal class and access state', () => 
   }
 });
 
+test('guard: reads include the tables a row policy reads, not only the statement\'s own', () => {
+  const f = openFixture();
+  try {
+    f.admin.exec('CREATE TABLE gate_open (open INTEGER)');
+    createPolicy(f.admin, { table: 'tags', name: 'gated', commands: ['select'], roles: ['user'], using: 'EXISTS (SELECT 1 FROM gate_open WHERE open = 1)', kind: 'permissive' }, f.actor);
+    assert.deepEqual(f.guard.prepare('SELECT * FROM tags', f.alice).reads.sort(), ['gate_open', 'tags']);
+  } finally {
+    f.close();
+  }
+});
+
 test('guard: explain maps a policy violation and passes other errors through', () => {
   const f = openFixture();
   try {

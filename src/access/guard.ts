@@ -24,16 +24,17 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { constants as C } from 'node:sqlite';
 import { isAdministrator, type Principal } from '../auth/principal.ts';
-import { ForbiddenError, ValidationError } from '../errors.ts';
+import { ForbiddenError, PolicyViolationError, SqlSyntaxError, ValidationError, withDetails } from '../errors.ts';
+import { MAX_SQL_LENGTH } from '../db/connection.ts';
 import { authorize, deniedMessage, newAuthRecord, type AuthRecord, type StatementContext } from './authorizer.ts';
-import { reservedIdentifier } from './tokens.ts';
+import { RESERVED_NAMESPACE, reservedIdentifier } from './tokens.ts';
 import { parseSql, singleStatement, dmlTarget, cteNames, replacesRows, errorPosition } from './parse.ts';
 import { alteredTable } from './alter.ts';
 import { rewriteStatement } from './rewrite.ts';
 import { buildAccessState, dropPolicyObjects, type AccessState } from './state.ts';
 import { filteredRole, type FilteredRole } from './names.ts';
 import { VersionTracker } from './version.ts';
-import { BoundedCache } from './cache.ts';
+import { BoundedCache } from '../tools/lru.ts';
 
 export interface GuardedStatement {
   stmt: StatementSync;
@@ -60,8 +61,6 @@ interface Analysis {
 type Mode = 'closed' | 'trusted' | 'preparing' | 'running';
 
 const CACHE_SIZE = 500;
-/** Parsing is linear but not free (about 2.5 s per MB): longer text is refused up front. */
-export const MAX_SQL_LENGTH = 1_000_000;
 const POLICY_VIOLATION = /new row violates row policy[^\n]*/;
 const guarded = new WeakSet<DatabaseSync>();
 
@@ -82,7 +81,8 @@ export class AccessGuard {
   private readonly analyses = new BoundedCache<string, Analysis>(CACHE_SIZE);
   private readonly statements = new BoundedCache<string, GuardedStatement>(CACHE_SIZE);
 
-  constructor(db: DatabaseSync) {
+  /** `options.dataVersion`: see VersionTracker (a connection may read data_version once per request). */
+  constructor(db: DatabaseSync, options: { dataVersion?: () => number } = {}) {
     if (guarded.has(db)) throw new Error('this connection already has an AccessGuard');
     guarded.add(db);
     this.db = db;
@@ -99,7 +99,7 @@ export class AccessGuard {
     // DELETE policy trigger instead of bypassing it.
     db.exec('PRAGMA recursive_triggers = ON');
     db.setAuthorizer((action, a1, a2, dbName, context) => this.authorizer(action, a1, a2, dbName, context));
-    this.tracker = this.trusted(() => new VersionTracker(db));
+    this.tracker = this.trusted(() => new VersionTracker(db, options.dataVersion));
   }
 
   /**
@@ -170,7 +170,7 @@ export class AccessGuard {
   explain(error: unknown): Error | null {
     const message = error instanceof Error ? error.message : '';
     const violation = POLICY_VIOLATION.exec(message);
-    if (violation) return new ForbiddenError(violation[0]);
+    if (violation) return new PolicyViolationError(violation[0]);
     if (/not authorized|authorization denied|is prohibited/.test(message)) return new ForbiddenError(this.lastDenial ?? 'permission denied');
     return null;
   }
@@ -243,7 +243,7 @@ export class AccessGuard {
 
   private analyzeText(sql: string, state: AccessState, role: FilteredRole | null): Analysis {
     const reserved = reservedIdentifier(sql);
-    if (reserved) throw new ValidationError(`names beginning with _wce_ are reserved: ${reserved.name}`);
+    if (reserved) throw new ValidationError(`${RESERVED_NAMESPACE}: ${reserved.name}`);
     let program;
     try {
       program = parseSql(sql);
@@ -255,7 +255,7 @@ export class AccessGuard {
     // (FTS5 `content='…'`): no reserved name there either. Reading would fail anyway (the
     // module's own statements meet the authorizer); this refuses the table up front.
     if (statement.type === 'create_table_stmt' && /_wce_/i.test(sql)) {
-      throw new ValidationError('names beginning with _wce_ are reserved, also in virtual table arguments');
+      throw new ValidationError(`${RESERVED_NAMESPACE}, also in virtual table arguments`);
     }
     // Owner/admin (role null) bypass row policies: their statements read and write the tables
     // themselves (the authorizer allows that to them alone; the triggers let their writes
@@ -270,7 +270,8 @@ export class AccessGuard {
 
   /** SQLite's own message for text our parser refused, with the parser's position. */
   private syntaxError(sql: string, parserError: unknown): Error {
-    const where = errorPosition(parserError);
+    const position = errorPosition(parserError);
+    const where = position ? `line ${position.line}, column ${position.column}` : '';
     let message = `SQL syntax not supported: ${String((parserError as Error).message).split('\n')[0]}`;
     try {
       // Closed mode: SQLite parses and reports syntax errors, but any name lookup is denied.
@@ -279,7 +280,8 @@ export class AccessGuard {
       const text = (error as Error).message;
       if (!/not authorized/.test(text)) message = text;
     }
-    return new ValidationError(where ? `${message} (at ${where})` : message);
+    const error = new SqlSyntaxError(where ? `${message} (at ${where})` : message);
+    return position ? withDetails(error, position) : error;
   }
 
   private prepareError(error: unknown, record: AuthRecord, principal: Principal): Error {

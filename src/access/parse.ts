@@ -18,11 +18,11 @@ export function parseSql(sql: string): Program {
   });
 }
 
-/** Where a parser error points, as "line L, column C" (1-based), or '' when unknown. */
-export function errorPosition(error: unknown): string {
+/** Where a parser error points (1-based line and column), or null when unknown. */
+export function errorPosition(error: unknown): { line: number; column: number } | null {
   const message = error instanceof Error ? error.message : '';
   const match = /line (\d+), column (\d+)/i.exec(message) ?? /:(\d+):(\d+)/.exec(message);
-  return match ? `line ${match[1]}, column ${match[2]}` : '';
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : null;
 }
 
 /**

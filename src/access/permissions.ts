@@ -75,12 +75,12 @@ export function createPermission(db: DatabaseSync, input: NewPermission, actor: 
   });
 }
 
-/** Removes a grant; NotFoundError when there is none with that id. */
-export function deletePermission(db: DatabaseSync, id: number, actor: Actor): void {
-  adminChange(db, actor, () => {
+/** Removes a grant and returns it; NotFoundError when there is none with that id. */
+export function deletePermission(db: DatabaseSync, id: number, actor: Actor): Permission {
+  return adminChange(db, actor, () => {
     const row = db.prepare('DELETE FROM _wce_table_permissions WHERE id = ? RETURNING *').get(id) as unknown as Row | undefined;
     if (!row) throw new NotFoundError(`no permission with id ${id}`);
     const removed = toPermission(row);
-    return { result: undefined, audit: { action: 'permission_deleted', table: removed.table, detail: { id, role: removed.role, user_id: removed.user_id, operations: removed.operations } } };
+    return { result: removed, audit: { action: 'permission_deleted', table: removed.table, detail: { id, role: removed.role, user_id: removed.user_id, operations: removed.operations } } };
   });
 }

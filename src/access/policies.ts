@@ -79,7 +79,11 @@ export function validateExpression(db: DatabaseSync, table: string, expr: string
   }
 }
 
-function validate(db: DatabaseSync, input: PolicyInput): void {
+/**
+ * Throws ValidationError unless `input` is a policy that could be saved (on a connection
+ * without an AccessGuard: the main process's). The preview checks a draft with it.
+ */
+export function validatePolicyInput(db: DatabaseSync, input: PolicyInput): void {
   if (!NAME.test(input.name)) throw new ValidationError('policy name must be 1 to 63 letters, digits, spaces, "_" or "-"');
   // Row policies need triggers, which virtual tables cannot have: ordinary tables only.
   if (!isTenantTable(db, input.table, ['table'])) throw new ValidationError(`no table "${input.table}" to put a policy on`);
@@ -103,7 +107,7 @@ function unique(values: string[]): string[] {
 }
 
 function save(db: DatabaseSync, input: PolicyInput, id: number | null): RowPolicy {
-  validate(db, input);
+  validatePolicyInput(db, input);
   const clash = db.prepare('SELECT id FROM _wce_row_policies WHERE lower(table_name) = lower(?) AND name = ? AND id IS NOT ?').get(input.table, input.name, id);
   if (clash) throw new ConflictError(`table "${input.table}" already has a policy named "${input.name}"`);
   const now = nowIso();
@@ -138,11 +142,11 @@ export function updatePolicy(db: DatabaseSync, id: number, patch: Partial<Policy
 }
 
 /** Deletes a policy; NotFoundError when there is none with that id. */
-export function deletePolicy(db: DatabaseSync, id: number, actor: Actor): void {
-  adminChange(db, actor, () => {
+export function deletePolicy(db: DatabaseSync, id: number, actor: Actor): RowPolicy {
+  return adminChange(db, actor, () => {
     const row = db.prepare('DELETE FROM _wce_row_policies WHERE id = ? RETURNING *').get(id);
     if (!row) throw new NotFoundError(`no policy with id ${id}`);
     const removed = toPolicy(row as unknown as PolicyRow);
-    return { result: undefined, audit: { action: 'policy_deleted', table: removed.table, detail: policyJson(removed) } };
+    return { result: removed, audit: { action: 'policy_deleted', table: removed.table, detail: policyJson(removed) } };
   });
 }

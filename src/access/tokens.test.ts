@@ -29,3 +29,11 @@ test('isReservedName folds ASCII case only', () => {
   assert.equal(isReservedName('wce_x'), false);
   assert.equal(isReservedName(null), false);
 });
+
+test("Litestream's tables are reserved too (cluster mode keeps them in every cenv file)", () => {
+  assert.equal(isReservedName('_litestream_seq'), true);
+  assert.equal(isReservedName('_LiteStream_lock'), true);
+  assert.equal(isReservedName('litestream_seq'), false);
+  assert.ok(reservedIdentifier('DROP TABLE "_litestream_seq"'));
+  assert.ok(reservedIdentifier('CREATE TRIGGER t AFTER INSERT ON _litestream_lock BEGIN SELECT 1; END'));
+});

@@ -82,7 +82,15 @@ export function identifiers(sql: string): Identifier[] {
   return found;
 }
 
-const RESERVED_PREFIX = '_wce_';
+/**
+ * Name prefixes tenant SQL may never touch: ours, and Litestream's (cluster mode replicates
+ * each cenv with Litestream, which keeps `_litestream_seq` and `_litestream_lock` in the
+ * file; a tenant who dropped or locked them would stall its own replication and let the WAL
+ * grow on the host's disk).
+ */
+const RESERVED_PREFIXES = ['_wce_', '_litestream_'];
+/** How error messages name the reserved namespace. */
+export const RESERVED_NAMESPACE = 'names beginning with _wce_ or _litestream_ are reserved';
 
 /**
  * A schema name folded the way SQLite compares names: ASCII letters only (`'Posts'` and
@@ -93,13 +101,15 @@ export function foldCase(name: string): string {
   return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 
-/** True for a name in WCE's reserved namespace, in any ASCII case (SQLite folds ASCII only). */
+/** True for a name in the reserved namespace, in any ASCII case (SQLite folds ASCII only). */
 export function isReservedName(name: string | null | undefined): boolean {
-  return name != null && name.slice(0, RESERVED_PREFIX.length).toLowerCase() === RESERVED_PREFIX;
+  if (name == null) return false;
+  const lower = name.slice(0, 12).toLowerCase();
+  return RESERVED_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
 
 /**
- * The first identifier of `sql` in the reserved `_wce_` namespace, or null.
+ * The first identifier of `sql` in the reserved `_wce_`/`_litestream_` namespace, or null.
  * @example reservedIdentifier('SELECT * FROM [_WCE_users]') // { name: '_WCE_users', offset: 14 }
  */
 export function reservedIdentifier(sql: string): Identifier | null {

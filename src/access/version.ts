@@ -35,7 +35,7 @@ export function readAccessVersion(db: DatabaseSync): number {
  */
 export class VersionTracker {
   private readonly db: DatabaseSync;
-  private readonly dataVersion: StatementSync;
+  private readonly dataVersion: () => number;
   private readonly mainSchema: StatementSync;
   private readonly tempSchema: StatementSync;
   private readonly accessVersion: StatementSync;
@@ -47,9 +47,15 @@ export class VersionTracker {
   private watchTemp = true;
   private key = '';
 
-  constructor(db: DatabaseSync) {
+  /**
+   * `dataVersion` supplies PRAGMA data_version when the connection's owner already reads it
+   * once per request (src/db/connection.ts); without it the tracker reads the pragma itself.
+   */
+  constructor(db: DatabaseSync, dataVersion?: () => number) {
     this.db = db;
-    this.dataVersion = db.prepare('PRAGMA data_version');
+    const pragma = db.prepare('PRAGMA data_version');
+    pragma.setReturnArrays(true);
+    this.dataVersion = dataVersion ?? (() => (pragma.get() as unknown as [number])[0]);
     this.mainSchema = db.prepare('PRAGMA main.schema_version');
     this.tempSchema = db.prepare('PRAGMA temp.schema_version');
     this.accessVersion = db.prepare('SELECT version FROM _wce_access_version WHERE id = 1');
@@ -66,7 +72,7 @@ export class VersionTracker {
   }
 
   private read(): string {
-    const data = Number((this.dataVersion.get() as { data_version: number }).data_version);
+    const data = this.dataVersion();
     const foreign = data !== this.lastData;
     if (foreign) {
       this.lastData = data;

@@ -7,7 +7,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { TokenService } from './tokens.ts';
 import { TokenError } from './tokens.ts';
-import { checkSession } from './sessions.ts';
+import { checkSession, type LiveSession } from './sessions.ts';
+import type { SessionCache } from './session-cache.ts';
 import { ANONYMOUS, type Principal } from './principal.ts';
 import { UnauthorizedError } from '../errors.ts';
 
@@ -26,14 +27,15 @@ export function readCredentials(authorization: string | undefined, cookie: strin
 }
 
 /**
- * Verifies a token for the cenv `cenvId` and returns its principal.
- * `withDb` runs a function with a connection to that cenv.
+ * Verifies a token for the cenv `cenvId` and returns its principal. `withDb` runs a function
+ * with a connection to that cenv; `sessions` remembers recent checks (see session-cache.ts).
  */
 export async function authenticate(
   tokens: TokenService,
   cenvId: string,
   credentials: Credentials | null,
   withDb: <T>(fn: (db: DatabaseSync) => T) => Promise<T>,
+  sessions?: SessionCache,
 ): Promise<Principal> {
   if (!credentials) return ANONYMOUS;
   let claims;
@@ -45,7 +47,11 @@ export async function authenticate(
   }
   // A token of cenv A must be useless on cenv B even though one key signs both.
   if (claims.cenvId !== cenvId) throw new UnauthorizedError('token belongs to another cenv');
-  const live = await withDb((db) => checkSession(db, claims.sessionId, claims.userId));
+  let live: LiveSession | null | undefined = sessions?.get(cenvId, claims.sessionId, claims.userId);
+  if (live === undefined) {
+    const checked = await withDb((db) => checkSession(db, claims.sessionId, claims.userId));
+    live = sessions ? sessions.set(cenvId, checked) : checked;
+  }
   if (!live) throw new UnauthorizedError('session has ended (logged out, revoked or expired); log in again');
   return { userId: claims.userId, username: live.username, role: live.role, sessionId: claims.sessionId };
 }

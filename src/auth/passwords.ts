@@ -10,13 +10,16 @@
  *
  * At most one hash per core runs at once. bcrypt shares libuv's thread pool with file I/O and
  * WebCrypto (token signatures); without a cap, a handful of concurrent logins would occupy
- * every pool thread and stall every signed-in user's request behind them. A burst beyond
- * MAX_WAITING is refused with 503 rather than queued without bound.
+ * every pool thread and stall every signed-in user's request behind them. Waiting hashes are
+ * served in rotation across cenvs (or cenv creation) and, within one, across client
+ * addresses, so a flood from one address delays another cenv's login by at most one hash
+ * per core. A burst beyond MAX_WAITING (or MAX_PER_CLIENT from one address) is refused with
+ * 503 rather than queued without bound.
  */
 import { hash, verify } from '@node-rs/bcrypt';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Semaphore, QueueFullError } from '../tools/semaphore.ts';
+import { FairSemaphore, QueueFullError, type FairKey } from '../tools/fair-semaphore.ts';
 import { UnavailableError } from '../errors.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -36,40 +39,45 @@ export function passwordProblem(password: string): string | null {
 }
 
 const MAX_WAITING = 256;
+const MAX_PER_CLIENT = 32;
+
+/** Whose hash it is, for fair queueing: the cenv (or `new`) and the client address. */
+export type HashFor = FairKey;
+const NOBODY: HashFor = { group: '-', member: '-' };
 
 export class PasswordHasher {
   readonly cost: number;
   private dummy: Promise<string> | null = null;
-  private readonly slots = new Semaphore(Math.max(1, availableParallelism()), MAX_WAITING);
+  private readonly slots = new FairSemaphore(Math.max(1, availableParallelism()), { maxQueue: MAX_WAITING, maxPerMember: MAX_PER_CLIENT });
 
   constructor(cost: number) {
     this.cost = cost;
   }
 
-  /** @example const stored = await hasher.hash('correct horse battery') */
-  hash(password: string): Promise<string> {
-    return this.limited(() => hash(prehash(password), { cost: this.cost }));
+  /** @example const stored = await hasher.hash('correct horse battery', { group: 'new', member: ip }) */
+  hash(password: string, who: HashFor = NOBODY): Promise<string> {
+    return this.limited(who, () => hash(prehash(password), { cost: this.cost }));
   }
 
   /** True when `password` matches `stored`. */
-  verify(password: string, stored: string): Promise<boolean> {
-    return this.limited(() => verify(prehash(password), stored));
+  verify(password: string, stored: string, who: HashFor = NOBODY): Promise<boolean> {
+    return this.limited(who, () => verify(prehash(password), stored));
   }
 
   /**
    * Spends the same bcrypt work as a real check, for a user that does not exist, so the
    * answer time does not tell an attacker which usernames are real. Always false.
    */
-  async verifyNobody(password: string): Promise<false> {
+  async verifyNobody(password: string, who: HashFor = NOBODY): Promise<false> {
     this.dummy ??= hash(prehash('wce-dummy-password'), { cost: this.cost });
     const dummy = await this.dummy;
-    await this.limited(() => verify(prehash(password), dummy));
+    await this.limited(who, () => verify(prehash(password), dummy));
     return false;
   }
 
-  private async limited<T>(task: () => Promise<T>): Promise<T> {
+  private async limited<T>(who: HashFor, task: () => Promise<T>): Promise<T> {
     try {
-      return await this.slots.run(task);
+      return await this.slots.run(who, task);
     } catch (error) {
       if (error instanceof QueueFullError) throw new UnavailableError('too many password checks are waiting; retry in a few seconds');
       throw error;

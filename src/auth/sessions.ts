@@ -25,7 +25,6 @@ interface Row {
 
 /** last_used is written at most this often per session: a write per request would cost more than the check. */
 export const TOUCH_INTERVAL_MS = 60_000;
-const DEFAULT_TIMEOUT_HOURS = 24;
 
 function toSession(row: Row): Session {
   return {
@@ -34,21 +33,29 @@ function toSession(row: Row): Session {
   };
 }
 
-/** The cenv's `session_timeout_hours` setting, in milliseconds. */
-export function sessionTimeoutMs(db: DatabaseSync): number {
-  const row = prepared(db, "SELECT value FROM _wce_config WHERE key = 'session_timeout_hours'").get() as { value: string } | undefined;
-  const hours = Number(row?.value);
-  return (Number.isFinite(hours) && hours > 0 ? hours : DEFAULT_TIMEOUT_HOURS) * 3600_000;
-}
+/** How long a new session lasts and how many one user may hold (the cenv's settings). */
+export interface SessionRules { timeoutMs: number; maxPerUser: number }
 
-/** Starts a session for `userId`, expiring after the cenv's session timeout. */
-export function createSession(db: DatabaseSync, userId: string, client: { ip: string | null; userAgent: string | null }, now = Date.now()): Session {
+/**
+ * Starts a session for `userId`, expiring after `rules.timeoutMs`. Past `rules.maxPerUser`
+ * active sessions the oldest are revoked, so a stolen password cannot pile up sessions and
+ * a user's list stays short. Returns the session and how many were revoked.
+ */
+export function createSession(
+  db: DatabaseSync, userId: string, client: { ip: string | null; userAgent: string | null }, rules: SessionRules, now = Date.now(),
+): Session & { revokedOldest: number } {
   const id = randomUUID();
   const created = nowIso(now);
-  const expires = nowIso(now + sessionTimeoutMs(db));
+  const expires = nowIso(now + rules.timeoutMs);
   prepared(db, `INSERT INTO _wce_sessions (id, user_id, created_at, expires_at, last_used, ip, user_agent)
     VALUES (?, ?, ?, ?, ?, ?, ?)`).run(id, userId, created, expires, created, client.ip, client.userAgent?.slice(0, 512) ?? null);
-  return { id, userId, createdAt: created, expiresAt: expires, lastUsed: created, ip: client.ip, userAgent: client.userAgent };
+  const revoked = prepared(db, `UPDATE _wce_sessions SET revoked_at = ? WHERE id IN (
+      SELECT id FROM _wce_sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
+      ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)`).run(created, userId, created, rules.maxPerUser);
+  return {
+    id, userId, createdAt: created, expiresAt: expires, lastUsed: created, ip: client.ip, userAgent: client.userAgent,
+    revokedOldest: Number(revoked.changes),
+  };
 }
 
 /** A live session with its user's current name and role. */
@@ -97,4 +104,11 @@ export function deleteExpiredSessions(db: DatabaseSync, now = Date.now()): numbe
   const at = nowIso(now);
   const result = prepared(db, 'DELETE FROM _wce_sessions WHERE expires_at <= ? OR revoked_at <= ?').run(at, at);
   return Number(result.changes);
+}
+
+/** Active sessions per user id (users without any are absent). */
+export function activeSessionCounts(db: DatabaseSync, now = Date.now()): Map<string, number> {
+  const rows = prepared(db, `SELECT user_id, count(*) AS n FROM _wce_sessions WHERE revoked_at IS NULL AND expires_at > ?
+    GROUP BY user_id`).all(nowIso(now)) as Array<{ user_id: string; n: number }>;
+  return new Map(rows.map((row) => [row.user_id, row.n]));
 }

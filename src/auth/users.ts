@@ -29,6 +29,15 @@ interface Row {
 
 export const MAX_USERNAME_LENGTH = 64;
 
+/**
+ * The form two usernames are compared in: Unicode NFKC with case folded, so "bob", "BOB" and
+ * "ｂｏｂ" (fullwidth) are one name. Stored as `username_key` (unique) and used for lookups.
+ * @example usernameKey('ＢＯＢ') === 'bob'
+ */
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase().normalize('NFKC');
+}
+
 /** Why a username is unacceptable, or null. */
 export function usernameProblem(username: string): string | null {
   const length = [...username].length;
@@ -52,17 +61,18 @@ export function publicUser(user: User): User {
   return { id, username, role, enabled, createdAt, lastLogin };
 }
 
-/** Inserts a user and returns it. Throws SQLite's UNIQUE error on a taken username. */
+/** Inserts a user and returns it. Throws SQLite's UNIQUE error on a taken username (after folding). */
 export function insertUser(db: DatabaseSync, username: string, passwordHash: string, role: StoredRole): User {
   const id = randomUUID();
   const now = nowIso();
-  prepared(db, 'INSERT INTO _wce_users (id, username, password_hash, role, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)')
-    .run(id, username, passwordHash, role, now, now);
+  prepared(db, `INSERT INTO _wce_users (id, username, username_key, password_hash, role, enabled, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, 1, ?, ?)`).run(id, username, usernameKey(username), passwordHash, role, now, now);
   return { id, username, role, enabled: true, createdAt: now, lastLogin: null };
 }
 
+/** The user whose name folds to the same key as `username` (see usernameKey). */
 export function findUserByName(db: DatabaseSync, username: string): UserWithHash | null {
-  const row = prepared(db, 'SELECT * FROM _wce_users WHERE username = ?').get(username) as Row | undefined;
+  const row = prepared(db, 'SELECT * FROM _wce_users WHERE username_key = ?').get(usernameKey(username)) as Row | undefined;
   return row ? toUser(row) : null;
 }
 

@@ -9,7 +9,7 @@ const NAME = /^[a-z0-9-]{3,40}$/;
 /** Top-level path words that a cenv name may never take. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'new', 'health', 'metrics', 'static', 'api', 'docs', 'admin', 'login', 'logout', 'assets',
-  'favicon.ico', 'robots.txt', 'www', 'app', 'auth', 'status', 'ui', 'public',
+  'favicon.ico', 'robots.txt', 'www', 'app', 'auth', 'status', 'ui', 'public', 'cluster',
 ]);
 
 export type CenvRef = { kind: 'id'; id: string } | { kind: 'name'; name: string };

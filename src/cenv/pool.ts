@@ -5,8 +5,14 @@
  * (a lease may span awaits, e.g. a transaction around a bcrypt call). Across cenvs the pools
  * form an LRU bounded by `maxOpen`, so 10,000 cenvs on disk do not mean 10,000 open files,
  * and a pool unused for `idleMs` is closed by a background sweep.
+ *
+ * A cenv's own limit (`connections_per_cenv`: `limitFor` when its pool opens, `setLimit` when
+ * its settings change) may be lower than `perCenv`; a lease that waits longer than `waitMs`
+ * for one of them fails with a 503 that names the setting, rather than holding its request
+ * open indefinitely.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { UnavailableError } from '../errors.ts';
 import { openDatabase } from './open.ts';
 import { migrate } from './migrate.ts';
 import { cenvFile } from './paths.ts';
@@ -16,17 +22,26 @@ export interface PoolOptions {
   perCenv: number;
   maxOpen: number;
   idleMs: number;
+  /** The cenv's own connection limit (at most `perCenv`) when its pool opens; default `perCenv`. */
+  limitFor?: (cenvId: string) => number;
+  /** How long a lease may wait for a free connection (default 10 s). */
+  waitMs?: number;
 }
 
 class CenvConnections {
   readonly idle: DatabaseSync[] = [];
   readonly all: DatabaseSync[] = [];
   readonly waiters: Array<(db: DatabaseSync) => void> = [];
+  /** A drain waiting for the last lease to come back. */
+  readonly drained: Array<() => void> = [];
   leased = 0;
   lastUsed = Date.now();
+  /** Connections this cenv may hold (its `connections_per_cenv`, at most `perCenv`). */
+  limit: number;
   readonly file: string;
-  constructor(file: string) {
+  constructor(file: string, limit: number) {
     this.file = file;
+    this.limit = limit;
   }
 
   get busy(): boolean {
@@ -42,6 +57,8 @@ class CenvConnections {
 
 export class ConnectionPools {
   private readonly pools = new Map<string, CenvConnections>();
+  /** Cenvs being drained: new leases wait for the promise (resolved when the drain ends). */
+  private readonly drains = new Map<string, { done: Promise<void>; end(): void }>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
   private readonly options: PoolOptions;
@@ -60,8 +77,14 @@ export class ConnectionPools {
    * @example const user = await pools.use(cenvId, (db) => db.prepare('SELECT ...').get(id));
    */
   async use<T>(cenvId: string, fn: (db: DatabaseSync) => T | Promise<T>): Promise<T> {
+    let drain = this.drains.get(cenvId);
+    while (drain) {
+      await drain.done;
+      drain = this.drains.get(cenvId);
+    }
     const pool = this.poolFor(cenvId);
-    const db = pool.idle.pop() ?? this.grow(pool) ?? (await new Promise<DatabaseSync>((resolve) => pool.waiters.push(resolve)));
+    if (pool.all.length > pool.limit) this.shrink(pool);
+    const db = pool.idle.pop() ?? this.grow(pool) ?? (await this.wait(pool));
     pool.leased++;
     try {
       return await fn(db);
@@ -84,13 +107,26 @@ export class ConnectionPools {
     return [...this.pools.keys()];
   }
 
-  /** Closes every connection of one cenv (e.g. after its file was replaced). */
-  evict(cenvId: string): void {
+  /**
+   * Waits until no lease of `cenvId` is out, closes its connections, and holds new leases
+   * back until the returned function is called (the file can be replaced in between).
+   * @example const resume = await pools.drain(id); try { swap(); } finally { resume(); }
+   */
+  async drain(cenvId: string): Promise<() => void> {
+    while (this.drains.has(cenvId)) await this.drains.get(cenvId)!.done;
+    let end!: () => void;
+    const done = new Promise<void>((resolve) => { end = resolve; });
+    this.drains.set(cenvId, { done, end });
     const pool = this.pools.get(cenvId);
-    if (pool && !pool.busy) {
+    if (pool) {
+      while (pool.busy) await new Promise<void>((resolve) => pool.drained.push(resolve));
       pool.closeAll();
       this.pools.delete(cenvId);
     }
+    return () => {
+      this.drains.delete(cenvId);
+      end();
+    };
   }
 
   /** Closes every connection; later `use` calls fail. */
@@ -110,14 +146,54 @@ export class ConnectionPools {
       this.pools.set(cenvId, pool);
       return pool;
     }
-    pool = new CenvConnections(cenvFile(this.options.dataDir, cenvId));
+    const limit = Math.min(this.options.perCenv, this.options.limitFor?.(cenvId) ?? this.options.perCenv);
+    pool = new CenvConnections(cenvFile(this.options.dataDir, cenvId), limit);
     this.pools.set(cenvId, pool);
     this.trim();
     return pool;
   }
 
+  /**
+   * Sets a cenv's connection limit (its settings were loaded or changed). A lower limit
+   * closes idle connections above it now and busy ones as they come back.
+   * @example pools.setLimit(cenvId, settings.connections_per_cenv)
+   */
+  setLimit(cenvId: string, limit: number): void {
+    const pool = this.pools.get(cenvId);
+    if (!pool) return;
+    pool.limit = Math.min(this.options.perCenv, limit);
+    if (pool.all.length > pool.limit) this.shrink(pool);
+  }
+
+  /** Waits for a connection to come back, at most `waitMs`. */
+  private wait(pool: CenvConnections): Promise<DatabaseSync> {
+    return new Promise<DatabaseSync>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const at = pool.waiters.indexOf(take);
+        if (at >= 0) pool.waiters.splice(at, 1);
+        if (!pool.busy) for (const wake of pool.drained.splice(0)) wake();
+        reject(new UnavailableError(`all ${pool.limit} connections of this cenv stayed busy for ` +
+          `${this.options.waitMs ?? 10_000} ms (connections_per_cenv); retry shortly`));
+      }, this.options.waitMs ?? 10_000);
+      const take = (db: DatabaseSync): void => {
+        clearTimeout(timer);
+        resolve(db);
+      };
+      pool.waiters.push(take);
+    });
+  }
+
+  /** Closes idle connections above the cenv's limit (it was lowered). */
+  private shrink(pool: CenvConnections): void {
+    while (pool.all.length > pool.limit && pool.idle.length > 0) {
+      const db = pool.idle.pop()!;
+      pool.all.splice(pool.all.indexOf(db), 1);
+      db.close();
+    }
+  }
+
   private grow(pool: CenvConnections): DatabaseSync | undefined {
-    if (pool.all.length >= this.options.perCenv) return undefined;
+    if (pool.all.length >= pool.limit) return undefined;
     const db = openDatabase(pool.file);
     // The first connection of a pool brings an older file up to the current schema.
     if (pool.all.length === 0) migrate(db);
@@ -126,10 +202,17 @@ export class ConnectionPools {
   }
 
   private release(pool: CenvConnections, db: DatabaseSync): void {
-    const waiter = pool.waiters.shift();
-    if (waiter) return waiter(db);
     if (!pool.all.includes(db)) return; // the pool was closed while this lease was out
-    pool.idle.push(db);
+    if (pool.all.length > pool.limit) {
+      // The cenv's limit was lowered: this connection goes rather than back to the pool.
+      pool.all.splice(pool.all.indexOf(db), 1);
+      db.close();
+    } else {
+      const waiter = pool.waiters.shift();
+      if (waiter) return waiter(db);
+      pool.idle.push(db);
+    }
+    if (!pool.busy) for (const wake of pool.drained.splice(0)) wake();
     this.trim();
   }
 

@@ -1,7 +1,10 @@
 /**
- * The registry: one small database beside the cenv files that maps names to ids and holds
- * each cenv's status. Only the main process writes it. Lookups are cached in memory because
- * every request resolves its cenv through here.
+ * The registry: which cenvs exist, their names and status. On a single node it is one small
+ * database beside the cenv files (this file's `Registry`); in cluster mode it lives in etcd
+ * (src/cluster/registry.ts), behind the same `CenvRegistry` interface, so the HTTP layer and
+ * `createCenv` do not know which one they talk to. Its methods are async because etcd's are.
+ * Only the main process writes it. Lookups are cached in memory because every request
+ * resolves its cenv through here.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { closeSync, openSync } from 'node:fs';
@@ -29,12 +32,30 @@ CREATE TABLE IF NOT EXISTS cenvs (
   created_at TEXT NOT NULL
 ) STRICT;`;
 
+/**
+ * Ids, names and status of every cenv, wherever they are kept.
+ * @example const cenv = await registry.resolve({ kind: 'name', name: 'blog' });
+ */
+export interface CenvRegistry {
+  /** Finds an active cenv by id or name; null when there is none. */
+  resolve(ref: CenvRef): Promise<CenvRecord | null>;
+  /** Records a new cenv in status `creating`; fails with NameTakenError on a taken name. */
+  reserve(id: string, name: string | null): Promise<CenvRecord>;
+  setStatus(id: string, status: CenvStatus): Promise<void>;
+  /** Removes a cenv's record (used to undo a creation that failed half-way). */
+  remove(id: string): Promise<void>;
+  /** Throws when the registry cannot answer (for /health/ready). */
+  ping(): Promise<void>;
+  close(): void | Promise<void>;
+}
+
 /** Thrown by `reserve` when the requested name is taken. */
 export class NameTakenError extends Error {
   override name = 'NameTakenError';
 }
 
-export class Registry {
+/** The single-node registry: `registry.db` in the data directory. */
+export class Registry implements CenvRegistry {
   readonly db: DatabaseSync;
   private readonly byId = new Map<string, CenvRecord>();
   private readonly byName = new Map<string, CenvRecord>();
@@ -46,15 +67,13 @@ export class Registry {
     this.db.exec(SCHEMA);
   }
 
-  /** Finds an active cenv by id or name; null when there is none. */
-  resolve(ref: CenvRef): CenvRecord | null {
+  async resolve(ref: CenvRef): Promise<CenvRecord | null> {
     const cached = ref.kind === 'id' ? this.byId.get(ref.id) : this.byName.get(ref.name);
     const record = cached ?? this.load(ref);
     return record && record.status === 'active' ? record : null;
   }
 
-  /** Records a new cenv in status `creating`; fails with NameTakenError on a taken name. */
-  reserve(id: string, name: string | null): CenvRecord {
+  async reserve(id: string, name: string | null): Promise<CenvRecord> {
     try {
       this.db.prepare('INSERT INTO cenvs (id, name, status, created_at) VALUES (?, ?, ?, ?)')
         .run(id, name, 'creating', nowIso());
@@ -67,13 +86,12 @@ export class Registry {
     return this.load({ kind: 'id', id })!;
   }
 
-  setStatus(id: string, status: CenvStatus): void {
+  async setStatus(id: string, status: CenvStatus): Promise<void> {
     this.db.prepare('UPDATE cenvs SET status = ? WHERE id = ?').run(status, id);
     this.forget(id);
   }
 
-  /** Removes a cenv's record (used to undo a creation that failed half-way). */
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
     this.db.prepare('DELETE FROM cenvs WHERE id = ?').run(id);
     this.forget(id);
   }
@@ -92,7 +110,7 @@ export class Registry {
   }
 
   /** Cheap liveness probe for /health/ready. */
-  ping(): void {
+  async ping(): Promise<void> {
     prepared(this.db, 'SELECT count(*) FROM cenvs').get();
   }
 

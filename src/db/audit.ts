@@ -54,3 +54,31 @@ export function audit(db: DatabaseSync, entry: AuditEntry): void {
     cut(entry.userAgent, MAX_AUDIT_FIELD),
   );
 }
+
+/** One audit entry as the admin pages list it. */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  action: string;
+  table: string | null;
+  row_count: number | null;
+  statement: string | null;
+  detail: unknown;
+  ip: string | null;
+}
+
+/**
+ * The newest `limit` entries, newest first (statements cut to 300 characters: a list, not the record).
+ * @example recentAudit(db, 20)[0].action // 'login'
+ */
+export function recentAudit(db: DatabaseSync, limit: number): AuditRecord[] {
+  const rows = db.prepare(`SELECT id, at, user_id, username, action, table_name, row_count, substr(statement, 1, 300) AS statement, detail, ip
+    FROM _wce_audit_log ORDER BY id DESC LIMIT ?`).all(limit) as Array<Omit<AuditRecord, 'table' | 'detail'> & { table_name: string | null; detail: string | null }>;
+  return rows.map(({ table_name, detail, ...row }) => {
+    let parsed: unknown = null;
+    try { parsed = detail === null ? null : JSON.parse(detail); } catch { parsed = detail; }
+    return { ...row, table: table_name, detail: parsed };
+  });
+}

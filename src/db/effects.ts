@@ -76,3 +76,21 @@ export function mainEffect(sql: string, prepared: Pick<GatedStatement, 'writes' 
   const [first] = prepared.writes;
   return first ? { action: first.operations[0], table: first.table } : UNKNOWN;
 }
+
+const READ_VERB = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(select|values|explain|with)\b/i;
+const WRITE_WORDS = new Set(['insert', 'update', 'delete', 'replace']);
+
+/**
+ * A cheap guess, from the leading words, whether `sql` may write: false for SELECT, VALUES,
+ * EXPLAIN and a WITH that names no INSERT/UPDATE/DELETE/REPLACE. Only a scheduling hint (the
+ * sandbox keeps one cenv's writes on one child); access control never relies on it. Runs on
+ * every SQL request in the main process, so the common case is one anchored regex.
+ * @example mayWrite('SELECT 1') === false; mayWrite('WITH x AS (SELECT 1) DELETE FROM t') === true
+ */
+export function mayWrite(sql: string): boolean {
+  const verb = READ_VERB.exec(sql)?.[1]?.toLowerCase();
+  if (verb === undefined) return true;
+  if (verb !== 'with') return false;
+  const words = tokens(sql, 64).map((w) => w.toLowerCase());
+  return words.some((w) => WRITE_WORDS.has(w)) || words.length >= 64;
+}

@@ -8,8 +8,12 @@ import type { Principal } from '../auth/principal.ts';
 /** A statement checked and prepared for one principal, with what the authorizer saw it write. */
 export interface GatedStatement {
   stmt: StatementSync;
+  /** The text that runs: the tenant's statement after the row-policy rewrite. */
+  sql: string;
   /** Main tables the statement (or a trigger it fires) may write, with the operations. */
   writes: Array<{ table: string; operations: Array<'insert' | 'update' | 'delete'> }>;
+  /** Main tables (and views) it reads, as the authorizer saw them. */
+  reads: readonly string[];
   /** True for CREATE/DROP/ALTER and other schema changes. */
   ddl: boolean;
 }

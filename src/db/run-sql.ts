@@ -7,13 +7,12 @@
 import type { Principal } from '../auth/principal.ts';
 import { ValidationError } from '../errors.ts';
 import type { TenantConnection } from './connection.ts';
-import type { SqlLimits } from './limits.ts';
-import { TenantDb, type RequestContext, type Write } from './tenant-db.ts';
+import { TenantDb, type RequestContext, type TenantDbOptions, type Write } from './tenant-db.ts';
 
 export interface SqlStatement { sql: string; params?: unknown }
 /** Either `sql` (+ `params`) or `statements`, as the route's schema allows. */
 export interface SqlRequest { sql?: string; params?: unknown; statements?: SqlStatement[] }
-export interface SqlReply { body: string; writes: Write[] }
+export interface SqlReply { body: string; writes: Write[]; reads: string[] }
 
 /** Prefixes a failing batch statement's message with its index, keeping its class and status. */
 function atIndex<T>(index: number, fn: () => T): T {
@@ -26,12 +25,12 @@ function atIndex<T>(index: number, fn: () => T): T {
 }
 
 /**
- * Runs one SQL API request as `principal` (under `limits` when the caller has just read them).
+ * Runs one SQL API request as `principal` (bounded by `options`, by default the cenv's settings).
  * @example runSqlRequest(conn, principal, { ip }, { sql: 'SELECT 1' }).body
  *          // '{"columns":["1"],"rows":[[1]],"changes":0,"last_insert_rowid":0,"truncated":false}'
  */
-export function runSqlRequest(conn: TenantConnection, principal: Principal, context: RequestContext, request: SqlRequest, limits?: SqlLimits): SqlReply {
-  const tdb = new TenantDb(conn, principal, context, limits);
+export function runSqlRequest(conn: TenantConnection, principal: Principal, context: RequestContext, request: SqlRequest, options?: TenantDbOptions): SqlReply {
+  const tdb = new TenantDb(conn, principal, context, options);
   let body: string;
   if (request.statements !== undefined) {
     const statements = request.statements;
@@ -43,5 +42,5 @@ export function runSqlRequest(conn: TenantConnection, principal: Principal, cont
   } else {
     throw new ValidationError('send either "sql" or "statements"');
   }
-  return { body, writes: tdb.committed };
+  return { body, writes: tdb.committed, reads: [...tdb.reads] };
 }

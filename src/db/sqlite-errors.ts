@@ -31,6 +31,12 @@ function megabytes(bytes: number): string {
   return `${Math.round((bytes / MB) * 10) / 10} MB`;
 }
 
+/** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT, …): another connection has the write lock. */
+export function isBusy(error: unknown): boolean {
+  const failure = error as SqliteFailure | null;
+  return failure?.code === 'ERR_SQLITE_ERROR' && typeof failure.errcode === 'number' && (failure.errcode & 0xff) === SQLITE_BUSY;
+}
+
 /**
  * Maps one thrown value to a WCE error; errors that already carry an HTTP status (WCE's own,
  * the access guard's) pass through, and anything unknown is returned as it is (a 500).

@@ -13,17 +13,37 @@
  */
 import type { SQLOutputValue, StatementSync } from 'node:sqlite';
 import type { Principal } from '../auth/principal.ts';
-import { TimeoutError } from '../errors.ts';
+import type { SettingKey, Settings } from '../cenv/settings.ts';
+import { PayloadTooLargeError, TimeoutError } from '../errors.ts';
 import { audit, type AuditEntry } from './audit.ts';
 import type { TenantConnection } from './connection.ts';
 import type { GatedStatement } from './gate.ts';
 import { mainEffect, type Effect } from './effects.ts';
-import { MAX_RESULT_BYTES, type SqlLimits } from './limits.ts';
-import { toClientError } from './sqlite-errors.ts';
+import { MAX_RESULT_BYTES } from './limits.ts';
+import { isBusy, toClientError } from './sqlite-errors.ts';
 import { decodeParams, encodeRow, type BoundParams } from './values.ts';
 
-/** Where the request came from, for the audit log. */
-export interface RequestContext { ip?: string | null; userAgent?: string | null }
+/** Where the request came from, for the audit log and the logs. */
+export interface RequestContext { ip?: string | null; userAgent?: string | null; requestId?: string }
+
+/** How one TenantDb is bounded; every field defaults from the connection's settings. */
+export interface TenantDbOptions {
+  settings?: Settings;
+  /** `Date.now()` past which statements stop; default now + sql_timeout_ms. */
+  deadline?: number;
+  /** The setting named when the deadline passes. */
+  limitName?: SettingKey;
+  /** Rows in node:sqlite's types (bigint INTEGER, Uint8Array BLOB), not the JSON forms: for Starlark. */
+  rawValues?: boolean;
+}
+
+/** How a top-level transaction starts and ends. */
+export interface TransactionOptions {
+  /** `immediate` (default) locks for writing at BEGIN; `deferred` at the first write (see `lockConflict`). */
+  mode?: 'immediate' | 'deferred';
+  /** Roll back instead of committing, even when `fn` returns (a test run that leaves no trace). */
+  rollback?: boolean;
+}
 
 /** One statement's result, exactly as the SQL API returns it. */
 export interface StatementResult {
@@ -59,23 +79,33 @@ export class TenantDb {
   private readonly conn: TenantConnection;
   private readonly principal: Principal;
   private readonly context: RequestContext;
-  readonly limits: SqlLimits;
+  /** Tenant tables and views the statements read (lower-case), for page caching. */
+  readonly reads = new Set<string>();
+  readonly settings: Settings;
   private readonly deadline: number;
+  private readonly limitName: SettingKey;
+  private readonly rawValues: boolean;
   private readonly pending: Write[] = [];
   /** Audit rows of the open transaction, written just before it commits. */
   private readonly audits: AuditEntry[] = [];
   private depth = 0;
+  /** A statement in a transaction met SQLITE_BUSY (in a `deferred` one: a stale snapshot; redo it `immediate`). */
+  lockConflict = false;
 
   /**
    * @example const tdb = new TenantDb(conn, principal, { ip: '127.0.0.1' });
    *          tdb.transaction(() => tdb.run('INSERT INTO posts (title) VALUES (?)', ['hi']));
    */
-  constructor(conn: TenantConnection, principal: Principal, context: RequestContext = {}, limits: SqlLimits = conn.limits()) {
+  constructor(conn: TenantConnection, principal: Principal, context: RequestContext = {}, options: TenantDbOptions = {}) {
     this.conn = conn;
     this.principal = principal;
     this.context = context;
-    this.limits = limits;
-    this.deadline = Date.now() + this.limits.sqlTimeoutMs;
+    // A TenantDb is one request's view of the connection: start the request unless the
+    // caller (the sandbox runtime) already did and passes the settings it got.
+    this.settings = options.settings ?? conn.beginRequest();
+    this.limitName = options.limitName ?? 'sql_timeout_ms';
+    this.deadline = options.deadline ?? Date.now() + this.settings.sql_timeout_ms;
+    this.rawValues = options.rawValues ?? false;
   }
 
   /**
@@ -83,18 +113,28 @@ export class TenantDb {
    * outside a transaction gets a transaction of its own, for its audit row.
    * @example tdb.run('SELECT * FROM posts WHERE author = :a', { a: 'u1' }).rows
    */
-  run(sql: string, params?: unknown, maxRows: number = this.limits.maxRows): StatementResult {
-    const bound = decodeParams(params);
+  run(sql: string, params?: unknown, maxRows: number = this.settings.max_rows): StatementResult {
+    return this.runBound(sql, decodeParams(params), maxRows);
+  }
+
+  /**
+   * `run` with values already in node:sqlite's types (bigint binds INTEGER, number REAL).
+   * @example tdb.runBound('SELECT * FROM t WHERE x = ?', { positional: [1.0] }) // binds a REAL
+   */
+  runBound(sql: string, bound: BoundParams, maxRows: number = this.settings.max_rows): StatementResult {
     this.checkClock();
     const { gate } = this.conn;
     try {
       return gate.runAs(this.principal, () => {
         const prepared = gate.prepare(sql, this.principal);
+        for (const table of prepared.reads) this.reads.add(table.toLowerCase());
         if (prepared.writes.length === 0 && !prepared.ddl) return this.step(prepared.stmt, bound, maxRows, null);
+        this.conn.markDirty();
         const write = () => this.write(sql, prepared, bound, maxRows);
         return this.depth > 0 ? write() : this.transaction(write);
       });
     } catch (error) {
+      if (this.depth > 0 && isBusy(error)) this.lockConflict = true;
       throw this.clientError(error);
     }
   }
@@ -114,14 +154,16 @@ export class TenantDb {
   /**
    * Runs `fn` atomically: commits when it returns, rolls back when it throws (and rethrows).
    * Nested calls become savepoints, so an inner failure that the caller catches undoes only
-   * the inner part.
+   * the inner part. `options` apply to the outermost transaction only.
    * @example tdb.transaction(() => { tdb.run(a); tdb.transaction(() => tdb.run(b)); })
+   * @example tdb.transaction(() => runTest(tdb), { rollback: true }) // never commits
    */
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => T, options: TransactionOptions = {}): T {
     const mark = this.pending.length;
     const auditMark = this.audits.length;
     const savepoint = `wce_sp_${this.depth}`;
-    this.conn.system(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+    const begin = options.mode === 'deferred' ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE';
+    this.conn.system(this.depth === 0 ? begin : `SAVEPOINT ${savepoint}`);
     this.depth++;
     let value: T;
     try {
@@ -137,6 +179,12 @@ export class TenantDb {
     this.depth--;
     if (this.depth > 0) {
       this.conn.system(`RELEASE ${savepoint}`);
+      return value;
+    }
+    if (options.rollback) {
+      this.undo(savepoint);
+      this.pending.length = 0;
+      this.audits.length = 0;
       return value;
     }
     try {
@@ -159,8 +207,8 @@ export class TenantDb {
   /** Throws the timeout error once the deadline has passed (the cooperative half of it). */
   checkClock(): void {
     if (Date.now() > this.deadline) {
-      throw new TimeoutError(`SQL ran longer than the ${this.limits.sqlTimeoutMs} ms limit; ` +
-        'simplify the query or raise sql_timeout_ms in the cenv configuration');
+      throw new TimeoutError(`the request ran longer than the ${this.settings[this.limitName]} ms limit; ` +
+        `simplify it or raise ${this.limitName} in the cenv configuration`);
     }
   }
 
@@ -221,8 +269,13 @@ export class TenantDb {
     let bytes = 0;
     try {
       for (let step = it.next(); !step.done; step = it.next()) {
-        if (rows.length >= maxRows || bytes > MAX_RESULT_BYTES) return { rows, truncated: true };
-        bytes += encodeRow(step.value);
+        if (rows.length >= maxRows) return { rows, truncated: true };
+        // The row being added counts: a result never grows past the budget, not even by its first row.
+        bytes += encodeRow(step.value, !this.rawValues);
+        if (bytes > MAX_RESULT_BYTES) {
+          if (rows.length > 0) return { rows, truncated: true };
+          throw new PayloadTooLargeError(`one row is larger than the ${MAX_RESULT_BYTES / (1024 * 1024)} MB result limit; select smaller values (e.g. substr() or length())`);
+        }
         rows.push(step.value);
         if (rows.length % CLOCK_EVERY === 0) this.checkClock();
       }
@@ -240,6 +293,6 @@ export class TenantDb {
   }
 
   private clientError(error: unknown): Error {
-    return this.conn.gate.explain(error) ?? toClientError(error, this.limits);
+    return this.conn.gate.explain(error) ?? toClientError(error, { maxDbBytes: this.settings.max_db_bytes });
   }
 }

@@ -86,16 +86,19 @@ export function decodeParams(params: unknown): BoundParams {
 }
 
 /**
- * Rewrites, in place, the cells of one result row that JSON cannot hold as they are.
- * Returns the row's approximate encoded size in bytes, for the result size budget.
+ * Rewrites, in place, the cells of one result row that JSON cannot hold as they are (unless
+ * `rewrite` is false: then it only measures). Returns the row's approximate encoded size in
+ * bytes, for the result size budget.
  * @example const row = [1n << 60n]; encodeRow(row); row[0] // { $int: '1152921504606846976' }
  */
-export function encodeRow(row: SQLOutputValue[]): number {
+export function encodeRow(row: SQLOutputValue[], rewrite = true): number {
   let bytes = 2;
   for (let i = 0; i < row.length; i++) {
     const cell = row[i];
     if (typeof cell === 'string') {
       bytes += cell.length + 3;
+    } else if (!rewrite) {
+      bytes += cell instanceof Uint8Array ? Math.ceil(cell.byteLength / 3) * 4 + 12 : 24;
     } else if (typeof cell === 'bigint') {
       // Read with readBigInts so no integer is ever rounded; most fit a JS number again.
       const small = cell >= -9007199254740991n && cell <= 9007199254740991n;

@@ -1,85 +1,115 @@
 /**
  * The sandbox pool, in the main process: a few warm child processes that run all tenant
- * work, a FIFO queue in front of them, and the hard half of every deadline.
+ * work (SQL, endpoint runs, page renders), the fair waiting room in front of them
+ * (scheduler.ts), and the hard half of every deadline.
  *
- * A child serves its requests one at a time, in order, so the first request it holds is the
- * one running. That request's timer is armed when it reaches the front; if the child has not
+ * A child serves its jobs one at a time, in order, so the first job it holds is the one
+ * running. That job's timer is armed when it reaches the front; if the child has not
  * answered by deadline + grace it is SIGKILLed (SQLite's WAL drops whatever it had not
- * committed), that one request fails with a 504, the requests queued behind it go back to
- * the front of the queue, and a fresh child takes its place. A child that dies on its own
- * (out of memory, a crash) costs only the request it was running the same way (503).
+ * committed), that one job fails with a 504, the jobs queued behind it go back to the front
+ * of their queue, and a fresh child takes its place. A child that dies on its own (out of
+ * memory, a crash) costs only the job it was running the same way (503).
+ *
+ * The pool returns each reply, effects included, to its caller; it fires no hooks itself.
  */
-import type { Principal } from '../auth/principal.ts';
-import type { SqlRequest } from '../db/run-sql.ts';
-import type { RequestContext } from '../db/tenant-db.ts';
-import { TimeoutError, UnavailableError } from '../errors.ts';
-import { fromWireError, type ChildReply, type ChildRequest } from './protocol.ts';
-import { spawnChild } from './spawn.ts';
+import { BadRequestError, TimeoutError, UnavailableError } from '../errors.ts';
+import { fromWireError, OP_TIME_LIMITS, type ChildMessage, type OpName, type ParentMessage, type ReplyOf } from './protocol.ts';
+import { FairQueue } from './scheduler.ts';
+import { Drains, type DrainChild } from './drain.ts';
+import { Children } from './children.ts';
+import { mayStart } from './eligibility.ts';
 import { withDefaults, type Child, type Pending, type ResolvedOptions, type SandboxJob, type SandboxOptions } from './options.ts';
 
 export type { SandboxJob, SandboxOptions };
 
-/** How recently the running request must have started for another to be queued behind it. */
+/** How recently the running job must have started for another of its cenv to be queued behind it. */
 const PIPELINE_WINDOW_MS = 5;
 
 export class SandboxPool {
   private readonly options: ResolvedOptions;
-  private readonly children = new Set<Child>();
-  private readonly queue: Pending[] = [];
-  /** Time limits children reported, by op and cenv. */
-  private readonly limits = new Map<string, number>();
+  private readonly processes: Children;
+  private readonly queue = new FairQueue<Pending>();
+  /** Jobs handed to children and not answered yet, by cenv. */
+  private readonly running = new Map<string, number>();
+  /** Cenvs being drained (no new jobs start) and every cenv's generation. */
+  private readonly drains = new Drains();
   private nextId = 1;
-  private failedStarts = 0;
   private closed = false;
   private started = false;
-  private burstTimer: NodeJS.Timeout | null = null;
   /** Children replaced since start (killed at a deadline, or died). */
   restarts = 0;
+  /** Jobs stopped at their hard deadline since start. */
+  timeouts = 0;
 
   /**
-   * Children start on the first request (or `warm()`).
-   * @example const sandbox = new SandboxPool({ dataDir, defaults: { sqlTimeoutMs, maxRows, maxDbBytes }, hooks })
+   * Children start on the first job (or `warm()`).
+   * @example const sandbox = new SandboxPool({ dataDir, server: serverSettings(process.env) })
    */
   constructor(options: SandboxOptions) {
     this.options = withDefaults(options);
+    this.processes = new Children(this.options, this.drains, {
+      message: (child, message) => this.onMessage(child, message),
+      exit: (child, code, signal) => this.onExit(child, code, signal),
+      unsendable: (child, message, error) => this.unsendable(child, message, error),
+    });
   }
 
-  /** Starts the children now rather than on the first request (a server calls it at startup). */
+  private get children(): Set<Child> {
+    return this.processes.all;
+  }
+
+  /** Starts the children now rather than on the first job (a server calls it at startup). */
   warm(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    for (let i = 0; i < this.options.size; i++) this.spawn();
+    for (let i = 0; i < this.options.size; i++) this.processes.spawn();
   }
 
   /**
-   * Runs one SQL API request; resolves with the reply's JSON text.
-   * @example reply.type('application/json').send(await sandbox.sql(cenv.id, principal, { ip }, body))
+   * Queues one job; resolves with the op's reply (effects included), rejects with a named error.
+   * @example const reply = await sandbox.run({ op: 'sql', cenvId, principal, context, payload, timeoutMs, ipKey: null, caps })
    */
-  sql(cenvId: string, principal: Principal, context: RequestContext, request: SqlRequest): Promise<string> {
-    return this.run({ op: 'sql', cenvId, principal, context, payload: request, limitName: 'sql_timeout_ms', timeoutMs: this.options.defaults.sqlTimeoutMs });
-  }
-
-  /** Queues any op a child knows; resolves with its reply body, rejects with a named error. */
-  run(job: SandboxJob): Promise<string> {
+  run<K extends OpName>(job: SandboxJob<K>): Promise<ReplyOf<K>> {
     if (this.closed) return Promise.reject(new UnavailableError('the server is shutting down'));
-    if (this.queue.length >= this.options.maxQueue) {
-      return Promise.reject(new UnavailableError('the sandbox is overloaded; retry shortly'));
-    }
+    if (this.queue.size >= this.options.maxQueue) return Promise.reject(new UnavailableError('the sandbox is overloaded; retry shortly'));
     this.warm();
-    const timeoutMs = this.limits.get(`${job.op}:${job.cenvId}`) ?? job.timeoutMs;
-    return new Promise<string>((resolve, reject) => {
-      const request: ChildRequest = {
-        id: this.nextId++, op: job.op, cenvId: job.cenvId, principal: job.principal,
-        context: job.context, timeoutMs, payload: job.payload,
+    return new Promise<ReplyOf<K>>((resolve, reject) => {
+      const pending: Pending = {
+        cenvId: job.cenvId, ipKey: job.ipKey, job: job as SandboxJob, startedAt: 0,
+        resolve: resolve as (reply: ReplyOf<OpName>) => void, reject,
+        message: {
+          kind: 'job', id: this.nextId++, op: job.op, cenvId: job.cenvId, generation: 0,
+          principal: job.principal, context: job.context, timeoutMs: job.timeoutMs, payload: job.payload,
+          ...(job.capture ? { capture: true } : {}),
+        },
       };
-      this.queue.push({ job, request, resolve, reject, startedAt: 0 });
+      this.queue.admit(pending, job.caps);
+      this.queue.push(pending);
       this.pump();
     });
   }
 
-  /** Makes every child close its connection to one cenv (its file was replaced or removed). */
-  evict(cenvId: string): void {
-    for (const child of this.children) if (child.ready && child.proc.connected) child.proc.send({ op: 'evict', cenvId });
+  /**
+   * Stops starting jobs of `cenvId`, waits for its running ones, then makes every child close
+   * its connection and waits until each has (drain.ts). Jobs that arrive meanwhile wait; call
+   * the returned function once the file is replaced (or removed) to let them run.
+   * @example const resume = await sandbox.drain(id); try { swapFile(); } finally { resume(); }
+   */
+  async drain(cenvId: string): Promise<() => void> {
+    const children: Array<DrainChild & { child: Child }> = [...this.children].map((child) => ({
+      child,
+      quiet: !child.ready || child.retired || !child.proc.connected,
+      evict: (id, generation, ack) => {
+        child.acks.add(ack);
+        child.outbox.push({ kind: 'evict', cenvId: id, generation, ack });
+      },
+    }));
+    const end = await this.drains.drain(cenvId, () => this.running.get(cenvId) ?? 0, children,
+      (silent) => this.retire((silent as DrainChild & { child: Child }).child, new UnavailableError('the sandbox process stopped answering')));
+    return () => {
+      end();
+      this.pump();
+    };
   }
 
   /** Process ids of the live children (tests use it to see a replacement). */
@@ -87,9 +117,12 @@ export class SandboxPool {
     return [...this.children].map((c) => c.proc.pid!);
   }
 
-  stats(): { children: number; busy: number; queued: number; restarts: number } {
-    const busy = [...this.children].filter((c) => c.inflight.length > 0).length;
-    return { children: this.children.size, busy, queued: this.queue.length, restarts: this.restarts };
+  stats(): { children: number; extra: number; busy: number; queued: number; restarts: number; timeouts: number } {
+    const all = [...this.children];
+    return {
+      children: all.length, extra: all.filter((c) => c.extra).length, busy: all.filter((c) => c.inflight.length > 0).length,
+      queued: this.queue.size, restarts: this.restarts, timeouts: this.timeouts,
+    };
   }
 
   /**
@@ -98,118 +131,137 @@ export class SandboxPool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.burstTimer) clearTimeout(this.burstTimer);
+    this.processes.stopWatching();
     const stopping = new UnavailableError('the server is shutting down');
-    for (const pending of this.queue.splice(0)) pending.reject(stopping);
+    for (const pending of this.queue.takeAll()) this.fail(pending, stopping);
     await Promise.all([...this.children].map((child) => {
       if (child.proc.exitCode !== null || child.proc.signalCode !== null) return undefined;
       const exited = new Promise((resolve) => child.proc.once('exit', resolve));
-      if (child.inflight.length === 0 && child.proc.connected) {
-        this.letGo(child);
-      } else {
-        this.retire(child, stopping);
-      }
+      if (child.inflight.length === 0 && child.proc.connected) this.processes.letGo(child);
+      else this.retire(child, stopping);
       return exited;
     }));
   }
 
-  private spawn(extra = false): void {
-    const { dataDir, defaults, maxConnections, memoryMb, execArgv } = this.options;
-    const proc = spawnChild({ dataDir, defaults, maxConnections, memoryMb, execArgv });
-    const child: Child = { proc, ready: false, retired: false, inflight: [], timer: null, extra };
-    this.children.add(child);
-    child.proc.on('message', (message: ChildReply | { kind: 'ready' }) => this.onMessage(child, message));
-    child.proc.on('exit', (code, signal) => this.onExit(child, code, signal));
-    child.proc.on('error', (error) => this.options.logger?.warn({ err: error }, 'sandbox child error'));
-  }
+  /** See eligibility.ts. */
+  private readonly eligible = (job: Pending): boolean => mayStart(job, this.children, this.drains, this.options.size);
 
   private pump(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.size > 0) {
+      let moved = false;
       const young = Date.now() - PIPELINE_WINDOW_MS;
-      let best: Child | null = null;
       for (const child of this.children) {
+        if (!child.ready || child.retired || !child.proc.connected) continue;
         const { inflight } = child;
-        if (!child.ready || child.retired || !child.proc.connected || inflight.length >= this.options.pipeline) continue;
-        if (inflight.length > 0 && inflight[0].startedAt < young) continue;
-        if (!best || inflight.length < best.inflight.length) best = child;
+        let next: Pending | undefined;
+        if (inflight.length === 0) {
+          next = this.queue.next(this.eligible);
+        } else if (inflight.length < this.options.pipeline && inflight[0].startedAt >= young && !this.drains.isDraining(inflight[0].cenvId)) {
+          next = this.queue.nextOf(inflight[0].cenvId);
+        }
+        if (next && this.dispatch(child, next)) moved = true;
+        if (this.queue.size === 0) break;
       }
-      if (!best) return this.watchForBurst();
-      const pending = this.queue.shift()!;
-      best.inflight.push(pending);
-      best.proc.send(pending.request);
-      if (best.inflight.length === 1) this.arm(best);
+      if (!moved) break;
     }
+    if (this.queue.hasEligible(this.eligible) && !this.closed) this.processes.watchForBurst(() => this.queue.hasEligible(this.eligible));
   }
 
-  /** Starts the hard deadline of the request at the front of `child`. */
+  /** Hands one job to a child (it is written at the end of this event-loop turn). */
+  private dispatch(child: Child, pending: Pending): boolean {
+    pending.message.generation = this.drains.generation(pending.cenvId);
+    child.outbox.push(pending.message);
+    if (child.idleTimer) clearTimeout(child.idleTimer);
+    child.idleTimer = null;
+    child.inflight.push(pending);
+    this.running.set(pending.cenvId, (this.running.get(pending.cenvId) ?? 0) + 1);
+    if (child.inflight.length === 1) this.arm(child);
+    return true;
+  }
+
+  /** Starts the hard deadline of the job at the front of `child`. */
   private arm(child: Child): void {
     const head = child.inflight[0];
     head.startedAt = Date.now();
-    this.setTimer(child, head.request.timeoutMs + this.options.graceMs);
-  }
-
-  private setTimer(child: Child, ms: number): void {
     if (child.timer) clearTimeout(child.timer);
-    child.timer = setTimeout(() => this.onDeadline(child), Math.max(0, ms));
+    child.timer = setTimeout(() => this.onDeadline(child), head.message.timeoutMs + this.options.graceMs);
   }
 
-  private onMessage(child: Child, message: ChildReply | { kind: 'ready' }): void {
+  private onMessage(child: Child, message: ChildMessage): void {
     if (message.kind === 'ready') {
       child.ready = true;
-      this.failedStarts = 0;
+      this.processes.failedStarts = 0;
       return this.pump();
     }
-    const head = child.inflight[0];
-    if (!head || head.request.id !== message.id) return;
-    if (message.kind === 'deadline') {
-      head.request.timeoutMs = message.timeoutMs;
-      this.rememberLimit(`${head.job.op}:${head.job.cenvId}`, message.timeoutMs);
-      return this.setTimer(child, head.startedAt + message.timeoutMs + this.options.graceMs - Date.now());
+    if (message.kind === 'log') return this.processes.log(child, message);
+    if (message.kind === 'evicted') {
+      child.acks.delete(message.ack);
+      return this.drains.evicted(message.ack);
     }
+    const head = child.inflight[0];
+    if (!head || head.message.id !== message.id) return;
     child.inflight.shift();
     if (child.timer) clearTimeout(child.timer);
     child.timer = null;
     if (child.inflight.length > 0) this.arm(child);
-    if (message.kind === 'ok') {
-      head.resolve(message.body);
-      if (message.writes.length > 0) void this.options.hooks?.emit(head.job.cenvId, head.job.principal, message.writes);
-    } else {
-      head.reject(fromWireError(message.error));
-    }
+    this.settle(head);
+    if (message.kind === 'reply') head.resolve(message.reply as ReplyOf<OpName>);
+    else head.reject(fromWireError(message.error));
     this.pump();
-    if (child.extra && child.inflight.length === 0 && this.queue.length === 0) this.letGo(child);
+    this.processes.idleExtra(child);
   }
 
-  /** While requests wait, checks now and then whether every child is stuck (see burstAfterMs). */
-  private watchForBurst(): void {
-    if (this.burstTimer || this.closed) return;
-    this.burstTimer = setTimeout(() => {
-      this.burstTimer = null;
-      if (this.queue.length === 0) return;
-      const stuckSince = Date.now() - this.options.burstAfterMs;
-      const children = [...this.children];
-      const extras = children.filter((c) => c.extra).length;
-      // A child still starting will take the queue soon; do not start another.
-      const allStuck = children.every((c) => c.ready && c.inflight.length > 0 && c.inflight[0].startedAt < stuckSince);
-      if (allStuck && extras < this.options.size) this.spawn(true);
-      this.watchForBurst();
-    }, Math.max(50, this.options.burstAfterMs / 4));
-    this.burstTimer.unref();
+  /**
+   * A job that could not even be sent (its payload cannot be serialised, e.g. nested too
+   * deeply for the encoder) fails alone and the child stays free. Route schemas refuse such
+   * input first; this is the backstop.
+   */
+  private unsendable(child: Child, message: ParentMessage, error: unknown): void {
+    if (message.kind !== 'job') return;
+    const at = child.inflight.findIndex((p) => p.message.id === message.id);
+    if (at < 0) return;
+    const [pending] = child.inflight.splice(at, 1);
+    if (at === 0) {
+      if (child.timer) clearTimeout(child.timer);
+      child.timer = null;
+      if (child.inflight.length > 0) this.arm(child);
+    }
+    this.settle(pending);
+    pending.reject(error instanceof RangeError
+      ? new BadRequestError('the request is nested too deeply to process')
+      : new UnavailableError('the request could not be handed to the sandbox; retry'));
   }
 
-  /** Lets an idle child go: it closes its databases and exits (killed if it has not in 2 s). */
-  private letGo(child: Child): void {
-    child.retired = true;
-    this.children.delete(child);
-    child.proc.disconnect();
-    setTimeout(() => child.proc.kill('SIGKILL'), 2000).unref();
+  /** Bookkeeping when a job that reached a child ends (answered, timed out or its child died). */
+  private settle(pending: Pending): void {
+    this.queue.done(pending);
+    this.leaveChild(pending.cenvId);
+  }
+
+  /** One job of `cenvId` left a child; a drain waiting for the last one goes on. */
+  private leaveChild(cenvId: string): void {
+    const left = (this.running.get(cenvId) ?? 1) - 1;
+    if (left > 0) {
+      this.running.set(cenvId, left);
+      return;
+    }
+    this.running.delete(cenvId);
+    this.drains.jobLeft(cenvId);
+  }
+
+  /** Fails a job that never reached a child. */
+  private fail(pending: Pending, error: Error): void {
+    this.queue.done(pending);
+    pending.reject(error);
   }
 
   private onDeadline(child: Child): void {
     const head = child.inflight[0];
     if (!head) return;
-    this.retire(child, new TimeoutError(`the request ran longer than the ${head.request.timeoutMs} ms limit and was stopped; ` +
-      `simplify it or raise ${head.job.limitName} in the cenv configuration`));
+    this.timeouts++;
+    const setting = OP_TIME_LIMITS[head.message.op];
+    this.retire(child, new TimeoutError(`the request ran longer than the ${head.message.timeoutMs} ms limit and was stopped; ` +
+      `simplify it or raise ${setting} in the cenv configuration`));
   }
 
   private onExit(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
@@ -219,39 +271,31 @@ export class SandboxPool {
     this.retire(child, new UnavailableError(`the sandbox process running this request stopped (${how}), most likely ` +
       `out of memory (limit ${this.options.memoryMb} MB per process); ask for less data at once`));
     if (child.ready) return;
-    // It never started: do not let requests wait for children that cannot start either.
-    this.failedStarts++;
-    if (this.failedStarts >= 3 && ![...this.children].some((c) => c.ready)) {
+    // It never started: do not let jobs wait for children that cannot start either.
+    this.processes.failedStarts++;
+    if (this.processes.failedStarts >= 3 && ![...this.children].some((c) => c.ready)) {
       const broken = new UnavailableError('the sandbox cannot start its processes; the server log says why');
-      for (const pending of this.queue.splice(0)) pending.reject(broken);
+      for (const pending of this.queue.takeAll()) this.fail(pending, broken);
     }
   }
 
-  /** Kills `child`, fails its running request with `error`, requeues the rest, replaces it. */
+  /** Kills `child`, fails its running job with `error`, requeues the rest, replaces it. */
   private retire(child: Child, error: Error): void {
     if (child.retired) return;
-    child.retired = true;
-    this.children.delete(child);
-    if (child.timer) clearTimeout(child.timer);
-    if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
-    const [head, ...waiting] = child.inflight;
-    head?.reject(error);
-    if (this.closed) {
-      for (const pending of waiting) pending.reject(error);
-      return;
+    const [head, ...waiting] = this.processes.kill(child);
+    if (head) {
+      this.settle(head);
+      head.reject(error);
     }
-    this.queue.unshift(...waiting);
+    for (const pending of waiting.reverse()) {
+      // Not started: back to the front of its queue (still admitted), or failed at shutdown.
+      this.leaveChild(pending.cenvId);
+      if (this.closed) this.fail(pending, error);
+      else this.queue.unshift(pending);
+    }
+    if (this.closed) return;
     this.restarts++;
-    if (child.extra) return this.pump();
-    // A child that cannot even start (broken install) must not be respawned in a hot loop.
-    const delay = this.failedStarts === 0 ? 0 : Math.min(5000, 50 * 2 ** this.failedStarts);
-    setTimeout(() => {
-      if (!this.closed) this.spawn();
-    }, delay).unref();
-  }
-
-  private rememberLimit(key: string, timeoutMs: number): void {
-    if (this.limits.size >= 10_000) this.limits.clear();
-    this.limits.set(key, timeoutMs);
+    if (!child.extra) this.processes.replaceLater(() => this.closed);
+    this.pump();
   }
 }

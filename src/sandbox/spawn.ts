@@ -9,10 +9,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { ChildOptions } from './child.ts';
+import type { ChildOptions } from './child-runtime.ts';
 
-const CHILD_FILE = fileURLToPath(new URL('./child.ts', import.meta.url));
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((file) => existsSync(file)) ?? null;
 /**
  * Node 24 reserves about 570 MB of writable address space before running any code (V8's code
@@ -23,6 +21,8 @@ const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((file) => existsSync(f
 const NODE_RESERVED_MB = 640;
 
 export interface SpawnOptions extends ChildOptions {
+  /** The entry point to run (src/child.ts). */
+  childFile: string;
   /** Memory a child may use beyond Node's fixed reservations, in MB. */
   memoryMb: number;
   /** Extra Node flags for the child, e.g. ['--cpu-prof'] while profiling. */
@@ -34,12 +34,12 @@ export const MEMORY_CAP_AVAILABLE = PRLIMIT !== null;
 
 /**
  * Starts a child with a JSON IPC channel.
- * @example const child = spawnChild({ dataDir, defaults, maxConnections: 64, memoryMb: 768 })
+ * @example const child = spawnChild({ childFile, dataDir, server, maxConnections: 64, memoryMb: 768 })
  */
 export function spawnChild(options: SpawnOptions): ChildProcess {
-  const { memoryMb, execArgv = [], ...childOptions } = options;
+  const { memoryMb, execArgv = [], childFile, ...childOptions } = options;
   const heapMb = Math.max(64, Math.floor(memoryMb / 2));
-  const node = [process.execPath, `--max-old-space-size=${heapMb}`, ...execArgv, CHILD_FILE];
+  const node = [process.execPath, `--max-old-space-size=${heapMb}`, ...execArgv, childFile];
   const [command, ...args] = PRLIMIT ? [PRLIMIT, `--data=${(memoryMb + NODE_RESERVED_MB) * 1024 * 1024}`, '--', ...node] : node;
   return spawn(command, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

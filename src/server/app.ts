@@ -1,19 +1,24 @@
 /**
- * Assembles the Fastify application: logging with request ids, cookies, security headers,
- * the error shape, health checks, cenv creation and the `/{cenv}/…` routes.
+ * Assembles the Fastify application: request ids and logging, request metrics, cookies,
+ * security headers by route kind, the error shape (also for errors of Node's HTTP parser),
+ * time limits on slow clients, rate limits, health checks, /metrics, cenv creation, the web UI
+ * (landing page, /static/ assets, pages) and the `/{cenv}/…` routes.
  *
  * @example
  *   const app = await buildApp(deps, createLogger(config.logLevel));
  *   await app.listen({ port: deps.config.port, host: deps.config.host });
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './types.ts';
 import { installErrorHandlers, frameworkErrorHandler } from './error-handler.ts';
-import { cenvScope } from './cenv-scope.ts';
+import { clientErrorHandler } from './plugins/client-errors.ts';
+import { installSecurityHeaders } from './plugins/headers.ts';
+import { installRequestLog } from './plugins/request-log.ts';
+import { installRequestMetrics } from './plugins/metrics.ts';
+import { cenvScope, type CenvRoutePlugin } from './plugins/cenv-scope.ts';
 import { installJsonParser } from './json-body.ts';
-import { SECURITY_HEADERS } from './security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { createCenvRoutes } from './routes/create-cenv.ts';
 import { loginRoutes } from './routes/login.ts';
@@ -22,18 +27,58 @@ import { adminUserRoutes } from './routes/admin-users.ts';
 import { adminPermissionRoutes } from './routes/admin-permissions.ts';
 import { adminPolicyRoutes } from './routes/admin-policies.ts';
 import { sqlRoutes } from './routes/sql.ts';
+import { adminDebuggerRoutes } from './routes/admin-debugger.ts';
+import { eventRoutes } from './routes/events.ts';
+import { apiRoutes } from './routes/api.ts';
+import { adminEndpointRoutes } from './routes/admin-endpoints.ts';
+import { adminEndpointRunRoutes } from './routes/admin-endpoint-runs.ts';
+import { adminModuleRoutes } from './routes/admin-modules.ts';
+import { meRoutes } from './routes/me.ts';
+import { schemaRoutes } from './routes/schema.ts';
+import { adminOverviewRoutes } from './routes/admin-overview.ts';
+import { adminUserSessionRoutes } from './routes/admin-user-sessions.ts';
+import { installAcceptConstraint } from './ui/accept-html.ts';
+import { uiAssets } from './ui/assets.ts';
+import { landingRoutes } from './ui/landing.ts';
+import { uiPageRoutes } from './ui/pages.ts';
+import { adminTemplateRoutes } from './routes/admin-templates.ts';
+import { adminPageRoutes } from './routes/admin-pages.ts';
+import { pageRoutes } from './routes/pages.ts';
+import { adminConfigRoutes } from './routes/admin-config.ts';
+import { adminAuditRoutes } from './routes/admin-audit.ts';
+import { adminExportRoutes } from './routes/admin-export.ts';
+import { adminImportRoutes } from './routes/admin-import.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
-export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** More route plugins under `/{cenv}` (tests use it to exercise the cenv scope itself). */
+  cenvRoutes?: CenvRoutePlugin[];
+}
+
+export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps;
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => randomUUID(),
-    // One log line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    // One log line per request (plugins/request-log.ts) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
-    bodyLimit: deps.config.bodyLimitBytes,
-    // Client addresses (audit log, login throttle) come from the socket unless told otherwise.
-    trustProxy: deps.config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    // A client that sends slowly (or stops) holds a connection; these bound how long.
+    requestTimeout: config.requestTimeoutMs,
+    // An idle socket (a client that stopped reading a reply, too) is closed a little after the
+    // request limit, so the limits above answer 408 first when they apply.
+    connectionTimeout: config.requestTimeoutMs + 2000,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+      // Node checks the two limits above this often; its default (30 s) would let them slip.
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    // Client addresses (audit log, throttles) come from the socket unless told otherwise.
+    trustProxy: config.trustProxy,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // Wrong JSON types are a client error, not something to coerce silently.
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
   });
@@ -41,24 +86,34 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger): Promis
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
   app.decorate('deps', deps);
-  app.decorateRequest('cenv', null as never);
-  app.decorateRequest('principal', null as never);
-  app.decorateRequest('viaCookie', false);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.headers(SECURITY_HEADERS);
-    reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    // Flat fields: pino's `req` serializer would replace the client address with the socket's.
-    request.log.info({
-      method: request.method, url: request.url, status: reply.statusCode, ip: request.ip,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-    }, 'request');
-  });
+  app.decorateRequest('caller', null as never);
+  installSecurityHeaders(app);
+  installRequestLog(app);
+  installRequestMetrics(app);
   await app.register(cookie);
   installErrorHandlers(app);
+  installAcceptConstraint(app);
+  await deps.cluster?.install(app);
+  // Routes outside every cenv count per address; cenv routes are counted by the cenv scope.
+  const serverIpLimit = config.settings.rate_limit_ip_per_min.value as number;
+  if (serverIpLimit > 0) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.config.access === undefined) await deps.rateLimits.serverRequest(request, reply, serverIpLimit);
+    });
+  }
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(createCenvRoutes);
-  await app.register(cenvScope([loginRoutes, sessionRoutes, adminUserRoutes, adminPermissionRoutes, adminPolicyRoutes, sqlRoutes]), { prefix: '/:cenv' });
+  await app.register(landingRoutes);
+  await app.register(uiAssets);
+  const cenvRoutes = [
+    loginRoutes, sessionRoutes, meRoutes, schemaRoutes, sqlRoutes, eventRoutes, apiRoutes,
+    adminOverviewRoutes, adminUserRoutes, adminUserSessionRoutes, adminPermissionRoutes, adminPolicyRoutes, adminDebuggerRoutes,
+    adminEndpointRoutes, adminEndpointRunRoutes, adminModuleRoutes,
+    adminTemplateRoutes, adminPageRoutes, pageRoutes,
+    adminConfigRoutes, adminAuditRoutes, adminExportRoutes, adminImportRoutes,
+    uiPageRoutes,
+  ];
+  await app.register(cenvScope([...cenvRoutes, ...(options.cenvRoutes ?? [])]), { prefix: '/:cenv' });
   return app;
 }

@@ -1,20 +1,45 @@
 /**
  * The server's logger: pino JSON lines, with every field that could carry a credential
  * replaced before anything is written. One instance serves Fastify (request logs, each line
- * with its request id) and the background parts (commit hooks, the session sweeper).
+ * with its request id), the background parts (commit hooks, the sweepers) and the sandbox
+ * children's lines (the pool writes them with the request id they carry).
  *
- * @example const log = createLogger('info'); log.info({ cenvId }, 'cenv created');
+ * With a file (`WCE_LOG_FILE`) every line goes to standard output and to the file (mode
+ * 0600: lines hold client addresses). `reopenLogFiles()` (on SIGHUP) reopens the file by
+ * name, so logrotate can move it away and signal.
+ *
+ * @example const log = createLogger('info', undefined, '/var/log/wce.log'); log.info({ cenvId }, 'cenv created');
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Paths whose values never reach a log line. */
 const REDACT = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]',
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers["x-wce-password"]',
   'res.headers["set-cookie"]', '*.password', '*.token',
 ];
 
-/** `destination` is where lines go (standard output by default; tests pass a stream). */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+/** Log files opened by this process, for `reopenLogFiles`. */
+const files = new Set<ReturnType<typeof pino.destination>>();
+
+/**
+ * `destination` is where lines go (standard output by default; tests pass a stream); `file`
+ * receives them too.
+ */
+export function createLogger(level: string, destination?: NodeJS.WritableStream, file?: string | null): Logger {
   const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
-  return destination ? pino(options, destination) : pino(options);
+  if (!file) return destination ? pino(options, destination) : pino(options);
+  const toFile = pino.destination({ dest: file, sync: false, mkdir: true, mode: 0o600 });
+  files.add(toFile);
+  const streams = [{ stream: (destination ?? pino.destination(1)) as DestinationStream, level: 'trace' as const }, { stream: toFile, level: 'trace' as const }];
+  return pino(options, pino.multistream(streams));
+}
+
+/** Reopens every log file by its name (after logrotate moved it). */
+export function reopenLogFiles(): void {
+  for (const file of files) file.reopen();
+}
+
+/** Writes out what the log files still buffer (before the process exits). */
+export function flushLogFiles(): void {
+  for (const file of files) file.flushSync();
 }

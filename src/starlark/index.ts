@@ -24,7 +24,11 @@ export { StarlarkSyntaxError, formatDiagnostic, type Diagnostic } from "./syntax
 export { Thread, type Limits } from "./values/thread.ts";
 export { params, type Params } from "./builtins/args.ts";
 export { Builtin, Bytes, Dict, Float, List, Module, Tuple, type HostValue, type Kwargs, type Value } from "./values/value.ts";
-export { repr, str, typeName } from "./values/ops.ts";
+export { repr, str, typeName, dictSet, dictEntries, freeze } from "./values/ops.ts";
+export { asBool, asInt, asString, positional } from "./builtins/args.ts";
+export { json } from "./lib/json.ts";
+export { math } from "./lib/math.ts";
+export { time, setTimeNow } from "./lib/time.ts";
 export { Program } from "./compile/compiler.ts";
 
 /** Dialect switches (all off by default: the strict spec dialect). */

@@ -13,11 +13,17 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/server/app.ts';
+import type { CenvRoutePlugin } from '../../src/server/plugins/cenv-scope.ts';
 import { createDeps, closeDeps } from '../../src/server/deps.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import type { AppDeps } from '../../src/server/types.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Tests send far more than 100 requests a minute from one address: limits are off unless a test asks. */
+export const NO_RATE_LIMITS: Readonly<Record<string, string>> = Object.freeze({
+  WCE_RATE_LIMIT_IP_PER_MIN: '0', WCE_RATE_LIMIT_USER_PER_MIN: '0', WCE_RATE_LIMIT_CENV_PER_MIN: '0',
+});
 
 export function tempDir(prefix = 'wce-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -37,16 +43,18 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Runs on the app before it listens, e.g. to add a route that throws. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
+  /** Extra route plugins under `/{cenv}` (behind the cenv scope: resolution, auth, CSRF, access). */
+  cenvRoutes?: CenvRoutePlugin[];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = tempDir();
-  const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0', ...options.env });
+  const config = loadConfig({ WCE_DATA_DIR: dataDir, WCE_BCRYPT_COST: '4', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0', ...NO_RATE_LIMITS, ...options.env });
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const log = createLogger(config.logLevel, stream);
   const deps = createDeps(config, log);
-  const app = await buildApp(deps, log);
+  const app = await buildApp(deps, log, { cenvRoutes: options.cenvRoutes });
   await options.extend?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -74,7 +82,7 @@ export interface SpawnedServer {
 export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
   const dataDir = env.WCE_DATA_DIR ?? tempDir();
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs')], {
-    env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...env },
+    env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -70,7 +70,7 @@ describe('POST /{cenv}/login', () => {
 
   test('a disabled user cannot log in', async () => {
     const db = new DatabaseSync(`${server.dataDir}/${cenv.id}.db`);
-    db.prepare("INSERT INTO _wce_users (id, username, password_hash, role, enabled, created_at, updated_at) SELECT 'u2', 'eve', password_hash, 'user', 0, 'x', 'x' FROM _wce_users WHERE username = 'ada'").run();
+    db.prepare("INSERT INTO _wce_users (id, username, username_key, password_hash, role, enabled, created_at, updated_at) SELECT 'u2', 'eve', 'eve', password_hash, 'user', 0, 'x', 'x' FROM _wce_users WHERE username = 'ada'").run();
     db.close();
     const res = await request(`${server.url}/${cenv.id}/login`, { body: { username: 'eve', password: 'correct horse battery' } });
     assert.equal(res.status, 401);

@@ -8,13 +8,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('the server process', () => {
   test('SIGTERM during load: in-flight requests finish, then exit 0', async () => {
-    const server = await spawnServer({ WCE_BCRYPT_COST: '11', WCE_LOG_LEVEL: 'info' });
+    const server = await spawnServer({ WCE_BCRYPT_COST: '12', WCE_LOG_LEVEL: 'info', WCE_LOGIN_MAX_FAILURES: '0' });
     const cenv = await createCenv(server.url);
-    // Logins at cost 11 run one per core at a time (about 1 s for all 16), so when the signal
-    // comes every request has been received and most are still waiting for their hash.
+    // Logins at cost 12 run one per core at a time (about 2 s for all 16), so when the signal
+    // comes every request has been received (even on a busy machine) and most are still
+    // waiting for their hash. A connection whose request has not arrived yet is idle, and
+    // closing idle connections is part of a graceful stop.
     const inFlight = Array.from({ length: 16 }, () =>
       request(`${server.url}/${cenv.id}/login`, { body: { username: cenv.username, password: cenv.password } }));
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 700));
     server.child.kill('SIGTERM');
     const results = await Promise.all(inFlight);
     assert.deepEqual(results.map((r) => r.status), results.map(() => 200), 'every accepted request was answered');

@@ -1,18 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { startServer, request, createCenv, type TestServer, type NewCenv } from '../helpers/server.ts';
-
-/** Sends raw bytes and returns the status line's code (or 0 when the connection just closed). */
-function rawRequest(port: number, bytes: Buffer | string): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
-    let data = '';
-    socket.on('data', (chunk) => { data += chunk; });
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)));
-    socket.on('error', () => resolve(0));
-  });
-}
+import { rawRequest } from '../helpers/raw-http.ts';
 
 describe('no client input produces a 5xx or stops the server', () => {
   let server: TestServer;

@@ -51,7 +51,7 @@ describe('cenv routing', () => {
 });
 
 describe('health checks', () => {
-  test('/health, /health/live and /health/ready answer; ready says why it is not', async () => {
+  test('/health, /health/live and /health/ready answer; ready says why it is not, without revealing the path', async () => {
     const server = await startServer();
     try {
       assert.deepEqual((await request(`${server.url}/health`)).body, { status: 'ok' });
@@ -63,7 +63,10 @@ describe('health checks', () => {
       rmSync(server.dataDir, { recursive: true, force: true });
       const gone = await request(`${server.url}/health/ready`);
       assert.equal(gone.status, 503);
-      assert.match(gone.body.error.message, /data directory .* not writable/);
+      assert.equal(gone.body.error.code, 'WCE_ERR_NOT_READY');
+      assert.equal(gone.body.error.message, 'data directory not writable');
+      assert.ok(!JSON.stringify(gone.body).includes(server.dataDir), 'the data directory path stays in the log');
+      assert.ok(server.logs.some((line) => line.includes(server.dataDir) && line.includes('not writable')), 'and is in the log');
       assert.equal((await request(`${server.url}/health/live`)).status, 200);
     } finally {
       await server.close();

@@ -14,6 +14,7 @@ test('server-wide limits (WCE_MAX_ROWS) apply to a new cenv, and a cenv row over
     assert.deepEqual(capped.body.rows, [[1], [2]]);
     assert.equal(capped.body.truncated, true);
     await server.deps.pools.use(cenv.id, (db) => db.prepare("INSERT INTO _wce_config (key, value, updated_at) VALUES ('max_rows', '5', '')").run());
+    server.deps.settings.invalidate(cenv.id); // as the settings API does after its write
     const overridden = await sql('SELECT x FROM t ORDER BY x');
     assert.deepEqual(overridden.body.rows, [[1], [2], [3]]);
     assert.equal(overridden.body.truncated, false);

@@ -1,12 +1,12 @@
 /**
  * `POST /{cenv}/sql` over real HTTP: the reply shape, parameters and lossless forms, batches,
- * access control as the owner/user/anonymous see it, audit rows and commit hooks, and the
+ * access control as the owner/user/anonymous see it, audit rows and commit events, and the
  * limits (size → 507, time → 504) that fail only the request that hit them.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, request, createCenv, login, bearer, type TestServer, type NewCenv, type LoggedIn } from '../helpers/server.ts';
-import type { CommitEvent } from '../../src/db/commit-hooks.ts';
+import type { CommitEvent } from '../../src/db/commit-bus.ts';
 
 let server: TestServer;
 let cenv: NewCenv;
@@ -25,11 +25,13 @@ async function admin(path: string, body: unknown) {
 
 async function config(key: string, value: string) {
   await server.deps.pools.use(cenv.id, (db) => db.prepare("INSERT INTO _wce_config (key, value, updated_at) VALUES (?, ?, '') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value));
+  // What the settings API does after a write (settings are cached in the main process).
+  server.deps.settings.invalidate(cenv.id);
 }
 
 before(async () => {
   server = await startServer();
-  server.deps.commitHooks.register((event) => { events.push(event); });
+  server.deps.bus.subscribe((event) => { events.push(event); });
   cenv = await createCenv(server.url);
   owner = await login(server.url, cenv.id, cenv.username, cenv.password);
   await admin('/admin/users', { username: 'ursula', password: 'long enough pw', role: 'user' });
@@ -95,7 +97,7 @@ describe('POST /{cenv}/sql as the owner', () => {
     assert.equal(row.user_agent, 'sql-api-test/1');
   });
 
-  test('commit hooks hear about commits only', async () => {
+  test('the commit-event bus hears about commits only, as kind data', async () => {
     events.length = 0;
     await sql(owner, { sql: "INSERT INTO posts (author, title) VALUES ('h', 'hooked')" });
     await sql(owner, { statements: [{ sql: "INSERT INTO posts (author) VALUES ('h')" }, { sql: 'SELEC' }] });
@@ -103,6 +105,7 @@ describe('POST /{cenv}/sql as the owner', () => {
     assert.equal(events.length, 1);
     assert.equal(events[0].cenvId, cenv.id);
     assert.equal(events[0].principal.userId, owner.userId);
+    assert.equal(events[0].kind, 'data');
     assert.deepEqual(events[0].writes, [{ table: 'posts', action: 'insert', rows: 1 }]);
   });
 });

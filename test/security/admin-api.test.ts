@@ -57,7 +57,7 @@ describe('admin API', () => {
     ['unknown role', { username: 'dan', password: 'long enough pw', role: 'root' }, 400],
     ['extra property', { username: 'dan', password: 'long enough pw', role: 'user', enabled: false }, 400],
     ['short password', { username: 'dan', password: 'short', role: 'user' }, 400],
-    ['admin creates an owner', { username: 'dan', password: 'long enough pw', role: 'owner' }, 403],
+    ['a second owner (ownership only moves by transfer)', { username: 'dan', password: 'long enough pw', role: 'owner' }, 400],
   ];
   for (const [label, body, status] of badUsers) {
     test(`POST /admin/users refuses: ${label} (${status}), nothing audited`, async () => {

@@ -8,19 +8,20 @@ import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openFixture, snapshot, type Fixture } from './fixture.ts';
 import { TenantConnection } from '../../src/db/connection.ts';
+import { serverSettings } from '../../src/cenv/settings.ts';
 import { runSqlRequest, type SqlRequest } from '../../src/db/run-sql.ts';
 import { AccessGuard } from '../../src/access/guard.ts';
 import { createPolicy } from '../../src/access/policies.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 
-const LIMITS = { sqlTimeoutMs: 30_000, maxRows: 1000, maxDbBytes: 100 * 1024 * 1024 };
+const SERVER = serverSettings({});
 
 describe('the guard inside the data engine', () => {
   let f: Fixture;
   let conn: TenantConnection;
   beforeEach(() => {
     f = openFixture();
-    conn = new TenantConnection(f.file, LIMITS, (db) => new AccessGuard(db));
+    conn = new TenantConnection(f.file, SERVER, (db, dataVersion) => new AccessGuard(db, { dataVersion }));
   });
   afterEach(() => {
     conn.db.close();

@@ -8,8 +8,17 @@ import assert from 'node:assert/strict';
 import { attacks, type Attack } from './attacks.ts';
 import { openFixture, run, failure, type Fixture } from './fixture.ts';
 import { createPermission, deletePermission, listPermissions } from '../../src/access/permissions.ts';
+import { createPolicy } from '../../src/access/policies.ts';
+
+/** A row policy on the ungranted `notes` table: views for user and anonymous exist, still no grant. */
+function policyWithoutGrant(f: Fixture): void {
+  createPolicy(f.admin, { table: 'notes', name: 'everything', commands: ['select'], roles: ['user', 'anonymous'], using: '1', kind: 'permissive' }, f.actor);
+}
 
 const ungranted: Attack[] = [
+  { name: 'count a policy-protected table without a grant', sql: 'SELECT count(*) FROM notes', setup: policyWithoutGrant, expect: 403 },
+  { name: 'EXISTS over a policy-protected table without a grant', sql: 'SELECT EXISTS (SELECT 1 FROM notes)', setup: policyWithoutGrant, expect: 403 },
+  { name: 'anonymous counts a policy-protected table without a grant', sql: 'SELECT count(*) FROM notes', as: 'anon', setup: policyWithoutGrant, expect: 403 },
   { name: 'read an ungranted table', sql: 'SELECT * FROM notes', expect: 403 },
   { name: 'count an ungranted table', sql: 'SELECT count(*) FROM notes', expect: 403 },
   { name: 'ungranted table in a subquery', sql: 'SELECT (SELECT text FROM notes)', expect: 403 },

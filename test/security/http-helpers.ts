@@ -16,8 +16,9 @@ export interface AdminWorld {
 }
 
 /** Starts the server and creates the users. */
-export async function adminWorld(): Promise<AdminWorld> {
-  const server = await startServer();
+/** `env` sets server variables, e.g. ceilings an operator raised. */
+export async function adminWorld(env: Record<string, string> = {}): Promise<AdminWorld> {
+  const server = await startServer({ env });
   const cenv = await createCenv(server.url);
   const other = await createCenv(server.url);
   const owner = await login(server.url, cenv.id, cenv.username, cenv.password);

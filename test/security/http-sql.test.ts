@@ -53,6 +53,7 @@ describe('attacks over HTTP (POST /{cenv}/sql)', () => {
     w = await adminWorld();
     // A short deadline for the runaway query (the per-cenv setting wins over the environment).
     await w.server.deps.pools.use(w.cenv.id, (db) => db.exec("INSERT INTO _wce_config (key, value, updated_at) VALUES ('sql_timeout_ms', '1000', '') ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    w.server.deps.settings.invalidate(w.cenv.id);
     for (const body of [
       { table: 'posts', role: 'user', operations: ['select', 'insert', 'update', 'delete'] },
       { table: 'posts', role: 'anonymous', operations: ['select'] },

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attacks, type Attack } from './attacks.ts';
 import { openFixture, run, failure } from './fixture.ts';
-import { MAX_SQL_LENGTH } from '../../src/access/guard.ts';
-import { BoundedCache } from '../../src/access/cache.ts';
+import { MAX_SQL_LENGTH } from '../../src/db/connection.ts';
+import { BoundedCache } from '../../src/tools/lru.ts';
 
 const nested = (depth: number) => 'SELECT ' + '(SELECT '.repeat(depth) + 'body FROM posts' + ')'.repeat(depth);
 

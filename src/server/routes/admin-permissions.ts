@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { createPermission, deletePermission, listPermissions } from '../../access/permissions.ts';
 import { OPERATIONS, POLICY_ROLES } from '../../access/model.ts';
-import { actorOf, requireAdministrator } from './admin-guard.ts';
+import { actorOf, publishChange } from '../caller.ts';
 
 const NewPermission = Type.Object({
   table: Type.String({ minLength: 1, maxLength: 128 }),
@@ -17,22 +17,19 @@ const NewPermission = Type.Object({
 const Params = Type.Object({ cenv: Type.String(), id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
 
 export async function adminPermissionRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/admin/permissions', async (request) => {
-    requireAdministrator(request);
-    return { permissions: await app.deps.pools.use(request.cenv.id, (db) => listPermissions(db)) };
+  app.get('/admin/permissions', { config: { access: 'admin' } }, async (request) => {
+    return { permissions: await app.deps.pools.use(request.caller.cenv.id, (db) => listPermissions(db)) };
   });
 
-  app.post<{ Body: Static<typeof NewPermission> }>('/admin/permissions', { schema: { body: NewPermission } }, async (request, reply) => {
-    requireAdministrator(request);
-    const actor = actorOf(request);
-    const permission = await app.deps.pools.use(request.cenv.id, (db) => createPermission(db, request.body, actor));
+  app.post<{ Body: Static<typeof NewPermission> }>('/admin/permissions', { schema: { body: NewPermission }, config: { access: 'admin' } }, async (request, reply) => {
+    const permission = await app.deps.pools.use(request.caller.cenv.id, (db) => createPermission(db, request.body, actorOf(request)));
+    publishChange(request, 'access', [{ table: permission.table, action: 'grant', rows: null }], { roles: [permission.role ?? 'user'] });
     return reply.code(201).send(permission);
   });
 
-  app.delete<{ Params: Static<typeof Params> }>('/admin/permissions/:id', { schema: { params: Params } }, async (request, reply) => {
-    requireAdministrator(request);
-    const actor = actorOf(request);
-    await app.deps.pools.use(request.cenv.id, (db) => deletePermission(db, Number(request.params.id), actor));
+  app.delete<{ Params: Static<typeof Params> }>('/admin/permissions/:id', { schema: { params: Params }, config: { access: 'admin' } }, async (request, reply) => {
+    const removed = await app.deps.pools.use(request.caller.cenv.id, (db) => deletePermission(db, Number(request.params.id), actorOf(request)));
+    publishChange(request, 'access', [{ table: removed.table, action: 'revoke', rows: null }], { roles: [removed.role ?? 'user'] });
     return reply.code(204).send();
   });
 }

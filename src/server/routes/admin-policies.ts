@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { createPolicy, deletePolicy, listPolicies, policyJson, updatePolicy } from '../../access/policies.ts';
 import { POLICY_COMMANDS, POLICY_ROLES } from '../../access/model.ts';
-import { actorOf, requireAdministrator } from './admin-guard.ts';
+import { actorOf, publishChange } from '../caller.ts';
 
 const fields = {
   table: Type.String({ minLength: 1, maxLength: 128 }),
@@ -25,31 +25,30 @@ const PolicyPatch = Type.Partial(Type.Object(fields), { additionalProperties: fa
 const Params = Type.Object({ cenv: Type.String(), id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
 
 export async function adminPolicyRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/admin/policies', async (request) => {
-    requireAdministrator(request);
-    const policies = await app.deps.pools.use(request.cenv.id, (db) => listPolicies(db));
+  const admin = { access: 'admin' } as const;
+  app.get('/admin/policies', { config: admin }, async (request) => {
+    const policies = await app.deps.pools.use(request.caller.cenv.id, (db) => listPolicies(db));
     return { policies: policies.map(policyJson) };
   });
 
-  app.post<{ Body: Static<typeof NewPolicy> }>('/admin/policies', { schema: { body: NewPolicy } }, async (request, reply) => {
-    requireAdministrator(request);
-    const actor = actorOf(request);
+  app.post<{ Body: Static<typeof NewPolicy> }>('/admin/policies', { schema: { body: NewPolicy }, config: admin }, async (request, reply) => {
     const input = { ...request.body, kind: request.body.kind ?? 'permissive' };
-    const policy = await app.deps.pools.use(request.cenv.id, (db) => createPolicy(db, input, actor));
+    const policy = await app.deps.pools.use(request.caller.cenv.id, (db) => createPolicy(db, input, actorOf(request)));
+    publishChange(request, 'access', [{ table: policy.table, action: 'policy', rows: null }], { roles: policy.roles });
     return reply.code(201).send(policyJson(policy));
   });
 
-  app.put<{ Params: Static<typeof Params>; Body: Static<typeof PolicyPatch> }>('/admin/policies/:id', { schema: { params: Params, body: PolicyPatch } }, async (request) => {
-    requireAdministrator(request);
-    const actor = actorOf(request);
-    const policy = await app.deps.pools.use(request.cenv.id, (db) => updatePolicy(db, Number(request.params.id), request.body, actor));
+  app.put<{ Params: Static<typeof Params>; Body: Static<typeof PolicyPatch> }>('/admin/policies/:id', { schema: { params: Params, body: PolicyPatch }, config: admin }, async (request) => {
+    const policy = await app.deps.pools.use(request.caller.cenv.id, (db) => updatePolicy(db, Number(request.params.id), request.body, actorOf(request)));
+    // Neither roles nor a table: an update may have moved the policy away from a role or a
+    // table it used to govern, so anything may have changed.
+    publishChange(request, 'access');
     return policyJson(policy);
   });
 
-  app.delete<{ Params: Static<typeof Params> }>('/admin/policies/:id', { schema: { params: Params } }, async (request, reply) => {
-    requireAdministrator(request);
-    const actor = actorOf(request);
-    await app.deps.pools.use(request.cenv.id, (db) => deletePolicy(db, Number(request.params.id), actor));
+  app.delete<{ Params: Static<typeof Params> }>('/admin/policies/:id', { schema: { params: Params }, config: admin }, async (request, reply) => {
+    const removed = await app.deps.pools.use(request.caller.cenv.id, (db) => deletePolicy(db, Number(request.params.id), actorOf(request)));
+    publishChange(request, 'access', [{ table: removed.table, action: 'policy', rows: null }], { roles: removed.roles });
     return reply.code(204).send();
   });
 }

@@ -7,15 +7,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { listSessions, revokeAllSessions, revokeSession } from '../../auth/sessions.ts';
 import { audit } from '../../db/audit.ts';
 import { NotFoundError } from '../../errors.ts';
-import { requireUser } from '../cenv-scope.ts';
+import { publishChange } from '../caller.ts';
 
 const Params = Type.Object({ cenv: Type.String(), id: Type.String({ maxLength: 64 }) });
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/sessions', async (request) => {
-    requireUser(request);
-    const { userId, sessionId } = request.principal;
-    const sessions = await app.deps.pools.use(request.cenv.id, (db) => listSessions(db, userId!));
+  app.get('/sessions', { config: { access: 'user', cors: true } }, async (request) => {
+    const { cenv, principal: { userId, sessionId } } = request.caller;
+    const sessions = await app.deps.pools.use(cenv.id, (db) => listSessions(db, userId!));
     return {
       sessions: sessions.map((s) => ({
         id: s.id, created_at: s.createdAt, expires_at: s.expiresAt, last_used: s.lastUsed,
@@ -24,26 +23,26 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.delete<{ Params: Static<typeof Params> }>('/sessions/:id', { schema: { params: Params } }, async (request) => {
-    requireUser(request);
-    const { userId, username } = request.principal;
-    const revoked = await app.deps.pools.use(request.cenv.id, (db) => {
+  app.delete<{ Params: Static<typeof Params> }>('/sessions/:id', { schema: { params: Params }, config: { access: 'user', cors: true } }, async (request) => {
+    const { cenv, ip, principal: { userId, username } } = request.caller;
+    const revoked = await app.deps.pools.use(cenv.id, (db) => {
       const done = revokeSession(db, userId!, request.params.id);
-      if (done) audit(db, { action: 'session_revoked', userId, username, detail: { session_id: request.params.id }, ip: request.ip });
+      if (done) audit(db, { action: 'session_revoked', userId, username, detail: { session_id: request.params.id }, ip });
       return done;
     });
     if (!revoked) throw new NotFoundError('no active session with that id belongs to you');
+    publishChange(request, 'sessions');
     return { revoked: 1 };
   });
 
-  app.delete('/sessions', async (request) => {
-    requireUser(request);
-    const { userId, username } = request.principal;
-    const revoked = await app.deps.pools.use(request.cenv.id, (db) => {
+  app.delete('/sessions', { config: { access: 'user', cors: true } }, async (request) => {
+    const { cenv, ip, principal: { userId, username } } = request.caller;
+    const revoked = await app.deps.pools.use(cenv.id, (db) => {
       const count = revokeAllSessions(db, userId!);
-      audit(db, { action: 'sessions_revoked', userId, username, rowCount: count, ip: request.ip });
+      audit(db, { action: 'sessions_revoked', userId, username, rowCount: count, ip });
       return count;
     });
+    publishChange(request, 'sessions');
     return { revoked };
   });
 }

@@ -1,0 +1,23 @@
+/**
+ * Forgetting old audit entries (`audit_retention_days`), a batch at a time: one batch is one
+ * short write transaction, so a cenv with millions of old entries never holds the server
+ * process (or a writer of that cenv) for long; the sweep simply comes back for the rest.
+ *
+ * @example purgeAuditBatch(db, cutoff(90)) // entries deleted in this batch
+ */
+import type { DatabaseSync } from 'node:sqlite';
+
+/** Entries deleted per batch. */
+export const PURGE_BATCH = 5000;
+
+/** The ISO time before which entries are older than `days`. */
+export function retentionCutoff(days: number, now = Date.now()): string {
+  return new Date(now - days * 86_400_000).toISOString();
+}
+
+/** Deletes up to PURGE_BATCH entries written before `cutoff`, oldest first; returns how many. */
+export function purgeAuditBatch(db: DatabaseSync, cutoff: string): number {
+  const result = db.prepare(`DELETE FROM _wce_audit_log WHERE id IN
+    (SELECT id FROM _wce_audit_log WHERE at < ? ORDER BY id LIMIT ${PURGE_BATCH})`).run(cutoff);
+  return Number(result.changes);
+}

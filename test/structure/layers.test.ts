@@ -1,0 +1,72 @@
+/**
+ * Imports point down: routes → domain modules → sandbox/db/cenv → tools, with no cycles
+ * between folders of src/, and the Starlark interpreter importing nothing from the rest of
+ * the project. Read from the source text, so a new import that breaks the rule fails here
+ * before anyone has to notice it in review. Test files may import anything.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const SRC = path.resolve(import.meta.dirname, '../../src');
+/** Top-level files of src/ that may import anything (composition roots) or nothing (leaves). */
+const ROOTS = new Set(['main.ts', 'child.ts']);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sources(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !full.includes(`${path.sep}test${path.sep}`) ? [full] : [];
+  });
+}
+
+/** `server`, `db`, … for a file of src/; the file name for a top-level file. */
+function unit(file: string): string {
+  const rel = path.relative(SRC, file);
+  return rel.split(path.sep)[0];
+}
+
+function edges(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const file of sources(SRC)) {
+    const from = unit(file);
+    if (ROOTS.has(from)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/^(?:import|export)[^'"]*from\s+['"](\.[^'"]+)['"]/gm)) {
+      const target = path.resolve(path.dirname(file), match[1]);
+      if (!target.startsWith(SRC)) continue;
+      const to = unit(target);
+      if (to === from) continue;
+      if (!graph.has(from)) graph.set(from, new Set());
+      graph.get(from)!.add(to);
+    }
+  }
+  return graph;
+}
+
+test('src/starlark imports nothing from the rest of the project', () => {
+  assert.deepEqual([...(edges().get('starlark') ?? [])], []);
+});
+
+test('no import cycles between the folders of src/', () => {
+  const graph = edges();
+  const cycles: string[] = [];
+  const visit = (node: string, trail: string[]) => {
+    if (trail.includes(node)) {
+      cycles.push([...trail.slice(trail.indexOf(node)), node].join(' → '));
+      return;
+    }
+    for (const next of graph.get(node) ?? []) visit(next, [...trail, node]);
+  };
+  for (const node of graph.keys()) visit(node, []);
+  assert.deepEqual([...new Set(cycles)], []);
+});
+
+test('the low layers never import the HTTP layer', () => {
+  const graph = edges();
+  for (const low of ['tools', 'cenv', 'auth', 'db', 'access', 'sandbox']) {
+    assert.ok(!graph.get(low)?.has('server'), `${low} imports src/server`);
+  }
+  assert.deepEqual([...(graph.get('tools') ?? [])].filter((to) => to !== 'errors.ts'), [], 'tools are app-agnostic');
+});
