@@ -46,10 +46,39 @@ test('replace: the replacement is literal text; the limit is checked on what can
   throwsStar(() => method('ab', 'replace', ['', 'x'.repeat(10)], null, small), /string length 32 exceeds limit of 20/);
 });
 
+test('replace: count < 0 replaces all, 0 none, more than there are all; empty and missing old strings', () => {
+  const rows: Array<[string, string, string, number | undefined, string]> = [
+    ['aaa', 'a', 'b', -1, 'bbb'], ['aaa', 'a', 'b', -7, 'bbb'], ['aaa', 'a', 'b', 0, 'aaa'], ['aaa', 'a', 'b', 1, 'baa'],
+    ['aaa', 'a', 'b', 5, 'bbb'], ['ab', '', '-', 0, 'ab'], ['ab', '', '-', -3, '-a-b-'], ['ab', '', '-', 1, '-ab'],
+    ['ab', '', '-', 3, '-a-b-'], ['ab', '', '-', 9, '-a-b-'], ['', '', '-', undefined, '-'], ['', '', '-', 0, ''],
+    ['', 'a', 'b', undefined, ''], ['abc', 'x', 'y', undefined, 'abc'], ['a$b', '$', '$&', undefined, 'a$&b'],
+    ['a$b', '$', "$'$`", undefined, "a$'$`b"], ['abab', 'ab', '', 1, 'ab'], ['abcabc', 'abc', 'x', -1, 'xx'],
+  ];
+  for (const [s, old, rep, n, want] of rows) {
+    const args = n === undefined ? [old, rep] : [old, rep, n];
+    assert.equal(method(s, 'replace', args), want, `${JSON.stringify(s)}.replace(${JSON.stringify(old)}, ${JSON.stringify(rep)}, ${n})`);
+  }
+  throwsStar(() => method('a', 'replace', ['a', 'b', 'c']), /replace: for parameter count: got string, want int/);
+});
+
+test('replace: the growth limit is checked against the occurrences there are, not an upper bound', () => {
+  const small = thread({ limits: { maxStringLength: 20 } });
+  // Every x could be an occurrence of a one-unit old string: the bound (17 * 3) is over, the result (19) is not.
+  assert.equal(method('x'.repeat(16) + 'a', 'replace', ['a', 'bbb'], null, small), 'x'.repeat(16) + 'bbb');
+  assert.equal(method('a'.repeat(10), 'replace', ['a', 'bbb', 0], null, small), 'a'.repeat(10));
+  assert.equal(method('ab', 'replace', ['', 'x'.repeat(10), 1], null, small), 'x'.repeat(10) + 'ab');
+  assert.equal(method('a'.repeat(20), 'replace', ['a', 'b'], null, small), 'b'.repeat(20)); // no growth, no count
+  assert.equal(method('x'.repeat(16) + 'a', 'replace', ['a', 'bbbb'], null, small), 'x'.repeat(16) + 'bbbb'); // exactly the limit
+  throwsStar(() => method('x'.repeat(17) + 'a', 'replace', ['a', 'bbbb'], null, small), /string length 21 exceeds limit of 20/);
+  assert.equal(method('aaaa', 'replace', ['a', 'b'.repeat(6), 3], null, small), 'b'.repeat(18) + 'a'); // the count caps the growth
+  throwsStar(() => method('aaaa', 'replace', ['a', 'b'.repeat(6)], null, small), /string length 24 exceeds limit of 20/);
+});
+
 test('count: non-overlapping occurrences within start/end', () => {
   const rows: Array<[string, unknown[], number]> = [
     ['aaaa', ['aa'], 2], ['aaaa', ['a', 1], 3], ['aaaa', ['a', 1, -1], 2], ['abc', [''], 4], ['abc', ['', 1, 2], 2],
     ['abc', ['', 2, 1], 0], ['abcabc', ['bc', -3], 1], ['abcabc', ['abc', 0, 5], 1], ['x', ['y'], 0],
+    ['aaaa', ['a', -100, 100], 4], ['aaaa', ['a', 5], 0], ['aaaa', ['', 4], 1], ['aaaa', ['a', null, -3], 1],
   ];
   for (const [s, args, want] of rows) assert.equal(method(s, 'count', args as never), want, `${s}.count(${args})`);
 });
