@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runModule } from '../../src/starlark/index.ts';
 import { order } from '../../src/starlark/values/compare.ts';
-import { Builtin, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
-import { builtin, throwsStar, tuple } from './helpers.ts';
+import { Builtin, Float, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
+import { builtin, f, throwsStar, tuple } from './helpers.ts';
 
 /** The obvious stable sort: indices by the general order(), reversed comparisons for reverse. */
 function reference(elems: Value[], keys: Value[], reverse: boolean): Value[] {
@@ -26,6 +26,7 @@ test('sorted agrees with a stable general sort for uniform and mixed keys, with 
     int, // few distinct int keys (counted), including negatives and ties
     () => Math.floor(r() * 2e6) - 1e6, // widely spread int32 keys (packed with their index)
     () => int() * 2 ** 40, // ints beyond int32
+    () => (r() < 0.5 ? int() : f(int() / 2)), // ints and floats, equal across types (1 == 1.0)
     word, // grouped string keys
     () => tuple(int(), word(), int()), // tuples with int heads
     () => tuple(word(), int()), // tuples with string heads
@@ -82,4 +83,25 @@ print((1, "x") < (1, "y"), (1, 2) < (1, 2), (1, 2) <= (1, 2), [1, "a"] < [1, "b"
 `, { print: (l) => out.push(l) });
   assert.deepEqual(out, ['True False True True True True']);
   assert.throws(() => runModule('a = [1]\na.append(a)\nx = (a,) < (a,)\n'), /comparison exceeded maximum recursion depth/);
+});
+
+test('sorted without a key: native int and string paths agree with the general order; floats keep ties stable', () => {
+  const r = rng(11);
+  const tag = (v: Value) => (v instanceof Float ? `${v.value}f` : String(v));
+  const lists: Value[][] = [
+    [2 ** 31, -(2 ** 31) - 1, 5, -5, 2 ** 40, 0, -0, 2 ** 53 - 1], // beyond int32: the Float64Array path
+    Array.from({ length: 300 }, () => Math.floor(r() * 100) - 50), // int32
+    ['b', 'a', '\ud83d\ude00', '\uffff', '\u00e9', '', 'a'], // code unit order
+    [3, f(1.5), 1, f(1), -2, f(0), 0, f(-0.5)], // mixed numbers: the general comparator
+  ];
+  for (const elems of lists) {
+    for (const reverse of [false, true]) {
+      const got = (builtin('sorted', [new List(elems)], [['reverse', reverse]]) as List).elems;
+      assert.deepEqual(got.map(tag), reference(elems, elems, reverse).map(tag), `${elems.map(tag)} reverse=${reverse}`);
+    }
+  }
+  // Equal int and float keys keep their order (1 before 1.0 and 1.0 before 1), also reversed.
+  const mixed = new List([f(1), 1, 0, f(0), 1]);
+  assert.deepEqual((builtin('sorted', [mixed]) as List).elems.map(tag), ['0', '0f', '1f', '1', '1']);
+  assert.deepEqual((builtin('sorted', [mixed], [['reverse', true]]) as List).elems.map(tag), ['1f', '1', '1', '0', '0f']);
 });
