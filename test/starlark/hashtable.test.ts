@@ -143,3 +143,28 @@ print(len(frozen), len(FROZEN))
   const big = runModule('d = {i: i for i in range(10)}\n').d!;
   assert.throws(() => runModule('x = dict(d)\n', { predeclared: { d: big }, limits: { maxDictSize: 5 } }), /dict size 10 exceeds limit of 5/);
 });
+
+test('dict(d) and d stay independent whichever of them changes (values, new keys, deletions, clear)', () => {
+  const out: string[] = [];
+  runModule(`
+def pair(d):
+    c = dict(d)
+    k0 = list(d.keys())[0]
+    d[k0] = "changed"
+    d["added"] = 1
+    d.pop(list(d.keys())[1])
+    c2 = dict(c)
+    c.clear()
+    return [len(d), len(c), len(c2), c2[k0] != "changed", "added" in c2, list(c2.keys()) == list(dict(c2).keys())]
+print(pair({1: 1, 2: 2, 3: 3}))
+print(pair({"k%d" % i: i for i in range(30)}))
+print(pair({i: i for i in range(30)}))
+print(pair({"a": 1, 2.0: 2, (3,): 3}))
+`, { print: (l) => out.push(l) });
+  assert.deepEqual(out, [
+    '[3, 0, 3, True, False, True]',
+    '[30, 0, 30, True, False, True]',
+    '[30, 0, 30, True, False, True]',
+    '[3, 0, 3, True, False, True]',
+  ]);
+});

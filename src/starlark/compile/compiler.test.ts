@@ -244,6 +244,9 @@ test("unpacking lists and tuples inline: values are taken before any store, mism
   assert.match(runtimeError("def f():\n  a, b = [1, 2, 3]\nf()\n"), /^2:3: too many values to unpack \(got 3, want 2\)/);
   assert.match(runtimeError("def f():\n  for a, b in [[1]]:\n    pass\nf()\n"), /^2:7: too few values to unpack \(got 1, want 2\)/);
   assert.match(runtimeError("def f():\n  a, b = {'k': 1}\nf()\n"), /too few values to unpack \(got 1, want 2\)/);
+  assert.match(runtimeError("def f(t):\n  a, b = t\nf((1, 2, 3))\n"), /^2:3: too many values to unpack \(got 3, want 2\)/);
+  assert.match(runtimeError("def f(t):\n  for a, b, c in [t]:\n    pass\nf(())\n"), /^2:7: too few values to unpack \(got 0, want 3\)/);
+  assert.match(runtimeError("def f(t):\n  [a, (b, c)] = t\nf([1, (2,)])\n"), /too few values to unpack \(got 1, want 2\)/);
 });
 
 test("tuples of constants are built once; copies made from them are still fresh", () => {
