@@ -3,7 +3,7 @@
  * Each operator has its own exported function so compiled code can call it
  * directly; the int fast path comes first and allocates nothing.
  */
-import { percentFormat } from '../builtins/format.ts';
+import { percentFormat } from './percent.ts';
 import { hashedHas, equals } from './compare.ts';
 import { fail } from './errors.ts';
 import * as F from './float.ts';
