@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { universe } from '../../src/starlark/builtins/universe.ts';
 import { runModule } from '../../src/starlark/index.ts';
 import { json } from '../../src/starlark/lib/json.ts';
-import { getAttr, getIndex, repr, slice, str, truth, typeName } from '../../src/starlark/values/ops.ts';
+import { getAttr } from '../../src/starlark/builtins/attrs.ts';
+import { getIndex, repr, slice, str, truth, typeName } from '../../src/starlark/values/ops.ts';
 import { Bytes, Dict, StarSet, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
 

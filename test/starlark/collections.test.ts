@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { methodCaller } from '../../src/starlark/builtins/attrs.ts';
 import {
-  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, hash, iterate, methodCaller, setIndex, slice, sub,
+  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, hash, iterate, setIndex, slice, sub,
 } from '../../src/starlark/values/ops.ts';
 import { Dict, List, StarSet, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';

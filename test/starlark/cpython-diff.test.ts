@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { formatE, formatF, formatFloat } from '../../src/starlark/values/float.ts';
 import { parseInt } from '../../src/starlark/values/int.ts';
-import { binary, callMethod, repr, type BinaryOp } from '../../src/starlark/values/ops.ts';
+import { callMethod } from '../../src/starlark/builtins/attrs.ts';
+import { binary, repr, type BinaryOp } from '../../src/starlark/values/ops.ts';
 import { List, Tuple, type Value } from '../../src/starlark/values/value.ts';
 import { thread } from './helpers.ts';
 

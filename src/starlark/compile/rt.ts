@@ -5,7 +5,7 @@
  */
 export {
   add, augmented, bitAnd, bitOr, bitXor, call, compare, contains, dictEntries, dictOfStrings, DictShape, dictSet, div, equals,
-  floorDiv, freeze, getAttr, getIndex, itemColumns, iterableElems, iterate, methodCaller, mod, mul, repr, setField,
+  floorDiv, freeze, getIndex, itemColumns, iterableElems, iterate, mod, mul, repr, setField,
   setIndex, shl, shr, slice, SMALL_TABLE, sub, truth, typeName, unary,
 } from "../values/ops.ts";
 export { quote } from "../values/repr.ts";
@@ -16,3 +16,4 @@ export type { Callable, Kwargs, Value } from "../values/value.ts";
 export type { Frame, Thread } from "../values/thread.ts";
 export { universe } from "../builtins/universe.ts";
 export { methodsNamed } from "../builtins/methods.ts";
+export { getAttr, methodCaller } from "../builtins/attrs.ts";
