@@ -66,6 +66,9 @@ const rows: string[] = [];
 const ratios: number[] = [];
 const cpuRatios: number[] = [];
 const warmRatios: number[] = [];
+/** Programs taking more than twice CPython's time (the issue 13 bound), first run and warm. */
+const slowFirst: string[] = [];
+const slowWarm: string[] = [];
 for (const p of programs) {
   const file = join(here, 'programs', p);
   // Alternate the two interpreters so that background load affects both alike.
@@ -82,12 +85,14 @@ for (const p of programs) {
   }
   const ratio = py.ms / ours.ms;
   ratios.push(ratio);
+  if (ratio < 0.5) slowFirst.push(basename(p, '.star'));
   const mb = (kb: number) => (kb / 1024).toFixed(0);
   const peak = (kb: number, idleKb: number) => `${mb(kb)} (+${mb(Math.max(0, kb - idleKb))})`;
   const cpuRatio = py.cpuMs / ours.cpuMs;
   cpuRatios.push(cpuRatio);
   const warmRatio = py.warmMs / ours.warmMs;
   warmRatios.push(warmRatio);
+  if (warmRatio < 0.5) slowWarm.push(basename(p, '.star'));
   const row =
     `| ${basename(p, '.star')} | ${ours.ms.toFixed(0)} | ${py.ms.toFixed(0)} | ${ratio.toFixed(2)}x ` +
     `| ${ours.cpuMs.toFixed(0)} | ${py.cpuMs.toFixed(0)} | ${cpuRatio.toFixed(2)}x ` +
@@ -114,8 +119,10 @@ const table = [
   ...rows,
   '',
   `Geometric mean ratio: ${geo.toFixed(2)}x wall (first run), ${cpuGeo.toFixed(2)}x CPU, ${warmGeo.toFixed(2)}x warm.`,
+  `More than 2x CPython's time (ratio below 0.50x): first run ${slowFirst.join(', ') || 'none'}; warm ${slowWarm.join(', ') || 'none'}.`,
 ].join('\n');
 console.log(`\ngeometric mean ratio (cpython/ours): ${geo.toFixed(2)}x wall, ${cpuGeo.toFixed(2)}x cpu, ${warmGeo.toFixed(2)}x warm (load ${load})`);
+console.log(`below 0.50x: first run ${slowFirst.join(', ') || 'none'}; warm ${slowWarm.join(', ') || 'none'}`);
 
 // The runtime's operations alone (no compiler), to separate runtime cost from interpreter-loop cost.
 const micro = execFileSync(process.execPath, [join(here, 'micro.ts')], { encoding: 'utf8' }).trim();
