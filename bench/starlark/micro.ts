@@ -9,7 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { universe } from '../../src/starlark/builtins/universe.ts';
 import { json } from '../../src/starlark/lib/json.ts';
-import { add, call, dictSet, getIndex, methodCaller, mod } from '../../src/starlark/values/ops.ts';
+import { methodCaller } from '../../src/starlark/builtins/attrs.ts';
+import { add, call, dictSet, getIndex, mod } from '../../src/starlark/values/ops.ts';
 import { Thread } from '../../src/starlark/values/thread.ts';
 import { Dict, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
 

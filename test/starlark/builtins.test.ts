@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { universe } from '../../src/starlark/builtins/universe.ts';
+import { runModule } from '../../src/starlark/index.ts';
 import { json } from '../../src/starlark/lib/json.ts';
-import { getAttr, getIndex, repr, slice, str, truth, typeName } from '../../src/starlark/values/ops.ts';
+import { getAttr } from '../../src/starlark/builtins/attrs.ts';
+import { getIndex, repr, slice, str, truth, typeName } from '../../src/starlark/values/ops.ts';
 import { Bytes, Dict, StarSet, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
 
@@ -82,4 +84,17 @@ test('module attributes never expose inherited JS properties', () => {
     throwsStar(() => getAttr(t, json, name), /module has no \.\S+ field or method/);
     assert.equal(builtin('hasattr', [json, name]), false);
   }
+});
+
+test('enumerate and zip (loops instead of closures) and builtins called directly by compiled code', () => {
+  eqRepr(builtin('enumerate', [list('a', 'b')]), '[(0, "a"), (1, "b")]');
+  eqRepr(builtin('enumerate', [list('a')], [['start', 5]]), '[(5, "a")]');
+  eqRepr(builtin('zip', [list(1, 2, 3), list('a', 'b')]), '[(1, "a"), (2, "b")]');
+  eqRepr(builtin('zip', [list(1), list(2), list(3, 4)]), '[(1, 2, 3)]');
+  eqRepr(builtin('zip', []), '[]');
+  throwsStar(() => builtin('zip', [list(1), 2]), /zip: argument #2 is not iterable: int/);
+  const out: string[] = [];
+  runModule('print(len("ab"), int("42"), min(3, 1), zip([1], [2]), type(None), hash("a"))', { print: (l) => out.push(l) });
+  assert.deepEqual(out, ['2 42 1 [(1, 2)] NoneType 97']);
+  assert.throws(() => runModule('x = int("4x")'), /int: invalid literal with base 10: 4x/);
 });

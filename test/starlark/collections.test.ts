@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { methodCaller } from '../../src/starlark/builtins/attrs.ts';
 import {
-  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, hash, iterate, methodCaller, setIndex, slice, sub,
+  augmented, bitOr, compare, contains, dictSet, equals, freeze, getIndex, hash, iterate, setIndex, slice, sub,
 } from '../../src/starlark/values/ops.ts';
 import { Dict, List, StarSet, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
@@ -62,7 +63,7 @@ test('dict keys: equal ints and floats collide, tuples hash structurally, lists 
   throwsStar(() => dictSet(t, d, list(), 1), /unhashable type: list/);
   throwsStar(() => dictSet(t, new Dict(), builtin('range', [3]), 1), /unhashable: range/);
   assert.equal(contains(d, list()), false);
-  eqRepr(dict(['\uffffx', 1], ['x', 2]), '{"\\uffffx": 1, "x": 2}');
+  eqRepr(dict(['\u0000x', 1], ['x', 2], ['\uffffx', 3]), '{"\\x00x": 1, "x": 2, "\\uffffx": 3}');
   const nan = dict([f(NaN), 1], [f(NaN), 2]);
   eqRepr(nan, '{nan: 2}');
 });
@@ -177,11 +178,34 @@ test('the first of two equal keys is kept (dicts and sets), deletion forgets it'
   method(d, 'pop', [1]);
   dictSet(t, d, 1, 'e');
   eqRepr(d, '{(2.0,): "d", 1: "e"}');
-  const s = builtin('set', [list(f(1), 1, 'x', '\uffffy')]) as StarSet;
-  eqRepr(s, 'set([1.0, "x", "\\uffffy"])');
-  eqRepr(method(s, 'union', [list(1, 2)]), 'set([1.0, "x", "\\uffffy", 2])');
+  const s = builtin('set', [list(f(1), 1, 'x', '\u0000y')]) as StarSet;
+  eqRepr(s, 'set([1.0, "x", "\\x00y"])');
+  eqRepr(method(s, 'union', [list(1, 2)]), 'set([1.0, "x", "\\x00y", 2])');
   eqRepr(builtin('list', [d]), '[(2.0,), 1]');
   eqRepr(method(d, 'items'), '[((2.0,), "d"), (1, "e")]');
   eqRepr(method(d, 'popitem'), '((2.0,), "d")');
   eqRepr(d, '{1: "e"}');
+});
+
+test('list insert/pop/remove at every position agree with splice (short and long moves)', () => {
+  for (const n of [0, 1, 2, 5, 300, 700]) {
+    for (const i of [0, 1, Math.floor(n / 2), n - 2, n - 1, n]) {
+      if (i < 0 || i > n) continue;
+      const ref = Array.from({ length: n }, (_v, k) => k);
+      const l = list(...ref);
+      method(l, 'insert', [i, 'x']);
+      ref.splice(i, 0, 'x' as never);
+      assert.deepEqual(l.elems, ref, `insert(${i}) into ${n}`);
+      if (i < ref.length) {
+        assert.equal(method(l, 'pop', [i]), ref.splice(i, 1)[0]);
+        assert.deepEqual(l.elems, ref, `pop(${i}) of ${n + 1}`);
+      }
+      if (n > 0) {
+        const victim = ref[Math.min(i, ref.length - 1)]!;
+        method(l, 'remove', [victim]);
+        ref.splice(ref.indexOf(victim), 1);
+        assert.deepEqual(l.elems, ref, `remove(${victim})`);
+      }
+    }
+  }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runModule } from '../../src/starlark/index.ts';
 import { formatE, formatF, formatFloat, parseFloat } from '../../src/starlark/values/float.ts';
 import { add, compare, div, equals, floorDiv, mod, mul, str } from '../../src/starlark/values/ops.ts';
 import { builtin, eqRepr, f, list, thread, throwsStar } from './helpers.ts';
@@ -65,4 +66,45 @@ test('%e and %f round exact ties half to even (like C and Go, unlike toFixed)', 
   assert.equal(formatF(6357169011967.0703125), '6357169011967.070312');
   assert.equal(formatE(125, 1), '1.2e+02');
   assert.equal(formatE(135, 1), '1.4e+02');
+});
+
+test('compiled float arithmetic and comparisons (inline and runtime paths) agree with the runtime', () => {
+  const out: string[] = [];
+  runModule(`
+def f(a, b):
+    return [a + b, a - b, a * b, a < b, a <= b, a > b, a >= b, a == b, 2.0 * a * b + 1.0]
+nan = float("nan")
+inf = float("inf")
+for a, b in [(1.5, 2.25), (0.0, -0.0), (-0.0, -0.0), (3, 0.5), (0.5, 3), (nan, 1.0), (1.0, nan), (nan, nan), (inf, -inf), (1e308, 1e308), (9007199254740993, 1.0)]:
+    print(f(a, b))
+`, { options: { allowToplevelControl: true }, print: (l) => out.push(l) });
+  // The same lines as before floats had inline paths.
+  assert.deepEqual(out, [
+    '[3.75, -0.75, 3.375, True, True, False, False, False, 7.75]',
+    '[0.0, 0.0, -0.0, False, True, False, True, True, 1.0]',
+    '[-0.0, 0.0, 0.0, False, True, False, True, True, 1.0]',
+    '[3.5, 2.5, 1.5, False, False, True, True, False, 4.0]',
+    '[3.5, -2.5, 1.5, True, True, False, False, False, 4.0]',
+    '[nan, nan, nan, False, False, True, True, False, nan]',
+    '[nan, nan, nan, True, True, False, False, False, nan]',
+    '[nan, nan, nan, False, True, False, True, True, nan]',
+    '[nan, +inf, -inf, False, False, True, True, False, -inf]',
+    '[+inf, 0.0, +inf, False, True, False, True, True, +inf]',
+    '[9.007199254740992e+15, 9.007199254740991e+15, 9.007199254740992e+15, False, False, True, True, False, 1.8014398509481984e+16]',
+  ]);
+});
+
+test('compiled division: ints and floats inline, the runtime for mixes, big ints and zero divisors', () => {
+  const out: string[] = [];
+  runModule(`
+def f(a, b):
+    return a / b
+for a, b in [(7, 2), (0, -1), (1, 3), (7.5, 2.5), (-0.0, 1.0), (9007199254740993, 2), (1e308, 1e-10), (3, 0.5), (0.5, 4)]:
+    print(f(a, b))
+`, { options: { allowToplevelControl: true }, print: (l) => out.push(l) });
+  // The same as before division was inlined.
+  assert.deepEqual(out, ['3.5', '-0.0', '0.3333333333333333', '3.0', '-0.0', '4.503599627370496e+15', '+inf', '6.0', '0.125']);
+  for (const src of ['x = 1 / 0', 'x = 1.0 / 0.0', 'def f(a, b):\n  return a / b\nx = f(1, 0)', 'def f(a, b):\n  return a / b\nx = f(1.0, 0.0)']) {
+    assert.throws(() => runModule(src), /floating-point division by zero/);
+  }
 });

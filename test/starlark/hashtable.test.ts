@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runModule } from '../../src/starlark/index.ts';
 import { dictEntries, dictKeys, dictOfStrings, dictSet, repr } from '../../src/starlark/values/ops.ts';
 import { Dict, Float, List, Tuple, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, method, thread, throwsStar } from './helpers.ts';
@@ -80,10 +81,90 @@ test('random inserts, updates and deletes agree with a JS Map (order included)',
 
 test('dictOfStrings adopts a flat array of distinct string keys; escaped keys and large literals still work', () => {
   eqRepr(dictOfStrings(t, ['b', 1, 'a', 2]), '{"b": 1, "a": 2}');
-  const d = dictOfStrings(t, ['x', 1, '\uffffy', 2]);
-  eqRepr(method(d, 'get', ['\uffffy']), '2');
+  const d = dictOfStrings(t, ['x', 1, '\u0000y', 2, '\uffffz', 3]);
+  eqRepr(method(d, 'get', ['\u0000y']), '2');
+  eqRepr(method(d, 'get', ['\uffffz']), '3');
   const big = dictOfStrings(t, Array.from({ length: 40 }, (_v, i) => (i % 2 === 0 ? `k${i}` : i)));
   assert.equal(builtin('len', [big]), 20);
   eqRepr(method(big, 'get', ['k38']), '39');
   throwsStar(() => dictOfStrings(thread({ limits: { maxDictSize: 1 } }), ['a', 1, 'b', 2]), /dict size 2 exceeds limit of 1/);
+});
+
+test('dict literals of one site share their key index until a dict changes its keys (copy on write)', () => {
+  const out: string[] = [];
+  runModule(`
+def rec(i):
+    return {"a": i, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10}
+def main():
+    r1, r2, r3 = rec(1), rec(2), rec(3)
+    r1["a"] = 100          # a value: the index is untouched
+    r2["zz"] = 1           # a new key: r2 copies the index first
+    r3.pop("c")            # a deletion: likewise
+    c = dict(r1)           # a copy shares r1's index
+    c["new"] = 0
+    r1.pop("j")
+    print(r1["a"], r2["a"], r3["a"], r2["zz"], "zz" in r1, "zz" in r3, "c" in r3, "c" in r1, "new" in r1, "j" in c, len(c), len(r1))
+    print([k for k in r2][-2:], [k for k in r3][:3], sorted([rec(i)["j"] for i in range(3)]))
+    for r in [r1, r2, r3, c]:
+        for k in r:
+            if r[k] != r.get(k):
+                fail("lookup of " + k)
+main()
+`, { print: (l) => out.push(l) });
+  assert.deepEqual(out, [
+    '100 2 3 1 False False False True False True 11 9',
+    '["j", "zz"] ["a", "b", "d"] [10, 10, 10]',
+  ]);
+});
+
+test('dict(d) copies the table: original keys, order after deletions, independence, limits', () => {
+  const out: string[] = [];
+  runModule(`
+def check(d):
+    c = dict(d)
+    c["new"] = 1
+    for k in list(c.keys())[:2]:
+        c.pop(k)
+    return [len(d), len(c), "new" in d, list(d.keys())[:3] == list(dict(d).keys())[:3]]
+small = {1.0: "a", 2: "b", (1, 2): "t"}
+strs = {"k%d" % i: i for i in range(20)}
+ints = {i: i for i in range(20)}
+strs.pop("k3")
+ints.pop(4)
+print(dict(small), check(small), check(strs), check(ints), dict(strs)["k19"], dict(ints)[19])
+frozen = dict(FROZEN)
+frozen["x"] = 1
+print(len(frozen), len(FROZEN))
+`, { predeclared: { FROZEN: runModule('d = {"a": 1}\n').d! }, print: (l) => out.push(l) });
+  assert.deepEqual(out, [
+    '{1.0: "a", 2: "b", (1, 2): "t"} [3, 2, False, True] [19, 18, False, True] [19, 18, False, True] 19 19',
+    '2 1',
+  ]);
+  const big = runModule('d = {i: i for i in range(10)}\n').d!;
+  assert.throws(() => runModule('x = dict(d)\n', { predeclared: { d: big }, limits: { maxDictSize: 5 } }), /dict size 10 exceeds limit of 5/);
+});
+
+test('dict(d) and d stay independent whichever of them changes (values, new keys, deletions, clear)', () => {
+  const out: string[] = [];
+  runModule(`
+def pair(d):
+    c = dict(d)
+    k0 = list(d.keys())[0]
+    d[k0] = "changed"
+    d["added"] = 1
+    d.pop(list(d.keys())[1])
+    c2 = dict(c)
+    c.clear()
+    return [len(d), len(c), len(c2), c2[k0] != "changed", "added" in c2, list(c2.keys()) == list(dict(c2).keys())]
+print(pair({1: 1, 2: 2, 3: 3}))
+print(pair({"k%d" % i: i for i in range(30)}))
+print(pair({i: i for i in range(30)}))
+print(pair({"a": 1, 2.0: 2, (3,): 3}))
+`, { print: (l) => out.push(l) });
+  assert.deepEqual(out, [
+    '[3, 0, 3, True, False, True]',
+    '[30, 0, 30, True, False, True]',
+    '[30, 0, 30, True, False, True]',
+    '[3, 0, 3, True, False, True]',
+  ]);
 });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { universe } from '../../src/starlark/builtins/universe.ts';
 import { StarlarkError } from '../../src/starlark/values/errors.ts';
-import { call, callMethod, repr } from '../../src/starlark/values/ops.ts';
+import { callMethod } from '../../src/starlark/builtins/attrs.ts';
+import { call, repr } from '../../src/starlark/values/ops.ts';
 import { Thread, type ThreadInit } from '../../src/starlark/values/thread.ts';
 import { Float, List, Tuple, type Kwargs, type Value } from '../../src/starlark/values/value.ts';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { getAttr } from '../../src/starlark/builtins/attrs.ts';
 import {
-  add, augmented, compare, contains, dictSet, equals, getAttr, getIndex, iterate, keyOf, repr, setField, truth, typeName,
+  add, augmented, compare, contains, dictSet, equals, getIndex, iterate, keyOf, repr, setField, truth, typeName,
 } from '../../src/starlark/values/ops.ts';
 import { Dict, type HostValue, type Value } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, list, method, thread, throwsStar } from './helpers.ts';

@@ -51,9 +51,12 @@ test('int() parsing with bases and prefixes', () => {
     ['0', 10, '0'], ['-0', 8, '0'], ['+00', 8, '0'], ['11', 9, '10'], ['0o123', 8, '83'], ['0x12', 16, '18'],
     ['0b0101', 0, '5'], ['0b0', 16, '176'], ['-0x12', 0, '-18'], ['123', 0, '123'],
     ['100000000000000000000', 10, '100000000000000000000'], ['zz', 36, '1295'],
+    // Around the plain-decimal fast path (up to 15 digits, no sign).
+    ['007', 10, '7'], ['999999999999999', 10, '999999999999999'], ['9999999999999999', 10, '9999999999999999'],
+    ['-12', 10, '-12'], ['+12', 10, '12'], ['9007199254740993', 10, '9007199254740993'],
   ];
   for (const [s, base, want] of ok) eqRepr(builtin('int', [s, base]), want, `int(${s}, ${base})`);
-  const bad: Array<[string, number]> = [['0x12', 10], ['0123', 0], ['--4', 10], ['0x-4', 16], ['0Oxa', 8], ['', 10], ['1_0', 10]];
+  const bad: Array<[string, number]> = [['0x12', 10], ['0123', 0], ['--4', 10], ['0x-4', 16], ['0Oxa', 8], ['', 10], ['1_0', 10], [' 1', 10], ['1 ', 10], ['12a', 10], ['1/', 10], [':', 10]];
   for (const [s, base] of bad) throwsStar(() => builtin('int', [s, base]), /invalid literal with base/);
   throwsStar(() => builtin('int', [3, 10]), /non-string with explicit base/);
   throwsStar(() => builtin('int', []), /missing argument/);
@@ -64,6 +67,11 @@ test('ints are capped in size so one operation cannot run away', () => {
   throwsStar(() => {
     for (;;) x = mul(x, x, t);
   }, /int too large \(exceeds 65536 bits\)/);
+  let y: Value = -3;
+  throwsStar(() => {
+    for (;;) y = mul(y, 3 ** 30, t);
+  }, /int too large \(exceeds 65536 bits\)/);
+  assert.ok(typeof y === 'bigint' && y < 0n && y > -(1n << 65536n), 'the last negative product within the cap is kept');
   throwsStar(() => builtin('int', ['9'.repeat(70000)]), /int literal too long/);
   eqRepr(builtin('len', [builtin('str', [shl(1, 500)])]), '151');
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getAttr, getIndex, mod, repr, slice } from '../../src/starlark/values/ops.ts';
+import { getAttr } from '../../src/starlark/builtins/attrs.ts';
+import { getIndex, mod, repr, slice } from '../../src/starlark/values/ops.ts';
 import { Dict, List } from '../../src/starlark/values/value.ts';
 import { builtin, eqRepr, f, list, method, thread, throwsStar, tuple } from './helpers.ts';
 

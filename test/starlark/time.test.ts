@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { time, setTimeNow } from '../../src/starlark/lib/time.ts';
 import { formatDuration, parseDuration } from '../../src/starlark/lib/time-duration.ts';
-import { add, call, compare, div, getAttr, mul, str, sub } from '../../src/starlark/values/ops.ts';
+import { getAttr } from '../../src/starlark/builtins/attrs.ts';
+import { add, call, compare, div, mul, str, sub } from '../../src/starlark/values/ops.ts';
 import type { Kwargs, Value } from '../../src/starlark/values/value.ts';
 import { eqRepr, thread, throwsStar } from './helpers.ts';
 

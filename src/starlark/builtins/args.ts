@@ -23,9 +23,14 @@ export class Params {
     this.required = firstOptional < 0 ? specs.length : firstOptional;
   }
 
-  /** Matches positional and keyword arguments to parameters; omitted optional ones are undefined. */
-  unpack(args: Value[], kwargs: Kwargs | null): Array<Value | undefined> {
+  /**
+   * Matches positional and keyword arguments to parameters; omitted optional
+   * ones are undefined. Read-only: without keywords it may be `args` itself.
+   */
+  unpack(args: Value[], kwargs: Kwargs | null): ReadonlyArray<Value | undefined> {
     const n = this.names.length;
+    // Positional only (most calls): args already is the answer (reading past its end gives undefined).
+    if (kwargs === null && args.length <= n && args.length >= this.required) return args;
     if (args.length > n) fail(`${this.fnName}: got ${args.length} arguments, want at most ${n}`);
     const out: Array<Value | undefined> = args.length === n ? args.slice() : [...args, ...new Array<undefined>(n - args.length)];
     if (kwargs !== null) {

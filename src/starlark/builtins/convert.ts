@@ -89,6 +89,14 @@ export function dict(thread: Thread, args: Value[], kwargs: Kwargs | null): Valu
     }
   }
   const d = new Dict();
+  const src = args[0];
+  if (src instanceof Dict && kwargs === null) {
+    // dict(d): a copy of the table as it is (keys already distinct and canonical), charged as an update.
+    thread.step(src.size);
+    if (src.size > thread.limits.maxDictSize) thread.checkDict(src.size);
+    d.copyFrom(src);
+    return d;
+  }
   dictUpdate(thread, d, 'dict', args, kwargs);
   return d;
 }

@@ -1,11 +1,13 @@
-/** The non-constructor builtins: abs, any, all, dir, enumerate, fail, getattr, hasattr, hash, len, min, max, print, repr, reversed, sorted, type, zip. */
+/** The non-constructor builtins: abs, any, all, dir, enumerate, fail, getattr, hasattr, hash, len, min, max, print, repr, reversed, type, zip (sorted: sort.ts). */
 import { order } from '../values/compare.ts';
 import { fail as raise, StarlarkError } from '../values/errors.ts';
+import { CACHED_HASH_MIN_LENGTH, StringHashCache } from '../values/hash-cache.ts';
 import { fnv32a, javaStringHash } from '../values/hashing.ts';
 import * as I from '../values/int.ts';
 import { iterableElems, toArray } from '../values/iter.ts';
 import { truth as truthOf, typeName } from '../values/kinds.ts';
-import { attrNames, call, getAttr, hasAttr } from '../values/ops.ts';
+import { call1 } from '../values/ops.ts';
+import { attrNames, getAttr, hasAttr } from './attrs.ts';
 import { repr as reprOf, str } from '../values/repr.ts';
 import type { Thread } from '../values/thread.ts';
 import { Bytes, Dict, Float, List, Range, StarSet, StringIter, Tuple, type Kwargs, type Value } from '../values/value.ts';
@@ -48,7 +50,9 @@ export function enumerate(thread: Thread, args: Value[], kwargs: Kwargs | null):
   const elems = toArray(thread, it!, 'enumerate');
   const s = start === undefined ? 0 : asInt('enumerate', 'start', start);
   thread.step(elems.length);
-  return new List(elems.map((e, i) => new Tuple([s + i, e])));
+  const out = new Array<Value>(elems.length);
+  for (let i = 0; i < elems.length; i++) out[i] = new Tuple([s + i, elems[i]!]);
+  return new List(out);
 }
 
 /** The `sep` keyword of print/fail (default " "); no other keywords. */
@@ -86,10 +90,14 @@ export function hasattr(thread: Thread, args: Value[], kwargs: Kwargs | null): V
   return hasAttr(thread, args[0]!, asString('hasattr', 'name', args[1]!));
 }
 
-export function hash(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
-  positional('hash', args, kwargs, 1, 1);
+export function hash(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
+  if (args.length !== 1 || kwargs !== null) positional('hash', args, kwargs, 1, 1);
   const x = args[0]!;
-  if (typeof x === 'string') return javaStringHash(x);
+  if (typeof x === 'string') {
+    // Long strings: CPython caches a string's hash in the object; the thread's cache stands in for that.
+    if (x.length < CACHED_HASH_MIN_LENGTH) return javaStringHash(x);
+    return (thread.hashCache ??= new StringHashCache()).hash(thread, x);
+  }
   if (x instanceof Bytes) return fnv32a(x.data);
   return raise(`hash: got ${typeName(x)}, want string or bytes`);
 }
@@ -131,9 +139,9 @@ function minmax(name: string, sign: number) {
     if (elems.length === 0) raise(`${name}: argument is an empty sequence`);
     thread.step(elems.length);
     let best = elems[0]!;
-    let bestKey = key === undefined ? best : call(thread, key, [best], null);
+    let bestKey = key === undefined ? best : call1(thread, key, best);
     for (let i = 1; i < elems.length; i++) {
-      const k = key === undefined ? elems[i]! : call(thread, key, [elems[i]!], null);
+      const k = key === undefined ? elems[i]! : call1(thread, key, elems[i]!);
       if (sign * order(k, bestKey) > 0) {
         best = elems[i]!;
         bestKey = k;
@@ -156,69 +164,6 @@ export function reversed(thread: Thread, args: Value[], kwargs: Kwargs | null): 
   return new List(toArray(thread, args[0]!, 'reversed').slice().reverse());
 }
 
-const SORTED = params('sorted', 'iterable', 'key?', 'reverse?');
-
-export function sorted(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
-  const [it, key, rev] = SORTED.unpack(args, kwargs);
-  const elems = iterableElems(thread, it!) ?? SORTED.error('iterable', `got ${typeName(it!)}, want iterable`);
-  const sign = rev !== undefined && truthOf(rev) ? -1 : 1;
-  const n = elems.length;
-  thread.step(n * Math.ceil(Math.log2(n + 1)));
-  const keyFn = key === undefined ? undefined : asCallable('sorted', 'key', key);
-  if (keyFn === undefined) {
-    const fast = sortPrimitives(elems, sign < 0);
-    if (fast !== null) return new List(fast);
-  }
-  // Snapshot before calling back into Starlark: the key function could mutate the list.
-  const snapshot = keyFn === undefined ? elems : elems.slice();
-  const keys = keyFn === undefined ? elems : snapshot.map((e) => call(thread, keyFn, [e], null));
-  const idx = Array.from(keys, (_k, i) => i);
-  sortIndices(idx, keys, sign);
-  return new List(idx.map((i) => snapshot[i]!));
-}
-
-/**
- * Sorts all-int (safe) or all-string arrays natively; null for anything else.
- * Stability does not matter here: equal ints or strings are indistinguishable.
- */
-function sortPrimitives(elems: Value[], reverse: boolean): Value[] | null {
-  if (elems.length === 0) return [];
-  let out: Value[];
-  if (elems.every((e) => typeof e === 'number')) {
-    const nums = elems as number[];
-    // Int32Array sorts about twice as fast as Float64Array; copy with plain loops (faster than from()).
-    const typed = nums.every((n) => (n | 0) === n) ? new Int32Array(nums.length) : new Float64Array(nums.length);
-    for (let i = 0; i < nums.length; i++) typed[i] = nums[i]!;
-    typed.sort();
-    out = new Array<Value>(typed.length);
-    for (let i = 0; i < typed.length; i++) out[i] = typed[i]!;
-  } else if (elems.every((e) => typeof e === 'string')) {
-    out = (elems as string[]).slice().sort(); // default order: UTF-16 code units, as Starlark compares strings
-  } else {
-    return null;
-  }
-  return reverse ? out.reverse() : out;
-}
-
-/** Stable sort of indices by keys; as starlark-go, the last comparison error (if any) is reported. */
-function sortIndices(idx: number[], keys: Value[], sign: number): void {
-  if (keys.every((k) => typeof k === 'number')) {
-    const nk = keys as number[];
-    idx.sort((a, b) => sign * (nk[a]! - nk[b]!));
-    return;
-  }
-  let err: unknown = null;
-  idx.sort((a, b) => {
-    try {
-      return sign * order(keys[a]!, keys[b]!);
-    } catch (e) {
-      err = e;
-      return 0;
-    }
-  });
-  if (err !== null) throw err;
-}
-
 export function type(_thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('type', args, kwargs, 1, 1);
   return typeName(args[0]!);
@@ -227,9 +172,19 @@ export function type(_thread: Thread, args: Value[], kwargs: Kwargs | null): Val
 export function zip(thread: Thread, args: Value[], kwargs: Kwargs | null): Value {
   positional('zip', args, kwargs, 0, Infinity);
   const cols = args.map((a, i) => iterableElems(thread, a) ?? raise(`zip: argument #${i + 1} is not iterable: ${typeName(a)}`));
-  const n = cols.length === 0 ? 0 : Math.min(...cols.map((c) => c.length));
+  let n = cols.length === 0 ? 0 : Infinity;
+  for (const c of cols) n = Math.min(n, c.length);
   thread.step(n * cols.length);
   const out = new Array<Value>(n);
-  for (let i = 0; i < n; i++) out[i] = new Tuple(cols.map((c) => c[i]!));
+  if (cols.length === 2) {
+    const [a, b] = cols as [Value[], Value[]];
+    for (let i = 0; i < n; i++) out[i] = new Tuple([a[i]!, b[i]!]);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const row = new Array<Value>(cols.length);
+      for (let j = 0; j < cols.length; j++) row[j] = cols[j]![i]!;
+      out[i] = new Tuple(row);
+    }
+  }
   return new List(out);
 }

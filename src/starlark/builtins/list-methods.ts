@@ -1,5 +1,5 @@
 /** Methods of list values (spec "List methods"). */
-import { checkListMutable, listAppend, listExtend } from '../values/collections.ts';
+import { checkListMutable, insertAt, listAppend, listExtend, removeAt } from '../values/collections.ts';
 import { equals } from '../values/compare.ts';
 import { fail } from '../values/errors.ts';
 import { resolveIndex } from '../values/indexing.ts';
@@ -58,7 +58,7 @@ export const listMethods: MethodTable = {
     if (i < 0) i += n;
     i = i < 0 ? 0 : i > n ? n : i;
     thread.step((n - i) >> 4);
-    l.elems.splice(i, 0, args[1]!);
+    insertAt(l.elems, i, args[1]!);
     return null;
   },
   pop(thread, args, kwargs, recv) {
@@ -72,7 +72,7 @@ export const listMethods: MethodTable = {
     }
     const i = resolveIndex(asInt('pop', 'index', args[0]!), n, l);
     thread.step((n - i) >> 4);
-    return l.elems.splice(i, 1)[0]!;
+    return removeAt(l.elems, i);
   },
   remove(thread, args, kwargs, recv) {
     positional('remove', args, kwargs, 1, 1);
@@ -82,7 +82,7 @@ export const listMethods: MethodTable = {
     for (let i = 0; i < e.length; i++) {
       if (equals(e[i]!, args[0]!)) {
         thread.step(e.length >> 4);
-        e.splice(i, 1);
+        removeAt(e, i);
         return null;
       }
     }

@@ -11,6 +11,21 @@ function toTitleChar(ch: string): string {
   return [...u].length === 1 ? u : ch;
 }
 
+const WS = /\s/u;
+
+/**
+ * Whether code unit i of s is whitespace as JS `\s` defines it (what split
+ * and strip use); ASCII is tested without a regular expression.
+ *
+ * @example
+ *   isSpaceAt(" a", 0) // true
+ */
+export function isSpaceAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return WS.test(s[i]!);
+}
+
 const LETTER = /\p{L}/u;
 const LETTERS_DIGITS = /^[\p{L}\p{Nd}]+$/u;
 const LETTERS = /^\p{L}+$/u;
@@ -38,12 +53,49 @@ export function title(s: string): string {
   return out;
 }
 
-export const isalnum = (s: string): boolean => LETTERS_DIGITS.test(s);
-export const isalpha = (s: string): boolean => LETTERS.test(s);
-export const isdigit = (s: string): boolean => DIGITS.test(s);
-export const isspace = (s: string): boolean => SPACES.test(s);
-export const islower = (s: string): boolean => CASED.test(s) && s === s.toLowerCase();
-export const isupper = (s: string): boolean => CASED.test(s) && s === s.toUpperCase();
+/** ASCII character classes (bits), so that ASCII strings skip the Unicode regular expressions. */
+const DIGIT = 1, UPPER_BIT = 2, LOWER_BIT = 4, SPACE = 8, NONE = 16;
+const ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII[c] = (c >= 48 && c <= 57 ? DIGIT : 0) | (c >= 65 && c <= 90 ? UPPER_BIT : 0) | (c >= 97 && c <= 122 ? LOWER_BIT : 0)
+    | (c === 32 || (c >= 9 && c <= 13) ? SPACE : 0);
+}
+
+/**
+ * For an ASCII string: the union of its characters' classes, with NONE set
+ * if some character is in none of `want`; -1 when s is not all ASCII.
+ */
+function asciiClasses(s: string, want: number): number {
+  let all = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return -1;
+    const k = ASCII[c]!;
+    all |= (k & want) === 0 ? NONE : k;
+  }
+  return all;
+}
+
+/** Non-empty and every character in the classes `want` (regex `re` beyond ASCII). */
+function every(s: string, want: number, re: RegExp): boolean {
+  const k = asciiClasses(s, want);
+  return k < 0 ? re.test(s) : s.length !== 0 && (k & NONE) === 0;
+}
+
+export const isalnum = (s: string): boolean => every(s, DIGIT | UPPER_BIT | LOWER_BIT, LETTERS_DIGITS);
+export const isalpha = (s: string): boolean => every(s, UPPER_BIT | LOWER_BIT, LETTERS);
+export const isdigit = (s: string): boolean => every(s, DIGIT, DIGITS);
+export const isspace = (s: string): boolean => every(s, SPACE, SPACES);
+
+/** Some cased character, and none of the other case (`own` is LOWER_BIT for islower). */
+function casedAs(s: string, own: number, toCase: (s: string) => string): boolean {
+  const k = asciiClasses(s, 0xff);
+  if (k < 0) return CASED.test(s) && s === toCase(s);
+  return (k & own) !== 0 && (k & (UPPER_BIT | LOWER_BIT) & ~own) === 0;
+}
+
+export const islower = (s: string): boolean => casedAs(s, LOWER_BIT, (x) => x.toLowerCase());
+export const isupper = (s: string): boolean => casedAs(s, UPPER_BIT, (x) => x.toUpperCase());
 
 /**
  * Uppercase/titlecase letters may only follow uncased characters and

@@ -8,9 +8,12 @@ import { asBool, asInt, asString, params, positional, type Params } from './args
 import { strFormat } from './format.ts';
 import type { MethodTable } from './methods.ts';
 import * as C from './string-case.ts';
+import { isSpaceAt } from './string-case.ts';
+import { count, replace, span } from './string-replace.ts';
+import { splitMethod } from './string-split.ts';
 
 /** Defines a method whose receiver is a string and whose arguments are unpacked by `P`. */
-function method(P: Params, impl: (thread: Thread, s: string, a: Array<Value | undefined>) => Value): BuiltinFn {
+function method(P: Params, impl: (thread: Thread, s: string, a: ReadonlyArray<Value | undefined>) => Value): BuiltinFn {
   return (thread, args, kwargs, recv) => impl(thread, recv as string, P.unpack(args, kwargs));
 }
 
@@ -23,18 +26,7 @@ function nullary(name: string, impl: (s: string) => Value): BuiltinFn {
   };
 }
 
-/** Clamps optional start/end arguments to [0, n] as slice indices do. */
-function span(fn: string, n: number, start: Value | undefined, end: Value | undefined): [number, number] {
-  const clamp = (v: Value | undefined, param: string, dflt: number): number => {
-    if (v === undefined || v === null) return dflt;
-    let i = asInt(fn, param, v);
-    if (i < 0) i += n;
-    return i < 0 ? 0 : i > n ? n : i;
-  };
-  return [clamp(start, 'start', 0), clamp(end, 'end', n)];
-}
-
-function find(thread: Thread, fn: string, s: string, a: Array<Value | undefined>, last: boolean): number {
+function find(thread: Thread, fn: string, s: string, a: ReadonlyArray<Value | undefined>, last: boolean): number {
   thread.step(s.length >> 6);
   const sub = asString(fn, 'sub', a[0]!);
   const [lo, hi] = span(fn, s.length, a[1], a[2]);
@@ -63,73 +55,45 @@ function affix(name: string, test: (s: string, x: string) => boolean): BuiltinFn
     args.length === 1 && kwargs === null && typeof args[0] === 'string' ? test(recv as string, args[0]) : general(thread, args, kwargs, recv);
 }
 
-const WS = /\s/u;
+/** `chars` arguments up to this length are searched directly; longer ones become a Set. */
+const SHORT_CHARS = 16;
 
-/** Strips characters in `chars` (whitespace when None or empty) from the chosen ends. */
-function strip(name: string, left: boolean, right: boolean): BuiltinFn {
-  return (_thread, args, kwargs, recv) => {
-    positional(name, args, kwargs, 0, 1);
-    const s = recv as string;
-    const chars = args[0] === undefined || args[0] === null ? '' : asString(name, 'chars', args[0]);
-    const set = new Set(chars); // linear even for a long `chars`
-    const strippable = chars === '' ? (c: string) => WS.test(c) : (c: string) => set.has(c);
-    let i = 0, j = s.length;
-    if (left) while (i < j && strippable(s[i]!)) i++;
-    if (right) while (j > i && strippable(s[j - 1]!)) j--;
-    return s.slice(i, j);
-  };
+function hasSurrogate(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if ((s.charCodeAt(k) & 0xf800) === 0xd800) return true;
+  return false;
+}
+
+function includesUnit(s: string, c: number): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) === c) return true;
+  return false;
 }
 
 /**
- * split/rsplit on whitespace runs (sep None), in one linear scan: after
- * `max` splits the remainder is kept whole (minus whitespace at the split
- * end), as Python does.
+ * Strips characters in `chars` (whitespace when None or empty) from the
+ * chosen ends; one step per 64 code units examined. As before, a character
+ * of `chars` outside the BMP (a surrogate pair) never matches a code unit.
  */
-function splitSpace(s: string, max: number, fromRight: boolean): string[] {
-  const isWs = (i: number): boolean => WS.test(s[i]!);
-  const out: string[] = [];
-  if (!fromRight) {
-    let i = 0;
-    for (;;) {
-      while (i < s.length && isWs(i)) i++;
-      if (i >= s.length) return out;
-      if (max >= 0 && out.length === max) {
-        out.push(s.slice(i));
-        return out;
-      }
-      const start = i;
-      while (i < s.length && !isWs(i)) i++;
-      out.push(s.slice(start, i));
+function strip(name: string, left: boolean, right: boolean): BuiltinFn {
+  return (thread, args, kwargs, recv) => {
+    if (args.length > 1 || kwargs !== null) positional(name, args, kwargs, 0, 1);
+    const s = recv as string;
+    const chars = args[0] === undefined || args[0] === null ? '' : asString(name, 'chars', args[0]);
+    let i = 0, j = s.length;
+    if (chars === '') {
+      if (left) while (i < j && isSpaceAt(s, i)) i++;
+      if (right) while (j > i && isSpaceAt(s, j - 1)) j--;
+    } else if (chars.length <= SHORT_CHARS && !hasSurrogate(chars)) {
+      if (left) while (i < j && includesUnit(chars, s.charCodeAt(i))) i++;
+      if (right) while (j > i && includesUnit(chars, s.charCodeAt(j - 1))) j--;
+    } else {
+      const set = new Set<string>();
+      for (const ch of chars) if (ch.length === 1) set.add(ch); // linear even for a long `chars`
+      if (left) while (i < j && set.has(s[i]!)) i++;
+      if (right) while (j > i && set.has(s[j - 1]!)) j--;
     }
-  }
-  let j = s.length;
-  for (;;) {
-    while (j > 0 && isWs(j - 1)) j--;
-    if (j <= 0) return out.reverse();
-    if (max >= 0 && out.length === max) {
-      out.push(s.slice(0, j));
-      return out.reverse();
-    }
-    const end = j;
-    while (j > 0 && !isWs(j - 1)) j--;
-    out.push(s.slice(j, end));
-  }
-}
-
-function split(name: string, fromRight: boolean): BuiltinFn {
-  const P = params(name, 'sep?', 'maxsplit?');
-  return method(P, (thread, s, a) => {
-    const max = a[1] === undefined || a[1] === null ? -1 : asInt(name, 'maxsplit', a[1]);
-    thread.step(s.length >> 4);
-    if (a[0] === undefined || a[0] === null) return new List(splitSpace(s, max, fromRight));
-    const sep = asString(name, 'sep', a[0]);
-    if (sep === '') fail(`${name}: empty separator`);
-    const parts = s.split(sep);
-    if (max < 0 || parts.length <= max + 1) return new List(parts);
-    if (!fromRight) return new List([...parts.slice(0, max), parts.slice(max).join(sep)]);
-    const k = parts.length - max;
-    return new List([parts.slice(0, k).join(sep), ...parts.slice(k)]);
-  });
+    thread.step((i + s.length - j + chars.length) >> 6);
+    return i === 0 && j === s.length ? s : s.slice(i, j);
+  };
 }
 
 function partition(name: string, fromRight: boolean): BuiltinFn {
@@ -170,33 +134,6 @@ function joinStrings(elems: string[], sep: string): string {
   return chunks.join(sep);
 }
 
-function replace(thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
-  positional('replace', args, kwargs, 2, 3);
-  const s = recv as string;
-  const old = asString('replace', 'old', args[0]!);
-  const rep = asString('replace', 'new', args[1]!);
-  let count = args[2] === undefined ? -1 : asInt('replace', 'count', args[2]);
-  thread.step(s.length >> 4);
-  if (count < 0) {
-    const n = old === '' ? s.length + 1 : s.split(old).length - 1;
-    thread.checkString(s.length + n * (rep.length - old.length));
-    return s.replaceAll(old, rep);
-  }
-  thread.checkString(s.length + count * Math.max(0, rep.length - old.length));
-  let out = '';
-  let i = 0;
-  while (count-- > 0) {
-    const j = old === '' ? (i <= s.length ? i : -1) : s.indexOf(old, i);
-    if (j < 0) break;
-    out += s.slice(i, j) + rep;
-    if (old === '') {
-      if (j < s.length) out += s[j];
-      i = j + 1;
-    } else i = j + old.length;
-  }
-  return out + s.slice(i);
-}
-
 function splitlines(_thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value): Value {
   positional('splitlines', args, kwargs, 0, 1);
   const keep = args[0] === undefined ? false : asBool('splitlines', 'keepends', args[0]);
@@ -225,14 +162,7 @@ export const stringMethods: MethodTable = {
   capitalize: nullary('capitalize', C.capitalize),
   codepoint_ords: iterView('codepoint_ords'),
   codepoints: iterView('codepoints'),
-  count: method(params('count', 'sub', 'start?', 'end?'), (thread, s, a) => {
-    const sub = asString('count', 'sub', a[0]!);
-    const [lo, hi] = span('count', s.length, a[1], a[2]);
-    thread.step((hi - lo) >> 4);
-    if (lo > hi) return 0;
-    const part = s.slice(lo, hi);
-    return sub === '' ? part.length + 1 : part.split(sub).length - 1;
-  }),
+  count,
   elem_ords: iterView('elem_ords'),
   elems: iterView('elems'),
   endswith: affix('endswith', (s, x) => s.endsWith(x)),
@@ -262,9 +192,9 @@ export const stringMethods: MethodTable = {
     return i < 0 ? fail('rindex: substring not found') : i;
   }),
   rpartition: partition('rpartition', true),
-  rsplit: split('rsplit', true),
+  rsplit: splitMethod('rsplit', true),
   rstrip: strip('rstrip', false, true),
-  split: split('split', false),
+  split: splitMethod('split', false),
   splitlines,
   startswith: affix('startswith', (s, x) => s.startsWith(x)),
   strip: strip('strip', true, true),

@@ -19,7 +19,7 @@ const FIXED = [
   "K", "R", "M", "G", "th", "fn", "fr", "rv", "a",
   "step", "left", "check", "options", "allowRecursion", "pushFrame", "popFrame", "line", "col", "active", "free", "v",
   "code", "arity", "direct", "call", "defaults", "elems", "length", "len", "start", "itercount", "frozen", "next", "done",
-  "limits", "maxListLength", "maxStringLength", "push", "checkList", "startsWith", "endsWith",
+  "limits", "maxListLength", "maxStringLength", "push", "checkList", "startsWith", "endsWith", "value", "get",
 ];
 
 /** Generated names: locals, globals, temps, free variables, constants, functions, labels. */

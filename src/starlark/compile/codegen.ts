@@ -10,7 +10,9 @@
  *   entries, `Q0` comprehension, `b1` label), never Starlark names;
  * - every value derived from the source — strings, names for messages,
  *   floats, bigints, bytes, code objects, large ints — goes to the constant
- *   pool and is referenced as `kN` (constants.ts);
+ *   pool and is referenced as `kN` (constants.ts); so do the runtime objects
+ *   the compiler picks for a call site (a builtin's implementation, a
+ *   KeywordSite, a DictShape), which generated code calls or reads;
  * - numbers in the text are small integers the compiler formats itself
  *   (`String(n)` of a validated safe integer: digits and `-` only);
  * - the only string literals are the `'use strict'` prologue and the

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { callFunction, fromJS, runModule, StarlarkError, Thread, toJS, type JSValue, type Options } from "../index.ts";
+import { callFunction, fromJS, newThread, runModule, StarlarkError, Thread, toJS, type JSValue, type Options } from "../index.ts";
 import { binary, compare } from "../values/ops.ts";
 
 /** Runs `src` and returns global `x` as a JS value. */
@@ -175,4 +175,116 @@ test("functions with many parameters and calls with many arguments", () => {
   assert.equal(x(`def f(*a):\n  return len(a)\nx = f(${Array(n).fill("1").join(", ")})\n`), n);
   const few = Array.from({ length: 40 }, (_, i) => `q${i}`).join(", ");
   assert.deepEqual(x(`def f(${few}, z=5):\n  def g():\n    return q0\n  return [g(), q39, z]\nx = f(${Array.from({ length: 40 }, (_, i) => i).join(", ")}, z=6)\n`), [0, 39, 6]);
+});
+
+test("method calls: direct string/dict/list implementations, the general caller for the rest, same errors", () => {
+  const src = (body: string) => `def f(xs):\n  out = []\n  for v in xs:\n    ${body}\n  return out\nx = f(XS)\n`;
+  const run = (body: string, xs: string) => x(src(body).replace("XS", xs), { allowSet: true });
+  assert.deepEqual(run("out.append(v.index('1' if type(v) == 'string' else 1))", "[[1, 2], [0, 1], 'a1']"), [0, 1, 1]);
+  assert.deepEqual(run("out.append(v.get('k', 7))", "[{'k': 1}, {}]"), [1, 7]);
+  assert.deepEqual(run("out.append(v.pop())", "[[1, 2], set([3])]"), [2, 3]);
+  assert.deepEqual(run("out.append(v.split(sep = ',', maxsplit = 1))", "['a,b,c', 'x']"), [["a", "b,c"], ["x"]]);
+  assert.deepEqual(run("out.append(v.lower())", "['AbC']"), ["abc"]);
+  assert.match(runtimeError(src("out.append(v.lower())").replace("XS", "[1]")), /^4:23: int has no \.lower field or method/);
+  assert.match(runtimeError(src("out.append(v.get())").replace("XS", "[{}]")), /^4:21: get: got 0 arguments, want at least 1/);
+  assert.match(runtimeError(src("out.append(v.upper(1))").replace("XS", "['a']")), /upper: got 1 arguments, want 0/);
+  assert.match(runtimeError(src("v.append(1)").replace("XS", "[()]")), /^4:13: tuple has no \.append field or method/);
+  assert.match(runtimeError(src("out.append(v.get(k = 1))").replace("XS", "[{}]")), /^4:21: get: unexpected keyword arguments/);
+});
+
+test("for over a dict: keys in order, mutation fails inside the loop and works after it (also after break)", () => {
+  assert.deepEqual(x("def f():\n  d = {'a': 1, 'b': 2}\n  out = []\n  for k in d:\n    out.append(k)\n    if k == 'a':\n      break\n  d['c'] = 3\n  for k in d:\n    out.append(d[k])\n  return out\nx = f()"),
+    ["a", 1, 2, 3]);
+  assert.match(runtimeError("def f():\n  d = {'a': 1}\n  for k in d:\n    d['b'] = 2\nf()\n"), /^4:6: cannot insert into hash table during iteration/);
+  assert.match(runtimeError("def f():\n  d = {'a': 1}\n  for k in d:\n    d.pop('a')\nf()\n"), /cannot delete from hash table during iteration/);
+});
+
+test("keyword calls of unknown callees: a site's remembered plan follows the function called", () => {
+  const src = `
+def mk(d):
+    def g(x, y = d, z = 0):
+        return [x, y, z]
+    return g
+def h(y, x = "hx"):
+    return ["h", x, y]
+def main():
+    fs = [mk(1), mk(2), h, mk(3), sorted, h]
+    out = []
+    for f in fs:
+        if f == sorted:
+            out.append(f([3, 1, 2], reverse = True))
+        else:
+            out.append(f(y = "Y", x = "X"))
+    return out
+x = main()
+`;
+  assert.deepEqual(x(src), [["X", "Y", 0], ["X", "Y", 0], ["h", "X", "Y"], ["X", "Y", 0], [3, 2, 1], ["h", "X", "Y"]]);
+  assert.deepEqual(x("def f(a, b = 2):\n  return [a, b]\ndef main():\n  g = [f][0]\n  return [g(1, b = 5), g(b = 7, a = 6), g(a = 1)]\nx = main()\n"), [[1, 5], [6, 7], [1, 2]]);
+  const err = (call: string) => runtimeError(`def f(a, b = 2):\n  return a\ndef main():\n  g = [f][0]\n  return ${call}\nmain()\n`);
+  assert.match(err("g(1, c = 3)"), /^5:11: function f got an unexpected keyword argument "c"/);
+  assert.match(err("g(1, a = 3)"), /function f got multiple values for parameter "a"/);
+  assert.match(err("g(b = 3)"), /function f missing 1 argument \(a\)/);
+  assert.match(err("len(1, x = 3) if False else (lambda **kw: kw)(x = 1)['y']"), /key "y" not in dict/);
+});
+
+test("d[\"field\"] asks the dict directly; other receivers and missing keys fail as before", () => {
+  const f = (body: string) => `def f(d):\n  return ${body}\n`;
+  assert.deepEqual(x(f("[d['a'], d['\\x00b'], d['\\uffffc']]") + "x = f({'a': 1, '\\x00b': 2, '\\uffffc': 3})"), [1, 2, 3]);
+  assert.deepEqual(x(f("d['a']") + "x = [f({'a': i, 'k%d' % i: 0, 'z': 1, 'y': 2, 'w': 3, 'v': 4, 'u': 5, 't': 6, 's': 7}) for i in range(3)]"), [0, 1, 2]);
+  assert.match(runtimeError(f("d['b']") + "f({'a': 1})\n"), /^2:11: key "b" not in dict/);
+  assert.match(runtimeError(f("d['b']") + "f([1])\n"), /^2:11: list index: got string, want int/);
+  assert.match(runtimeError(f("d['b']") + "f(1)\n"), /^2:11: unhandled index operation int\[string\]/);
+});
+
+test("unpacking lists and tuples inline: values are taken before any store, mismatches fail as before", () => {
+  assert.deepEqual(x("def f():\n  l = [1, 2]\n  a, b = l\n  (c, [d, e]) = (3, [4, 5])\n  l[1], g = l\n  return [a, b, c, d, e, l, g]\nx = f()"),
+    [1, 2, 3, 4, 5, [1, 1], 2]);
+  assert.deepEqual(x("def f():\n  out = []\n  for a, b in [[1, 2], (3, 4)]:\n    out.append(a * b)\n  return out\nx = f()"), [2, 12]);
+  assert.match(runtimeError("def f():\n  a, b, c = [1, 2]\nf()\n"), /^2:3: too few values to unpack \(got 2, want 3\)/);
+  assert.match(runtimeError("def f():\n  a, b = [1, 2, 3]\nf()\n"), /^2:3: too many values to unpack \(got 3, want 2\)/);
+  assert.match(runtimeError("def f():\n  for a, b in [[1]]:\n    pass\nf()\n"), /^2:7: too few values to unpack \(got 1, want 2\)/);
+  assert.match(runtimeError("def f():\n  a, b = {'k': 1}\nf()\n"), /too few values to unpack \(got 1, want 2\)/);
+  assert.match(runtimeError("def f(t):\n  a, b = t\nf((1, 2, 3))\n"), /^2:3: too many values to unpack \(got 3, want 2\)/);
+  assert.match(runtimeError("def f(t):\n  for a, b, c in [t]:\n    pass\nf(())\n"), /^2:7: too few values to unpack \(got 0, want 3\)/);
+  assert.match(runtimeError("def f(t):\n  [a, (b, c)] = t\nf([1, (2,)])\n"), /too few values to unpack \(got 1, want 2\)/);
+});
+
+test("tuples of constants are built once; copies made from them are still fresh", () => {
+  assert.deepEqual(x("def f():\n  out = []\n  for i in range(3):\n    t = ((1, 'a'), 2.5, -3, 12345678901234567890)\n    l = list(t)\n    l.append(i)\n    out.append([len(l), t == ((1, 'a'), 2.5, -3, 12345678901234567890), (i, 1) > (1, 0)])\n  return out\nx = f()"),
+    [[5, true, false], [5, true, true], [5, true, true]]);
+  assert.deepEqual(x("def f():\n  d = {}\n  for i in range(3):\n    d[(1, 2)] = d.get((1, 2), 0) + i\n  return d[(1, 2)]\nx = f()"), 3);
+});
+
+test("for k, v in d.items(): a snapshot walked without tuples, same steps, same errors", () => {
+  assert.deepEqual(x(`
+def f():
+    d = {1.0: "a", "b": 2}
+    out = []
+    for k, v in d.items():
+        d["new" + str(len(d))] = 0
+        out.append([k, v])
+    e = {}
+    for e["k"], v in {"x": 1}.items():
+        out.append([e["k"], v])
+    out.append([[k, v] for k, v in {"p": 1, "q": 2}.items() if v > 1])
+    for k, v in [("t", 1)]:
+        out.append(k)
+    return out
+x = f()`), [[1.0, "a"], ["b", 2], ["x", 1], [["q", 2]], "t"]);
+  assert.match(runtimeError("def f():\n  for k, v in [1].items():\n    pass\nf()\n"), /^2:24: list has no \.items field or method/);
+  assert.match(runtimeError("def f():\n  for k, v, w in {'a': 1}.items():\n    pass\nf()\n"), /too few values to unpack \(got 2, want 3\)/);
+  const steps = (body: string) => {
+    const thread = newThread();
+    runModule(`def f():\n  d = {"k%d" % i: i for i in range(20)}\n  n = 0\n${body}\n  return n\nx = f()\n`, { thread });
+    return thread.steps;
+  };
+  assert.equal(steps("  for k, v in d.items():\n    n += v"), steps("  for t in d.items():\n    n += t[1]"));
+});
+
+test("indexing lists and tuples inline, from the end too; strings and errors through the runtime", () => {
+  assert.deepEqual(x("def f(xs, t, s):\n  return [xs[0], xs[-1], xs[-3], t[1], t[-2], s[-1], xs[len(xs) - 1]]\nx = f([1, 2, 3], (4, 5), 'ab')"), [1, 3, 1, 5, 4, "b", 3]);
+  assert.match(runtimeError("def f(xs):\n  return xs[-4]\nf([1, 2, 3])\n"), /^2:12: list index -4 out of range \[-3:2\]/);
+  assert.match(runtimeError("def f(t):\n  return t[-1]\nf(())\n"), /^2:11: index -1 out of range: empty tuple/);
+  assert.match(runtimeError("def f(xs):\n  return xs[-1.0]\nf([1])\n"), /^2:12: list index: got float, want int/);
+  assert.match(runtimeError("def f(xs):\n  return xs[3]\nf((1, 2))\n"), /^2:12: tuple index 3 out of range \[-2:1\]/);
 });

@@ -15,8 +15,9 @@ import { writesPos, type FnGen } from "./codegen.ts";
 import { posText } from "./constants.ts";
 import { bind, bindAll, emitExpr } from "./emit-expr.ts";
 import { functionCode } from "./emit-func.ts";
-import { MAX_DIRECT_PARAMS, planCall } from "./function.ts";
-import { Builtin, methodCaller, universe } from "./rt.ts";
+import { STEP_EXPR } from "./emit-loop.ts";
+import { KeywordSite, MAX_DIRECT_PARAMS, planCall } from "./function.ts";
+import { Builtin, methodCaller, methodsNamed, universe } from "./rt.ts";
 
 /** Calls with more arguments than this take the general path (bounded emitter recursion and code size). */
 const MAX_INLINE_ARGS = 32;
@@ -48,6 +49,11 @@ export function emitCall(g: FnGen, e: CallExpr): string {
     return bind(g, emitExpr(g, e.fn), (f) => bindAll(g, e.args.map((a) => a.value), (vals) =>
       `(${pos}, ${f} instanceof StarFunction && ${f}.code.arity === ${npos}`
       + ` ? ${f}.code.direct(${["th", f, ...vals].join(", ")}) : callAny(th, ${f}, ${argv(vals)}, ${kwv(vals)}))`));
+  }
+  if (few && names.length > 0) {
+    // Keywords to an unknown callee: the site remembers how the last function it called binds them.
+    const site = g.k(new KeywordSite(npos, names));
+    return bind(g, emitExpr(g, e.fn), (f) => argArrays(g, e.args, e.args.length, [], (a) => `(${pos}, ${site}.call(th, ${f}, ${a}))`));
   }
   return bind(g, emitExpr(g, e.fn), (f) => argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, callAny(th, ${f}, ${a}, ${kw}))`));
 }
@@ -81,19 +87,21 @@ function builtinCallee(g: FnGen, fn: Expr): Builtin | null {
  * string, list or tuple and `str` of a string or int are inline.
  */
 function emitBuiltinCall(g: FnGen, e: CallExpr, b: Builtin, npos: number, names: readonly string[], pos: string): string {
-  const k = g.k(b);
+  // The implementation itself (a constant): a direct, monomorphic call rather than Builtin.call's shared one.
+  const plain = b.recv === undefined && b.call === Builtin.prototype.call; // not a subclass with its own call()
+  const k = plain ? g.k(b.fn) : `${g.k(b)}.call`;
   if (b === universe.str && npos === 1 && names.length === 0 && g.hot) {
     // Concatenation with "" gives an int's decimal form, as str() does.
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
-      `(${pos}, th.step(), typeof ${a} === 'string' ? ${a} : typeof ${a} === 'number' ? ${g.k("")} + ${a}`
-      + ` : ${k}.call(th, [${a}], null))`);
+      `(${pos}, ${STEP_EXPR}, typeof ${a} === 'string' ? ${a} : typeof ${a} === 'number' ? ${g.k("")} + ${a}`
+      + ` : ${k}(th, [${a}], null))`);
   }
   if (b === universe.len && npos === 1 && names.length === 0 && g.hot) {
     return bind(g, emitExpr(g, e.args[0]!.value), (a) =>
-      `(${pos}, th.step(), typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
-      + ` ? ${a}.elems.length : ${k}.call(th, [${a}], null))`);
+      `(${pos}, ${STEP_EXPR}, typeof ${a} === 'string' ? ${a}.length : ${a} instanceof List || ${a} instanceof Tuple`
+      + ` ? ${a}.elems.length : ${k}(th, [${a}], null))`);
   }
-  return argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, th.step(), ${k}.call(th, ${a}, ${kw}))`);
+  return argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, ${STEP_EXPR}, ${k}(th, ${a}, ${kw}))`);
 }
 
 /** Whether a callee may be a compiled function (a predeclared or universal name is usually a builtin). */
@@ -122,19 +130,34 @@ function emitMethodCall(g: FnGen, e: CallExpr, recv: Expr, name: string, pos: st
     const m = g.k(methodCaller(name));
     return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
       `(${r} instanceof List && ${r}.frozen === false && ${r}.itercount === 0 && ${r}.elems.length < th.limits.maxListLength`
-      + ` ? (th.step(), ${r}.elems.push(${v}), null) : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
+      + ` ? (${STEP_EXPR}, ${r}.elems.push(${v}), null) : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
   }
   const affix = AFFIX_METHODS.get(name);
   if (affix !== undefined && npos === 1 && names.length === 0 && g.hot) {
     // s.startswith("x") on strings: no argument array, no method dispatch.
     const m = g.k(methodCaller(name));
     return bind(g, emitExpr(g, recv), (r) => bind(g, emitExpr(g, e.args[0]!.value), (v) =>
-      `(typeof ${r} === 'string' && typeof ${v} === 'string' ? (th.step(), ${r}.${affix}(${v}))`
+      `(typeof ${r} === 'string' && typeof ${v} === 'string' ? (${STEP_EXPR}, ${r}.${affix}(${v}))`
       + ` : (${pos}, ${m}(th, ${r}, [${v}], null)))`));
   }
-  return bind(g, emitExpr(g, recv), (r) => argArrays(g, e.args, npos, names, (a, kw) => (names.length === 0
-    ? `(${pos}, ${g.k(methodCaller(name))}(th, ${r}, ${a}, null))`
-    : `(${pos}, callMethod(th, ${r}, ${g.k(name)}, ${a}, ${kw}))`)));
+  const m = g.k(methodCaller(name));
+  if (!g.hot || e.args.length > MAX_INLINE_ARGS) {
+    return bind(g, emitExpr(g, recv), (r) => argArrays(g, e.args, npos, names, (a, kw) => `(${pos}, ${m}(th, ${r}, ${a}, ${kw}))`));
+  }
+  // The string, dict and list implementations of `name` are called directly after a type test: each
+  // call site is then monomorphic (V8 can inline `d.get`), where the shared caller's call is megamorphic.
+  const impls = methodsNamed(name);
+  const direct: Array<[(x: string) => string, string]> = [];
+  if (impls.string !== undefined) direct.push([(x) => `typeof ${x} === 'string'`, g.k(impls.string)]);
+  if (impls.dict !== undefined) direct.push([(x) => `${x} instanceof Dict`, g.k(impls.dict)]);
+  if (impls.list !== undefined) direct.push([(x) => `${x} instanceof List`, g.k(impls.list)]);
+  return bind(g, emitExpr(g, recv), (r) => bindAll(g, e.args.map((a) => a.value), (vals) => {
+    const a = `[${vals.slice(0, npos).join(", ")}]`;
+    const kw = names.length === 0 ? "null" : `[${names.map((n, j) => `[${g.k(n)}, ${vals[npos + j]}]`).join(", ")}]`;
+    let call = `${m}(th, ${r}, ${a}, ${kw})`;
+    for (const [test, fn] of direct.reverse()) call = `${test(r)} ? (${STEP_EXPR}, ${fn}(th, ${a}, ${kw}, ${r})) : ${call}`;
+    return `(${pos}, ${call})`;
+  }));
 }
 
 /** Calls with *args or **kwargs: arguments are collected into arrays, in order. */

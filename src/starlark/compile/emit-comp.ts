@@ -11,7 +11,7 @@ import type { Comprehension, DictEntry, Expr } from "../syntax/ast.ts";
 import { FnGen } from "./codegen.ts";
 import { emitExpr, emitTest, operands } from "./emit-expr.ts";
 import { emitLoop } from "./emit-loop.ts";
-import { emitStore } from "./emit-stmt.ts";
+import { emitStore, storePair } from "./emit-stmt.ts";
 
 /** Emits `[body for ... if ...]` or `{k: v for ...}`: a call of a generated function. */
 export function emitComprehension(g: FnGen, e: Comprehension): string {
@@ -60,5 +60,5 @@ function emitClauses(q: FnGen, e: Comprehension, i: number, out: string): void {
     q.block(`if (${emitTest(q, c.cond)})`, () => q.conditional(() => emitClauses(q, e, i + 1, out)));
     return;
   }
-  emitLoop(q, c.iter, c.line, c.col, (v) => emitStore(q, c.vars, v), () => emitClauses(q, e, i + 1, out));
+  emitLoop(q, c.iter, c.line, c.col, (v) => emitStore(q, c.vars, v), () => emitClauses(q, e, i + 1, out), storePair(q, c.vars));
 }

@@ -12,7 +12,7 @@ import { emitFunctionValue } from "./emit-func.ts";
 import { emitBinary, emitUnary } from "./emit-ops.ts";
 import { isAtom, writesPos, type FnGen } from "./codegen.ts";
 import { intText, posText } from "./constants.ts";
-import { Bytes, Float, type Value } from "./rt.ts";
+import { Bytes, DictShape, ESC, Float, SMALL_TABLE, Tuple, type Value } from "./rt.ts";
 
 /** Emits an expression. */
 export function emitExpr(g: FnGen, e: Expr): string {
@@ -24,15 +24,20 @@ export function emitExpr(g: FnGen, e: Expr): string {
       if (typeof e.value === "number") return intText(e.value, g.m.k);
       if (e.type === "bytes") return g.k(new Bytes(e.value as Uint8Array));
       return g.k(e.value);
-    case "Tuple":
+    case "Tuple": {
+      // A tuple of constants is itself a constant (immutable, and no Starlark operation tells copies apart).
+      const value = constantTuple(e);
+      if (value !== null) return g.k(value);
       return `new Tuple([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
+    }
     case "List":
       return `new List([${e.elts.map((x) => emitExpr(g, x)).join(", ")}])`;
     case "Dict":
       if (e.entries.length === 0) return "new Dict()";
       if (distinctConstantKeys(e.entries.map((en) => en.key))) {
         // Distinct string constants: no run-time duplicate check; the array becomes the dict's storage.
-        return `dictOfStrings(th, [${e.entries.map((en) => `${emitExpr(g, en.key)}, ${emitExpr(g, en.value)}`).join(", ")}])`;
+        const shape = e.entries.length > SMALL_TABLE ? `, ${g.k(new DictShape())}` : "";
+        return `dictOfStrings(th, [${e.entries.map((en) => `${emitExpr(g, en.key)}, ${emitExpr(g, en.value)}`).join(", ")}]${shape})`;
       }
       return g.withTemp((d) => {
         const parts = e.entries.map((en) => operands(g, [() => emitExpr(g, en.key), () => emitExpr(g, en.value)],
@@ -50,9 +55,13 @@ export function emitExpr(g: FnGen, e: Expr): string {
         return operands(g, [() => emitExpr(g, e.x), () => emitExpr(g, e.index)],
           ([a, i]) => `(${g.pos(e.line, e.col)}, getIndex(${a}, ${i}))`);
       }
-      return bind(g, emitExpr(g, e.x), (a) => bind(g, emitExpr(g, e.index), (i) =>
-        `(${a} instanceof List && typeof ${i} === 'number' && ${i} >= 0 && ${i} < ${a}.elems.length ? ${a}.elems[${i}]`
-        + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${i})))`));
+      if (e.index.kind === "Literal" && e.index.type === "string" && !(e.index.value as string).startsWith(ESC)) {
+        // d["field"]: a string constant is its own dict key (hashing.ts), so the table is asked directly.
+        const k = g.k(e.index.value);
+        return bind(g, emitExpr(g, e.x), (a) => g.withTemp((v) =>
+          `(${a} instanceof Dict && (${v} = ${a}.get(${k})) !== undefined ? ${v} : (${g.pos(e.line, e.col)}, getIndex(${a}, ${k})))`));
+      }
+      return emitSeqIndex(g, e);
     case "Slice": {
       const part = (p: Expr | null) => () => (p === null ? "null" : emitExpr(g, p));
       return operands(g, [() => emitExpr(g, e.x), part(e.lo), part(e.hi), part(e.step)],
@@ -67,6 +76,41 @@ export function emitExpr(g: FnGen, e: Expr): string {
     case "Comprehension":
       return emitComprehension(g, e);
   }
+}
+
+/**
+ * `x[i]` of a list or tuple inline: a non-negative int index, or a constant
+ * negative one (`x[-1]`) counted from the end; anything else (and every
+ * error) through the runtime's getIndex.
+ */
+function emitSeqIndex(g: FnGen, e: Expr & { kind: "Index" }): string {
+  const seq = (a: string) => `(${a} instanceof List || ${a} instanceof Tuple)`;
+  const i = e.index;
+  const back = i.kind === "Unary" && i.op === "-" && i.x.kind === "Literal" && i.x.type === "int" && typeof i.x.value === "number" && i.x.value > 0
+    && i.x.value < 2 ** 31 ? i.x.value : 0;
+  if (back > 0) {
+    return bind(g, emitExpr(g, e.x), (a) => `(${seq(a)} && ${a}.elems.length >= ${back} ? ${a}.elems[${a}.elems.length - ${back}]`
+      + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${intText(-back, g.m.k)})))`);
+  }
+  return bind(g, emitExpr(g, e.x), (a) => bind(g, emitExpr(g, i), (j) =>
+    `(${seq(a)} && typeof ${j} === 'number' && ${j} >= 0 && ${j} < ${a}.elems.length ? ${a}.elems[${j}]`
+    + ` : (${g.pos(e.line, e.col)}, getIndex(${a}, ${j})))`));
+}
+
+/** The value of a non-empty tuple of literals (nested such tuples included), or null. */
+function constantTuple(e: Expr): Tuple | null {
+  if (e.kind !== "Tuple" || e.elts.length === 0) return null;
+  const values: Value[] = [];
+  for (const x of e.elts) {
+    if (x.kind === "Literal") {
+      values.push(x.type === "float" ? new Float(x.value as number) : x.type === "bytes" ? new Bytes(x.value as Uint8Array) : x.value as Value);
+    } else {
+      const t = constantTuple(x);
+      if (t === null) return null;
+      values.push(t);
+    }
+  }
+  return new Tuple(values);
 }
 
 /** Whether all keys are string literals, pairwise distinct. */

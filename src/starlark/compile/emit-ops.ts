@@ -91,12 +91,15 @@ function literalType(e: Expr): "number" | "string" | null {
 
 /**
  * `x op y` for the arithmetic and bitwise operators; with `augmented`, the
- * fallback is the runtime's `augmented` (list `+=` extends in place).
+ * fallback of `+=` and `|=` is the runtime's `augmented` (list `+=` extends
+ * in place, dict `|=` updates in place).
  * Operands are thunks so each is emitted in evaluation order.
  */
 export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => string, line: number, col: number, augmented: boolean): string {
   const [fn, withThread] = RUNTIME_OP[op] ?? fail();
-  const call = (a: string, b: string) => (augmented ? `augmented(${g.k(op)}, ${a}, ${b}, th)` : `${fn}(${a}, ${b}${withThread ? ", th" : ""})`);
+  // Only `+=` (lists extend) and `|=` (dicts update) differ from the plain operator in place.
+  const inPlace = augmented && (op === "+" || op === "|");
+  const call = (a: string, b: string) => (inPlace ? `augmented(${g.k(op)}, ${a}, ${b}, th)` : `${fn}(${a}, ${b}${withThread ? ", th" : ""})`);
   if (!g.hot) return operands(g, [x, y], ([a, b]) => `(${g.pos(line, col)}, ${call(a!, b!)})`);
   return bind(g, x(), (a) => bind(g, y(), (b) => g.withTemp((r) => {
     const slow = `(${g.pos(line, col)}, ${call(a, b)})`;
@@ -105,17 +108,25 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
     const ints = [...isInt(a), ...isInt(b)].join(" && ") || "true";
     const int32 = `(${a} | 0) === ${a} && (${b} | 0) === ${b}`;
     const safe = `${r} <= ${MAX} && ${r} >= -${MAX}`;
+    const literal = /^[0-9]+$/.test(a) || /^[0-9]+$/.test(b);
+    // Two floats: inline too, so that V8 can drop the intermediate Float of `a * b + c`.
+    const float = (jsOp: string) => (literal ? slow
+      : `(${a} instanceof Float && ${b} instanceof Float ? new Float(${a}.value ${jsOp} ${b}.value) : ${slow})`);
     switch (op) {
       case "+":
-        if (/^[0-9]+$/.test(a) || /^[0-9]+$/.test(b)) return `(${ints} && (${r} = ${a} + ${b}, ${safe}) ? ${r} : ${slow})`;
+        if (literal) return `(${ints} && (${r} = ${a} + ${b}, ${safe}) ? ${r} : ${slow})`;
         return `(typeof ${a} === 'number' ? (typeof ${b} === 'number' && (${r} = ${a} + ${b}, ${safe}) ? ${r} : ${slow})`
           + ` : typeof ${a} === 'string' && typeof ${b} === 'string' && ${a}.length + ${b}.length <= th.limits.maxStringLength`
-          + ` ? ${a} + ${b} : ${slow})`;
+          + ` ? ${a} + ${b} : ${float("+")})`;
       case "-":
-        return `(${ints} && (${r} = ${a} - ${b}, ${safe}) ? ${r} : ${slow})`;
+        return `(${ints} && (${r} = ${a} - ${b}, ${safe}) ? ${r} : ${float("-")})`;
       case "*":
         // An exact product below 2^53 is computed exactly; `+ 0` turns -0 into 0.
-        return `(${ints} && (${r} = ${a} * ${b}, ${safe}) ? ${r} + 0 : ${slow})`;
+        return `(${ints} && (${r} = ${a} * ${b}, ${safe}) ? ${r} + 0 : ${float("*")})`;
+      case "/":
+        // Always a float: of two ints (exact below 2^53, as float(a) / float(b)) or two floats, unless by zero.
+        return `(${ints} && ${b} !== 0 ? new Float(${a} / ${b}) : ${literal ? slow
+          : `${a} instanceof Float && ${b} instanceof Float && ${b}.value !== 0 ? new Float(${a}.value / ${b}.value) : ${slow}`})`;
       case "//":
         // For |a| <= 2^52 the float quotient's rounding error is below 1/(2|b|), less than the
         // distance from a non-integral a/b to the next integer, so floor is exact. `+ 0`: no -0.

@@ -32,7 +32,7 @@ function emitStmt(g: FnGen, s: Stmt): void {
       emitIf(g, s);
       return;
     case "For":
-      emitLoop(g, s.iter, s.line, s.col, (v) => emitStore(g, s.vars, v), () => emitBlock(g, s.body));
+      emitLoop(g, s.iter, s.line, s.col, (v) => emitStore(g, s.vars, v), () => emitBlock(g, s.body), storePair(g, s.vars));
       return;
     case "While":
       // The position is where a budget/deadline error in a body without calls points.
@@ -134,14 +134,30 @@ export function emitStore(g: FnGen, lhs: Expr, v: string): void {
       g.withTemp((t) => {
         const n = lhs.elts.length;
         const slow = (x: string) => `unpack(th, fr, ${x}, ${n}, ${posText(lhs.line)}, ${posText(lhs.col)})`;
-        // A tuple of the right length (`for k, v in d.items()`) is unpacked inline.
-        g.emit(`${t} = ${bind(g, v, (x) => `(${x} instanceof Tuple && ${x}.elems.length === ${n} ? ${x}.elems : ${slow(x)})`)};`);
+        // A tuple of the right length (`for k, v in d.items()`) is unpacked inline; so is a list when
+        // no target can change it while the values are stored (only names: no `l[0], x = l`).
+        const seq = (x: string) => (namesOnly(lhs) ? `(${x} instanceof Tuple || ${x} instanceof List)` : `${x} instanceof Tuple`);
+        g.emit(`${t} = ${bind(g, v, (x) => `(${seq(x)} && ${x}.elems.length === ${n} ? ${x}.elems : ${slow(x)})`)};`);
         lhs.elts.forEach((x, i) => emitStore(g, x, `${t}[${i}]`));
       });
       return;
     default:
       throw new Error(`internal error: cannot assign to ${lhs.kind}`);
   }
+}
+
+/** For a two-target loop variable (`for k, v in ...`), the store of both values; else undefined. */
+export function storePair(g: FnGen, vars: Expr): ((k: string, v: string) => void) | undefined {
+  if ((vars.kind !== "Tuple" && vars.kind !== "List") || vars.elts.length !== 2) return undefined;
+  return (k, v) => {
+    emitStore(g, vars.elts[0]!, k);
+    emitStore(g, vars.elts[1]!, v);
+  };
+}
+
+/** Whether an assignment target binds only names (possibly nested in tuples/lists). */
+function namesOnly(e: Expr): boolean {
+  return e.kind === "Ident" || ((e.kind === "Tuple" || e.kind === "List") && e.elts.every(namesOnly));
 }
 
 /** `lhs op= rhs`: the target's operands are evaluated once; list += extends in place. */

@@ -5,7 +5,7 @@
  * calls", with starlark-go's messages).
  */
 import { Cell } from "./cell.ts";
-import { Dict, dictSet, freeze, quote, StarlarkError, Tuple, type Callable, type Kwargs, type Thread, type Value } from "./rt.ts";
+import { call, Dict, dictSet, freeze, quote, StarlarkError, Tuple, type Callable, type Kwargs, type Thread, type Value } from "./rt.ts";
 
 /**
  * Functions with more parameter slots than this take them as an array in
@@ -68,6 +68,12 @@ export class StarFunction implements Callable {
     const slots = new Array<Value>(code.numParamSlots);
     this.bindArgs(thread, slots as Array<Value | undefined>, args, kwargs);
     return code.entry(thread, this, slots);
+  }
+
+  /** A call with one positional argument (callers of key functions): no argument array when the arity is 1. */
+  call1(thread: Thread, x: Value): Value {
+    const code = this.code;
+    return code.arity === 1 ? code.direct(thread, this, x) : this.call(thread, [x], null);
   }
 
   /** Binds arguments to parameter slots (spec "Function calls"). */
@@ -154,4 +160,47 @@ export function planCall(code: FuncCode, npos: number, names: readonly string[])
   }
   for (let i = 0; i < plan.length; i++) if (plan[i] === -1 && !code.hasDefault[i]) return null;
   return plan;
+}
+
+/**
+ * A call site passing keyword arguments to a callee unknown at compile time
+ * (a function taken from a dict, a parameter): it remembers the plan
+ * (planCall) for the last compiled function called, so the next call of
+ * that function binds by the plan instead of matching names.
+ */
+export class KeywordSite {
+  readonly npos: number;
+  readonly names: readonly string[];
+  private code: FuncCode | null = null;
+  private plan: number[] | null = null;
+
+  constructor(npos: number, names: readonly string[]) {
+    this.npos = npos;
+    this.names = names;
+  }
+
+  /**
+   * f(*vals[:npos], **dict(zip(names, vals[npos:]))): `vals` holds the
+   * positional then the keyword argument values, in call order.
+   *
+   * @example
+   *   new KeywordSite(1, ["h"]).call(thread, f, [x, 4]) // f(x, h = 4)
+   */
+  call(thread: Thread, f: Value, vals: Value[]): Value {
+    if (f instanceof StarFunction) {
+      if (this.code !== f.code) {
+        this.code = f.code;
+        this.plan = planCall(f.code, this.npos, this.names);
+      }
+      const plan = this.plan;
+      if (plan !== null) {
+        const slots = new Array<Value>(plan.length);
+        for (let i = 0; i < plan.length; i++) slots[i] = plan[i]! >= 0 ? vals[plan[i]!]! : f.defaults[i]!;
+        return f.code.entry(thread, f, slots);
+      }
+    }
+    // Anything else, or a call the plan cannot bind (its errors come from the general binder).
+    const args = vals.slice(0, this.npos), kwargs: Kwargs = this.names.map((n, j) => [n, vals[this.npos + j]!]);
+    return f instanceof StarFunction ? f.call(thread, args, kwargs) : call(thread, f, args, kwargs);
+  }
 }

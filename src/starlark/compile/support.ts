@@ -10,7 +10,7 @@ import { StarFunction, type FuncCode } from "./function.ts";
 import * as rt from "./rt.ts";
 import type { Frame, Kwargs, Thread, Value } from "./rt.ts";
 
-const { Dict, List, StarlarkError, Tuple, typeName } = rt;
+const { Dict, Float, List, StarlarkError, Tuple, typeName } = rt;
 
 /** Fails at line:col of the current frame. */
 function failAt(fr: Frame, line: number, col: number, msg: string): never {
@@ -106,9 +106,9 @@ export const RUNTIME = {
   add: rt.add, sub: rt.sub, mul: rt.mul, div: rt.div, floorDiv: rt.floorDiv, mod: rt.mod,
   bitAnd: rt.bitAnd, bitOr: rt.bitOr, bitXor: rt.bitXor, shl: rt.shl, shr: rt.shr,
   contains: rt.contains, dictSet: rt.dictSet, dictOfStrings: rt.dictOfStrings, unary: rt.unary, compare: rt.compare, equals: rt.equals, truth: rt.truth,
-  augmented: rt.augmented, iterate: rt.iterate, getIndex: rt.getIndex, setIndex: rt.setIndex,
-  slice: rt.slice, getAttr: rt.getAttr, setField: rt.setField, callMethod: rt.callMethod,
-  List, Tuple, Dict, Range: rt.Range, Cell, StarFunction,
+  augmented: rt.augmented, iterate: rt.iterate, iterableElems: rt.iterableElems, itemColumns: rt.itemColumns, getIndex: rt.getIndex, setIndex: rt.setIndex,
+  slice: rt.slice, getAttr: rt.getAttr, setField: rt.setField,
+  List, Tuple, Dict, Float, Range: rt.Range, Cell, StarFunction,
   failAt, unpack, dictEntry, starArgs, starStarArgs, callAny, recursion, makeFunction, load,
   floor: Math.floor,
 } as const;

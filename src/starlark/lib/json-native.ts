@@ -4,6 +4,7 @@
  * double). Declines (returns undefined) whatever it cannot decode exactly,
  * leaving it to the hand-written parser in json-decode.ts.
  */
+import { ESC } from '../values/hashing.ts';
 import { norm } from '../values/int.ts';
 import { Dict, Float, List, type Value } from '../values/value.ts';
 
@@ -18,9 +19,9 @@ export class JsonSyntaxError extends Error {
 
 /** d[k] = v for a string key, without the generic checks (a fresh dict being built). */
 export function setStringKey(d: Dict, k: string, v: Value): void {
-  if (k.length !== 0 && k.charCodeAt(0) === 0xffff) {
+  if (k.length !== 0 && k.charCodeAt(0) === 0) {
     // Escaped as hashing.ts keyOf does; remember the original unless a duplicate key came first.
-    const mk = '\uffff' + k;
+    const mk = ESC + k;
     if (!d.has(mk)) (d.origKeys ??= new Map()).set(mk, k);
     d.set(mk, v);
   } else {
@@ -122,7 +123,7 @@ export function decodeNative(s: string): Value | undefined {
       const c0 = k.charCodeAt(0);
       if (c0 >= 0x30 && c0 <= 0x39 && INDEX_KEY.test(k)) ok = false;
       // JSON.parse's keys are unique, so the new dict needs no duplicate check.
-      if (k.charCodeAt(0) !== 0xffff) d.append(k, convert(obj[k]));
+      if (k.charCodeAt(0) !== 0) d.append(k, convert(obj[k]));
       else setStringKey(d, k, convert(obj[k]));
     }
     depth--;

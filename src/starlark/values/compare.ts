@@ -105,10 +105,18 @@ export function order(x: Value, y: Value, op: CompareOp = '<', depth = 0): numbe
   return fail(`${typeName(x)} ${op} ${typeName(y)} not implemented`);
 }
 
-function orderSeq(a: Value[], b: Value[], op: CompareOp, depth: number): number {
+/** order() of two tuples' or lists' elements (sorted() compares tuple keys with it directly). */
+export function orderSeq(a: Value[], b: Value[], op: CompareOp = '<', depth = 0): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i]!, y = b[i]!;
+    // Ints and strings (most tuple keys) are ordered directly, without equals() then order().
+    // (Identical containers still go through equals(): a cyclic one must fail as in starlark-go.)
+    const tx = typeof x;
+    if (tx === typeof y && (tx === 'number' || tx === 'string')) {
+      if (x !== y) return x! < y! ? -1 : 1;
+      continue;
+    }
     if (!equals(x, y)) return order(x, y, op, depth + 1);
   }
   return a.length - b.length;
@@ -134,9 +142,20 @@ export function compare(op: CompareOp, x: Value, y: Value, thread?: Thread): boo
   }
   if (op === '==') return equals(x, y, thread);
   if (op === '!=') return !equals(x, y, thread);
+  if (x instanceof Float && (y instanceof Float || typeof y === 'number')) return ordered(op, cmpFloat(x.value, fv(y)));
+  if (y instanceof Float && typeof x === 'number') return ordered(op, cmpFloat(x, y.value));
   charge(thread, x);
   if (x instanceof StarSet && y instanceof StarSet) return compareSets(op, x, y);
-  const c = order(x, y, op);
+  return ordered(op, order(x, y, op));
+}
+
+/** The value of float or safe int v (a safe int is an exact float). */
+function fv(v: Value): number {
+  return typeof v === 'number' ? v : (v as Float).value;
+}
+
+/** Whether a three-way comparison result c satisfies the ordering operator op. */
+function ordered(op: CompareOp, c: number): boolean {
   switch (op) {
     case '<': return c < 0;
     case '<=': return c <= 0;

@@ -1,13 +1,13 @@
 /**
  * Hash-table keys. A Starlark key maps to a JS Map key such that two keys are
  * the same JS key exactly when they are equal Starlark values:
- *   string -> itself (strings starting with U+FFFF get one more U+FFFF so
+ *   string -> itself (strings starting with U+0000 get one more U+0000 so
  *             they never collide with the encodings below)
  *   int    -> the number/bigint itself; bool and None -> themselves
  *   float  -> the equal int when integral (1.0 and 1 are one key), else its number
- *   tuple  -> "\uFFFF\u0001" + injective encoding of the elements
- *   bytes  -> "\uFFFF\u0002" + latin-1 text
- *   functions -> identity (the object); host values -> "\uFFFF\u0003" + type + hashKey(), else identity
+ *   tuple  -> "\u0000\u0001" + injective encoding of the elements
+ *   bytes  -> "\u0000\u0002" + latin-1 text
+ *   functions -> identity (the object); host values -> "\u0000\u0003" + type + hashKey(), else identity
  *   range, module, string views -> unhashable
  */
 import { fail } from './errors.ts';
@@ -15,18 +15,23 @@ import { fromIntegralNumber } from './int.ts';
 import { isHost, typeName } from './kinds.ts';
 import { Builtin, Bytes, Dict, Float, List, StarSet, Tuple, type Value } from './value.ts';
 
-const ESC = 0xffff;
+/**
+ * The escape that starts every encoded key. U+0000 rather than a non-Latin-1
+ * character, so that encoded keys (tuples) of Latin-1 text stay one-byte
+ * strings in V8: half the memory, faster hashing and comparison.
+ */
+export const ESC = '\u0000';
 
 /** The JS Map key of v; fails for unhashable values. */
 export function keyOf(v: Value): unknown {
-  if (typeof v === 'string') return v.length !== 0 && v.charCodeAt(0) === ESC ? '\uffff' + v : v;
+  if (typeof v === 'string') return v.length !== 0 && v.charCodeAt(0) === 0 ? ESC + v : v;
   if (typeof v !== 'object' || v === null) return v;
   if (v instanceof Float) return floatKey(v.value);
-  if (v instanceof Tuple) return '\uffff\u0001' + encodeTuple(v);
-  if (v instanceof Bytes) return '\uffff\u0002' + latin1(v.data);
+  if (v instanceof Tuple) return v.key ?? (v.key = ESC + '\u0001' + encodeTuple(v)); // immutable: encoded once
+  if (v instanceof Bytes) return ESC + '\u0002' + latin1(v.data);
   if (v instanceof List || v instanceof Dict || v instanceof StarSet) fail(`unhashable type: ${typeName(v)}`);
   if (v instanceof Builtin || typeof (v as { call?: unknown }).call === 'function') return v;
-  if (isHost(v)) return v.hashKey !== undefined ? '\uffff\u0003' + v.hostType + ':' + String(v.hashKey()) : v;
+  if (isHost(v)) return v.hashKey !== undefined ? ESC + '\u0003' + v.hostType + ':' + String(v.hashKey()) : v;
   return fail(`unhashable: ${typeName(v)}`);
 }
 

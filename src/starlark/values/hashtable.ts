@@ -14,7 +14,7 @@ import { buildIndex, DELETED, EMPTY, probe, stringHash } from './strindex.ts';
 import type { Value } from './value.ts';
 
 /** Largest table without an index (linear search beats hashing up to about this size). */
-const SMALL = 8;
+export const SMALL = 8;
 /** Key of a deleted entry in an indexed table (canonical keys are never symbols). */
 const HOLE = Symbol('deleted');
 
@@ -38,19 +38,29 @@ function allStrings(kv: unknown[]): boolean {
  * collections.ts `tableEntries`; write through collections.ts `tableSet`.
  */
 export class HashTable {
+  // Declared, then assigned in the constructor: V8 builds subclasses of a class with field initialisers 2x slower.
   /** Keys and values interleaved, in insertion order; a deleted entry (indexed tables only) has key HOLE. */
-  private kv: unknown[] = [];
+  declare private kv: unknown[];
   /** Large tables whose keys are all strings: the strindex.ts index (else null). */
-  private index: Int32Array | null = null;
+  declare private index: Int32Array | null;
+  /** The index may be another table's too (a dict literal's shape, a copy): copy it before writing to it. */
+  declare private sharedIndex: boolean;
   /** Other large tables: all entries, in order (kv is then unused); else null. */
-  private big: Map<unknown, Value> | null = null;
+  declare private big: Map<unknown, Value> | null;
   /** Live entries in kv; `index` slots in use (live or DELETED); position in kv of the first live entry. */
-  private count = 0;
-  private filled = 0;
-  private head = 0;
-  origKeys: Map<unknown, Value> | null = null;
-  frozen = false;
-  itercount = 0;
+  declare private count: number;
+  declare private filled: number;
+  declare private head: number;
+  declare origKeys: Map<unknown, Value> | null;
+  declare frozen: boolean;
+  declare itercount: number;
+
+  constructor() {
+    this.kv = [];
+    this.index = this.big = this.origKeys = null;
+    this.sharedIndex = this.frozen = false;
+    this.count = this.filled = this.head = this.itercount = 0;
+  }
 
   /** Number of entries. */
   get size(): number {
@@ -107,7 +117,7 @@ export class HashTable {
 
   /** Adds an absent string key at index slot j (from `probe`). */
   private insertIndexed(mk: string, h: number, v: Value, j: number): void {
-    const index = this.index!;
+    const index = this.ownIndex();
     const e = this.kv.length >> 1;
     this.kv.push(mk, v);
     if (index[2 * j] === EMPTY) this.filled++;
@@ -130,6 +140,7 @@ export class HashTable {
       this.big = big;
       this.kv = [];
       this.index = null;
+      this.sharedIndex = false;
       this.count = this.filled = this.head = 0;
       return;
     }
@@ -147,13 +158,28 @@ export class HashTable {
       this.head = 0;
     }
     this.index = buildIndex(this.kv, this.count, this.index, renumber);
+    this.sharedIndex = false;
     this.filled = this.count;
   }
 
-  /**
-   * Makes the flat array `kv` ([k0, v0, k1, v1, ...], distinct canonical
-   * keys) the storage of this empty table; it is kept, not copied.
-   */
+  /** The index, copied first if it is shared (copy on write). */
+  private ownIndex(): Int32Array {
+    if (this.sharedIndex) {
+      this.index = this.index!.slice();
+      this.sharedIndex = false;
+    }
+    return this.index!;
+  }
+
+  /** Adopts kv (distinct unescaped string keys, more than SMALL) with `index`, built for them in this order, shared. */
+  adoptIndexed(kv: unknown[], index: Int32Array): void {
+    this.kv = kv;
+    this.count = this.filled = kv.length >> 1;
+    this.index = index;
+    this.sharedIndex = true;
+  }
+
+  /** Makes the flat array `kv` ([k0, v0, ...], distinct canonical keys) the storage of this empty table. */
   adopt(kv: unknown[]): void {
     if (kv.length > 2 * SMALL) {
       for (let i = 0; i < kv.length; i += 2) this.set(kv[i], kv[i + 1] as Value);
@@ -186,7 +212,8 @@ export class HashTable {
       kv.splice(i, 2);
       return true;
     }
-    this.index[2 * probe(this.index, kv, mk as string, stringHash(mk as string))] = DELETED;
+    const index = this.ownIndex();
+    index[2 * probe(index, kv, mk as string, stringHash(mk as string))] = DELETED;
     kv[i] = HOLE;
     kv[i + 1] = undefined;
     while (this.head < kv.length && kv[this.head] === HOLE) this.head += 2;
@@ -198,6 +225,7 @@ export class HashTable {
   clear(): void {
     this.kv = [];
     this.index = null;
+    this.sharedIndex = false;
     this.big = null;
     this.count = this.filled = this.head = 0;
     this.origKeys = null;
@@ -205,21 +233,20 @@ export class HashTable {
 
   /** The canonical keys in order (a fresh array). */
   keys(): unknown[] {
-    if (this.big !== null) return Array.from(this.big.keys());
-    const kv = this.kv;
-    const out = new Array<unknown>(this.count);
-    let n = 0;
-    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i];
-    return out;
+    return this.big !== null ? Array.from(this.big.keys()) : this.column(0);
   }
 
   /** The values in order (a fresh array). */
   values(): Value[] {
-    if (this.big !== null) return Array.from(this.big.values());
+    return this.big !== null ? Array.from(this.big.values()) : (this.column(1) as Value[]);
+  }
+
+  /** The keys (offset 0) or values (offset 1) of kv, in order. */
+  private column(offset: 0 | 1): unknown[] {
     const kv = this.kv;
-    const out = new Array<Value>(this.count);
+    const out = new Array<unknown>(this.count);
     let n = 0;
-    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i + 1] as Value;
+    for (let i = this.head; i < kv.length; i += 2) if (kv[i] !== HOLE) out[n++] = kv[i + offset];
     return out;
   }
 
@@ -258,7 +285,9 @@ export class HashTable {
   /** Makes this (empty) table a copy of `from`: entries and original keys. */
   copyFrom(from: HashTable): void {
     this.kv = from.kv.slice();
-    this.index = from.index !== null ? from.index.slice() : null;
+    // The index is shared until either table writes to it.
+    this.index = from.index;
+    this.sharedIndex = from.sharedIndex = from.index !== null;
     this.big = from.big !== null ? new Map(from.big) : null;
     this.count = from.count;
     this.filled = from.filled;

@@ -16,11 +16,13 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  */
 export const MAX_INT_BITS = 65536;
 const INT_LIMIT = 1n << BigInt(MAX_INT_BITS);
+/** Kept, not written `-INT_LIMIT` in norm: negating allocates an 8 KB bigint (~0.6 µs) per result. */
+const NEG_INT_LIMIT = -INT_LIMIT;
 
 /** Canonical form of a bigint result: a number when it fits exactly; fails beyond the size cap. */
 export function norm(b: bigint): Int {
   if (b >= MIN_SAFE && b <= MAX_SAFE) return Number(b);
-  if (b >= INT_LIMIT || b <= -INT_LIMIT) fail(`int too large (exceeds ${MAX_INT_BITS} bits)`);
+  if (b >= INT_LIMIT || b <= NEG_INT_LIMIT) fail(`int too large (exceeds ${MAX_INT_BITS} bits)`);
   return b;
 }
 
@@ -183,6 +185,16 @@ function digitPattern(base: number): RegExp {
  * Returns null when the text is not a valid literal.
  */
 export function parseInt(s: string, base: number): Int | null {
+  if (base === 10 && s.length !== 0 && s.length <= 15) {
+    // Plain decimal digits (int("42")): no sign, prefix or pattern to look at; the value is below 2^53.
+    let v = 0, k = 0;
+    for (; k < s.length; k++) {
+      const d = s.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (k === s.length) return v;
+  }
   let i = 0;
   let negative = false;
   if (s[0] === '+' || s[0] === '-') {

@@ -14,8 +14,24 @@ export const DELETED = -1;
 
 const SEED = (Math.random() * 0x100000000) | 0;
 
+/** The last string hashed (if short) and its hash: `d[k] = d.get(k, 0) + 1` hashes k once. */
+let lastKey = '';
+let lastHash = stringHashOf('');
+/** Longer strings are not remembered (the memo must not keep a big string alive). */
+const MEMO_MAX_LENGTH = 256;
+
 /** FNV-1a steps then murmur3's finaliser; 30 bits, so that a hash is a small integer in any V8 build. */
 export function stringHash(s: string): number {
+  if (s === lastKey) return lastHash;
+  const h = stringHashOf(s);
+  if (s.length <= MEMO_MAX_LENGTH) {
+    lastKey = s;
+    lastHash = h;
+  }
+  return h;
+}
+
+function stringHashOf(s: string): number {
   let h = SEED ^ s.length;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);

@@ -3,6 +3,7 @@
  * print/load hooks and the call-frame stack used for backtraces.
  */
 import { StarlarkError, type BacktraceFrame } from './errors.ts';
+import type { StringHashCache } from './hash-cache.ts';
 import type { Value } from './value.ts';
 
 /** Growth limits, checked by builtins BEFORE allocating. */
@@ -90,6 +91,8 @@ export class Thread {
   readonly frames: Frame[] = [];
   /** Embedder data (e.g. the current request); not touched by the interpreter. */
   readonly locals: Map<string, unknown> = new Map();
+  /** hash() results of long strings (hash-cache.ts), created on first use. */
+  hashCache: StringHashCache | null = null;
   /** Popped frames kept for reuse: a call then allocates no Frame. */
   private readonly spareFrames: Frame[] = [];
   private cancelReason: string | null = null;

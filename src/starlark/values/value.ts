@@ -23,6 +23,8 @@ export type Kwargs = Array<[string, Value]>;
 export interface Callable {
   readonly name: string;
   call(thread: Thread, args: Value[], kwargs: Kwargs | null): Value;
+  /** Optional: the same as call(thread, [x], null) without the argument array (key functions). */
+  call1?(thread: Thread, x: Value): Value;
 }
 
 /**
@@ -92,6 +94,8 @@ export class List {
 /** Immutable tuple. */
 export class Tuple {
   readonly elems: Value[];
+  /** Its canonical dict key (hashing.ts), computed on first use: `d[t] = d.get(t, 0) + 1` encodes t once. */
+  key: string | null = null;
   constructor(elems: Value[]) {
     this.elems = elems;
   }
@@ -118,7 +122,11 @@ export class Range {
   }
 }
 
-/** Implementation of a builtin: `recv` is the bound receiver for methods (undefined otherwise). */
+/**
+ * Implementation of a builtin: `recv` is the bound receiver for methods
+ * (undefined otherwise). Called without `this` (compiled code calls a known
+ * builtin's function directly).
+ */
 export type BuiltinFn = (thread: Thread, args: Value[], kwargs: Kwargs | null, recv: Value) => Value;
 
 /** A builtin function, or a method bound to its receiver. */
