@@ -2,7 +2,8 @@
  * The way in, in a real browser: create a cenv from the landing page, follow it to the
  * login page, see a wrong password refused inline, log in, land on the dashboard; a page
  * opened without a session sends you to the login and back; logout ends the session and an
- * ended session returns to the login page.
+ * ended session returns to the login page; a person changes their own password from their
+ * name in the top bar.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,5 +77,40 @@ describe('landing and login', () => {
     await page.waitForURL(/\/garden\/login$/);
     await page.goto('/garden/dashboard');
     await page.waitForURL(/\/garden\/login\?next=/);
+  }));
+
+  test('change your own password from your name in the top bar: mistakes shown by their fields, then it works', b.page(async (page) => {
+    await page.goto('/garden/login');
+    await page.getByLabel('Username').fill('ada');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/garden\/dashboard$/);
+    await page.getByRole('button', { name: /^Your account: ada, owner$/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your account' });
+    await dialog.getByLabel('Current password').fill('not my password');
+    await dialog.getByLabel('New password', { exact: true }).fill('a new long password');
+    await dialog.getByLabel('New password, again').fill('a new long passwort');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('The two new passwords differ').waitFor();
+    assert.equal(await dialog.getByLabel('New password, again').getAttribute('aria-invalid'), 'true');
+
+    await dialog.getByLabel('New password, again').fill('a new long password');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('That is not your current password.').waitFor();
+    assert.equal(await dialog.getByLabel('Current password').getAttribute('aria-invalid'), 'true');
+
+    await dialog.getByLabel('Current password').fill('correct horse battery');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').getByText(/^Password changed/).waitFor();
+    assert.equal(await dialog.isVisible(), false, 'the dialog closed');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    assert.match(page.url(), /\/garden\/dashboard$/, 'this session goes on');
+
+    const login = (password: string) => page.evaluate(async (pw) => (await fetch('/garden/login', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ada', password: pw }),
+    })).status, password);
+    assert.equal(await login('correct horse battery'), 401, 'the old password is refused');
+    assert.equal(await login('a new long password'), 200);
   }));
 });

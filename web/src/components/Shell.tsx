@@ -1,6 +1,7 @@
 /**
  * The frame of every signed-in page: the cenv's name, navigation, the user with their role,
- * the theme switch, the shortcut help and the logout button; then the page itself. The
+ * (a button: their account, to change their password), the theme switch, the shortcut help
+ * and the logout button; then the page itself. The
  * navigation is one list, so the script and template editors join it as one entry each.
  */
 import type { ComponentChildren } from 'preact';
@@ -10,6 +11,7 @@ import { boot, cenvPath, isAdmin, type Theme } from '../lib/boot.ts';
 import { onPrefs, prefs, setPrefs } from '../lib/prefs.ts';
 import { registerShortcut } from '../lib/shortcuts.ts';
 import { applyTheme } from '../lib/theme.ts';
+import { AccountDialog } from './AccountDialog.tsx';
 import { ShortcutHelp, showShortcuts } from './ShortcutHelp.tsx';
 import { toast, Toasts } from './Toast.tsx';
 
@@ -61,6 +63,7 @@ export function Shell({ title, full, actions, children }: ShellProps) {
     return () => off.forEach((fn) => fn());
   }, []);
   const cenvLabel = boot.cenv?.name ?? boot.cenv?.id.slice(0, 8);
+  const [account, setAccount] = useState(false);
   return (
     <div class={full ? 'shell shell-full' : 'shell'}>
       <a class="skip-link" href="#main">Skip to content</a>
@@ -75,9 +78,10 @@ export function Shell({ title, full, actions, children }: ShellProps) {
           ))}
         </nav>
         <div class="topbar-end">
-          <span class="whoami" title={`Signed in as ${boot.user?.username} (${boot.user?.role})`}>
+          <button type="button" class="whoami btn-ghost" title={`Signed in as ${boot.user?.username} (${boot.user?.role}): your account`}
+            aria-label={`Your account: ${boot.user?.username}, ${boot.user?.role}`} onClick={() => setAccount(true)}>
             <span class="whoami-name">{boot.user?.username}</span> <span class={`badge badge-${boot.user?.role}`}>{boot.user?.role}</span>
-          </span>
+          </button>
           <ThemeSwitch />
           <button type="button" class="btn btn-ghost btn-small" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={showShortcuts}>?</button>
           <button type="button" class="btn btn-secondary btn-small" onClick={() => void logout()}>Log out</button>
@@ -90,6 +94,7 @@ export function Shell({ title, full, actions, children }: ShellProps) {
         </div>
         {children}
       </main>
+      <AccountDialog open={account} onClose={() => setAccount(false)} />
       <ShortcutHelp />
       <Toasts />
     </div>

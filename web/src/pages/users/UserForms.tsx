@@ -29,7 +29,7 @@ export function AddUserDialog({ open, onClose, onAdded }: { open: boolean; onClo
       <form onSubmit={submit} noValidate>
         {action.error && <p class="form-error" role="alert">{action.error}</p>}
         <Field id="new-username" label="Username" value={username} onValue={setUsername} autoComplete="off" required maxLength={64} autoFocus />
-        <Field id="new-password" label="Password" type="password" value={password} onValue={setPassword} autoComplete="new-password" required hint="At least 8 characters. Tell it to the person; they can't change it themselves yet." />
+        <Field id="new-password" label="Password" type="password" value={password} onValue={setPassword} autoComplete="new-password" required hint="At least 8 characters. Tell it to the person; they can change it under their name in the top bar." />
         <Select id="new-role" label="Role" value={role} onValue={setRole} options={[{ value: 'user', label: 'user — what their grants allow' }, { value: 'admin', label: 'admin — everything but ownership' }]} />
         <div class="form-actions"><Button type="submit" variant="primary" busy={action.busy}>Add user</Button><Button onClick={onClose}>Cancel</Button></div>
       </form>
