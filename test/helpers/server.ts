@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
+import { freePort, waitForHttp } from './processes.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { CenvRoutePlugin } from '../../src/server/plugins/cenv-scope.ts';
 import { createDeps, closeDeps } from '../../src/server/deps.ts';
@@ -84,22 +85,23 @@ export interface SpawnedServer {
 /** Runs the real entry point (`bin/wce.mjs serve`) on a random port. */
 export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
   const dataDir = env.WCE_DATA_DIR ?? tempDir();
+  // The port is chosen here, not by the server (WCE_PORT=0), so its address is known at any
+  // log level: at warn the server prints no "listening" line to read it from.
+  const port = env.WCE_PORT ?? String(await freePort());
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/wce.mjs'), 'serve'], {
-    env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_PORT: '0', WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...env },
+    env: { PATH: process.env.PATH, WCE_DATA_DIR: dataDir, WCE_HOST: '127.0.0.1', WCE_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...env, WCE_PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  child.stdout!.on('data', (chunk) => { output += chunk; });
+  child.stderr!.on('data', (chunk) => { output += chunk; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) resolve(match[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk) => { output += chunk; });
-    exited.then((code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
+  const url = `http://127.0.0.1:${port}`;
+  // Ready when /health answers (the server listens only once everything is set up).
+  await Promise.race([
+    waitForHttp(`${url}/health`, 60_000, 200),
+    exited.then((code) => { throw new Error(`server exited with ${code}: ${output}`); }),
+  ]);
   return { url, child, dataDir, output: () => output, exited };
 }
 
