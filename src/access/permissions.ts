@@ -42,20 +42,24 @@ export function listPermissions(db: DatabaseSync): Permission[] {
   return (db.prepare('SELECT * FROM _wce_table_permissions ORDER BY id').all() as unknown as Row[]).map(toPermission);
 }
 
-function validate(db: DatabaseSync, input: NewPermission): Operation[] {
-  if (!isTenantTable(db, input.table)) throw new ValidationError(`no table "${input.table}" to grant on`);
-  if ((input.role === undefined) === (input.user_id === undefined)) throw new ValidationError('give exactly one of "role" and "user_id"');
-  if (input.role !== undefined && !(POLICY_ROLES as readonly string[]).includes(input.role)) throw new ValidationError(`role must be one of ${POLICY_ROLES.join(', ')}`);
-  if (input.user_id !== undefined && !db.prepare('SELECT 1 FROM _wce_users WHERE id = ?').get(input.user_id)) throw new ValidationError('no user with that user_id');
-  const operations = [...new Set(input.operations)];
+function checkOperations(list: string[]): Operation[] {
+  const operations = [...new Set(list)];
   const unknown = operations.find((op) => !(OPERATIONS as readonly string[]).includes(op));
   if (unknown !== undefined || operations.length === 0) throw new ValidationError(`operations must be a non-empty list of ${OPERATIONS.join(', ')}`);
   return operations as Operation[];
 }
 
+function validate(db: DatabaseSync, input: NewPermission): Operation[] {
+  if (!isTenantTable(db, input.table)) throw new ValidationError(`no table "${input.table}" to grant on`);
+  if ((input.role === undefined) === (input.user_id === undefined)) throw new ValidationError('give exactly one of "role" and "user_id"');
+  if (input.role !== undefined && !(POLICY_ROLES as readonly string[]).includes(input.role)) throw new ValidationError(`role must be one of ${POLICY_ROLES.join(', ')}`);
+  if (input.user_id !== undefined && !db.prepare('SELECT 1 FROM _wce_users WHERE id = ?').get(input.user_id)) throw new ValidationError('no user with that user_id');
+  return checkOperations(input.operations);
+}
+
 /**
  * Adds a grant. A second grant to the same holder on the same table is a conflict: change
- * it by deleting and re-adding, so each grant's history stays in the audit log.
+ * the existing one's operations with `updatePermission`.
  * @example createPermission(db, { table: 'posts', role: 'user', operations: ['select'] }, actor)
  */
 export function createPermission(db: DatabaseSync, input: NewPermission, actor: Actor): Permission {
@@ -82,5 +86,27 @@ export function deletePermission(db: DatabaseSync, id: number, actor: Actor): Pe
     if (!row) throw new NotFoundError(`no permission with id ${id}`);
     const removed = toPermission(row);
     return { result: removed, audit: { action: 'permission_deleted', table: removed.table, detail: { id, role: removed.role, user_id: removed.user_id, operations: removed.operations } } };
+  });
+}
+
+/**
+ * Sets the operations of grant `id` in one change (never a moment without the grant, as a
+ * delete and a re-add would leave); audited with the operations before and after. To take
+ * every operation away, delete the grant.
+ * @example updatePermission(db, 3, ['select', 'insert'], actor)
+ */
+export function updatePermission(db: DatabaseSync, id: number, operationList: string[], actor: Actor): Permission {
+  return adminChange(db, actor, () => {
+    const operations = checkOperations(operationList);
+    const before = db.prepare('SELECT * FROM _wce_table_permissions WHERE id = ?').get(id) as unknown as Row | undefined;
+    if (!before) throw new NotFoundError(`no permission with id ${id}`);
+    const has = (op: Operation) => (operations.includes(op) ? 1 : 0);
+    const row = db.prepare(`UPDATE _wce_table_permissions SET can_select = ?, can_insert = ?, can_update = ?, can_delete = ?
+      WHERE id = ? RETURNING *`).get(has('select'), has('insert'), has('update'), has('delete'), id) as unknown as Row;
+    const result = toPermission(row);
+    return {
+      result,
+      audit: { action: 'permission_updated', table: result.table, detail: { id, role: result.role, user_id: result.user_id, from: toPermission(before).operations, to: result.operations } },
+    };
   });
 }

@@ -49,6 +49,21 @@ describe('users and permissions pages', () => {
     const write = await request(`${b.server.url}/club/sql`, { body: { sql: "INSERT INTO events (title) VALUES ('x')" }, headers: bearer(dora.token) });
     assert.equal(write.status, 403, 'only select was granted');
 
+    // A second operation changes dora's grant in place (one PUT: same grant, never revoked in
+    // between); taking the last one away deletes it.
+    const ownerToken = (await login(b.server.url, 'club', owner.username, owner.password)).token;
+    const doraGrants = async () => ((await request(`${b.server.url}/club/admin/permissions`, { headers: bearer(ownerToken) })).body.permissions as Array<{ id: number; user_id: string | null; operations: string[] }>)
+      .filter((g) => g.user_id === dora.userId);
+    const [first] = await doraGrants();
+    await page.getByRole('checkbox', { name: 'dora may insert on events' }).check();
+    await page.getByRole('status').getByText('dora may now insert rows of events').waitFor();
+    assert.deepEqual((await doraGrants()).map((g) => [g.id, g.operations]), [[first.id, ['select', 'insert']]]);
+    await page.getByRole('checkbox', { name: 'dora may insert on events' }).uncheck();
+    await page.getByRole('status').getByText('dora may no longer insert on events').waitFor();
+    await page.getByRole('checkbox', { name: 'dora may select on events' }).uncheck();
+    await page.getByRole('status').getByText('dora may no longer select on events').waitFor();
+    assert.deepEqual(await doraGrants(), [], 'no operation left: no grant');
+
     await page.getByRole('checkbox', { name: 'every user may insert on events' }).check();
     await page.getByRole('status').getByText('every user may now insert rows of events').waitFor();
   }));

@@ -75,6 +75,21 @@ test('a change is a change; a removed endpoint is kept unless --prune; --dry-run
   assert.deepEqual(await (await fetch(`${server.url}/proj/api/hello/x`)).json(), { hi: 'X!' });
 });
 
+test('a grant whose operations changed is changed in place (same grant, never revoked in between)', async () => {
+  const { id } = (await server.deps.registry.resolve({ kind: 'name', name: 'proj' }))!;
+  const grants = async () => (await server.deps.pools.use(id, (db) => db.prepare("SELECT id, can_select, can_insert FROM _wce_table_permissions WHERE table_name = 'notes'").all())) as Array<{ id: number; can_select: number; can_insert: number }>;
+  const [before] = await grants();
+  write('policies.json', JSON.stringify({
+    grants: [{ table: 'notes', role: 'anonymous', operations: ['select', 'insert'] }],
+    policies: [{ table: 'notes', name: 'public notes', commands: ['select'], roles: ['anonymous'], using: 'public = 1' }],
+  }));
+  const pushed = await cli.ok(['push', dir]);
+  assert.match(pushed.stdout, /  ~ grant select, insert on notes to anonymous\n/);
+  assert.match(pushed.stdout, /0 to add, 1 to change, 0 to delete/);
+  const after = await grants();
+  assert.deepEqual(after.map((g) => ({ ...g })), [{ id: before.id, can_select: 1, can_insert: 1 }]);
+});
+
 test('an applied migration that was edited is refused before anything is applied', async () => {
   write('schema.sql', '-- migration: 001_notes\nCREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);\n\n-- migration: 002_tags\nCREATE TABLE tags (name TEXT PRIMARY KEY);\n');
   const refused = await cli.run(['push', dir]);

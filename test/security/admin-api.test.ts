@@ -12,7 +12,8 @@ import { readAccessVersion } from '../../src/access/version.ts';
 const ROUTES: Array<[string, string, unknown?]> = [
   ['GET', '/admin/users'], ['POST', '/admin/users', { username: 'x1', password: 'long enough pw', role: 'user' }],
   ['PUT', '/admin/users/some-id', { enabled: false }], ['GET', '/admin/permissions'],
-  ['POST', '/admin/permissions', { table: 'posts', role: 'user', operations: ['select'] }], ['DELETE', '/admin/permissions/1'],
+  ['POST', '/admin/permissions', { table: 'posts', role: 'user', operations: ['select'] }], ['PUT', '/admin/permissions/1', { operations: ['select'] }],
+  ['DELETE', '/admin/permissions/1'],
   ['GET', '/admin/policies'], ['POST', '/admin/policies', { table: 'posts', name: 'p', commands: ['select'], roles: ['user'], using: '1', kind: 'permissive' }],
   ['PUT', '/admin/policies/1', { using: '1' }], ['DELETE', '/admin/policies/1'],
 ];
@@ -111,6 +112,27 @@ describe('admin API', () => {
     ]) {
       assert.equal((await w.call(w.admin, 'POST', '/admin/permissions', body)).status, 400, JSON.stringify(body));
     }
+  });
+
+  test('permissions: PUT changes a grant\'s operations in one audited step, and refuses bad ones without a change', async () => {
+    const created = await w.call(w.admin, 'POST', '/admin/permissions', { table: 'posts', role: 'anonymous', operations: ['select'] });
+    assert.equal(created.status, 201);
+    const before = await counts();
+    const changed = await w.call(w.admin, 'PUT', `/admin/permissions/${created.body.id}`, { operations: ['select', 'insert', 'select'] });
+    assert.equal(changed.status, 200);
+    assert.deepEqual([changed.body.id, changed.body.table, changed.body.role, changed.body.operations], [created.body.id, 'posts', 'anonymous', ['select', 'insert']]);
+    const after = await counts();
+    assert.deepEqual([after.audit - before.audit, after.version > before.version], [1, true], 'one audit row, a new access version');
+    const entry = await w.server.deps.pools.use(w.cenv.id, (db) => db.prepare("SELECT detail FROM _wce_audit_log WHERE action = 'permission_updated' ORDER BY id DESC").get() as { detail: string });
+    assert.deepEqual([JSON.parse(entry.detail).from, JSON.parse(entry.detail).to], [['select'], ['select', 'insert']]);
+    for (const [body, status] of [[{ operations: [] }, 400], [{ operations: ['drop'] }, 400], [{ operations: ['select'], table: 'other' }, 400], [{}, 400]] as const) {
+      assert.equal((await w.call(w.admin, 'PUT', `/admin/permissions/${created.body.id}`, body)).status, status, JSON.stringify(body));
+    }
+    assert.equal((await w.call(w.admin, 'PUT', '/admin/permissions/999999', { operations: ['select'] })).status, 404);
+    assert.equal((await w.call(w.admin, 'PUT', '/admin/permissions/0', { operations: ['select'] })).status, 400);
+    const listed = (await w.call(w.admin, 'GET', '/admin/permissions')).body.permissions.find((p: { id: number }) => p.id === created.body.id);
+    assert.deepEqual(listed.operations, ['select', 'insert'], 'the refused changes left it as it was');
+    assert.equal((await w.call(w.admin, 'DELETE', `/admin/permissions/${created.body.id}`)).status, 204);
   });
 
   const badExpressions: Array<[string, string, RegExp]> = [

@@ -100,8 +100,8 @@ export function planPush(local: LocalProject, remote: RemoteProject, options: { 
   const grants = diff('grant', local.grants, remote.grants);
   for (const g of grants.added) { const body = grantBody(g, remote); plan.steps.push({ sign: '+', what: describe.grant(g), run: (c) => c.json('POST', '/admin/permissions', body) }); }
   for (const { local: g, remote: old } of grants.changed) {
-    const body = grantBody(g, remote);
-    plan.steps.push({ sign: '~', what: describe.grant(g), run: async (c) => { await c.json('DELETE', `/admin/permissions/${id('grant', old)}`); return c.json('POST', '/admin/permissions', body); } });
+    // Same table and holder, other operations: changed in place, never briefly revoked.
+    plan.steps.push({ sign: '~', what: describe.grant(g), run: (c) => c.json('PUT', `/admin/permissions/${id('grant', old)}`, { operations: g.operations }) });
   }
   track('grant', 'policies', grants, (c, g: Grant) => c.json('DELETE', `/admin/permissions/${id('grant', g)}`));
 

@@ -1,9 +1,9 @@
 /**
- * `GET/POST /{cenv}/admin/permissions`, `DELETE /{cenv}/admin/permissions/{id}` (owner/admin).
+ * `GET/POST /{cenv}/admin/permissions`, `PUT/DELETE /{cenv}/admin/permissions/{id}` (owner/admin).
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { createPermission, deletePermission, listPermissions } from '../../access/permissions.ts';
+import { createPermission, deletePermission, listPermissions, updatePermission } from '../../access/permissions.ts';
 import { OPERATIONS, POLICY_ROLES } from '../../access/model.ts';
 import { actorOf, publishChange } from '../caller.ts';
 import { NoContent, Permission, PermissionList } from '../openapi/schemas.ts';
@@ -12,6 +12,9 @@ const NewPermission = Type.Object({
   table: Type.String({ minLength: 1, maxLength: 128 }),
   role: Type.Optional(Type.Union(POLICY_ROLES.map((role) => Type.Literal(role)))),
   user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  operations: Type.Array(Type.Union(OPERATIONS.map((op) => Type.Literal(op))), { minItems: 1, maxItems: 4 }),
+}, { additionalProperties: false });
+const Operations = Type.Object({
   operations: Type.Array(Type.Union(OPERATIONS.map((op) => Type.Literal(op))), { minItems: 1, maxItems: 4 }),
 }, { additionalProperties: false });
 // Path parameters arrive as text (no type coercion): a positive integer of at most 15 digits.
@@ -29,6 +32,15 @@ export async function adminPermissionRoutes(app: FastifyInstance): Promise<void>
     const permission = await app.deps.pools.use(request.caller.cenv.id, (db) => createPermission(db, request.body, actorOf(request)));
     publishChange(request, 'access', [{ table: permission.table, action: 'grant', rows: null }], { roles: [permission.role ?? 'user'] });
     return reply.code(201).send(permission);
+  });
+
+  app.put<{ Params: Static<typeof Params>; Body: Static<typeof Operations> }>('/admin/permissions/:id', {
+    schema: { summary: "Change a grant's operations (at once; delete the grant to take them all)", params: Params, body: Operations, response: { 200: Permission } },
+    config: { access: 'admin' },
+  }, async (request) => {
+    const permission = await app.deps.pools.use(request.caller.cenv.id, (db) => updatePermission(db, Number(request.params.id), request.body.operations, actorOf(request)));
+    publishChange(request, 'access', [{ table: permission.table, action: 'grant', rows: null }], { roles: [permission.role ?? 'user'] });
+    return permission;
   });
 
   app.delete<{ Params: Static<typeof Params> }>('/admin/permissions/:id', {

@@ -49,10 +49,11 @@ export function GrantGrid({ tables, grants, users, reload }: GrantGridProps) {
     setBusy(cell);
     setPending({ [`${cell}|${op}`]: on });
     try {
-      if (existing) await api(`/admin/permissions/${existing.id}`, { method: 'DELETE' });
-      if (ops.size > 0) {
-        await api('/admin/permissions', { body: { table, ...(holder.role ? { role: holder.role } : { user_id: holder.user_id }), operations: OPERATIONS.filter((o) => ops.has(o)) } });
-      }
+      // One request per change, so a grant is never briefly gone (nor half-changed on an error).
+      const operations = OPERATIONS.filter((o) => ops.has(o));
+      if (existing && operations.length > 0) await api(`/admin/permissions/${existing.id}`, { method: 'PUT', body: { operations } });
+      else if (existing) await api(`/admin/permissions/${existing.id}`, { method: 'DELETE' });
+      else await api('/admin/permissions', { body: { table, ...(holder.role ? { role: holder.role } : { user_id: holder.user_id }), operations } });
       toast(`${holder.label} ${on ? 'may now' : 'may no longer'} ${op} ${on ? 'rows of' : 'on'} ${table}`);
     } catch (e) {
       toast(`Not changed: ${(e as ApiError).message}`, 'error');
