@@ -10,6 +10,8 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { buildApp } from './server/app.ts';
 import { createDeps, closeDeps } from './server/deps.ts';
+import { Registry } from './cenv/registry.ts';
+import { recoverInterrupted } from './cenv/create.ts';
 import { startSessionSweeper } from './auth/session-sweeper.ts';
 import { createLogger, flushLogFiles, reopenLogFiles } from './server/logger.ts';
 import { startAuditSweeper } from './server/audit-sweeper.ts';
@@ -33,6 +35,12 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, undefined, config.logFile);
   const node = clusterConfig ? await startClusterNode(config, clusterConfig, log) : null;
   const deps = createDeps(config, log, { registry: node?.registry });
+  // A single node starts with no creation in progress: a cenv still 'creating' was cut off by a
+  // crash, and its half-made file and reserved name are released. (Cluster mode: docs/dev/cluster.md.)
+  if (deps.registry instanceof Registry) {
+    const released = await recoverInterrupted(deps.registry, config.dataDir);
+    if (released.length > 0) log.warn({ cenvs: released }, 'removed cenvs whose creation a crash interrupted');
+  }
   node?.attach(deps);
   if (deps.cluster) {
     const cluster = deps.cluster;

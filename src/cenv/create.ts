@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, renameSync, rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
-import type { CenvRegistry, CenvRecord } from './registry.ts';
+import type { CenvRegistry, CenvRecord, Registry } from './registry.ts';
 import { openDatabase } from './open.ts';
 import { migrate } from './migrate.ts';
 import { cenvFile } from './paths.ts';
@@ -67,4 +67,20 @@ export async function adoptCenvFile(registry: CenvRegistry, dataDir: string, id:
     await registry.remove(id);
     throw error;
   }
+}
+
+/**
+ * Undoes creations a crash interrupted (the process died between the registry record and
+ * `active`): their half-made files and records go, so their names are free again. Call at
+ * start, before the server takes requests — when no creation can be in progress. Returns the
+ * ids removed.
+ * @example recoverInterrupted(registry, dataDir) // ['5c1f…'] after a crash mid-creation
+ */
+export async function recoverInterrupted(registry: Registry, dataDir: string): Promise<string[]> {
+  const ids = registry.interrupted();
+  for (const id of ids) {
+    removeCenvFiles(cenvFile(dataDir, id));
+    await registry.remove(id);
+  }
+  return ids;
 }

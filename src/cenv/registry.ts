@@ -96,6 +96,14 @@ export class Registry implements CenvRegistry {
     this.forget(id);
   }
 
+  /**
+   * Ids of cenvs left in status `creating`. Only a creation in progress has that status, so
+   * when the server starts these are creations a crash interrupted (see recoverInterrupted).
+   */
+  interrupted(): string[] {
+    return (this.db.prepare("SELECT id FROM cenvs WHERE status = 'creating'").all() as Array<{ id: string }>).map((row) => row.id);
+  }
+
   /** Adds many records at once, for tests and imports that bypass HTTP. */
   insertActive(records: Array<{ id: string; name: string | null }>): void {
     const insert = this.db.prepare("INSERT INTO cenvs (id, name, status, created_at) VALUES (?, ?, 'active', ?)");

@@ -6,6 +6,10 @@
  * first replica snapshot and records it together with the status (ownership.finishCreate),
  * so an active cenv always has a replica to restore from.
  *
+ * A creation whose node died before `active` leaves its records in `creating` and its owner
+ * key gone with the node's lease; the name it reserved is released when someone asks for it
+ * again (releaseAbandoned), so a crash never takes a name for good.
+ *
  * Lookups read the watched mirror (view.ts). A miss asks etcd once (the cenv may have been
  * created a moment ago on another node), and misses are remembered for a second so a flood
  * of made-up names costs etcd little; the watch forgets them as soon as the name appears.
@@ -65,6 +69,42 @@ export class EtcdRegistry implements CenvRegistry {
 
   async reserve(id: string, name: string | null): Promise<CenvRecord> {
     if (!this.session.valid() || this.session.isDraining()) throw new UnavailableError('this node is not taking new cenvs right now; retry');
+    try {
+      return await this.tryReserve(id, name);
+    } catch (error) {
+      if (!(error instanceof NameTakenError) || !name || !(await this.releaseAbandoned(name))) throw error;
+      return this.tryReserve(id, name);
+    }
+  }
+
+  /**
+   * Frees `name` when the cenv holding it is an abandoned creation: still `creating`, and no
+   * owner (its node's lease expired, so that node is gone or fenced off and will never finish
+   * it). One transaction, conditioned on exactly what was read, so a creation that is alive
+   * or that moved on in the meantime is never touched. True when the name was freed.
+   */
+  private async releaseAbandoned(name: string): Promise<boolean> {
+    const holder = await this.client.get(keys.name(name)).string();
+    if (!holder) return true;
+    const cenvKey = keys.cenv(holder);
+    const read = await this.client.get(cenvKey).exec();
+    const kv = read.kvs[0];
+    const record = parseJson<CenvRecord>(kv?.value);
+    if (!kv || record?.status !== 'creating') return false;
+    const released = await this.client
+      .if(keys.owner(holder), 'Create', '==', 0)
+      .and(keys.name(name), 'Value', '==', holder)
+      .and(cenvKey, 'Mod', '==', kv.mod_revision)
+      .then(this.client.delete().key(cenvKey), this.client.delete().key(keys.name(name)))
+      .commit();
+    if (released.succeeded) {
+      this.view.cenvs.delete(holder);
+      if (this.view.names.get(name) === holder) this.view.names.delete(name);
+    }
+    return released.succeeded;
+  }
+
+  private async tryReserve(id: string, name: string | null): Promise<CenvRecord> {
     const record: CenvRecord = { id, name, status: 'creating', createdAt: new Date().toISOString() };
     const cenvKey = keys.cenv(id);
     const ownerKey = keys.owner(id);

@@ -16,7 +16,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { installed } from '../helpers/processes.ts';
-import { nodeLabel } from '../../src/cluster/keys.ts';
+import { Etcd3 } from 'etcd3';
+import { keys, nodeLabel } from '../../src/cluster/keys.ts';
 import { startCluster, type TestCluster, type ClusterNodeProcess } from '../helpers/cluster.ts';
 import { bearer, createCenv, login, request } from '../helpers/server.ts';
 import { acknowledged, acknowledgedCount, allFencingViolations, longestGap, prepareLoadTable, startWriteLoad, type LoadCenv } from '../helpers/write-load.ts';
@@ -218,6 +219,35 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
     const [a, b] = await Promise.all([cluster.nodes[0], cluster.nodes[2]].map((node) =>
       request(`${node.url}/new`, { body: { username: 'ada', password: 'correct horse battery', name: 'contested' } })));
     assert.deepEqual([a.status, b.status].sort(), [201, 409], `${a.status} ${JSON.stringify(a.body)} / ${b.status} ${JSON.stringify(b.body)}`);
+  });
+
+  test('a name reserved by a creation whose node died is released; one held by a live creation is not', async () => {
+    const etcd = new Etcd3({ hosts: cluster.etcd.endpoints });
+    try {
+      const creating = (id: string, name: string) => JSON.stringify({ id, name, status: 'creating', createdAt: new Date().toISOString() });
+      // Abandoned: the records a node writes when it starts creating, with its owner key gone (lease expired).
+      const dead = '0a0a0a0a-1111-4222-8333-444444444444';
+      await etcd.put(keys.cenv(dead)).value(creating(dead, 'abandoned'));
+      await etcd.put(keys.name('abandoned')).value(dead);
+      // Alive: the owner key is held under a lease that is still being kept.
+      const live = '0b0b0b0b-1111-4222-8333-444444444444';
+      const lease = etcd.lease(30);
+      await etcd.put(keys.cenv(live)).value(creating(live, 'in-progress'));
+      await etcd.put(keys.name('in-progress')).value(live);
+      await lease.put(keys.owner(live)).value(JSON.stringify({ node: 'elsewhere', url: 'http://127.0.0.1:1' }));
+
+      const body = (name: string) => ({ username: 'ada', password: 'correct horse battery', name });
+      const released = await request(`${cluster.proxy.url}/new`, { body: body('abandoned') });
+      assert.equal(released.status, 201, JSON.stringify(released.body));
+      assert.notEqual(released.body.cenv_id, dead);
+      assert.equal(await etcd.get(keys.cenv(dead)).string(), null, 'the abandoned record is gone');
+      const taken = await request(`${cluster.proxy.url}/new`, { body: body('in-progress') });
+      assert.equal(taken.status, 409, JSON.stringify(taken.body));
+      assert.equal(await etcd.get(keys.name('in-progress')).string(), live, 'a live creation keeps its name');
+      await lease.revoke();
+    } finally {
+      etcd.close();
+    }
   });
 
   test('node-to-node headers cannot be forged; the cluster routes are for operators and nodes only', async () => {

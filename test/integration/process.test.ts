@@ -2,7 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { spawnServer, request, createCenv, login, bearer } from '../helpers/server.ts';
+import { spawnServer, request, createCenv, login, bearer, tempDir } from '../helpers/server.ts';
+import { Registry } from '../../src/cenv/registry.ts';
+import { registryFile } from '../../src/cenv/paths.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -76,5 +78,21 @@ describe('the server process', () => {
     await first.exited;
     assert.equal(result.status, 1);
     assert.match(result.stderr, /cannot listen on 127\.0\.0\.1:\d+/);
+  });
+
+  test('a cenv whose creation a crash cut off is released at start: its name is free again', async () => {
+    const dataDir = tempDir();
+    const registry = new Registry(registryFile(dataDir));
+    await registry.reserve('11111111-2222-4333-8444-555555555555', 'cut');
+    registry.close();
+    const server = await spawnServer({ WCE_DATA_DIR: dataDir, WCE_LOG_LEVEL: 'warn' });
+    try {
+      assert.match(server.output(), /removed cenvs whose creation a crash interrupted/);
+      const created = await request(`${server.url}/new`, { body: { username: 'ada', password: 'correct horse battery', name: 'cut' } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 });
