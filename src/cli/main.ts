@@ -16,13 +16,14 @@ import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { login } from './commands/login.ts';
 import { logout } from './commands/logout.ts';
+import { passwd } from './commands/passwd.ts';
 import { pull } from './commands/pull.ts';
 import { push } from './commands/push.ts';
 import { serve } from './commands/serve.ts';
 import { sql } from './commands/sql.ts';
 import { users } from './commands/users.ts';
 
-const COMMANDS: Command[] = [serve, create, login, logout, sql, push, pull, exportCommand, importCommand, users, cluster];
+const COMMANDS: Command[] = [serve, create, login, logout, passwd, sql, push, pull, exportCommand, importCommand, users, cluster];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

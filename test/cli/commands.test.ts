@@ -29,7 +29,7 @@ after(async () => {
 describe('help and usage', () => {
   test('wce alone prints the commands and exit codes; every command has --help', async () => {
     const bare = await cli.ok([]);
-    for (const name of ['serve', 'new', 'login', 'logout', 'sql', 'push', 'pull', 'export', 'import', 'users']) assert.match(bare.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ['serve', 'new', 'login', 'logout', 'passwd', 'sql', 'push', 'pull', 'export', 'import', 'users']) assert.match(bare.stdout, new RegExp(`\\n  ${name} `));
     assert.match(bare.stdout, /Exit codes: 0 done; 1 .*; 2 .*\n3 .*; 4 the server cannot be reached/);
     const helps = await Promise.all(['serve', 'new', 'login', 'sql', 'push', 'users'].map((name) => cli.ok([name, '--help'])));
     for (const [i, name] of ['serve', 'new', 'login', 'sql', 'push', 'users'].entries()) assert.match(helps[i].stdout, new RegExp(`^Usage: wce ${name}`));
@@ -113,6 +113,30 @@ describe('a session', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--role must be user or admin/);
     assert.match((await cli.ok(['users', 'logout', 'bob'])).stdout, /^Ended 0 sessions of bob/);
+  });
+
+  test('passwd: your own password, the current one first; this login goes on, the new password works', async () => {
+    const other = await cli.run(['login', 'shop', '--username', 'ada', '--password-stdin'], { input: 'correct horse battery\n', env: { XDG_CONFIG_HOME: `${cli.home}/elsewhere` } });
+    assert.equal(other.code, 0, 'a second session, kept elsewhere');
+    const wrong = await cli.run(['passwd', '--password-stdin'], { input: 'not my password\na brand new password\n' });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /current_password is not your current password \[400 WCE_ERR_VALIDATION\]/);
+    const short = await cli.run(['passwd', '--password-stdin'], { input: 'correct horse battery\nshort\n' });
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /at least 8 characters/);
+    const oneLine = await cli.run(['passwd', '--password-stdin'], { input: 'correct horse battery\n' });
+    assert.equal(oneLine.code, 2);
+    assert.match(oneLine.stderr, /standard input needs 2 lines \(current password, then new password\)/);
+
+    const changed = await cli.ok(['passwd', '--password-stdin'], { input: 'correct horse battery\na brand new password\n' });
+    assert.equal(changed.stdout, 'Password changed on shop.\n');
+    assert.match(changed.stderr, /1 other session ended\./);
+    assert.equal((await cli.run(['users', 'list'])).code, 0, 'this login goes on');
+    const elsewhere = await cli.run(['users', 'list'], { env: { XDG_CONFIG_HOME: `${cli.home}/elsewhere` } });
+    assert.equal(elsewhere.code, 3, 'the other session ended');
+    const relogin = await cli.run(['login', 'shop', '--username', 'ada', '--password-stdin'], { input: 'a brand new password\n', env: { XDG_CONFIG_HOME: `${cli.home}/elsewhere` } });
+    assert.equal(relogin.code, 0, relogin.stderr);
+    await cli.ok(['passwd', '--password-stdin'], { input: 'a brand new password\ncorrect horse battery\n' });
   });
 
   test('login keeps a second cenv beside the first; logout forgets it; then commands say to log in (exit 3)', async () => {
