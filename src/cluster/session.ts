@@ -17,7 +17,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Etcd3, Lease } from 'etcd3';
-import { keys, parseJson, type NodeRecord } from './keys.ts';
+import { keys, type NodeRecord } from './keys.ts';
 import { CALL_DEADLINE_MS } from './etcd.ts';
 import { untilDone } from './retry.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { DatabaseSync } from 'node:sqlite';
 import { runSqlRequest, type SqlRequest } from './run-sql.ts';
 import type { TenantConnection } from './connection.ts';
-import { connect, OWNER, openFixture } from '../../test/helpers/tenant.ts';
+import { OWNER, openFixture } from '../../test/helpers/tenant.ts';
 
 let conn: TenantConnection;
 let inspect: DatabaseSync;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { DatabaseSync } from 'node:sqlite';
 import { TenantDb } from './tenant-db.ts';
 import type { TenantConnection } from './connection.ts';
-import { connect, OWNER, USER, openFixture } from '../../test/helpers/tenant.ts';
+import { OWNER, USER, openFixture } from '../../test/helpers/tenant.ts';
 
 let conn: TenantConnection;
 let inspect: DatabaseSync;

@@ -13,7 +13,6 @@ import type { Principal } from '../auth/principal.ts';
 import type { CommitEvent } from '../db/commit-bus.ts';
 import type { ChangedRows } from '../db/capture.ts';
 import { SubscriberRegistry, type CenvEvents, type CommitRecord, type Group, type Subscriber } from './hub.ts';
-import type { EventStream } from './stream.ts';
 
 export interface KeyedRows { rows: Array<{ key: unknown[]; row: Record<string, unknown> }>; truncated: boolean; pk?: string[] }
 

@@ -4,7 +4,7 @@ import { toArray } from '../values/iter.ts';
 import { typeName } from '../values/kinds.ts';
 import type { Thread } from '../values/thread.ts';
 import { List, StringIter, Tuple, type BuiltinFn, type Kwargs, type Value } from '../values/value.ts';
-import { asBool, asInt, asString, params, positional, type Params } from './args.ts';
+import { asBool, asString, params, positional, type Params } from './args.ts';
 import { strFormat } from './format.ts';
 import type { MethodTable } from './methods.ts';
 import * as C from './string-case.ts';

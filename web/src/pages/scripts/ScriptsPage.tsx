@@ -12,8 +12,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api.ts';
-import { boot, cenvPath } from '../../lib/boot.ts';
-import { formatAgo, formatTime, plural, sentence } from '../../lib/format.ts';
+import { boot } from '../../lib/boot.ts';
+import { formatAgo, formatTime, sentence } from '../../lib/format.ts';
 import { registerShortcut } from '../../lib/shortcuts.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { CodeEditor, type EditorHandle } from '../../editor/CodeEditor.tsx';
@@ -26,9 +26,10 @@ import { Tabs } from '../../components/Tabs.tsx';
 import { toast } from '../../components/Toast.tsx';
 import { deleteModule, EndpointDialog, ModuleDialog, OwnerWarning } from './ItemDialogs.tsx';
 import {
-  endpointKey, itemPath, moduleKey, problemsOf, sourceOf, titleOf, versionOf,
+  apiUrl, endpointKey, itemPath, keyFromUrl, moduleKey, problemsOf, urlFor, sourceOf, titleOf, versionOf,
   type Endpoint, type EndpointInfo, type Item, type ModuleInfo, type Problem, type RunError, type ScriptModule,
 } from './model.ts';
+import { ItemList, Problems } from './ItemList.tsx';
 import { RunsPanel } from './RunsPanel.tsx';
 import { TestPanel, type TestUser } from './TestPanel.tsx';
 
@@ -41,78 +42,6 @@ type DialogKind = 'new-endpoint' | 'new-module' | 'settings' | 'versions' | null
 async function loadLists() {
   const [e, m] = await Promise.all([api<{ endpoints: EndpointInfo[] }>('/admin/endpoints'), api<{ modules: ModuleInfo[] }>('/admin/modules')]);
   return { endpoints: e.endpoints, modules: m.modules };
-}
-
-function keyFromUrl(): string | null {
-  const query = new URLSearchParams(location.search);
-  const endpoint = query.get('endpoint');
-  if (endpoint && /^\d+$/.test(endpoint)) return endpointKey(Number(endpoint));
-  const module = query.get('module');
-  return module ? moduleKey(module) : null;
-}
-
-function urlFor(key: string): string {
-  return key.startsWith('e:') ? `?endpoint=${key.slice(2)}` : `?module=${encodeURIComponent(key.slice(2))}`;
-}
-
-function apiUrl(path: string): string {
-  return `${location.origin}${cenvPath(`/api${path === '/' ? '' : path}`)}${path === '/' ? '/' : ''}`;
-}
-
-function ItemList({ endpoints, modules, selected, dirty, onPick, onNew }: {
-  endpoints: EndpointInfo[]; modules: ModuleInfo[]; selected: string | null; dirty: Set<string>;
-  onPick: (key: string) => void; onNew: (kind: 'new-endpoint' | 'new-module') => void;
-}) {
-  const entry = (key: string, label: ComponentChildren, extra: ComponentChildren, title: string) => (
-    <li key={key}>
-      <button type="button" class="item" aria-current={selected === key ? 'true' : undefined} onClick={() => onPick(key)} title={title}>
-        {label}
-        {dirty.has(key) && <span class="dirty-dot" aria-label="unsaved changes" title="unsaved changes">●</span>}
-        {extra}
-      </button>
-    </li>
-  );
-  return (
-    <nav class="script-list" aria-label="Endpoints and modules">
-      <div class="list-head">
-        <h2 id="endpoints-title">Endpoints</h2>
-        <Button size="small" onClick={() => onNew('new-endpoint')} aria-keyshortcuts="n" title="New endpoint (n)">New</Button>
-      </div>
-      {endpoints.length === 0 ? <p class="muted small list-empty">None yet.</p> : (
-        <ul aria-labelledby="endpoints-title">
-          {endpoints.map((e) => entry(endpointKey(e.id),
-            <><span class={`method method-${e.method.toLowerCase()}`}>{e.method}</span><span class="mono item-name">{e.path}</span></>,
-            <span class="item-badges">
-              {e.run_as === 'owner' && <OwnerWarning compact />}
-              {!e.enabled && <span class="badge">off</span>}
-            </span>, `${e.method} ${e.path} · ${e.access}${e.run_as === 'owner' ? ' · runs as owner' : ''}${e.enabled ? '' : ' · disabled'}`))}
-        </ul>
-      )}
-      <div class="list-head">
-        <h2 id="modules-title">Modules</h2>
-        <Button size="small" onClick={() => onNew('new-module')}>New</Button>
-      </div>
-      {modules.length === 0 ? <p class="muted small list-empty">Shared code for <code>load()</code>.</p> : (
-        <ul aria-labelledby="modules-title">
-          {modules.map((m) => entry(moduleKey(m.name), <span class="mono item-name">{m.name}</span>, null, m.name))}
-        </ul>
-      )}
-    </nav>
-  );
-}
-
-function Problems({ problems, onJump }: { problems: Problem[]; onJump: (p: Problem) => void }) {
-  if (problems.length === 0) return null;
-  return (
-    <div class="problems" role="alert" data-testid="problems">
-      <p class="problems-title">Not saved: {plural(problems.length, 'problem')} in the script</p>
-      <ul>
-        {problems.map((p, i) => (
-          <li key={i}><button type="button" class="link-button" onClick={() => onJump(p)}>Line {p.line}, column {p.column}</button> {p.message}</li>
-        ))}
-      </ul>
-    </div>
-  );
 }
 
 export function ScriptsPage() {

@@ -4,6 +4,7 @@
  * of each item's API, and where a syntax error belongs.
  */
 import { ApiError } from '../../lib/api.ts';
+import { cenvPath } from '../../lib/boot.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 export const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ANY'];
@@ -78,4 +79,23 @@ export function parseQuery(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(text.replace(/^\?/, ''))) if (!(key in out)) out[key] = value;
   return out;
+}
+
+/** The item the page's URL names (`?endpoint=3`, `?module=lib/util.star`). */
+export function keyFromUrl(): string | null {
+  const query = new URLSearchParams(location.search);
+  const endpoint = query.get('endpoint');
+  if (endpoint && /^\d+$/.test(endpoint)) return endpointKey(Number(endpoint));
+  const module = query.get('module');
+  return module ? moduleKey(module) : null;
+}
+
+/** The query string that names an item, for the address bar. */
+export function urlFor(key: string): string {
+  return key.startsWith('e:') ? `?endpoint=${key.slice(2)}` : `?module=${encodeURIComponent(key.slice(2))}`;
+}
+
+/** Where an endpoint path is served, for the "call it" hints. */
+export function apiUrl(path: string): string {
+  return `${location.origin}${cenvPath(`/api${path === '/' ? '' : path}`)}${path === '/' ? '/' : ''}`;
 }
