@@ -28,6 +28,7 @@ import {
   type Draft, type PreviewReply, type SaveProblem, type StoredQuery, type Template, type TemplateInfo,
 } from './model.ts';
 import { PagesPanel, pageUrl } from './PagesPanel.tsx';
+import { TemplateList } from './TemplateList.tsx';
 import { PreviewPanel } from './PreviewPanel.tsx';
 import { QueriesEditor } from './QueriesEditor.tsx';
 import { TemplateDialog } from './TemplateDialog.tsx';
@@ -246,30 +247,7 @@ export function TemplatesPage() {
   return (
     <Shell title="Templates" full>
       <div class="scripts templates">
-        <nav class="script-list" aria-label="Templates">
-          <div class="list-head">
-            <h2 id="templates-title">Templates</h2>
-            <Button size="small" onClick={() => setDialog('new')} aria-keyshortcuts="n" title="New template (n)">New</Button>
-          </div>
-          {templates && templates.length > 0 && (
-            <ul aria-labelledby="templates-title">
-              {templates.map((t) => (
-                <li key={t.id}>
-                  <button type="button" class="item" aria-current={selected === t.id ? 'true' : undefined} onClick={() => setSelected(t.id)}
-                    title={`${t.path} · ${t.syntax}${t.enabled ? '' : ' · disabled'}`}>
-                    <span class="mono item-name">{t.path}</span>
-                    {dirty.has(t.id) && <span class="dirty-dot" aria-label="unsaved changes" title="unsaved changes">●</span>}
-                    <span class="item-badges">
-                      {t.syntax === 'markdown' && <span class="badge">md</span>}
-                      {isPartial(t.path) && <span class="badge">partial</span>}
-                      {!t.enabled && <span class="badge">off</span>}
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </nav>
+        <TemplateList templates={templates} selected={selected} dirty={dirty} onPick={setSelected} onNew={() => setDialog('new')} />
         <section class="script-work" aria-label="Template">{work}</section>
         <aside class="script-side preview-side" aria-label="Preview and pages">{side}</aside>
       </div>
