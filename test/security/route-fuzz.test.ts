@@ -1,7 +1,7 @@
 /**
  * "Bad input gets a 4xx, never a 5xx", checked on every route the server registers — new
- * routes are covered the day they are added. Each route is called by the cenv's owner (so
- * access checks do not stop the input before the handler) with malformed bodies, bodies of
+ * routes are covered the day they are added. Each route is called anonymously and then by
+ * the cenv's owner (so access checks do not stop the input before the handler) with malformed bodies, bodies of
  * the wrong types for every field its schema names, and odd values in its path parameters.
  * Every answer must be below 500, in the one error shape, and the server must still answer
  * afterwards. The few routes that would end the owner's own session are left for last.
@@ -46,7 +46,7 @@ function urlsOf(route: RouteOptions): string[] {
   return ODD_PARAMS.map((value) => base.replace(/:\w+/g, value).replace('*', `${value}/${value}`));
 }
 
-async function fuzz(route: RouteOptions): Promise<string[]> {
+async function fuzz(route: RouteOptions, headers: Record<string, string>): Promise<string[]> {
   const problems: string[] = [];
   const methods = [route.method].flat().filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
   const body = (route.schema as { body?: unknown } | undefined)?.body;
@@ -55,7 +55,7 @@ async function fuzz(route: RouteOptions): Promise<string[]> {
     for (const url of urlsOf(route)) {
       const sends = method === 'GET' || method === 'DELETE' ? [undefined] : badBodies(body);
       for (const sent of sends) {
-        const res = await request(`${server.url}${url}`, { method, ...(sent === undefined ? {} : { body: sent }), headers: bearer(token) });
+        const res = await request(`${server.url}${url}`, { method, ...(sent === undefined ? {} : { body: sent }), headers });
         if (res.status >= 500) problems.push(`${method} ${url} ${JSON.stringify(sent)?.slice(0, 80)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         // Pages answer visitors with an HTML 404 of their own; every other route in the one JSON shape.
         else if (res.status >= 400 && !htmlErrors && typeof res.body?.error?.code !== 'string') problems.push(`${method} ${url} → ${res.status} outside the error shape`);
@@ -70,7 +70,9 @@ test('no malformed input on any route answers 5xx; errors keep the one shape', a
   const ordered = [...api.filter((r) => !ENDS_SESSION.test(r.url)), ...api.filter((r) => ENDS_SESSION.test(r.url))];
   assert.ok(ordered.length > 50, `only ${ordered.length} routes were seen`);
   const problems: string[] = [];
-  for (const route of ordered) problems.push(...await fuzz(route));
+  // Anonymous first (what the internet can send before any check), then as the owner.
+  for (const route of ordered) problems.push(...await fuzz(route, {}));
+  for (const route of ordered) problems.push(...await fuzz(route, bearer(token)));
   assert.deepEqual(problems, []);
   const health = await request(`${server.url}/health`);
   assert.equal(health.status, 200, 'the server still answers');
