@@ -20,7 +20,19 @@ before(async () => {
   server = await startServer({ onRoute: (route) => routes.push(route) });
   cenv = await createCenv(server.url, { username: 'ada', password: 'correct horse battery' });
   token = (await login(server.url, cenv.id, 'ada', 'correct horse battery')).token;
-  await request(`${server.url}/${cenv.id}/sql`, { body: { sql: 'CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)' }, headers: bearer(token) });
+  const admin = async (path: string, body: unknown) => {
+    const res = await request(`${server.url}/${cenv.id}${path}`, { body, headers: bearer(token) });
+    assert.ok(res.status < 300, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  await admin('/sql', { sql: 'CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)' });
+  await admin('/admin/permissions', { table: 't', role: 'anonymous', operations: ['select'] });
+  // A public endpoint and a page whose two parameters the odd path values below fill, so the
+  // fuzzed requests reach a script and a render instead of stopping at "no such route".
+  await admin('/admin/endpoints', {
+    method: 'ANY', path: '/:a/:b', access: 'public',
+    source: 'def handle(req):\n    return {"a": req.params["a"], "b": req.params["b"], "json": req.json, "rows": db.query("SELECT * FROM t WHERE x = ?", req.params["a"])}\n',
+  });
+  await admin('/admin/templates', { path: ':a/:b', source: '<p>{{ params.a }} {{ rows.size }}</p>', queries: { rows: 'SELECT * FROM t WHERE x = :a' } });
 });
 after(() => server.close());
 
