@@ -16,6 +16,7 @@ import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { login } from './commands/login.ts';
 import { logout } from './commands/logout.ts';
+import { logs } from './commands/logs.ts';
 import { passwd } from './commands/passwd.ts';
 import { pull } from './commands/pull.ts';
 import { push } from './commands/push.ts';
@@ -23,7 +24,7 @@ import { serve } from './commands/serve.ts';
 import { sql } from './commands/sql.ts';
 import { users } from './commands/users.ts';
 
-const COMMANDS: Command[] = [serve, create, login, logout, passwd, sql, push, pull, exportCommand, importCommand, users, cluster];
+const COMMANDS: Command[] = [serve, create, login, logout, passwd, sql, push, pull, exportCommand, importCommand, users, logs, cluster];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
