@@ -268,13 +268,16 @@ describe('cluster: 3 nodes behind HAProxy', { skip: available ? false : 'etcd an
 
   test('an operator hands one cenv back (the idle close does the same): its replica holds every write, and the next request reopens it', async () => {
     const cenv = cenvs[1];
-    const owned = (await owners(cluster)).get(cenv.id)!;
-    const owner = cluster.nodes.find((node) => nodeId(node) === owned.node)!;
     const base = Date.now() * 1000;
+    // Writes first: they also claim the cenv if the tests before left it unowned (its owner
+    // may have been the node paused past its lease, which gives its cenvs up).
     for (let i = 0; i < 20; i++) {
       const res = await request(`${cluster.proxy.url}/${cenv.id}/sql`, { headers: bearer(cenv.token), body: { sql: 'INSERT INTO load (seq) VALUES (?)', params: [base + i] } });
       assert.equal(res.status, 200);
     }
+    const owned = (await owners(cluster)).get(cenv.id);
+    assert.ok(owned, 'a node owns the cenv it just served');
+    const owner = cluster.nodes.find((node) => nodeId(node) === owned.node)!;
     const count = async () => (await request(`${cluster.proxy.url}/${cenv.id}/sql`, { headers: bearer(cenv.token), body: { sql: 'SELECT count(*) FROM load' } })).body.rows[0][0] as number;
     const before = await count();
     const released = await request(`${owner.url}/cluster/drain?cenv=${cenv.id}`, { method: 'POST', headers: bearer(METRICS_TOKEN) });
