@@ -12,6 +12,7 @@ import type { Command } from './args.ts';
 import { CliError, EXIT } from './client.ts';
 import { cluster } from './commands/cluster.ts';
 import { create } from './commands/new.ts';
+import { eventsCommand } from './commands/events.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { login } from './commands/login.ts';
@@ -24,7 +25,7 @@ import { serve } from './commands/serve.ts';
 import { sql } from './commands/sql.ts';
 import { users } from './commands/users.ts';
 
-const COMMANDS: Command[] = [serve, create, login, logout, passwd, sql, push, pull, exportCommand, importCommand, users, logs, cluster];
+const COMMANDS: Command[] = [serve, create, login, logout, passwd, sql, push, pull, exportCommand, importCommand, users, logs, eventsCommand, cluster];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -29,7 +29,7 @@ after(async () => {
 describe('help and usage', () => {
   test('wce alone prints the commands and exit codes; every command has --help', async () => {
     const bare = await cli.ok([]);
-    for (const name of ['serve', 'new', 'login', 'logout', 'passwd', 'sql', 'push', 'pull', 'export', 'import', 'users', 'logs']) assert.match(bare.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ['serve', 'new', 'login', 'logout', 'passwd', 'sql', 'push', 'pull', 'export', 'import', 'users', 'logs', 'events']) assert.match(bare.stdout, new RegExp(`\\n  ${name} `));
     assert.match(bare.stdout, /Exit codes: 0 done; 1 .*; 2 .*\n3 .*; 4 the server cannot be reached/);
     const helps = await Promise.all(['serve', 'new', 'login', 'sql', 'push', 'users'].map((name) => cli.ok([name, '--help'])));
     for (const [i, name] of ['serve', 'new', 'login', 'sql', 'push', 'users'].entries()) assert.match(helps[i].stdout, new RegExp(`^Usage: wce ${name}`));

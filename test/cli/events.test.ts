@@ -1,0 +1,87 @@
+/**
+ * `wce events` against a real server: the changes a user may see, as they happen — a row
+ * outside their policy never shows, one that leaves it prints as "leave" — a snapshot first
+ * on request, JSON lines or text, and a refusal (a table without a grant) as a failure.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { Cli } from '../helpers/cli.ts';
+
+const WCE = path.resolve(import.meta.dirname, '../../bin/wce.mjs');
+let server: TestServer;
+let owner: Cli;
+let bob: Cli;
+
+before(async () => {
+  server = await startServer();
+  owner = new Cli(server.url);
+  await owner.newCenv('club');
+  await owner.ok(['sql'], { input: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, who TEXT NOT NULL, text TEXT);\n' });
+  await owner.ok(['users', 'add', 'bob', '--password-stdin'], { input: 'long enough pw\n' });
+  const dir = path.join(owner.home, 'project');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'policies.json'), JSON.stringify({
+    grants: [{ table: 'notes', role: 'user', operations: ['select'] }],
+    policies: [{ table: 'notes', name: 'mine', commands: ['select'], roles: ['user'], using: "who = 'bob'" }],
+  }));
+  await owner.ok(['push', dir]);
+  await owner.ok(['sql', "INSERT INTO notes (who, text) VALUES ('bob', 'first')"]);
+  bob = new Cli(server.url);
+  await bob.ok(['login', 'club', '--username', 'bob', '--password-stdin'], { input: 'long enough pw\n' });
+});
+after(async () => {
+  owner.cleanup();
+  bob.cleanup();
+  await server.close();
+});
+
+function watch(cli: Cli, args: string[]): { child: ChildProcess; out: () => string; until: (pattern: RegExp) => Promise<void> } {
+  const child = spawn(process.execPath, [WCE, 'events', ...args], { env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (chunk) => { out += chunk; });
+  child.stderr!.on('data', (chunk) => { out += chunk; });
+  const until = async (pattern: RegExp) => {
+    const deadline = Date.now() + 10_000;
+    while (!pattern.test(out)) {
+      if (Date.now() > deadline) assert.fail(`no ${pattern} in:\n${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return { child, out: () => out, until };
+}
+
+test('bob sees his rows change and leave, never the others; a snapshot first', async () => {
+  const w = watch(bob, ['notes', '--snapshot', '--text']);
+  try {
+    await w.until(/listening to notes/);
+    await w.until(/notes: 1 rows now\n {2}\[1\] \{"id":1,"who":"bob","text":"first"\}/);
+    await owner.ok(['sql', "INSERT INTO notes (who, text) VALUES ('eve', 'secret'), ('bob', 'second')"]);
+    await w.until(/insert notes \[3\] \{"id":3,"who":"bob","text":"second"\}/);
+    await owner.ok(['sql', "UPDATE notes SET who = 'eve' WHERE id = 1"]);
+    await w.until(/leave notes \[1\]/);
+    assert.doesNotMatch(w.out(), /secret|"id":2/, 'a row outside his policy never shows');
+  } finally {
+    w.child.kill();
+  }
+});
+
+test('JSON lines when asked; a table without a grant is refused before the stream opens', async () => {
+  const w = watch(owner, ['notes', '--json']);
+  try {
+    await w.until(/"event":"ready"/);
+    await owner.ok(['sql', "INSERT INTO notes (who, text) VALUES ('ann', 'hi')"]);
+    await w.until(/\{"event":"change","id":"[^"]+","data":\{"table":"notes","op":"insert","key":\[\d+\],"row":\{[^}]*"who":"ann"/);
+  } finally {
+    w.child.kill();
+  }
+  await owner.ok(['sql', 'CREATE TABLE private (x)']);
+  const refused = await bob.run(['events', 'private']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /\[403 WCE_ERR_FORBIDDEN\]/);
+  const nothing = await bob.run(['events']);
+  assert.equal(nothing.code, 2);
+});
