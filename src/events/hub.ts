@@ -130,6 +130,13 @@ export class SubscriberRegistry {
     return subscriber;
   }
 
+  /** Ends every stream (the server is stopping: an open stream would hold its shutdown forever). */
+  closeAll(reason: string): number {
+    const streams = [...this.cenvs.values()].flatMap((entry) => [...entry.groups.values()].flatMap((group) => [...group.subscribers].map((s) => s.stream)));
+    for (const stream of streams) stream.close(reason);
+    return streams.length;
+  }
+
   remove(subscriber: Subscriber): void {
     const entry = this.cenvs.get(subscriber.cenvId);
     if (!entry || !subscriber.group.subscribers.delete(subscriber)) return;

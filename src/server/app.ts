@@ -113,6 +113,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
       if (request.routeOptions.config.access === undefined) await deps.rateLimits.serverRequest(request, reply, serverIpLimit);
     });
   }
+  // Event streams never end by themselves, and close() waits for every request: end them first,
+  // or a shutdown (SIGTERM, a cluster handoff) would wait forever. Clients resume elsewhere.
+  app.addHook('preClose', (done) => {
+    deps.events.registry.closeAll('the server is shutting down');
+    done();
+  });
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(openApiRoute);
