@@ -85,3 +85,32 @@ test('JSON lines when asked; a table without a grant is refused before the strea
   const nothing = await bob.run(['events']);
   assert.equal(nothing.code, 2);
 });
+
+test('a server restart mid-stream: the server still stops, the command says so, resumes and goes on printing', async () => {
+  const { spawnServer } = await import('../helpers/server.ts');
+  let live = await spawnServer({ WCE_LOG_LEVEL: 'warn' });
+  const port = new URL(live.url).port;
+  const cli = new Cli(live.url);
+  try {
+    await cli.newCenv('restarts');
+    await cli.ok(['sql', 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)']);
+    const w = watch(cli, ['t', '--text']);
+    try {
+      await w.until(/listening to t/);
+      live.child.kill('SIGTERM');
+      const stopped = await Promise.race([live.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+      assert.equal(stopped, 0, 'SIGTERM stops the server even with an event stream open');
+      await w.until(/the stream closed; resuming/);
+      live = await spawnServer({ WCE_LOG_LEVEL: 'warn', WCE_PORT: port, WCE_DATA_DIR: live.dataDir });
+      await w.until(/reset /); // the restarted server no longer holds the changes before it: reload
+      await cli.ok(['sql', "INSERT INTO t (v) VALUES ('after')"]);
+      await w.until(/insert t \[1\] \{"id":1,"v":"after"\}/);
+    } finally {
+      w.child.kill();
+    }
+  } finally {
+    cli.cleanup();
+    live.child.kill('SIGTERM');
+    await live.exited;
+  }
+});

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, TARGET, TARGET_HELP, type Command } from '../args.ts';
-import { Client, CliError, UsageError } from '../client.ts';
+import { Client, CliError, EXIT, UsageError } from '../client.ts';
 import { note, wantsJson } from '../output.ts';
 
 const USAGE = `Usage: wce events TABLES [--channels C1,C2] [--snapshot] [--json | --text]
@@ -80,12 +80,23 @@ export const eventsCommand: Command = {
     let listening = false;
     for (let closes = 0; ; closes++) {
       const headers: Record<string, string> = { accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) };
-      const response = await client.fetch('GET', `/events?${query}`, { headers });
+      let response: Response;
+      try {
+        response = await client.fetch('GET', `/events?${query}`, { headers });
+      } catch (error) {
+        // Not there (yet): a restarting server. Keep trying for a while, then give up saying so.
+        if (!(error instanceof CliError && error.exitCode === EXIT.unreachable) || !listening || closes >= 30) throw error;
+        await sleep(1000);
+        continue;
+      }
       if (!response.ok || !response.body) await client.read(response); // throws the server's error
       for await (const event of events(response.body!)) {
         closes = 0;
-        if (event.id) lastId = event.id;
         const data = JSON.parse(event.data) as Record<string, unknown>;
+        if (event.id) lastId = event.id;
+        // Nothing changed yet: resume from where the stream started (a server that no longer
+        // knows that point says "reset", so the change in between is not silently lost).
+        else if (event.event === 'ready' && typeof data.last_event_id === 'string') lastId ??= data.last_event_id;
         if (json) process.stdout.write(`${JSON.stringify({ event: event.event, ...(event.id ? { id: event.id } : {}), data })}\n`);
         else if (event.event !== 'ready' || !listening) process.stdout.write(`${describe(event.event, data)}\n`);
         if (event.event === 'ready') listening = true;
@@ -93,7 +104,7 @@ export const eventsCommand: Command = {
       }
       // The server closed the stream (a restart; a reader too slow is dropped): resume after
       // the last event, so nothing in between is missed.
-      if (closes >= 5) throw new CliError('the event stream keeps closing; is the server up?');
+      if (closes >= 30) throw new CliError('the event stream keeps closing; is the server up?');
       note('the stream closed; resuming…');
       await sleep(1000);
     }
