@@ -21,6 +21,12 @@ export type EventReader = (cenvId: string, principal: Principal, op: 'eventRows'
 
 export interface HubLogger { warn(details: object, message: string): void }
 
+/** True while the session `sessionId` of `userId` may still be used (not revoked or expired, the user enabled). */
+export type SessionCheck = (cenvId: string, userId: string, sessionId: string) => Promise<boolean>;
+
+/** How often streams are checked against their sessions when nothing else prompts it (expiry). */
+const SESSION_RECHECK_MS = 60_000;
+
 /** Who may receive a message an endpoint published: the endpoint's own access level. */
 export type PublishAccess = 'public' | 'user' | 'admin';
 
@@ -43,10 +49,41 @@ export class EventHub {
   readonly registry = new SubscriberRegistry();
   private readonly read: EventReader;
   private readonly log: HubLogger;
+  private readonly sessionLive: SessionCheck | null;
 
-  constructor(read: EventReader, log: HubLogger) {
+  /**
+   * `sessionLive` ends a signed-in subscriber's stream when its session ends — logout, a
+   * revocation, a password, role or enabled change (which revoke), or expiry — so a stream
+   * never outlives the right to open it. Checked after every change to users, sessions or
+   * access, and every minute.
+   */
+  constructor(read: EventReader, log: HubLogger, sessionLive: SessionCheck | null = null) {
     this.read = read;
     this.log = log;
+    this.sessionLive = sessionLive;
+    if (sessionLive) {
+      const timer = setInterval(() => { for (const cenvId of this.registry.cenvs.keys()) void this.recheckSessions(cenvId); }, SESSION_RECHECK_MS);
+      timer.unref();
+    }
+  }
+
+  /** Ends the streams whose session is over. */
+  async recheckSessions(cenvId: string): Promise<void> {
+    if (!this.sessionLive) return;
+    for (const [sessionId, { userId, subscribers }] of this.registry.bySession(cenvId)) {
+      let live: boolean;
+      try {
+        live = await this.sessionLive(cenvId, userId, sessionId);
+      } catch (error) {
+        this.log.warn({ err: error, cenvId }, 'event stream session check failed');
+        continue;
+      }
+      if (live) continue;
+      for (const subscriber of subscribers) {
+        subscriber.stream.send({ event: 'ended', data: { reason: 'your session ended (logged out, revoked, expired, or your account changed); log in again' } });
+        subscriber.stream.close('session ended');
+      }
+    }
   }
 
   /** True when `cenvId` has subscribers (its jobs then record the keys of changed rows). */
@@ -102,6 +139,7 @@ export class EventHub {
     } else if (event.kind === 'access' || event.kind === 'import') {
       this.enqueue(entry, { changes: [], reloads: [], access: true, message: null });
     }
+    if (event.kind === 'users' || event.kind === 'sessions' || event.kind === 'access' || event.kind === 'import') void this.recheckSessions(event.cenvId);
   }
 
   /** Delivers a message an endpoint published to the channel's subscribers its access level admits. */

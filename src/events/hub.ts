@@ -39,6 +39,8 @@ export interface Subscriber {
   channels: Set<string>;
   stream: EventStream;
   limitKey: string;
+  /** The session the stream was opened with (null: anonymous); the stream ends with it. */
+  sessionId: string | null;
 }
 
 /** One commit as kept for resumption. */
@@ -120,7 +122,7 @@ export class SubscriberRegistry {
       entry.groups.set(key, group);
     }
     const subscriber: Subscriber = {
-      id: this.nextId++, cenvId, group, stream, limitKey,
+      id: this.nextId++, cenvId, group, stream, limitKey, sessionId: principal.sessionId,
       tables: new Set(topics.tables.map((t) => t.toLowerCase())), channels: new Set(topics.channels),
     };
     group.subscribers.add(subscriber);
@@ -128,6 +130,20 @@ export class SubscriberRegistry {
     entry.perLimitKey.set(limitKey, mine + 1);
     stream.onClose(() => this.remove(subscriber));
     return subscriber;
+  }
+
+  /** The signed-in subscribers of `cenvId` by the session their stream was opened with. */
+  bySession(cenvId: string): Map<string, { userId: string; subscribers: Subscriber[] }> {
+    const sessions = new Map<string, { userId: string; subscribers: Subscriber[] }>();
+    for (const group of this.cenvs.get(cenvId)?.groups.values() ?? []) {
+      for (const subscriber of group.subscribers) {
+        if (subscriber.sessionId === null || group.principal.userId === null) continue;
+        let entry = sessions.get(subscriber.sessionId);
+        if (!entry) sessions.set(subscriber.sessionId, entry = { userId: group.principal.userId, subscribers: [] });
+        entry.subscribers.push(subscriber);
+      }
+    }
+    return sessions;
   }
 
   /** Ends every stream (the server is stopping: an open stream would hold its shutdown forever). */

@@ -162,4 +162,27 @@ describe('GET /{cenv}/events', () => {
     assert.equal(member.events.filter((e) => e.event === 'message').length, 1, 'the failed run published nothing');
     assert.deepEqual((await outsider.quiet(200)).filter((e) => e.event === 'message'), [], 'a user endpoint\'s messages never reach anonymous subscribers');
   });
+
+  test('a stream ends with its session: revoked by an admin, or by a password change made elsewhere', async () => {
+    // Revoked: bob's sessions are ended by the owner; his stream says so and closes.
+    const revoked = await subscribe(bob, 'tables=posts');
+    assert.equal((await admin('DELETE', `/admin/users/${bob.userId}/sessions`)).status, 200);
+    const ended = await revoked.next((e) => e.event === 'ended');
+    assert.match(ended.data.reason, /session ended/);
+    assert.equal((await sql(owner, "INSERT INTO posts (author, title) VALUES (?, 'after the end')", [bob.userId])).status, 200);
+    assert.ok(!JSON.stringify(await revoked.quiet(300)).includes('after the end'), 'nothing after the end');
+
+    // A password change in one session ends the streams of the others, not its own.
+    const first = await login(server.url, cenv.id, 'bob', 'long enough pw');
+    const second = await login(server.url, cenv.id, 'bob', 'long enough pw');
+    const other = await subscribe(first, 'tables=posts');
+    const own = await subscribe(second, 'tables=posts');
+    const changed = await request(`${server.url}/${cenv.id}/me/password`, { body: { current_password: 'long enough pw', new_password: 'a newer long pw' }, headers: bearer(second.token) });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    await other.next((e) => e.event === 'ended');
+    assert.equal((await sql(second, "INSERT INTO posts (author, title) VALUES (?, 'still here')", [bob.userId])).status, 200);
+    await own.next((e) => e.event === 'change' && e.data.row?.title === 'still here');
+    assert.ok(!own.events.some((e) => e.event === 'ended'), 'the session that made the change keeps its stream');
+    bob = await login(server.url, cenv.id, 'bob', 'a newer long pw');
+  });
 });
