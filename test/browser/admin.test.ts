@@ -173,4 +173,14 @@ describe('dashboard', () => {
     assert.match(await entry.innerText(), /insert/);
     await page.getByRole('status').getByText(/new entr(y|ies) just arrived/).waitFor();
   }));
+
+  test('a session ended elsewhere takes the open dashboard to the login, without a click', b.page(async (page) => {
+    await signIn(page.context(), b.server.url, 'club', owner.username, owner.password);
+    await page.goto('/club/dashboard');
+    await page.getByTestId('live-status').getByText('Live', { exact: true }).waitFor();
+    const o = await login(b.server.url, 'club', owner.username, owner.password);
+    assert.equal((await request(`${b.server.url}/club/sessions`, { method: 'DELETE', headers: bearer(o.token) })).status, 200);
+    await page.waitForURL(/\/club\/login\?next=.*expired=1/, { timeout: 8000 });
+    await page.getByText('Your session ended').waitFor();
+  }));
 });

@@ -2,11 +2,13 @@
  * Live changes of this cenv's tables, from `GET /{cenv}/events` (server-sent events; docs/api.md
  * "Live changes"): every committed change to the listed tables that the signed-in user may
  * see. EventSource sends the session cookie (same origin) and reconnects by itself with
- * `Last-Event-ID`; the hook reports whether the stream is live.
+ * `Last-Event-ID`; the hook reports whether the stream is live. When the server ends the
+ * stream because the session ended, the page goes to the login.
  *
  * @example const status = useLiveTables(['posts'], (change) => reload());
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { loginUrl } from './api.ts';
 import { cenvPath } from './boot.ts';
 
 export interface LiveChange {
@@ -39,6 +41,12 @@ export function useLiveTables(tables: string[], onChange: (change: LiveChange) =
     const source = new EventSource(cenvPath(`/events?tables=${encodeURIComponent(list)}`));
     source.addEventListener('ready', () => setStatus('live'));
     source.addEventListener('error', () => setStatus(source.readyState === EventSource.CLOSED ? 'failed' : 'retrying'));
+    // The session this page runs on is over (logged out elsewhere, revoked, expired): to the
+    // login, as any request of the page would on its 401, instead of reconnecting in vain.
+    source.addEventListener('ended', () => {
+      source.close();
+      location.assign(loginUrl(true));
+    });
     for (const event of ['change', 'leave', 'reload', 'reset', 'revoked'] as const) {
       source.addEventListener(event, (message) => {
         let data: Record<string, unknown> = {};
