@@ -78,6 +78,21 @@ export function checkSession(db: DatabaseSync, sessionId: string, userId: string
   return { session: toSession(row), username: row.username, role: row.role };
 }
 
+/**
+ * Which of `sessions` are still live (not revoked or expired, each belonging to its user, who
+ * is still enabled): one query for all of them, for the event hub's checks of its streams.
+ * Does not touch last_used (a stream is not a request).
+ * @example liveSessionIds(db, [{ sessionId, userId }]) // Set { sessionId } while it lasts
+ */
+export function liveSessionIds(db: DatabaseSync, sessions: Array<{ sessionId: string; userId: string }>, now = Date.now()): Set<string> {
+  if (sessions.length === 0) return new Set();
+  const rows = prepared(db, `SELECT s.id, s.user_id FROM _wce_sessions s JOIN _wce_users u ON u.id = s.user_id
+    WHERE s.id IN (SELECT value FROM json_each(?)) AND s.revoked_at IS NULL AND s.expires_at > ? AND u.enabled = 1`)
+    .all(JSON.stringify(sessions.map((x) => x.sessionId)), nowIso(now)) as Array<{ id: string; user_id: string }>;
+  const owner = new Map(sessions.map((x) => [x.sessionId, x.userId]));
+  return new Set(rows.filter((row) => owner.get(row.id) === row.user_id).map((row) => row.id));
+}
+
 /** Active sessions of one user, newest first. */
 export function listSessions(db: DatabaseSync, userId: string, now = Date.now()): Session[] {
   const rows = prepared(db, `SELECT * FROM _wce_sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?

@@ -21,8 +21,8 @@ export type EventReader = (cenvId: string, principal: Principal, op: 'eventRows'
 
 export interface HubLogger { warn(details: object, message: string): void }
 
-/** True while the session `sessionId` of `userId` may still be used (not revoked or expired, the user enabled). */
-export type SessionCheck = (cenvId: string, userId: string, sessionId: string) => Promise<boolean>;
+/** Which of `sessions` may still be used (not revoked or expired, the user enabled): their ids. */
+export type SessionCheck = (cenvId: string, sessions: Array<{ sessionId: string; userId: string }>) => Promise<Set<string>>;
 
 /** How often streams are checked against their sessions when nothing else prompts it (expiry). */
 const SESSION_RECHECK_MS = 60_000;
@@ -67,18 +67,20 @@ export class EventHub {
     }
   }
 
-  /** Ends the streams whose session is over. */
+  /** Ends the streams whose session is over (one query for all of a cenv's sessions). */
   async recheckSessions(cenvId: string): Promise<void> {
     if (!this.sessionLive) return;
-    for (const [sessionId, { userId, subscribers }] of this.registry.bySession(cenvId)) {
-      let live: boolean;
-      try {
-        live = await this.sessionLive(cenvId, userId, sessionId);
-      } catch (error) {
-        this.log.warn({ err: error, cenvId }, 'event stream session check failed');
-        continue;
-      }
-      if (live) continue;
+    const sessions = this.registry.bySession(cenvId);
+    if (sessions.size === 0) return;
+    let live: Set<string>;
+    try {
+      live = await this.sessionLive(cenvId, [...sessions].map(([sessionId, { userId }]) => ({ sessionId, userId })));
+    } catch (error) {
+      this.log.warn({ err: error, cenvId }, 'event stream session check failed');
+      return;
+    }
+    for (const [sessionId, { subscribers }] of sessions) {
+      if (live.has(sessionId)) continue;
       for (const subscriber of subscribers) {
         subscriber.stream.send({ event: 'ended', data: { reason: 'your session ended (logged out, revoked, expired, or your account changed); log in again' } });
         subscriber.stream.close('session ended');

@@ -19,7 +19,7 @@ import { subscribePages } from '../pages/invalidation.ts';
 import { PageService } from '../pages/service.ts';
 import { KeyedLimiter } from '../tools/keyed-limiter.ts';
 import { EventHub, type KeyedRows } from '../events/event-hub.ts';
-import { checkSession } from '../auth/sessions.ts';
+import { liveSessionIds } from '../auth/sessions.ts';
 import { sandboxJob } from '../sandbox/job.ts';
 import { RouteCache } from '../endpoints/route-cache.ts';
 import { RunLogs } from '../endpoints/run-logs.ts';
@@ -68,7 +68,7 @@ export function createDeps(config: Config, log: BusLogger & SandboxLogger, optio
   const events = new EventHub(async (cenvId, principal, op, payload) => {
     const reply = await sandbox.run(sandboxJob(op, cenvId, principal, payload as never, await settings.get(cenvId), { writes: false }));
     return JSON.parse(reply.body) as KeyedRows;
-  }, log, (cenvId, userId, sessionId) => pools.use(cenvId, (db) => checkSession(db, sessionId, userId) !== null));
+  }, log, (cenvId, sessions) => pools.use(cenvId, (db) => liveSessionIds(db, sessions)));
   bus.subscribe((event) => events.onCommit(event));
   const endpoints = { routes: new RouteCache((cenvId) => pools.use(cenvId, enabledRoutes)), runs: new RunLogs() };
   const metrics = new Metrics({ sandbox: () => sandbox.stats(), pools: () => pools.stats(), commits: () => bus.published });
