@@ -8,22 +8,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { Cli } from '../helpers/cli.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { closeCliServer, startCliServer, type Cli } from '../helpers/cli.ts';
 
 let server: TestServer;
 let cli: Cli;
 
 before(async () => {
-  server = await startServer();
-  cli = new Cli(server.url);
+  ({ server, cli } = await startCliServer());
   await cli.newCenv('shop');
   await cli.ok(['sql'], { input: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO items (name) VALUES ('tea'), ('cup');\n" });
 });
-after(async () => {
-  cli.cleanup();
-  await server.close();
-});
+after(() => closeCliServer(server, cli));
 
 const names = async () => JSON.parse((await cli.ok(['sql', 'SELECT name FROM items ORDER BY id'])).stdout).rows.flat();
 

@@ -11,20 +11,14 @@ import { createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { Cli } from '../helpers/cli.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { closeCliServer, startCliServer, type Cli } from '../helpers/cli.ts';
 
 let server: TestServer;
 let cli: Cli;
 
-before(async () => {
-  server = await startServer();
-  cli = new Cli(server.url);
-});
-after(async () => {
-  cli.cleanup();
-  await server.close();
-});
+before(async () => ({ server, cli } = await startCliServer()));
+after(() => closeCliServer(server, cli));
 
 describe('help and usage', () => {
   test('wce alone prints the commands and exit codes; every command has --help', async () => {

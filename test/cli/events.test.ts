@@ -5,12 +5,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { spawnServer, startServer, type TestServer } from '../helpers/server.ts';
 import { Cli } from '../helpers/cli.ts';
 
-const WCE = path.resolve(import.meta.dirname, '../../bin/wce.mjs');
 let server: TestServer;
 let owner: Cli;
 let bob: Cli;
@@ -22,7 +21,6 @@ before(async () => {
   await owner.ok(['sql'], { input: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, who TEXT NOT NULL, text TEXT);\n' });
   await owner.ok(['users', 'add', 'bob', '--password-stdin'], { input: 'long enough pw\n' });
   const dir = path.join(owner.home, 'project');
-  const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'policies.json'), JSON.stringify({
     grants: [{ table: 'notes', role: 'user', operations: ['select'] }],
@@ -39,23 +37,8 @@ after(async () => {
   await server.close();
 });
 
-function watch(cli: Cli, args: string[]): { child: ChildProcess; out: () => string; until: (pattern: RegExp) => Promise<void> } {
-  const child = spawn(process.execPath, [WCE, 'events', ...args], { env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (chunk) => { out += chunk; });
-  child.stderr!.on('data', (chunk) => { out += chunk; });
-  const until = async (pattern: RegExp) => {
-    const deadline = Date.now() + 10_000;
-    while (!pattern.test(out)) {
-      if (Date.now() > deadline) assert.fail(`no ${pattern} in:\n${out}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  return { child, out: () => out, until };
-}
-
 test('bob sees his rows change and leave, never the others; a snapshot first', async () => {
-  const w = watch(bob, ['notes', '--snapshot', '--text']);
+  const w = bob.watch(['events', 'notes', '--snapshot', '--text']);
   try {
     await w.until(/listening to notes/);
     await w.until(/notes: 1 rows now\n {2}\[1\] \{"id":1,"who":"bob","text":"first"\}/);
@@ -63,14 +46,14 @@ test('bob sees his rows change and leave, never the others; a snapshot first', a
     await w.until(/insert notes \[3\] \{"id":3,"who":"bob","text":"second"\}/);
     await owner.ok(['sql', "UPDATE notes SET who = 'eve' WHERE id = 1"]);
     await w.until(/leave notes \[1\]/);
-    assert.doesNotMatch(w.out(), /secret|"id":2/, 'a row outside his policy never shows');
+    assert.doesNotMatch(w.output(), /secret|"id":2/, 'a row outside his policy never shows');
   } finally {
     w.child.kill();
   }
 });
 
 test('JSON lines when asked; a table without a grant is refused before the stream opens', async () => {
-  const w = watch(owner, ['notes', '--json']);
+  const w = owner.watch(['events', 'notes', '--json']);
   try {
     await w.until(/"event":"ready"/);
     await owner.ok(['sql', "INSERT INTO notes (who, text) VALUES ('ann', 'hi')"]);
@@ -87,14 +70,13 @@ test('JSON lines when asked; a table without a grant is refused before the strea
 });
 
 test('a server restart mid-stream: the server still stops, the command says so, resumes and goes on printing', async () => {
-  const { spawnServer } = await import('../helpers/server.ts');
   let live = await spawnServer({ WCE_LOG_LEVEL: 'warn' });
   const port = new URL(live.url).port;
   const cli = new Cli(live.url);
   try {
     await cli.newCenv('restarts');
     await cli.ok(['sql', 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)']);
-    const w = watch(cli, ['t', '--text']);
+    const w = cli.watch(['events', 't', '--text']);
     try {
       await w.until(/listening to t/);
       live.child.kill('SIGTERM');

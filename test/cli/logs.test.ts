@@ -5,20 +5,18 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, request, type TestServer } from '../helpers/server.ts';
-import { Cli } from '../helpers/cli.ts';
+import { request, type TestServer } from '../helpers/server.ts';
+import { closeCliServer, startCliServer, type Cli } from '../helpers/cli.ts';
 
 let server: TestServer;
 let cli: Cli;
 
 before(async () => {
-  server = await startServer();
-  cli = new Cli(server.url);
+  ({ server, cli } = await startCliServer());
   await cli.newCenv('shop');
   const dir = path.join(cli.home, 'project');
-  const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync(path.join(dir, 'endpoints'), { recursive: true });
   writeFileSync(path.join(dir, 'endpoints/hello.star'), '# wce: GET /hello/:name access=public\ndef handle(req):\n    print("greeting", req.params["name"])\n    return {"hello": req.params["name"]}\n');
   writeFileSync(path.join(dir, 'endpoints/broken.star'), '# wce: POST /broken access=public\ndef handle(req):\n    return 1 // 0\n');
@@ -27,10 +25,7 @@ before(async () => {
   assert.equal((await request(`${server.url}/shop/api/broken`, { method: 'POST', body: {} })).status, 500);
   assert.equal((await request(`${server.url}/shop/api/hello/bob`)).status, 200);
 });
-after(async () => {
-  cli.cleanup();
-  await server.close();
-});
+after(() => closeCliServer(server, cli));
 
 test('every endpoint, oldest first, with print output and the error; one endpoint by name or id', async () => {
   const text = (await cli.ok(['logs', '--text'])).stdout;
@@ -50,22 +45,13 @@ test('every endpoint, oldest first, with print output and the error; one endpoin
 });
 
 test('--follow prints new runs as they come', async () => {
-  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/wce.mjs'), 'logs', '--follow', '--text', '-n', '1'], { env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => { out += chunk; });
+  const watch = cli.watch(['logs', '--follow', '--text', '-n', '1']);
   try {
-    const until = async (pattern: RegExp) => {
-      const deadline = Date.now() + 10_000;
-      while (!pattern.test(out)) {
-        if (Date.now() > deadline) assert.fail(`no ${pattern} in:\n${out}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    await until(/GET \/hello\/bob/);
+    await watch.until(/GET \/hello\/bob/);
     assert.equal((await request(`${server.url}/shop/api/hello/carol`)).status, 200);
-    await until(/GET \/hello\/carol {2}200/);
-    assert.doesNotMatch(out, /hello\/ada/, 'only the newest run at the start (-n 1), then new ones');
+    await watch.until(/GET \/hello\/carol {2}200/);
+    assert.doesNotMatch(watch.output(), /hello\/ada/, 'only the newest run at the start (-n 1), then new ones');
   } finally {
-    child.kill();
+    watch.child.kill();
   }
 });

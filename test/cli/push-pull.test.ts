@@ -9,8 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, tempDir, type TestServer } from '../helpers/server.ts';
-import { Cli } from '../helpers/cli.ts';
+import { tempDir, type TestServer } from '../helpers/server.ts';
+import { closeCliServer, startCliServer, type Cli } from '../helpers/cli.ts';
 
 let server: TestServer;
 let cli: Cli;
@@ -22,8 +22,7 @@ function write(file: string, text: string): void {
 }
 
 before(async () => {
-  server = await startServer();
-  cli = new Cli(server.url);
+  ({ server, cli } = await startCliServer());
   dir = tempDir('wce-project-');
   write('schema.sql', '-- migration: 001_notes\nCREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL, public INTEGER NOT NULL DEFAULT 0);\n');
   write('policies.json', JSON.stringify({
@@ -38,9 +37,8 @@ before(async () => {
   await cli.newCenv('proj');
 });
 after(async () => {
-  cli.cleanup();
   rmSync(dir, { recursive: true, force: true });
-  await server.close();
+  await closeCliServer(server, cli);
 });
 
 test('push shows the plan, applies it, and a second push has nothing to do', async () => {

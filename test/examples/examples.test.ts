@@ -8,21 +8,15 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, request, login, bearer, type TestServer } from '../helpers/server.ts';
-import { Cli } from '../helpers/cli.ts';
+import { request, login, bearer, type TestServer } from '../helpers/server.ts';
+import { closeCliServer, startCliServer, type Cli } from '../helpers/cli.ts';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
 let server: TestServer;
 let cli: Cli;
 
-before(async () => {
-  server = await startServer();
-  cli = new Cli(server.url);
-});
-after(async () => {
-  cli.cleanup();
-  await server.close();
-});
+before(async () => ({ server, cli } = await startCliServer()));
+after(() => closeCliServer(server, cli));
 
 /** A fresh cenv with the example pushed into it; the second push must find nothing to do. */
 async function deploy(name: string, example: string): Promise<void> {

@@ -8,14 +8,22 @@
  *   const run = await cli.run(['sql', 'SELECT 1']);
  *   assert.equal(run.code, 0, run.stderr);
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir } from './server.ts';
+import { startServer, tempDir, type TestServer } from './server.ts';
 
 const WCE = path.resolve(import.meta.dirname, '../../bin/wce.mjs');
 
 export interface CliRun { code: number | null; stdout: string; stderr: string }
+
+/** A command left running (`--follow`): what it printed so far, and a wait for a line to come. */
+export interface CliWatch {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves once the output (stdout and stderr) matches `pattern`; fails the test after `ms`. */
+  until(pattern: RegExp, ms?: number): Promise<void>;
+}
 
 export class Cli {
   readonly home = tempDir('wce-cli-home-');
@@ -51,7 +59,42 @@ export class Cli {
     return this.ok(['new', name, '--username', username, '--password-stdin'], { input: `${password}\n` });
   }
 
+  /** Starts `wce …args` and leaves it running (kill `child` when done). */
+  watch(args: string[]): CliWatch {
+    const child = spawn(process.execPath, [WCE, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (chunk) => { out += chunk; });
+    child.stderr!.on('data', (chunk) => { out += chunk; });
+    return {
+      child,
+      output: () => out,
+      async until(pattern, ms = 10_000) {
+        const deadline = Date.now() + ms;
+        while (!pattern.test(out)) {
+          if (Date.now() > deadline) throw new Error(`no ${pattern} in:\n${out}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      },
+    };
+  }
+
   cleanup(): void {
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/**
+ * A test server and a `wce` pointed at it, for a test file's `before`; `close` for its `after`.
+ * @example
+ *   before(async () => ({ server, cli } = await startCliServer()));
+ *   after(() => closeCliServer(server, cli));
+ */
+export async function startCliServer(): Promise<{ server: TestServer; cli: Cli }> {
+  const server = await startServer();
+  return { server, cli: new Cli(server.url) };
+}
+
+export async function closeCliServer(server: TestServer, cli: Cli): Promise<void> {
+  cli.cleanup();
+  await server.close();
 }

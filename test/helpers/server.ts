@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { DatabaseSync } from 'node:sqlite';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import { freePort, waitForHttp } from './processes.ts';
@@ -147,4 +148,18 @@ export async function login(url: string, cenv: string, username: string, passwor
 /** Authorization header for a token. */
 export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
+}
+
+/**
+ * Every audit row of a cenv, oldest first, read straight from its file (as an operator would,
+ * with no API in between).
+ * @example auditRows(server, cenv.id).filter((row) => row.action === 'login_failed')
+ */
+export function auditRows(server: TestServer, cenvId: string): Array<Record<string, unknown>> {
+  const db = new DatabaseSync(`${server.dataDir}/${cenvId}.db`, { readOnly: true });
+  try {
+    return db.prepare('SELECT * FROM _wce_audit_log ORDER BY id').all() as Array<Record<string, unknown>>;
+  } finally {
+    db.close();
+  }
 }

@@ -2,16 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { decodeJwt } from 'jose';
-import { startServer, request, createCenv, login, type TestServer, type NewCenv } from '../helpers/server.ts';
-
-function auditRows(server: TestServer, cenv: NewCenv, action: string): Array<Record<string, unknown>> {
-  const db = new DatabaseSync(`${server.dataDir}/${cenv.id}.db`, { readOnly: true });
-  try {
-    return db.prepare('SELECT * FROM _wce_audit_log WHERE action = ? ORDER BY id').all(action) as Array<Record<string, unknown>>;
-  } finally {
-    db.close();
-  }
-}
+import { startServer, request, createCenv, login, auditRows, type TestServer, type NewCenv } from '../helpers/server.ts';
 
 describe('POST /{cenv}/login', () => {
   let server: TestServer;
@@ -59,7 +50,7 @@ describe('POST /{cenv}/login', () => {
     assert.deepEqual(wrong.body, unknown.body);
     assert.equal(wrong.body.error.code, 'WCE_ERR_UNAUTHORIZED');
     assert.equal(wrong.headers.getSetCookie().length, 0);
-    const failed = auditRows(server, cenv, 'login_failed');
+    const failed = auditRows(server, cenv.id).filter((row) => row.action === 'login_failed');
     const ada = failed.find((r) => r.username === 'ada')!;
     assert.equal(ada.ip, '127.0.0.1');
     assert.equal(ada.user_agent, 'probe/1');
@@ -74,7 +65,7 @@ describe('POST /{cenv}/login', () => {
     db.close();
     const res = await request(`${server.url}/${cenv.id}/login`, { body: { username: 'eve', password: 'correct horse battery' } });
     assert.equal(res.status, 401);
-    assert.ok(auditRows(server, cenv, 'login_failed').some((r) => r.username === 'eve' && String(r.detail).includes('disabled')));
+    assert.ok(auditRows(server, cenv.id).filter((row) => row.action === 'login_failed').some((r) => r.username === 'eve' && String(r.detail).includes('disabled')));
   });
 
   test('passwords longer than bcrypt\'s 72 bytes are not truncated', async () => {
@@ -165,7 +156,7 @@ describe('behind a trusted proxy', () => {
       try {
         const cenv = await createCenv(server.url);
         await request(`${server.url}/${cenv.id}/login`, { body: { username: cenv.username, password: 'not it at all' }, headers: { 'x-forwarded-for': '203.0.113.7' } });
-        const [row] = auditRows(server, cenv, 'login_failed');
+        const [row] = auditRows(server, cenv.id).filter((row) => row.action === 'login_failed');
         assert.equal(row.ip, expected);
       } finally {
         await server.close();

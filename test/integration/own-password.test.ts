@@ -6,20 +6,13 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatabaseSync } from 'node:sqlite';
-import { startServer, request, createCenv, login, bearer, type TestServer, type NewCenv } from '../helpers/server.ts';
+import { startServer, request, createCenv, login, bearer, auditRows, type TestServer, type NewCenv } from '../helpers/server.ts';
 
 const OLD = 'correct horse battery';
 const NEW = 'staple battery horse';
 
-function auditActions(server: TestServer, cenv: NewCenv): string[] {
-  const db = new DatabaseSync(`${server.dataDir}/${cenv.id}.db`, { readOnly: true });
-  try {
-    return (db.prepare("SELECT action FROM _wce_audit_log WHERE action LIKE 'password%' ORDER BY id").all() as Array<{ action: string }>).map((r) => r.action);
-  } finally {
-    db.close();
-  }
-}
+const auditActions = (server: TestServer, cenv: NewCenv) =>
+  auditRows(server, cenv.id).map((row) => String(row.action)).filter((action) => action.startsWith('password'));
 
 describe('changing your own password', () => {
   let server: TestServer;
