@@ -2,6 +2,8 @@
  * A server-sent-events client for tests: reads the stream as it arrives, keeps every event,
  * and waits for the next one that matches.
  */
+import { readEventStream } from '../../src/tools/sse.ts';
+
 export interface SseEvent { id: string | null; event: string; data: any }
 
 export interface SseClient {
@@ -22,25 +24,10 @@ export async function openEvents(url: string, headers: Record<string, string> = 
   const waiters = new Set<() => void>();
   if (response.ok && response.body) {
     void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
       try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const fields: Record<string, string> = {};
-            for (const line of frame.split('\n')) {
-              if (line.startsWith(':')) continue;
-              const at = line.indexOf(': ');
-              if (at > 0) fields[line.slice(0, at)] = line.slice(at + 2);
-            }
-            if (!fields.event) continue;
-            events.push({ id: fields.id ?? null, event: fields.event, data: JSON.parse(fields.data ?? 'null') });
-            for (const wake of [...waiters]) wake();
-          }
+        for await (const event of readEventStream(response.body as unknown as AsyncIterable<Uint8Array>)) {
+          events.push({ id: event.id, event: event.event, data: JSON.parse(event.data) });
+          for (const wake of [...waiters]) wake();
         }
       } catch { /* aborted */ }
     })();

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, TARGET, TARGET_HELP, type Command } from '../args.ts';
 import { Client, CliError, EXIT, UsageError } from '../client.ts';
 import { note, wantsJson } from '../output.ts';
+import { readEventStream } from '../../tools/sse.ts';
 
 const USAGE = `Usage: wce events TABLES [--channels C1,C2] [--snapshot] [--json | --text]
 
@@ -21,33 +22,6 @@ that stops being visible prints as "leave". Ctrl+C stops.
       --json             one JSON object per event (the default when piped)
       --text             the readable lines, even when piped
 ${TARGET_HELP}`;
-
-interface Event { id: string | null; event: string; data: string }
-
-/** Splits a server-sent events stream into events (comments and keep-alive pings skipped). */
-async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<Event> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event: Event = { id: null, event: 'message', data: '' };
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'id') event.id = value;
-        else if (field === 'event') event.event = value;
-        else if (field === 'data') event.data += (event.data ? '\n' : '') + value;
-      }
-      if (event.data) yield event;
-    }
-  }
-}
 
 function describe(event: string, data: Record<string, unknown>): string {
   const key = JSON.stringify(data.key ?? null);
@@ -90,7 +64,7 @@ export const eventsCommand: Command = {
         continue;
       }
       if (!response.ok || !response.body) await client.read(response); // throws the server's error
-      for await (const event of events(response.body!)) {
+      for await (const event of readEventStream(response.body! as unknown as AsyncIterable<Uint8Array>)) {
         closes = 0;
         const data = JSON.parse(event.data) as Record<string, unknown>;
         if (event.id) lastId = event.id;
