@@ -48,14 +48,12 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
     const problem = passwordProblem(next);
     if (problem) throw withDetails(new ValidationError(`new_password: ${problem}`), { field: 'new_password' });
     if (next === current) throw withDetails(new ValidationError('new_password is the same as the current one'), { field: 'new_password' });
-    const { cenv, principal } = request.caller;
+    const { cenv, principal, ip, userAgent } = request.caller;
     const attempt = await takePasswordAttempt(request, reply);
     const me = await app.deps.pools.use(cenv.id, (db) => findUserById(db, principal.userId!));
     if (!me || !(await app.deps.hasher.verify(current, me.passwordHash, hashFor(request)))) {
-      const actor = actorOf(request);
       await app.deps.pools.use(cenv.id, (db) => audit(db, {
-        action: 'password_change_failed', userId: principal.userId, username: principal.username, detail: { reason: 'wrong current password' },
-        ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
+        action: 'password_change_failed', userId: principal.userId, username: principal.username, detail: { reason: 'wrong current password' }, ip, userAgent,
       }));
       // A 400, not a 401: the session is fine (a 401 would send the IDE to its login page).
       throw withDetails(new ValidationError('current_password is not your current password'), { field: 'current_password' });
