@@ -16,6 +16,7 @@ import { boot } from '../../lib/boot.ts';
 import { formatAgo, formatTime, sentence } from '../../lib/format.ts';
 import { registerShortcut } from '../../lib/shortcuts.ts';
 import { useLoad } from '../../lib/use-load.ts';
+import { userNameIn, useUnsavedWarning } from '../../lib/unsaved.ts';
 import { CodeEditor, type EditorHandle } from '../../editor/CodeEditor.tsx';
 import { registerStarlark, STARLARK } from '../../editor/starlark.ts';
 import { VersionsDialog } from '../../editor/VersionsDialog.tsx';
@@ -168,14 +169,11 @@ export function ScriptsPage() {
       registerShortcut({ keys: ['e'], description: 'Focus the editor', group: 'Scripts', run: () => editor.current?.focus() }),
       registerShortcut({ keys: ['v'], description: 'Version history', group: 'Scripts', run: () => { if (itemRef.current) setDialog('versions'); } }),
     ];
-    const beforeUnload = (event: BeforeUnloadEvent) => {
-      if (drafts.current.size > 0) { event.preventDefault(); event.returnValue = ''; }
-    };
-    window.addEventListener('beforeunload', beforeUnload);
-    return () => { offs.forEach((off) => off()); window.removeEventListener('beforeunload', beforeUnload); };
+    return () => offs.forEach((off) => off());
   }, []);
+  useUnsavedWarning(() => drafts.current.size > 0);
 
-  const userName = (id: string | null) => (id ? users.data?.find((u) => u.id === id)?.username ?? id.slice(0, 8) : 'unknown');
+  const userName = (id: string | null) => userNameIn(users.data, id);
   const data = lists.data;
 
   let work: ComponentChildren;
