@@ -155,7 +155,7 @@ const scenes: Array<{ name: string; url: string; signed: boolean; phone: boolean
   { name: 'policy-preview', url: '/journal/admin/permissions', signed: true, phone: false, ready: policyPreviewScene },
   { name: 'config', url: '/journal/admin/config', signed: true, phone: true, ready: (p) => p.getByRole('heading', { name: 'Settings' }).waitFor() },
   { name: 'audit', url: '/journal/admin/audit', signed: true, phone: true, ready: (p) => p.getByRole('region', { name: 'Audit log entries, newest first' }).waitFor() },
-  { name: 'account', url: '/journal/dashboard', signed: true, phone: false, ready: async (p) => {
+  { name: 'account', url: '/journal/dashboard', signed: true, phone: true, ready: async (p) => {
     await p.getByRole('button', { name: /^Your account/ }).click();
     await p.getByRole('dialog', { name: 'Your account' }).getByLabel('Current password').waitFor();
   } },
