@@ -17,6 +17,8 @@ import { installErrorHandlers, frameworkErrorHandler } from './error-handler.ts'
 import { clientErrorHandler } from './plugins/client-errors.ts';
 import { installSecurityHeaders } from './plugins/headers.ts';
 import { installRequestLog } from './plugins/request-log.ts';
+import { requestLogger } from './request-logger.ts';
+import { routeConfig } from './route-config.ts';
 import { installRequestMetrics } from './plugins/metrics.ts';
 import { cenvScope, type CenvRoutePlugin } from './plugins/cenv-scope.ts';
 import { installJsonParser } from './json-body.ts';
@@ -70,6 +72,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
     genReqId: () => randomUUID(),
     // One log line per request (plugins/request-log.ts) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLogger,
     requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
     // A client that sends slowly (or stops) holds a connection; these bound how long.
@@ -98,6 +101,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorate('deps', deps);
   app.decorateRequest('caller', null as never);
+  app.decorateRequest('routeConfig', null);
   installSecurityHeaders(app);
   installRequestLog(app);
   installRequestMetrics(app);
@@ -110,7 +114,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   const serverIpLimit = config.settings.rate_limit_ip_per_min.value as number;
   if (serverIpLimit > 0) {
     app.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.config.access === undefined) await deps.rateLimits.serverRequest(request, reply, serverIpLimit);
+      if (routeConfig(request).access === undefined) await deps.rateLimits.serverRequest(request, reply, serverIpLimit);
     });
   }
   // Event streams never end by themselves, and close() waits for every request: end them first,

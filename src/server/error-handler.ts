@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DetailedError, ErrorBody } from '../errors.ts';
+import { routeConfig } from './route-config.ts';
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'WCE_ERR_PAYLOAD_TOO_LARGE',
@@ -25,7 +26,7 @@ function clientMessage(error: FastifyError, request: FastifyRequest): string {
   if (error.validation) return `invalid request: ${error.message}`;
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     // Routes that take files say so (src/server/upload.ts).
-    return request.routeOptions.config?.bodyLimitSetting === 'max_import_bytes'
+    return routeConfig(request).bodyLimitSetting === 'max_import_bytes'
       ? 'unsupported Content-Type; send the file as application/vnd.sqlite3 or multipart/form-data'
       : 'unsupported Content-Type; send application/json';
   }

@@ -131,6 +131,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     caller: Caller;
+    /** Set by route-config.ts on first use; read it through `routeConfig(request)`. */
+    routeConfig: WceRouteConfig | null;
   }
   interface FastifyContextConfig extends WceRouteConfig {}
   interface FastifySchema {

@@ -31,6 +31,7 @@ import { NoContent } from '../openapi/schemas.ts';
 import { answerPreflight, applyCors, CorsRoutes, isPreflight } from './cors.ts';
 import { setRouteBodyLimit } from './body-limit.ts';
 import type { Caller } from '../types.ts';
+import { routeConfig } from '../route-config.ts';
 
 /** The route plugins that live under `/{cenv}`. */
 export type CenvRoutePlugin = FastifyPluginAsync;
@@ -55,7 +56,7 @@ async function buildCaller(app: FastifyInstance, request: FastifyRequest, reply:
     answerPreflight(request, reply, cors, settings.cors_allowed_origins);
     return false;
   }
-  const { config } = request.routeOptions;
+  const config = routeConfig(request);
   if (config.cors) applyCors(request, reply, settings.cors_allowed_origins);
   const caller: Caller = {
     cenv, principal: ANONYMOUS, ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null,

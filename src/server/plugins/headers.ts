@@ -18,6 +18,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteKind } from '../types.ts';
+import { routeConfig } from '../route-config.ts';
 
 const COMMON: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
@@ -64,7 +65,7 @@ export const HEADERS_BY_KIND: Readonly<Record<RouteKind, Readonly<Record<string,
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 function kindOf(request: FastifyRequest): RouteKind {
-  return request.routeOptions.config?.kind ?? 'api';
+  return routeConfig(request).kind ?? 'api';
 }
 
 function apply(request: FastifyRequest, reply: FastifyReply): void {

@@ -28,6 +28,7 @@ import type { CounterStore } from '../../tools/counter-store.ts';
 import { addressKey } from '../../tools/ip-key.ts';
 import { KeyedLimiter, type Verdict } from '../../tools/keyed-limiter.ts';
 import type { Caller } from '../types.ts';
+import { routeConfig } from '../route-config.ts';
 
 type Kind = 'ip' | 'user' | 'cenv';
 
@@ -65,7 +66,7 @@ export class RateLimits {
     // Synchronous when nothing applies: with every limit off (benchmarks) this costs no promise.
     const { cenv, settings } = caller;
     const own = signedIn ? settings.rate_limit_user_per_min : settings.rate_limit_ip_per_min;
-    if ((settings.rate_limit_cenv_per_min === 0 && own === 0) || request.routeOptions.config.rateLimit === false) return undefined;
+    if ((settings.rate_limit_cenv_per_min === 0 && own === 0) || routeConfig(request).rateLimit === false) return undefined;
     const checks: Check[] = [];
     push(checks, 'cenv', cenv.id, settings, 'rate_limit_cenv_per_min');
     if (signedIn) push(checks, 'user', `${cenv.id} ${caller.principal.userId}`, settings, 'rate_limit_user_per_min');
@@ -78,7 +79,7 @@ export class RateLimits {
    * @example app.addHook('onRequest', (request, reply) => deps.rateLimits.serverRequest(request, reply, max))
    */
   async serverRequest(request: FastifyRequest, reply: FastifyReply, max: number): Promise<void> {
-    if (max === 0 || request.routeOptions.config.rateLimit === false || request.url.startsWith('/static/')) return;
+    if (max === 0 || routeConfig(request).rateLimit === false || request.url.startsWith('/static/')) return;
     await this.apply(reply, [{ kind: 'ip', key: `- ${addressKey(request.ip)}`, max, name: 'WCE_RATE_LIMIT_IP_PER_MIN' }]);
   }
 

@@ -8,9 +8,11 @@ import type { FastifyInstance } from 'fastify';
 export function installRequestLog(app: FastifyInstance): void {
   // At a level that drops these lines (warn, error), the hook is not even installed.
   if (['fatal', 'error', 'warn', 'silent'].includes(app.log.level)) return;
+  // Through the root logger with the request id as the first field: the line a request's
+  // child logger would write, without making one (request-logger.ts).
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({
-      method: request.method, url: request.url, status: reply.statusCode, ip: request.ip,
+    app.log.info({
+      reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ip: request.ip,
       ms: Math.round(reply.elapsedTime * 10) / 10,
     }, 'request');
     done();
