@@ -9,14 +9,17 @@
  *                            channel (JSON, one message a turn each way), as the sandbox does
  *   FLOOR_MODE=fastify-hop   Fastify with the headers, answers made by the child
  *
- * Every mode serves `GET /hello` ("hello") and `GET /page` (a 7.7 kB HTML document with an
- * ETag, the size of the pages bench's front page), and `/health` for the harness. The header
- * set is WCE's own (src/server/plugins/headers.ts), so the floors move when it changes.
- * Environment: FLOOR_PORT, FLOOR_MODE, FLOOR_KIND (`tenant` or `api`: which header set).
+ * Every mode serves `GET /hello` ("hello"), `GET /page` (a 7.7 kB HTML document with an
+ * ETag, the size of the pages bench's front page), `POST /sql` (`{sql, params}` run on
+ * FLOOR_DB, answered as the data bench's bare server answers) and `/health` for the harness.
+ * The header set is WCE's own (src/server/plugins/headers.ts), so the floors move when it
+ * changes: the tenant set, or the API set for /sql. Environment: FLOOR_PORT, FLOOR_MODE,
+ * FLOOR_DB.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { HEADERS_BY_KIND } from '../../src/server/plugins/headers.ts';
 
@@ -28,7 +31,25 @@ const ETAG = '"floors-page-1"';
 
 type Answer = { status: number; type: string; body: string | Buffer };
 
-function answer(url: string | undefined): Answer {
+let db: DatabaseSync | null = null;
+const statements = new Map<string, StatementSync>();
+
+/** The data bench's bare server's answer to `POST /sql`. */
+function runSql(text: string): string {
+  db ??= new DatabaseSync(process.env.FLOOR_DB!, { timeout: 5000 });
+  const { sql, params = [] } = JSON.parse(text) as { sql: string; params?: SQLInputValue[] };
+  let stmt = statements.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    stmt.setReturnArrays(true);
+    statements.set(sql, stmt);
+  }
+  const columns = stmt.columns().map((c) => c.name);
+  return JSON.stringify({ columns, rows: stmt.all(...params), changes: 0, last_insert_rowid: 0, truncated: false });
+}
+
+function answer(url: string | undefined, body = ''): Answer {
+  if (url === '/sql') return { status: 200, type: 'application/json; charset=utf-8', body: runSql(body) };
   if (url === '/page') return { status: 200, type: 'text/html; charset=utf-8', body: PAGE };
   if (url === '/health') return { status: 200, type: 'application/json; charset=utf-8', body: '{"status":"ok"}' };
   return { status: 200, type: 'text/plain; charset=utf-8', body: HELLO };
@@ -36,29 +57,29 @@ function answer(url: string | undefined): Answer {
 
 /** The child of the hop modes: answers each job by url. */
 function child(): void {
-  process.on('message', (message: { jobs: Array<{ id: number; url: string }> }) => {
+  process.on('message', (message: { jobs: Array<{ id: number; url: string; body: string }> }) => {
     for (const job of message.jobs) {
-      const { status, type, body } = answer(job.url);
+      const { status, type, body } = answer(job.url, job.body);
       process.send!({ id: job.id, status, type, body: typeof body === 'string' ? body : body.toString('utf8') });
     }
   });
 }
 
 /** The main side of a hop: jobs of one event-loop turn go out in one message, as src/sandbox/outbox.ts does. */
-function hop(): (url: string) => Promise<Answer> {
+function hop(): (url: string, body: string) => Promise<Answer> {
   const proc: ChildProcess = fork(import.meta.filename, [], { env: { ...process.env, FLOOR_CHILD: '1' }, serialization: 'json' });
   const waiting = new Map<number, (a: Answer) => void>();
   let next = 0;
-  let queued: Array<{ id: number; url: string }> = [];
+  let queued: Array<{ id: number; url: string; body: string }> = [];
   proc.on('message', (reply: Answer & { id: number }) => {
     const resolve = waiting.get(reply.id)!;
     waiting.delete(reply.id);
     resolve(reply);
   });
-  return (url) => new Promise((resolve) => {
+  return (url, body) => new Promise((resolve) => {
     const id = next++;
     waiting.set(id, resolve);
-    queued.push({ id, url });
+    queued.push({ id, url, body });
     if (queued.length === 1) {
       setImmediate(() => {
         proc.send({ jobs: queued });
@@ -71,41 +92,49 @@ function hop(): (url: string) => Promise<Answer> {
 async function main(): Promise<void> {
   const port = Number(process.env.FLOOR_PORT);
   const mode = process.env.FLOOR_MODE ?? 'bare';
-  const security = HEADERS_BY_KIND[process.env.FLOOR_KIND === 'api' ? 'api' : 'tenant'];
+  const securityOf = (url: string) => HEADERS_BY_KIND[url === '/sql' ? 'api' : 'tenant'];
   const viaChild = mode.endsWith('hop') ? hop() : null;
-  const make = (url: string): Answer | Promise<Answer> => (viaChild && url !== '/health' ? viaChild(url) : answer(url));
+  const make = (url: string, body: string): Answer | Promise<Answer> => (viaChild && url !== '/health' ? viaChild(url, body) : answer(url, body));
 
   if (mode.startsWith('fastify')) {
     const app = Fastify({ logger: false });
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.headers(security);
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.headers(securityOf(request.url));
       reply.header('x-request-id', randomUUID());
       done();
     });
     const route = async (request: FastifyRequest, reply: FastifyReply) => {
-      const { status, type, body } = await make(request.url);
+      const { status, type, body } = await make(request.url, (request.body as string | undefined) ?? '');
       reply.code(status).header('content-type', type);
       if (request.url === '/page') reply.header('etag', ETAG).header('cache-control', 'no-cache');
       return reply.send(body);
     };
     for (const path of ['/hello', '/page', '/health']) app.get(path, route);
+    app.post('/sql', route);
     await app.listen({ port, host: '127.0.0.1' });
     return;
   }
 
   const withHeaders = mode === 'headers';
   const write = (res: ServerResponse, url: string | undefined, { status, type, body }: Answer) => {
-    const headers: Record<string, string | number> = withHeaders ? { ...security, 'x-request-id': randomUUID() } : {};
+    const headers: Record<string, string | number> = withHeaders ? { ...securityOf(url ?? ''), 'x-request-id': randomUUID() } : {};
     headers['content-type'] = type;
     headers['content-length'] = Buffer.byteLength(body);
     if (url === '/page') Object.assign(headers, { etag: ETAG, 'cache-control': 'no-cache' });
     res.writeHead(status, headers);
     res.end(body);
   };
-  createServer((req: IncomingMessage, res: ServerResponse) => {
-    const made = make(req.url ?? '/');
+  const respond = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const made = make(req.url ?? '/', body);
     if (made instanceof Promise) void made.then((a) => write(res, req.url, a));
     else write(res, req.url, made);
+  };
+  createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return respond(req, res, '');
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => respond(req, res, Buffer.concat(chunks).toString('utf8')));
   }).listen(port, '127.0.0.1');
 }
 
