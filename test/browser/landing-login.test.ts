@@ -3,7 +3,7 @@
  * login page, see a wrong password refused inline, log in, land on the dashboard; a page
  * opened without a session sends you to the login and back; logout ends the session and an
  * ended session returns to the login page; a person changes their own password from their
- * name in the top bar.
+ * name in the top bar, which a phone shows too.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -113,4 +113,24 @@ describe('landing and login', () => {
     assert.equal(await login('correct horse battery'), 401, 'the old password is refused');
     assert.equal(await login('a new long password'), 200);
   }));
+
+  test('on a phone the account button still names you, fits the screen and opens your account', async () => {
+    const ctx = await b.context({ width: 390, height: 800 });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/garden/login');
+      await page.getByLabel('Username').fill('ada');
+      await page.getByLabel('Password').fill('a new long password');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/garden\/dashboard$/);
+      const button = page.getByRole('button', { name: /^Your account: ada, owner$/ });
+      assert.ok(await button.locator('.whoami-name').isVisible(), 'the name is shown, not only the role');
+      const box = (await button.boundingBox())!;
+      assert.ok(box.x >= 0 && box.x + box.width <= 390, `inside the screen: ${JSON.stringify(box)}`);
+      await button.click();
+      await page.getByRole('dialog', { name: 'Your account' }).getByText('Signed in as').waitFor();
+    } finally {
+      await ctx.close();
+    }
+  });
 });
