@@ -154,6 +154,6 @@ function rowidText(value: unknown): string {
 }
 
 /** Result rows as objects keyed by column (the lossless JSON forms kept). */
-function objects(result: { columns: string[]; rows: unknown[][] }): Array<Record<string, unknown>> {
+function objects(result: { columns: readonly string[]; rows: unknown[][] }): Array<Record<string, unknown>> {
   return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i]])));
 }

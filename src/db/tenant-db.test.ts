@@ -167,3 +167,18 @@ describe('limits', () => {
     });
   });
 });
+
+describe('result columns', () => {
+  test('follow the schema: SELECT * after a column is added here or renamed by another connection', () => {
+    const tdb = new TenantDb(conn, OWNER);
+    tdb.run('CREATE TABLE shapes (id INTEGER PRIMARY KEY, name TEXT)');
+    tdb.run("INSERT INTO shapes (name) VALUES ('square')");
+    assert.deepEqual(tdb.run('SELECT * FROM shapes').columns, ['id', 'name']);
+    assert.deepEqual(tdb.run('SELECT * FROM shapes').columns, ['id', 'name'], 'the same again (read once per statement)');
+    tdb.run('ALTER TABLE shapes ADD COLUMN sides INTEGER');
+    const added = tdb.run('SELECT * FROM shapes');
+    assert.deepEqual([added.columns, added.rows], [['id', 'name', 'sides'], [[1, 'square', null]]]);
+    inspect.exec('ALTER TABLE shapes RENAME COLUMN name TO label');
+    assert.deepEqual(new TenantDb(conn, OWNER).run('SELECT * FROM shapes').columns, ['id', 'label', 'sides']);
+  });
+});

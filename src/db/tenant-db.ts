@@ -20,6 +20,7 @@ import type { TenantConnection } from './connection.ts';
 import type { GatedStatement } from './gate.ts';
 import { mainEffect, type Effect } from './effects.ts';
 import { MAX_RESULT_BYTES } from './limits.ts';
+import { columnNames } from './statement-columns.ts';
 import { isBusy, toClientError } from './sqlite-errors.ts';
 import { decodeParams, encodeRow, type BoundParams } from './values.ts';
 
@@ -47,7 +48,7 @@ export interface TransactionOptions {
 
 /** One statement's result, exactly as the SQL API returns it. */
 export interface StatementResult {
-  columns: string[];
+  columns: readonly string[];
   rows: unknown[][];
   changes: number;
   last_insert_rowid: number | { $int: string };
@@ -140,7 +141,7 @@ export class TenantDb {
   }
 
   /** Rows of a read, as arrays in column order. */
-  query(sql: string, params?: unknown): { columns: string[]; rows: unknown[][]; truncated: boolean } {
+  query(sql: string, params?: unknown): { columns: readonly string[]; rows: unknown[][]; truncated: boolean } {
     const { columns, rows, truncated } = this.run(sql, params);
     return { columns, rows, truncated };
   }
@@ -245,9 +246,9 @@ export class TenantDb {
   private step(stmt: StatementSync, bound: BoundParams, maxRows: number, main: Effect | null): StatementResult {
     stmt.setReturnArrays(true);
     stmt.setReadBigInts(true);
-    const meta = stmt.columns();
+    const columns = columnNames(stmt);
     const inserts = main?.action === 'insert';
-    if (meta.length === 0) {
+    if (columns.length === 0) {
       const { changes, lastInsertRowid } = runWith(stmt, bound);
       const count = main ? Number(changes) : 0;
       return { columns: [], rows: [], changes: count, last_insert_rowid: inserts && count > 0 ? rowidJson(lastInsertRowid) : 0, truncated: false };
@@ -256,7 +257,7 @@ export class TenantDb {
     // A write with RETURNING has made all its changes by its first row (SQLite buffers them).
     const after = main ? this.conn.changes() : { changes: 0, lastInsertRowid: 0n };
     return {
-      columns: meta.map((c) => c.name),
+      columns,
       rows,
       changes: after.changes,
       last_insert_rowid: inserts && after.changes > 0 ? rowidJson(after.lastInsertRowid) : 0,

@@ -82,7 +82,7 @@ function starValue(cell: SQLOutputValue): Value {
   return new Bytes(cell as Uint8Array);
 }
 
-function rowDict(thread: Thread, columns: string[], row: unknown[]): Dict {
+function rowDict(thread: Thread, columns: readonly string[], row: unknown[]): Dict {
   const d = new Dict();
   for (let i = 0; i < columns.length; i++) dictSet(thread, d, columns[i], starValue(row[i] as SQLOutputValue));
   return d;

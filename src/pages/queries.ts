@@ -82,7 +82,7 @@ function cellValue(cell: unknown): unknown {
 }
 
 /** One row as an object without a prototype (a column named `__proto__` is just a column). */
-function rowObject(columns: string[], cells: unknown[]): Record<string, unknown> {
+function rowObject(columns: readonly string[], cells: unknown[]): Record<string, unknown> {
   const row: Record<string, unknown> = Object.create(null);
   for (let i = 0; i < columns.length; i++) row[columns[i]] = cellValue(cells[i]);
   return row;
@@ -102,7 +102,7 @@ export function runQueries(
   for (const query of queries) {
     const bound: Record<string, string | null> = Object.create(null);
     for (const token of query.params) bound[token] = Object.hasOwn(values, token.slice(1)) ? values[token.slice(1)] : null;
-    let result: { columns: string[]; rows: unknown[][] };
+    let result: { columns: readonly string[]; rows: unknown[][] };
     try {
       readOnly(query.sql);
       result = tdb.query(query.sql, bound);
