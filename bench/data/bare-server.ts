@@ -7,31 +7,16 @@
  * Run as a child process by run.ts. Environment: BARE_PORT, BARE_DB (the cenv file).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
+import { bareSql } from './bare-sql.ts';
 
 const db = new DatabaseSync(process.env.BARE_DB!, { timeout: 5000 });
 db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
-const statements = new Map<string, StatementSync>();
+const run = bareSql(db);
 
 function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-function run(text: string): string {
-  const { sql, params = [] } = JSON.parse(text) as { sql: string; params?: SQLInputValue[] };
-  let stmt = statements.get(sql);
-  if (!stmt) {
-    stmt = db.prepare(sql);
-    stmt.setReturnArrays(true);
-    statements.set(sql, stmt);
-  }
-  const columns = stmt.columns().map((c) => c.name);
-  if (columns.length === 0) {
-    const { changes, lastInsertRowid } = stmt.run(...params);
-    return JSON.stringify({ columns, rows: [], changes, last_insert_rowid: lastInsertRowid, truncated: false });
-  }
-  return JSON.stringify({ columns, rows: stmt.all(...params), changes: 0, last_insert_rowid: 0, truncated: false });
 }
 
 function sql(req: IncomingMessage, res: ServerResponse): void {

@@ -19,7 +19,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
+import { bareSql } from '../data/bare-sql.ts';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { HEADERS_BY_KIND } from '../../src/server/plugins/headers.ts';
 
@@ -31,25 +32,13 @@ const ETAG = '"floors-page-1"';
 
 type Answer = { status: number; type: string; body: string | Buffer };
 
-let db: DatabaseSync | null = null;
-const statements = new Map<string, StatementSync>();
-
-/** The data bench's bare server's answer to `POST /sql`. */
-function runSql(text: string): string {
-  db ??= new DatabaseSync(process.env.FLOOR_DB!, { timeout: 5000 });
-  const { sql, params = [] } = JSON.parse(text) as { sql: string; params?: SQLInputValue[] };
-  let stmt = statements.get(sql);
-  if (!stmt) {
-    stmt = db.prepare(sql);
-    stmt.setReturnArrays(true);
-    statements.set(sql, stmt);
-  }
-  const columns = stmt.columns().map((c) => c.name);
-  return JSON.stringify({ columns, rows: stmt.all(...params), changes: 0, last_insert_rowid: 0, truncated: false });
-}
+let runSql: ((text: string) => string) | null = null;
 
 function answer(url: string | undefined, body = ''): Answer {
-  if (url === '/sql') return { status: 200, type: 'application/json; charset=utf-8', body: runSql(body) };
+  if (url === '/sql') {
+    runSql ??= bareSql(new DatabaseSync(process.env.FLOOR_DB!, { timeout: 5000 }));
+    return { status: 200, type: 'application/json; charset=utf-8', body: runSql(body) };
+  }
   if (url === '/page') return { status: 200, type: 'text/html; charset=utf-8', body: PAGE };
   if (url === '/health') return { status: 200, type: 'application/json; charset=utf-8', body: '{"status":"ok"}' };
   return { status: 200, type: 'text/plain; charset=utf-8', body: HELLO };
