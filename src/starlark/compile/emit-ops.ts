@@ -8,6 +8,7 @@ import type { BinaryExpr, BinaryOp, Expr, UnaryExpr } from "../syntax/ast.ts";
 import type { FnGen } from "./codegen.ts";
 import { bind, emitExpr, emitTest, operands, truthOf } from "./emit-expr.ts";
 import { emitFormat, isFormat } from "./emit-format.ts";
+import { foldInt } from "./fold.ts";
 
 /** Largest safe integer, as text: results beyond it are recomputed by the runtime as bigints. */
 const MAX = "9007199254740991";
@@ -71,8 +72,9 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
         `${e.op === "in" ? "" : "!"}(${g.pos(e.line, e.col)}, contains(${b}, ${a}, th))`));
     default: {
       if (isFormat(e) && g.hot) return emitFormat(g, e) ?? emitArith(g, e.op, x, y, e.line, e.col, false);
-      // A hot constant format inside the chain is emitted by emitFormat, as an operand.
-      const { first, links } = chain(e, (b) => b.op in RUNTIME_OP && (b === e || !(g.hot && isFormat(b))));
+      // A hot constant format inside the chain is emitted by emitFormat, and a constant int
+      // (`(1 << 100) + r`) as folded, as operands.
+      const { first, links } = chain(e, (b) => b.op in RUNTIME_OP && (b === e || (!(g.hot && isFormat(b)) && foldInt(b) === null)));
       if (links.length === 1) return emitArith(g, e.op, x, y, e.line, e.col, false);
       return g.withTemp((acc) => {
         const steps = [`${acc} = ${emitExpr(g, first)}`, ...links.map((l) =>
