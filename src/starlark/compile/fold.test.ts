@@ -18,6 +18,14 @@ test("int constant expressions are folded at compile time", () => {
   assert.equal(runModule("x = str(7 / 2)\n").x, "3.5");
 });
 
+test("long chains fold without deep recursion, up to the first operand that is not constant", () => {
+  assert.equal(runModule(`x = 1${" + 1".repeat(3000)}\n`).x, 3001);
+  const p = compile(`def f(a):\n    return 1${" + 1".repeat(3000)} + a${" + 2".repeat(3)}\nx = f(1)\n`, { filename: "chain.star" });
+  assert.match(p.source, /\b3001\b/);
+  assert.equal(runModule(`def f(a):\n    return 1${" + 1".repeat(3000)} + a${" + 2".repeat(3)}\nx = f(1)\n`).x, 3008);
+  assert.equal(runModule(`a = 2\nx = a${" and a".repeat(3000)}\n`).x, 2);
+});
+
 test("a constant expression that would fail is not folded: it fails when and where it runs", () => {
   const failing: Array<[string, RegExp]> = [
     ["1 // 0", /^3:14: integer division by zero/],

@@ -7,7 +7,7 @@
  * expression that would fail (division by zero, a negative shift, an int
  * beyond the size cap) is left to fail at run time, at its position.
  */
-import type { Expr } from "../syntax/ast.ts";
+import type { BinaryExpr, Expr } from "../syntax/ast.ts";
 import { ints as I, StarlarkError } from "./rt.ts";
 
 type IntOp = (x: I.Int, y: I.Int) => I.Int;
@@ -25,18 +25,30 @@ const memo = new WeakMap<Expr, I.Int | null>();
 /** The int value of `e` if it is an int computed from int literals alone, else null. */
 export function foldInt(e: Expr): I.Int | null {
   if (e.kind === "Literal") return e.type === "int" ? (e.value as I.Int) : null;
-  if (e.kind !== "Unary" && e.kind !== "Binary") return null;
   const known = memo.get(e);
   if (known !== undefined) return known;
-  let v: I.Int | null = null;
   if (e.kind === "Unary") {
-    const op = UNARY[e.op], x = foldInt(e.x);
-    if (op !== undefined && x !== null) v = op(x);
-  } else {
-    const op = BINARY[e.op], x = foldInt(e.x), y = x === null ? null : foldInt(e.y);
-    if (op !== undefined && x !== null && y !== null) v = attempt(op, x, y);
+    const op = UNARY[e.op], x = op === undefined ? null : foldInt(e.x);
+    const v = op === undefined || x === null ? null : op(x);
+    memo.set(e, v);
+    return v;
   }
-  memo.set(e, v);
+  if (e.kind !== "Binary" || BINARY[e.op] === undefined) return null;
+  // The left spine of `a + b - c ...` is walked in a loop, as emitBinary does: a chain of
+  // thousands of terms must not deepen the recursion.
+  const spine: BinaryExpr[] = [];
+  let cur: Expr = e;
+  while (cur.kind === "Binary" && BINARY[cur.op] !== undefined && !memo.has(cur)) {
+    spine.push(cur);
+    cur = cur.x;
+  }
+  let v = foldInt(cur);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const b = spine[i]!;
+    const y = v === null ? null : foldInt(b.y);
+    v = v === null || y === null ? null : attempt(BINARY[b.op]!, v, y);
+    memo.set(b, v);
+  }
   return v;
 }
 
