@@ -112,7 +112,8 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
     // A bigint with an int (big ints, or a small int result that overflowed) goes straight to the
     // int function: the runtime's operator would first test for floats, strings and sequences.
     const big = intFn === null ? null : op === "<<" ? intPair(a, ka, b, kb) : bigintPair(a, ka, b, kb);
-    const slow = `(${g.pos(line, col)}, ${big === null ? call(a, b) : `${big} ? ${intFn}(${a}, ${b}) : ${call(a, b)}`})`;
+    const slow = `(${g.pos(line, col)}, ${big === null ? call(a, b) : big === "true" ? `${intFn}(${a}, ${b})`
+      : `${big} ? ${intFn}(${a}, ${b}) : ${call(a, b)}`})`;
     // A constant bigint operand (`x % 340282366920938463463374607431768211507`) rules out the small-int paths.
     if (ka === "bigint" || kb === "bigint") return slow;
     // Int constants are emitted as digits or pooled numbers: their type tests are dropped.
@@ -158,9 +159,10 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
 
 type KnownType = "number" | "bigint" | null;
 
-/** The type of an operand atom that is an int constant: digits, or a pooled number or bigint. */
+/** The type of an operand atom known to be an int: digits, a pooled number or bigint, a range loop's counter. */
 function knownType(g: FnGen, atom: string): KnownType {
   if (/^[0-9]+$/.test(atom)) return "number";
+  if (/^l[0-9]+$/.test(atom) && g.knownInts.has(Number(atom.slice(1)))) return "number";
   const v = g.m.k.pooled(atom);
   return typeof v === "number" ? "number" : typeof v === "bigint" ? "bigint" : null;
 }
@@ -168,10 +170,12 @@ function knownType(g: FnGen, atom: string): KnownType {
 const isInt = (v: string) => `(typeof ${v} === 'bigint' || typeof ${v} === 'number')`;
 
 /**
- * JS test that one operand is a bigint and the other an int, given what is known of their types.
- * Of two unknown operands only the left is tested for a bigint (`3 * big` takes the runtime's path).
+ * JS test, past the small-int path, that both operands are ints and one of them may be a bigint,
+ * given what is known of their types ("true" when both are known ints). Of two unknown operands
+ * only the left is tested for a bigint (`3 * big` takes the runtime's path).
  */
 function bigintPair(a: string, ka: KnownType, b: string, kb: KnownType): string {
+  if (ka !== null && kb !== null) return "true";
   if (ka !== null) return ka === "bigint" ? isInt(b) : `typeof ${b} === 'bigint'`;
   if (kb !== null) return kb === "bigint" ? isInt(a) : `typeof ${a} === 'bigint'`;
   return `typeof ${a} === 'bigint' && ${isInt(b)}`;

@@ -1,14 +1,15 @@
 /**
  * Compiled int arithmetic against the runtime's operators. Compiled code has
  * its own paths for ints: small ints inline, a direct call of the int
- * function when an operand is a bigint (emit-ops.ts), constants of known type
- * and folded constants (fold.ts). Each must give exactly what `binary()`
- * gives (checked against CPython in test/starlark/cpython-diff.test.ts),
- * errors included, and results must be canonical (a small int is a number).
+ * function when an operand is a bigint (emit-ops.ts), constants and range
+ * loop counters of known type (known-ints.ts) and folded constants
+ * (fold.ts). Each must give exactly what `binary()` gives (checked against
+ * CPython in test/starlark/cpython-diff.test.ts), errors included, and
+ * results must be canonical (a small int is a number).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { callFunction, runModule, StarlarkError, type Value } from "../index.ts";
+import { callFunction, compile, runModule, StarlarkError, type Value } from "../index.ts";
 import { binary, type BinaryOp } from "../values/ops.ts";
 import { Thread } from "../values/thread.ts";
 
@@ -127,4 +128,51 @@ x = [f(-(1 << 70), 3), f(1 << 70, -3), f(-(1 << 70), -3), f(-(3 << 70), 3 << 68)
     [-5, 885443715538058477567n],
     [-1, -1180591620717411303417n],
   ]);
+});
+
+test("range loop counters are known small ints; arithmetic with them keeps every operand type's meaning", () => {
+  const g = runModule(`
+def f(big, fl, s):
+    out = []
+    for i in range(1, 4):
+        out.append([i + big, big - i, str(i * fl), i * s, i << 64, -i // 2, (1 << 70) % i, i * 3 + i, i ^ -big])
+    return out
+def h(v):
+    for i in range(3):
+        v = v * 1000003 + i
+    return v
+def later(n):
+    t = 0
+    for i in range(n):
+        t += i
+    i = "x"
+    return [t, i + "y"]
+def bad(b):
+    for i in range(1):
+        return b + i
+def other(v):
+    for i in range(2):
+        pass
+    for i in [v]:
+        return i + 1
+x = [f(1 << 80, 0.5, "ab"), h(1 << 60), later(4)]
+`, { filename: "counters.star" });
+  const rows = (g.x as unknown as { elems: Array<{ elems: Value[] }> }).elems;
+  const fRows = (rows[0] as unknown as { elems: Array<{ elems: Value[] }> }).elems.map((r) => r.elems);
+  // Values from CPython 3.11.
+  assert.deepEqual(fRows, [
+    [1208925819614629174706177n, 1208925819614629174706175n, "0.5", "ab", 18446744073709551616n, -1, 0, 4, -1208925819614629174706175n],
+    [1208925819614629174706178n, 1208925819614629174706174n, "1.0", "abab", 36893488147419103232n, -1, 0, 8, -1208925819614629174706174n],
+    [1208925819614629174706179n, 1208925819614629174706173n, "1.5", "ababab", 55340232221128654848n, -2, 1, 12, -1208925819614629174706173n],
+  ]);
+  assert.equal(rows[1], 1152931880931517349376049492737868357n);
+  assert.deepEqual((rows[2] as unknown as { elems: Value[] }).elems, [6, "xy"]);
+  assert.equal(run(g.bad!, [true]), "unknown binary op: bool + int");
+  assert.equal(run(g.bad!, ["s"]), "unknown binary op: string + int");
+  assert.equal(run(g.bad!, [2n ** 60n]), 2n ** 60n);
+  // Also bound by another loop: not a counter (True + 1 would be 2 on the small-int path).
+  assert.equal(run(g.other!, [true]), "unknown binary op: bool + int");
+  assert.equal(run(g.other!, [2 ** 53 - 1]), 2n ** 53n);
+  // A counter needs no string or float path: `v * 1000003 + i` tests only v.
+  assert.doesNotMatch(compile("def h(v):\n    for i in range(3):\n        v = v * 1000003 + i\n    return v\n").source, /'string'|instanceof Float/);
 });
