@@ -116,7 +116,7 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
       : `${big} ? ${intFn}(${a}, ${b}) : ${call(a, b)}`})`;
     // A constant bigint operand (`x % 340282366920938463463374607431768211507`) rules out the small-int paths.
     if (ka === "bigint" || kb === "bigint") return slow;
-    // Int constants are emitted as digits or pooled numbers: their type tests are dropped.
+    // Known small ints (digits, pooled numbers, range counters) need no type test.
     const isInt = (v: string, k: KnownType) => (k === "number" ? [] : [`typeof ${v} === 'number'`]);
     const ints = [...isInt(a, ka), ...isInt(b, kb)].join(" && ") || "true";
     const int32 = `(${a} | 0) === ${a} && (${b} | 0) === ${b}`;
@@ -167,7 +167,8 @@ function knownType(g: FnGen, atom: string): KnownType {
   return typeof v === "number" ? "number" : typeof v === "bigint" ? "bigint" : null;
 }
 
-const isInt = (v: string) => `(typeof ${v} === 'bigint' || typeof ${v} === 'number')`;
+/** JS test that an operand is an int of either representation. */
+const intTest = (v: string) => `(typeof ${v} === 'bigint' || typeof ${v} === 'number')`;
 
 /**
  * JS test, past the small-int path, that both operands are ints and one of them may be a bigint,
@@ -176,14 +177,14 @@ const isInt = (v: string) => `(typeof ${v} === 'bigint' || typeof ${v} === 'numb
  */
 function bigintPair(a: string, ka: KnownType, b: string, kb: KnownType): string {
   if (ka !== null && kb !== null) return "true";
-  if (ka !== null) return ka === "bigint" ? isInt(b) : `typeof ${b} === 'bigint'`;
-  if (kb !== null) return kb === "bigint" ? isInt(a) : `typeof ${a} === 'bigint'`;
-  return `typeof ${a} === 'bigint' && ${isInt(b)}`;
+  if (ka !== null) return ka === "bigint" ? intTest(b) : `typeof ${b} === 'bigint'`;
+  if (kb !== null) return kb === "bigint" ? intTest(a) : `typeof ${a} === 'bigint'`;
+  return `typeof ${a} === 'bigint' && ${intTest(b)}`;
 }
 
 /** JS test that both operands are ints: `<<` has no inline path, and `i << 64` makes a bigint of two small ints. */
 function intPair(a: string, ka: KnownType, b: string, kb: KnownType): string {
-  const tests = [...(ka === null ? [isInt(a)] : []), ...(kb === null ? [isInt(b)] : [])];
+  const tests = [...(ka === null ? [intTest(a)] : []), ...(kb === null ? [intTest(b)] : [])];
   return tests.length === 0 ? "true" : tests.join(" && ");
 }
 
