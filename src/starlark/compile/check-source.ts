@@ -33,13 +33,13 @@ export const PROLOGUE = "'use strict';\n";
 /**
  * Throws if `src` (after the fixed prologue) contains anything but
  * whitelisted identifiers, decimal integers, ASCII punctuation, spaces and
- * the three typeof tags `'number'`, `'string'`, `'boolean'` (literal tags
+ * the typeof tags `'number'`, `'string'`, `'boolean'`, `'bigint'` (literal tags
  * let V8 compile `typeof x === 'number'` to a type test).
  */
 export function checkGeneratedSource(src: string): void {
   if (!src.startsWith(PROLOGUE)) throw new Error("internal error: generated code lacks its prologue");
   // Whole-text regular expressions (not a token loop): this runs on every compile, mostly cold.
-  const body = src.slice(PROLOGUE.length).replace(/'(?:number|string|boolean)'/g, " ");
+  const body = src.slice(PROLOGUE.length).replace(/'(?:number|string|boolean|bigint)'/g, " ");
   const bad = /[^A-Za-z0-9_$ \n(){}[\];,.=!<>&|?:+\-*%~^/]|\/[/*]/.exec(body);
   if (bad !== null) throw new Error(`internal error: generated code contains ${JSON.stringify(bad[0])}`);
   for (const id of new Set(body.match(/[A-Za-z_$][A-Za-z0-9_$]*/g))) {

@@ -82,6 +82,8 @@ export class FnGen {
   private labels = 0;
   /** Plain local slots certainly assigned at the current point of emission (reads skip the check). */
   private assigned = new Set<number>();
+  /** Local slots that only hold small ints (JS numbers) wherever they are bound (known-ints.ts). */
+  knownInts: ReadonlySet<number> = new Set();
   /** Module body only: global slots certainly assigned so far. */
   private assignedGlobals = new Set<number>();
   /** Loops enclosing the point of emission. */

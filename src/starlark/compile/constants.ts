@@ -25,6 +25,11 @@ export class Constants {
     if (primitive) this.primitives.set(v, name);
     return name;
   }
+
+  /** The value behind a reference made by `ref`, or undefined if `name` is not one. */
+  pooled(name: string): unknown {
+    return /^k[0-9]+$/.test(name) ? this.values[Number(name.slice(1))] : undefined;
+  }
 }
 
 /**

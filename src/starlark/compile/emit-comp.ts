@@ -18,6 +18,7 @@ export function emitComprehension(g: FnGen, e: Comprehension): string {
   const own = new Set<number>();
   for (const c of e.clauses) if (c.kind === "for") collectLocals(c.vars, own);
   const q = new FnGen(g.m, "comprehension", g.numParams, own);
+  q.knownInts = g.knownInts;
   const out = q.temp();
   q.emit(`${out} = ${e.dict ? "new Dict()" : "[]"};`);
   emitClauses(q, e, 0, out);
@@ -31,8 +32,8 @@ export function emitComprehension(g: FnGen, e: Comprehension): string {
   return `${name}(${["th", "fr", ...args].join(", ")})`;
 }
 
-/** Plain local slots assigned by a loop target. */
-function collectLocals(e: Expr, out: Set<number>): void {
+/** Plain local slots assigned by a target (`a`, `a, (b, c)`; not `x[i]` or `x.f`). */
+export function collectLocals(e: Expr, out: Set<number>): void {
   if (e.kind === "Ident") {
     if (e.binding?.scope === "local") out.add(e.binding.index);
   } else if (e.kind === "Tuple" || e.kind === "List") {

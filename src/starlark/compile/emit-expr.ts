@@ -10,6 +10,7 @@ import { emitCall } from "./emit-call.ts";
 import { emitComprehension } from "./emit-comp.ts";
 import { emitFunctionValue } from "./emit-func.ts";
 import { emitBinary, emitUnary } from "./emit-ops.ts";
+import { foldInt } from "./fold.ts";
 import { isAtom, writesPos, type FnGen } from "./codegen.ts";
 import { intText, posText } from "./constants.ts";
 import { Bytes, DictShape, ESC, Float, SMALL_TABLE, Tuple, type Value } from "./rt.ts";
@@ -44,10 +45,11 @@ export function emitExpr(g: FnGen, e: Expr): string {
           ([k, v]) => `dictEntry(th, fr, ${d}, ${k}, ${v}, ${posText(en.key.line)}, ${posText(en.key.col)})`));
         return `(${[`${d} = new Dict()`, ...parts, d].join(", ")})`;
       });
-    case "Unary":
-      return emitUnary(g, e);
-    case "Binary":
-      return emitBinary(g, e);
+    case "Unary": case "Binary": {
+      const c = foldInt(e);
+      if (c !== null) return typeof c === "number" ? intText(c, g.m.k) : g.k(c);
+      return e.kind === "Unary" ? emitUnary(g, e) : emitBinary(g, e);
+    }
     case "Cond":
       return `(${emitTest(g, e.cond)} ? ${emitExpr(g, e.then)} : ${emitExpr(g, e.else)})`;
     case "Index":

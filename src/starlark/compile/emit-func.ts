@@ -14,6 +14,7 @@ import { FnGen, type ModuleGen } from "./codegen.ts";
 import { emitExpr } from "./emit-expr.ts";
 import { emitBlock } from "./emit-stmt.ts";
 import { STEP } from "./emit-loop.ts";
+import { rangeCounters } from "./known-ints.ts";
 import { MAX_DIRECT_PARAMS, type ArrayEntry, type DirectEntry, type FuncCode } from "./function.ts";
 
 const unset = (() => {
@@ -67,6 +68,7 @@ function generateBody(m: ModuleGen, info: FunctionInfo, id: number, code: FuncCo
   if (m.entries[id] !== undefined) return;
   const np = code.numParamSlots;
   const g = new FnGen(m, "function", np);
+  g.knownInts = rangeCounters(g, info.body, np);
   const c = g.k(code);
   for (const slot of info.cells) {
     g.emit(`${g.local(slot)} = new Cell(${slot < np ? `l${slot}` : ""});`);

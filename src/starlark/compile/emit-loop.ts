@@ -103,7 +103,7 @@ function emitItems(g: FnGen, e: CallExpr & { fn: DotExpr }, x: string, ks: strin
 }
 
 /** `range(...)` of the builtin range with 1 to 3 positional arguments (always returns a Range). */
-function isBuiltinRange(g: FnGen, e: Expr): boolean {
+export function isBuiltinRange(g: FnGen, e: Expr): boolean {
   if (e.kind !== "Call" || e.fn.kind !== "Ident" || e.fn.binding?.scope !== "universal") return false;
   if (e.fn.name !== "range" || e.args.length < 1 || e.args.length > 3) return false;
   return e.args.every((a) => a.type === "pos") && g.m.universe.range === universe.range;

@@ -2,23 +2,28 @@
  * Unary and binary operators. Ints in the safe range, and strings for `+`
  * and `==`, are handled inline (no call, no allocation); anything else, or
  * a result outside the safe integer range, goes to the runtime's operator
- * (which makes bigints), with the operator's position written first.
+ * (which makes bigints), with the operator's position written first. A
+ * bigint with an int goes to the int function itself (values/int.ts).
  */
 import type { BinaryExpr, BinaryOp, Expr, UnaryExpr } from "../syntax/ast.ts";
 import type { FnGen } from "./codegen.ts";
 import { bind, emitExpr, emitTest, operands, truthOf } from "./emit-expr.ts";
 import { emitFormat, isFormat } from "./emit-format.ts";
+import { foldInt } from "./fold.ts";
 
 /** Largest safe integer, as text: results beyond it are recomputed by the runtime as bigints. */
 const MAX = "9007199254740991";
 /** 2^52. */
 const MAX52 = "4503599627370496";
 
-/** Runtime function per arithmetic operator and whether it takes the thread. */
-const RUNTIME_OP: Partial<Record<BinaryOp, readonly [string, boolean]>> = {
-  "+": ["add", true], "-": ["sub", false], "*": ["mul", true], "/": ["div", false], "//": ["floorDiv", false],
-  "%": ["mod", true], "&": ["bitAnd", false], "|": ["bitOr", true], "^": ["bitXor", true],
-  "<<": ["shl", false], ">>": ["shr", false],
+/**
+ * Runtime function per arithmetic operator, whether it takes the thread, and
+ * the int function (values/int.ts) called directly when an operand is a bigint.
+ */
+const RUNTIME_OP: Partial<Record<BinaryOp, readonly [string, boolean, string | null]>> = {
+  "+": ["add", true, "intAdd"], "-": ["sub", false, "intSub"], "*": ["mul", true, "intMul"], "/": ["div", false, null],
+  "//": ["floorDiv", false, "intFloorDiv"], "%": ["mod", true, "intMod"], "&": ["bitAnd", false, "intAnd"],
+  "|": ["bitOr", true, "intOr"], "^": ["bitXor", true, "intXor"], "<<": ["shl", false, "intShl"], ">>": ["shr", false, "intShr"],
 };
 
 /**
@@ -71,8 +76,9 @@ export function emitBinary(g: FnGen, e: BinaryExpr): string {
         `${e.op === "in" ? "" : "!"}(${g.pos(e.line, e.col)}, contains(${b}, ${a}, th))`));
     default: {
       if (isFormat(e) && g.hot) return emitFormat(g, e) ?? emitArith(g, e.op, x, y, e.line, e.col, false);
-      // A hot constant format inside the chain is emitted by emitFormat, as an operand.
-      const { first, links } = chain(e, (b) => b.op in RUNTIME_OP && (b === e || !(g.hot && isFormat(b))));
+      // A hot constant format inside the chain is emitted by emitFormat, and a constant int
+      // (`(1 << 100) + r`) as folded, as operands.
+      const { first, links } = chain(e, (b) => b.op in RUNTIME_OP && (b === e || (!(g.hot && isFormat(b)) && foldInt(b) === null)));
       if (links.length === 1) return emitArith(g, e.op, x, y, e.line, e.col, false);
       return g.withTemp((acc) => {
         const steps = [`${acc} = ${emitExpr(g, first)}`, ...links.map((l) =>
@@ -96,26 +102,33 @@ function literalType(e: Expr): "number" | "string" | null {
  * Operands are thunks so each is emitted in evaluation order.
  */
 export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => string, line: number, col: number, augmented: boolean): string {
-  const [fn, withThread] = RUNTIME_OP[op] ?? fail();
+  const [fn, withThread, intFn] = RUNTIME_OP[op] ?? fail();
   // Only `+=` (lists extend) and `|=` (dicts update) differ from the plain operator in place.
   const inPlace = augmented && (op === "+" || op === "|");
   const call = (a: string, b: string) => (inPlace ? `augmented(${g.k(op)}, ${a}, ${b}, th)` : `${fn}(${a}, ${b}${withThread ? ", th" : ""})`);
   if (!g.hot) return operands(g, [x, y], ([a, b]) => `(${g.pos(line, col)}, ${call(a!, b!)})`);
   return bind(g, x(), (a) => bind(g, y(), (b) => g.withTemp((r) => {
-    const slow = `(${g.pos(line, col)}, ${call(a, b)})`;
-    // Small int literals are emitted as digits: their type tests are dropped.
-    const isInt = (v: string) => (/^[0-9]+$/.test(v) ? [] : [`typeof ${v} === 'number'`]);
-    const ints = [...isInt(a), ...isInt(b)].join(" && ") || "true";
+    const ka = knownType(g, a), kb = knownType(g, b);
+    // A bigint with an int (big ints, or a small int result that overflowed) goes straight to the
+    // int function: the runtime's operator would first test for floats, strings and sequences.
+    const big = intFn === null ? null : op === "<<" ? intPair(a, ka, b, kb) : bigintPair(a, ka, b, kb);
+    const slow = `(${g.pos(line, col)}, ${big === null ? call(a, b) : big === "true" ? `${intFn}(${a}, ${b})`
+      : `${big} ? ${intFn}(${a}, ${b}) : ${call(a, b)}`})`;
+    // A constant bigint operand (`x % 340282366920938463463374607431768211507`) rules out the small-int paths.
+    if (ka === "bigint" || kb === "bigint") return slow;
+    // Known small ints (digits, pooled numbers, range counters) need no type test.
+    const isInt = (v: string, k: KnownType) => (k === "number" ? [] : [`typeof ${v} === 'number'`]);
+    const ints = [...isInt(a, ka), ...isInt(b, kb)].join(" && ") || "true";
     const int32 = `(${a} | 0) === ${a} && (${b} | 0) === ${b}`;
     const safe = `${r} <= ${MAX} && ${r} >= -${MAX}`;
-    const literal = /^[0-9]+$/.test(a) || /^[0-9]+$/.test(b);
+    const literal = ka === "number" || kb === "number";
     // Two floats: inline too, so that V8 can drop the intermediate Float of `a * b + c`.
     const float = (jsOp: string) => (literal ? slow
       : `(${a} instanceof Float && ${b} instanceof Float ? new Float(${a}.value ${jsOp} ${b}.value) : ${slow})`);
     switch (op) {
       case "+":
         if (literal) return `(${ints} && (${r} = ${a} + ${b}, ${safe}) ? ${r} : ${slow})`;
-        return `(typeof ${a} === 'number' ? (typeof ${b} === 'number' && (${r} = ${a} + ${b}, ${safe}) ? ${r} : ${slow})`
+        return `(${ints} && (${r} = ${a} + ${b}, ${safe}) ? ${r}`
           + ` : typeof ${a} === 'string' && typeof ${b} === 'string' && ${a}.length + ${b}.length <= th.limits.maxStringLength`
           + ` ? ${a} + ${b} : ${float("+")})`;
       case "-":
@@ -142,6 +155,37 @@ export function emitArith(g: FnGen, op: BinaryOp, x: () => string, y: () => stri
         return slow;
     }
   }), true), true);
+}
+
+type KnownType = "number" | "bigint" | null;
+
+/** The type of an operand atom known to be an int: digits, a pooled number or bigint, a range loop's counter. */
+function knownType(g: FnGen, atom: string): KnownType {
+  if (/^[0-9]+$/.test(atom)) return "number";
+  if (/^l[0-9]+$/.test(atom) && g.knownInts.has(Number(atom.slice(1)))) return "number";
+  const v = g.m.k.pooled(atom);
+  return typeof v === "number" ? "number" : typeof v === "bigint" ? "bigint" : null;
+}
+
+/** JS test that an operand is an int of either representation. */
+const intTest = (v: string) => `(typeof ${v} === 'bigint' || typeof ${v} === 'number')`;
+
+/**
+ * JS test, past the small-int path, that both operands are ints and one of them may be a bigint,
+ * given what is known of their types ("true" when both are known ints). Of two unknown operands
+ * only the left is tested for a bigint (`3 * big` takes the runtime's path).
+ */
+function bigintPair(a: string, ka: KnownType, b: string, kb: KnownType): string {
+  if (ka !== null && kb !== null) return "true";
+  if (ka !== null) return ka === "bigint" ? intTest(b) : `typeof ${b} === 'bigint'`;
+  if (kb !== null) return kb === "bigint" ? intTest(a) : `typeof ${a} === 'bigint'`;
+  return `typeof ${a} === 'bigint' && ${intTest(b)}`;
+}
+
+/** JS test that both operands are ints: `<<` has no inline path, and `i << 64` makes a bigint of two small ints. */
+function intPair(a: string, ka: KnownType, b: string, kb: KnownType): string {
+  const tests = [...(ka === null ? [intTest(a)] : []), ...(kb === null ? [intTest(b)] : [])];
+  return tests.length === 0 ? "true" : tests.join(" && ");
 }
 
 function fail(): never {

@@ -9,6 +9,7 @@ export {
   setIndex, shl, shr, slice, SMALL_TABLE, sub, truth, typeName, unary,
 } from "../values/ops.ts";
 export { quote } from "../values/repr.ts";
+export * as ints from "../values/int.ts";
 export { ESC } from "../values/hashing.ts";
 export { StarlarkError } from "../values/errors.ts";
 export { Builtin, Bytes, Dict, Float, List, Range, Tuple } from "../values/value.ts";

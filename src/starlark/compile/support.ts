@@ -105,6 +105,8 @@ function load(th: Thread, fr: Frame, spec: LoadSpec): Value[] {
 export const RUNTIME = {
   add: rt.add, sub: rt.sub, mul: rt.mul, div: rt.div, floorDiv: rt.floorDiv, mod: rt.mod,
   bitAnd: rt.bitAnd, bitOr: rt.bitOr, bitXor: rt.bitXor, shl: rt.shl, shr: rt.shr,
+  intAdd: rt.ints.add, intSub: rt.ints.sub, intMul: rt.ints.mul, intFloorDiv: rt.ints.floorDiv, intMod: rt.ints.mod,
+  intAnd: rt.ints.and, intOr: rt.ints.or, intXor: rt.ints.xor, intShl: rt.ints.shl, intShr: rt.ints.shr,
   contains: rt.contains, dictSet: rt.dictSet, dictOfStrings: rt.dictOfStrings, unary: rt.unary, compare: rt.compare, equals: rt.equals, truth: rt.truth,
   augmented: rt.augmented, iterate: rt.iterate, iterableElems: rt.iterableElems, itemColumns: rt.itemColumns, getIndex: rt.getIndex, setIndex: rt.setIndex,
   slice: rt.slice, getAttr: rt.getAttr, setField: rt.setField,
