@@ -33,10 +33,19 @@ function walk(g: FnGen, stmts: readonly Stmt[], counters: Set<number>, other: Se
         collectLocals(s.vars, s.vars.kind === "Ident" && isBuiltinRange(g, s.iter) ? counters : other);
         walk(g, s.body, counters, other);
         break;
-      case "If":
-        walk(g, s.body, counters, other);
-        walk(g, s.orelse, counters, other);
+      case "If": {
+        // An elif chain is an If in the else of the one before: walked in a loop, not by
+        // recursion, so thousands of branches do not run out of stack (as emit-stmt.ts does).
+        let cur = s;
+        for (;;) {
+          walk(g, cur.body, counters, other);
+          const next = cur.orelse.length === 1 ? cur.orelse[0]! : undefined;
+          if (next?.kind !== "If") break;
+          cur = next;
+        }
+        walk(g, cur.orelse, counters, other);
         break;
+      }
       case "While":
         walk(g, s.body, counters, other);
         break;
