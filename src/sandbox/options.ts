@@ -96,6 +96,8 @@ export interface Child {
 export type ResolvedOptions = Required<Omit<SandboxOptions, 'logger' | 'execArgv'>> & SandboxOptions;
 
 const CHILD_FILE = new URL('../child.ts', import.meta.url).pathname;
+/** A child's memory budget when none is given (also what bench/starlark starts its children with). */
+export const DEFAULT_MEMORY_MB = 512;
 
 /**
  * Fills in the defaults: up to 2 children (the cores of a small server), 512 MB each, 1 s of
@@ -107,7 +109,7 @@ export function withDefaults(options: SandboxOptions): ResolvedOptions {
   return {
     childFile: CHILD_FILE,
     size,
-    memoryMb: 512,
+    memoryMb: DEFAULT_MEMORY_MB,
     graceMs: 1000,
     burstAfterMs: 200,
     maxExtra: Math.max(2, size * 2),

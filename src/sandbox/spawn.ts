@@ -29,6 +29,15 @@ export interface SpawnOptions extends ChildOptions {
   execArgv?: string[];
 }
 
+/**
+ * The Node flags a child runs with for a memory budget: V8's heap gets half the budget. Also
+ * what bench/starlark starts its children with, so that benchmark measures what runs here.
+ * @example childNodeFlags(512) // ['--max-old-space-size=256']
+ */
+export function childNodeFlags(memoryMb: number): string[] {
+  return [`--max-old-space-size=${Math.max(64, Math.floor(memoryMb / 2))}`];
+}
+
 /** True when the data-segment cap can be applied on this machine. */
 export const MEMORY_CAP_AVAILABLE = PRLIMIT !== null;
 
@@ -38,8 +47,7 @@ export const MEMORY_CAP_AVAILABLE = PRLIMIT !== null;
  */
 export function spawnChild(options: SpawnOptions): ChildProcess {
   const { memoryMb, execArgv = [], childFile, ...childOptions } = options;
-  const heapMb = Math.max(64, Math.floor(memoryMb / 2));
-  const node = [process.execPath, `--max-old-space-size=${heapMb}`, ...execArgv, childFile];
+  const node = [process.execPath, ...childNodeFlags(memoryMb), ...execArgv, childFile];
   const [command, ...args] = PRLIMIT ? [PRLIMIT, `--data=${(memoryMb + NODE_RESERVED_MB) * 1024 * 1024}`, '--', ...node] : node;
   return spawn(command, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
