@@ -1,7 +1,9 @@
 /**
  * Runs one benchmark program under our interpreter in a fresh process and
- * prints one JSON line: { ms, cpuMs, warmMs, output, maxRssKb }, where warmMs
- * times a second run in the same process. Used by run.ts.
+ * prints one JSON line: { ms, cpuMs, warmMs, output, maxRssKb, fileRssKb }, where warmMs
+ * times a second run in the same process and fileRssKb is the resident file-backed memory
+ * at exit (mostly the node executable's code; null off Linux). Used by run.ts, which runs
+ * it bundled to plain JS (bundle.ts).
  */
 import { readFileSync } from 'node:fs';
 import { runModule } from '../../src/starlark/index.ts';
@@ -20,4 +22,14 @@ const cpuMs = (cpu.user + cpu.system) / 1000;
 const warmStart = performance.now();
 runModule(source, { filename: file, predeclared: { json }, print: () => {} });
 const warmMs = performance.now() - warmStart;
-process.stdout.write(JSON.stringify({ ms, cpuMs, warmMs, output: output.join('\n'), maxRssKb: process.resourceUsage().maxRSS }) + '\n');
+
+function fileRssKb(): number | null {
+  try {
+    const match = /^RssFile:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null; // not Linux
+  }
+}
+const memory = { maxRssKb: process.resourceUsage().maxRSS, fileRssKb: fileRssKb() };
+process.stdout.write(JSON.stringify({ ms, cpuMs, warmMs, output: output.join('\n'), ...memory }) + '\n');
