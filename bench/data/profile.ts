@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, startServer, ROOT, NO_RATE_LIMITS } from '../http/processes.ts';
+import { freePort, startServer, ROOT, BENCH_LIMITS } from '../http/processes.ts';
 import { measure, formatRow, TABLE_HEAD } from '../http/load.ts';
 import { createWorkspace } from '../http/setup.ts';
 import { createDataSet } from './dataset.ts';
@@ -59,7 +59,7 @@ const profiles = path.join(space.dir, 'profiles');
 mkdirSync(profiles);
 const port = await freePort();
 const wce = await startServer(path.join(ROOT, 'bin/wce.mjs'), port, {
-  ...NO_RATE_LIMITS, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret,
+  ...BENCH_LIMITS, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret,
   WCE_LOG_LEVEL: 'warn', NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles}`,
 }, path.join(space.dir, 'wce.log'), [], ['serve']);
 try {

@@ -9,9 +9,13 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** The rate limits off: a bench sends tens of thousands of requests a second from one address. */
-export const NO_RATE_LIMITS: Readonly<Record<string, string>> = Object.freeze({
-  WCE_RATE_LIMIT_IP_PER_MIN: '0', WCE_RATE_LIMIT_USER_PER_MIN: '0', WCE_RATE_LIMIT_CENV_PER_MIN: '0',
+/**
+ * The server limits of a bench: rate limits off (tens of thousands of requests a second come
+ * from one address), and a 4 GiB ceiling on a cenv's size, which the data set raises its cenv
+ * to (bench/data/dataset.ts: the create case would otherwise fill the default 100 MB).
+ */
+export const BENCH_LIMITS: Readonly<Record<string, string>> = Object.freeze({
+  WCE_RATE_LIMIT_IP_PER_MIN: '0', WCE_RATE_LIMIT_USER_PER_MIN: '0', WCE_RATE_LIMIT_CENV_PER_MIN: '0', WCE_MAX_DB_BYTES: String(4 * 1024 ** 3),
 });
 
 export interface ServerProcess {
@@ -81,9 +85,9 @@ export async function startWce(space: Workspace, logLevel: string | null, nodeAr
   const port = await freePort();
   // WCE_* variables of the bench's own environment pass through (e.g. WCE_SANDBOX_PROCESSES=4 npm run bench).
   const passed = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('WCE_'))) as Record<string, string>;
-  // Load comes from one address, far past any per-minute limit: benches run with them off (0).
+  // Load comes from one address, far past any per-minute limit, and writes fast (BENCH_LIMITS).
   const env: Record<string, string> = {
-    ...NO_RATE_LIMITS, ...passed, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret,
+    ...BENCH_LIMITS, ...passed, WCE_DATA_DIR: space.dataDir, WCE_HOST: '127.0.0.1', WCE_PORT: String(port), WCE_JWT_SECRET: space.secret,
   };
   if (logLevel) env.WCE_LOG_LEVEL = logLevel;
   return startServer(path.join(ROOT, 'bin/wce.mjs'), port, env, path.join(space.dir, `wce-${logLevel ?? 'info'}.log`), nodeArgs, ['serve']);
