@@ -10,11 +10,11 @@
  *   await app.listen({ port: deps.config.port, host: deps.config.host });
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
-import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './types.ts';
 import { installErrorHandlers, frameworkErrorHandler } from './error-handler.ts';
 import { clientErrorHandler } from './plugins/client-errors.ts';
+import { installCookies } from './plugins/cookies.ts';
 import { installSecurityHeaders } from './plugins/headers.ts';
 import { installRequestLog } from './plugins/request-log.ts';
 import { requestLogger } from './request-logger.ts';
@@ -105,7 +105,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   installSecurityHeaders(app);
   installRequestLog(app);
   installRequestMetrics(app);
-  await app.register(cookie);
+  installCookies(app);
   installErrorHandlers(app);
   installAcceptConstraint(app);
   await registerOpenApi(app);

@@ -9,7 +9,7 @@
  * startup error, so no route is open by omission.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type {} from '@fastify/cookie';
+import type {} from './plugins/cookies.ts';
 import type {} from '@fastify/swagger';
 import type { Config } from '../config.ts';
 import type { CenvRegistry, CenvRecord } from '../cenv/registry.ts';
