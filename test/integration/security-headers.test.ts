@@ -17,6 +17,11 @@ let owner: LoggedIn;
 async function kinds(app: FastifyInstance): Promise<void> {
   app.get('/ui-page', { config: { access: 'none', kind: 'ui' } }, async (_req, reply) => reply.type('text/html').send('<p>ide</p>'));
   app.get('/tenant-page', { config: { access: 'none', kind: 'tenant' } }, async (_req, reply) => reply.type('text/html').send('<p>tenant</p>'));
+  app.get('/tenant-own-csp', { config: { access: 'none', kind: 'tenant' } }, async (_req, reply) =>
+    reply.header('content-security-policy', 'default-src *').header('x-frame-options', 'ALLOWALL').type('text/html').send('<p>mine</p>'));
+  app.get('/tenant-fails', { config: { access: 'none', kind: 'tenant' } }, async () => {
+    throw new Error('the handler broke');
+  });
 }
 
 function assertCommon(headers: Headers, what: string): void {
@@ -54,16 +59,27 @@ test('every kind of answer carries the headers of its route kind', async () => {
     assertCommon(res.headers, what);
     assert.match(res.headers.get('content-security-policy')!, /^default-src 'none'/, what);
     assert.equal(res.headers.get('x-frame-options'), 'DENY', what);
+    // Headers that only documents obey are left off JSON answers (headers.ts, DOCUMENT).
+    assert.equal(res.headers.get('cross-origin-opener-policy'), null, what);
+    assert.equal(res.headers.get('x-xss-protection'), null, what);
   }
   const ui = await fetch(`${server.url}/${cenv.id}/ui-page`);
   assertCommon(ui.headers, 'ui');
   assert.match(ui.headers.get('content-security-policy')!, /script-src 'self'/);
   assert.equal(ui.headers.get('x-frame-options'), 'DENY');
+  assert.equal(ui.headers.get('cross-origin-opener-policy'), 'same-origin', 'documents keep the document headers');
   const tenant = await fetch(`${server.url}/${cenv.id}/tenant-page`);
   assertCommon(tenant.headers, 'tenant');
   assert.match(tenant.headers.get('content-security-policy')!, /^sandbox allow-scripts/);
   // Framed by the IDE's preview only, and sandboxed there too (docs/dev/design-changes.md).
   assert.equal(tenant.headers.get('x-frame-options'), 'SAMEORIGIN');
+  assert.equal(tenant.headers.get('cross-origin-opener-policy'), 'same-origin');
+  // The tenant policy is put back after the handler, and an error answer of a tenant route carries it too.
+  for (const path of ['tenant-own-csp', 'tenant-fails']) {
+    const res = await fetch(`${server.url}/${cenv.id}/${path}`);
+    assert.match(res.headers.get('content-security-policy')!, /^sandbox allow-scripts/, path);
+    assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN', path);
+  }
 });
 
 test('a 429 and a 413 carry them too', async () => {
