@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { TokenService } from './tokens.ts';
-import { TokenError } from './tokens.ts';
+import { TokenError, type TokenClaims } from './tokens.ts';
 import { checkSession, type LiveSession } from './sessions.ts';
 import type { SessionCache } from './session-cache.ts';
 import { ANONYMOUS, type Principal } from './principal.ts';
@@ -45,13 +45,35 @@ export async function authenticate(
     if (error instanceof TokenError) throw new UnauthorizedError(error.message);
     throw error;
   }
-  // A token of cenv A must be useless on cenv B even though one key signs both.
-  if (claims.cenvId !== cenvId) throw new UnauthorizedError('token belongs to another cenv');
+  belongsTo(claims, cenvId);
   let live: LiveSession | null | undefined = sessions?.get(cenvId, claims.sessionId, claims.userId);
   if (live === undefined) {
     const checked = await withDb((db) => checkSession(db, claims.sessionId, claims.userId));
     live = sessions ? sessions.set(cenvId, checked) : checked;
   }
+  return principalOf(claims, live);
+}
+
+/**
+ * `authenticate` when the answer is already in memory (the token verified before, its session
+ * checked recently): no promise, no database. Undefined means: call `authenticate`.
+ * @example const principal = authenticateCached(tokens, cenvId, credentials, sessions) ?? await authenticate(…)
+ */
+export function authenticateCached(tokens: TokenService, cenvId: string, credentials: Credentials | null, sessions: SessionCache): Principal | undefined {
+  if (!credentials) return ANONYMOUS;
+  const claims = tokens.peek(credentials.token);
+  if (!claims) return undefined;
+  belongsTo(claims, cenvId);
+  const live = sessions.get(cenvId, claims.sessionId, claims.userId);
+  return live === undefined ? undefined : principalOf(claims, live);
+}
+
+/** A token of cenv A must be useless on cenv B even though one key signs both. */
+function belongsTo(claims: TokenClaims, cenvId: string): void {
+  if (claims.cenvId !== cenvId) throw new UnauthorizedError('token belongs to another cenv');
+}
+
+function principalOf(claims: TokenClaims, live: LiveSession | null): Principal {
   if (!live) throw new UnauthorizedError('session has ended (logged out, revoked or expired); log in again');
   return { userId: claims.userId, username: live.username, role: live.role, sessionId: claims.sessionId };
 }

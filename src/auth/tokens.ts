@@ -79,6 +79,15 @@ export class TokenService {
       .sign(await this.cryptoKey);
   }
 
+  /**
+   * The claims of a token already verified and not expired, without waiting; undefined means
+   * `verify` must decide (first sight, expired, or not valid at all).
+   */
+  peek(token: string): TokenClaims | undefined {
+    const known = this.verified.get(token);
+    return known && known.expiresAt > Date.now() ? known : undefined;
+  }
+
   /** Checks signature, algorithm and expiry; throws TokenError with a reason. */
   async verify(token: string): Promise<TokenClaims> {
     const known = this.verified.get(token);

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS cenvs (
 export interface CenvRegistry {
   /** Finds an active cenv by id or name; null when there is none. */
   resolve(ref: CenvRef): Promise<CenvRecord | null>;
+  /** What `resolve` would answer, when that is known without waiting (undefined: call `resolve`). */
+  peek(ref: CenvRef): CenvRecord | null | undefined;
   /** Records a new cenv in status `creating`; fails with NameTakenError on a taken name. */
   reserve(id: string, name: string | null): Promise<CenvRecord>;
   setStatus(id: string, status: CenvStatus): Promise<void>;
@@ -71,6 +73,12 @@ export class Registry implements CenvRegistry {
     const cached = ref.kind === 'id' ? this.byId.get(ref.id) : this.byName.get(ref.name);
     const record = cached ?? this.load(ref);
     return record && record.status === 'active' ? record : null;
+  }
+
+  peek(ref: CenvRef): CenvRecord | null | undefined {
+    const cached = ref.kind === 'id' ? this.byId.get(ref.id) : this.byName.get(ref.name);
+    if (cached === undefined) return undefined;
+    return cached.status === 'active' ? cached : null;
   }
 
   async reserve(id: string, name: string | null): Promise<CenvRecord> {

@@ -49,9 +49,8 @@ export class EtcdRegistry implements CenvRegistry {
   }
 
   async resolve(ref: CenvRef): Promise<CenvRecord | null> {
-    const id = ref.kind === 'id' ? ref.id : this.view.names.get(ref.name);
-    const known = id === undefined ? undefined : this.view.cenvs.get(id);
-    if (known) return known.status === 'active' ? known : null;
+    const known = this.peek(ref);
+    if (known !== undefined) return known;
     const missKey = ref.kind === 'id' ? `id:${ref.id}` : `name:${ref.name}`;
     if ((this.misses.get(missKey) ?? 0) > Date.now()) return null;
     let fetched: CenvRecord | null;
@@ -65,6 +64,13 @@ export class EtcdRegistry implements CenvRegistry {
       this.misses.set(missKey, Date.now() + MISS_MS);
     }
     return fetched?.status === 'active' ? fetched : null;
+  }
+
+  peek(ref: CenvRef): CenvRecord | null | undefined {
+    const id = ref.kind === 'id' ? ref.id : this.view.names.get(ref.name);
+    const known = id === undefined ? undefined : this.view.cenvs.get(id);
+    if (!known) return undefined;
+    return known.status === 'active' ? known : null;
   }
 
   async reserve(id: string, name: string | null): Promise<CenvRecord> {

@@ -21,10 +21,10 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCenvRef } from '../../cenv/ids.ts';
 import type { CenvRecord } from '../../cenv/registry.ts';
-import { ceilingOf } from '../../cenv/settings.ts';
-import { authenticate, readCredentials, SESSION_COOKIE } from '../../auth/authenticate.ts';
+import { ceilingOf, type Settings } from '../../cenv/settings.ts';
+import { authenticate, authenticateCached, readCredentials, SESSION_COOKIE, type Credentials } from '../../auth/authenticate.ts';
 import { csrfMatches, needsCsrf, CSRF_HEADER } from '../../auth/csrf.ts';
-import { ANONYMOUS } from '../../auth/principal.ts';
+import { ANONYMOUS, type Principal } from '../../auth/principal.ts';
 import { CsrfError, NotFoundError } from '../../errors.ts';
 import { ACCESS_LEVELS, enforceAccess } from './access.ts';
 import { NoContent } from '../openapi/schemas.ts';
@@ -48,42 +48,82 @@ async function resolveCenv(app: FastifyInstance, request: FastifyRequest, reply:
   return cenv;
 }
 
-/** Builds `request.caller`; returns false when the request was answered here (a preflight). */
-async function buildCaller(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, cenv: CenvRecord, cors: CorsRoutes): Promise<boolean> {
-  const agent = request.headers['user-agent'];
-  const settings = await app.deps.settings.get(cenv.id);
+/** true: the route runs; false: the request was answered here (a preflight, a forward). */
+type Outcome = boolean | Promise<boolean>;
+
+/**
+ * The steps above. When the cenv, its settings, the token and the session are all in memory
+ * (nearly every request) they run without a promise: on the hot path each await was a
+ * measurable share of the request. Anything else takes the same steps, waiting where needed.
+ */
+function enter(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, cors: CorsRoutes): Outcome {
+  const ref = app.deps.cluster ? null : parseCenvRef((request.params as { cenv?: string }).cenv ?? '');
+  const cenv = ref ? app.deps.registry.peek(ref) : undefined;
+  const settings = cenv ? app.deps.settings.peek(cenv.id) : undefined;
+  if (!cenv || !settings) return enterWaiting(app, request, reply, cors);
+  return withCaller(app, request, reply, cenv, settings, cors);
+}
+
+async function enterWaiting(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, cors: CorsRoutes): Promise<boolean> {
+  const cenv = await resolveCenv(app, request, reply);
+  // Cluster mode: a cenv owned by another node is served there (forwarded as is).
+  if (app.deps.cluster && await app.deps.cluster.route(cenv, request, reply)) return false;
+  return withCaller(app, request, reply, cenv, await app.deps.settings.get(cenv.id), cors);
+}
+
+/** Builds `request.caller` and admits it (authentication, rate limits, CSRF, access). */
+function withCaller(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, cenv: CenvRecord, settings: Settings, cors: CorsRoutes): Outcome {
   if (isPreflight(request)) {
     answerPreflight(request, reply, cors, settings.cors_allowed_origins);
     return false;
   }
   const config = routeConfig(request);
   if (config.cors) applyCors(request, reply, settings.cors_allowed_origins);
+  const agent = request.headers['user-agent'];
   const caller: Caller = {
     cenv, principal: ANONYMOUS, ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null,
     viaCookie: false, settings,
   };
   request.caller = caller;
   if (config.access === 'none') {
-    await app.deps.rateLimits.cenvRequest(request, reply, caller, false);
-    return true;
+    const limited = app.deps.rateLimits.cenvRequest(request, reply, caller, false);
+    return limited ? limited.then(() => true) : true;
   }
   const credentials = readCredentials(request.headers.authorization, request.cookies[SESSION_COOKIE]);
+  let known: Principal | undefined;
   try {
-    caller.principal = await authenticate(app.deps.tokens, cenv.id, credentials, (fn) => app.deps.pools.use(cenv.id, fn), app.deps.sessions);
+    known = authenticateCached(app.deps.tokens, cenv.id, credentials, app.deps.sessions);
   } catch (error) {
-    // Refused credentials count against the address: a flood of bad tokens is limited too.
-    await app.deps.rateLimits.cenvRequest(request, reply, caller, false);
-    throw error;
+    return refused(app, request, reply, caller, error);
   }
+  if (known) return admit(app, request, reply, caller, credentials, known);
+  return authenticate(app.deps.tokens, cenv.id, credentials, (fn) => app.deps.pools.use(cenv.id, fn), app.deps.sessions).then(
+    (principal) => admit(app, request, reply, caller, credentials, principal),
+    (error: unknown) => refused(app, request, reply, caller, error),
+  );
+}
+
+/** Refused credentials count against the address: a flood of bad tokens is limited too. */
+async function refused(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, caller: Caller, error: unknown): Promise<never> {
+  await app.deps.rateLimits.cenvRequest(request, reply, caller, false);
+  throw error;
+}
+
+function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, caller: Caller, credentials: Credentials | null, principal: Principal): Outcome {
+  caller.principal = principal;
   caller.viaCookie = credentials?.viaCookie ?? false;
-  const limited = app.deps.rateLimits.cenvRequest(request, reply, caller, caller.principal.userId !== null);
-  if (limited) await limited;
+  const limited = app.deps.rateLimits.cenvRequest(request, reply, caller, principal.userId !== null);
+  return limited ? limited.then(() => guard(app, request, caller)) : guard(app, request, caller);
+}
+
+/** CSRF for cookie sessions, then the route's declared access. */
+function guard(app: FastifyInstance, request: FastifyRequest, caller: Caller): true {
   const header = request.headers[CSRF_HEADER];
   if (caller.viaCookie && needsCsrf(request.method) &&
       !csrfMatches(app.deps.tokens.key, caller.principal.sessionId!, typeof header === 'string' ? header : undefined)) {
     throw new CsrfError(`cookie-authenticated ${request.method} requests need the ${CSRF_HEADER} header from login`);
   }
-  enforceAccess(config.access!, caller.principal);
+  enforceAccess(routeConfig(request).access!, caller.principal);
   return true;
 }
 
@@ -104,11 +144,17 @@ export function cenvScope(routes: CenvRoutePlugin[]): FastifyPluginAsync {
       setRouteBodyLimit(route, server, bodyCeiling);
       if (route.config?.cors) cors.add(route.url, route.method);
     });
-    scope.addHook('onRequest', async (request, reply) => {
-      const cenv = await resolveCenv(scope, request, reply);
-      // Cluster mode: a cenv owned by another node is served there (forwarded as is).
-      if (scope.deps.cluster && await scope.deps.cluster.route(cenv, request, reply)) return reply;
-      if (!(await buildCaller(scope, request, reply, cenv, cors))) return reply;
+    // Callback style: an async hook would cost a promise even when nothing waits.
+    scope.addHook('onRequest', (request, reply, done) => {
+      let outcome: Outcome;
+      try {
+        outcome = enter(scope, request, reply, cors);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      if (outcome === true) done();
+      else if (outcome !== false) outcome.then((go) => { if (go) done(); }, (error: Error) => done(error));
     });
     if (scope.deps.cluster) {
       const cluster = scope.deps.cluster;
