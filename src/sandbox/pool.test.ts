@@ -210,3 +210,30 @@ describe('sandbox pool with every child stuck', () => {
     }
   });
 });
+
+describe('sandbox pool pipelining', () => {
+  test("a cenv that keeps a child's pipe full does not keep another cenv waiting for it", async () => {
+    // One child and no burst child: the only way B is served early is the child taking the
+    // next cenv in rotation once its pipe of A's jobs has drained.
+    const single = new SandboxPool({ dataDir: dir, server: SERVER, size: 1, burstAfterMs: 60_000 });
+    try {
+      await run(single, A, { sql: 'SELECT 0' });
+      const order: string[] = [];
+      const flood = (target: string, count: number) => Array.from({ length: count }, () => single.run({
+        op: 'sql', cenvId: target, principal: OWNER, context: { ip: '127.0.0.1' }, payload: { sql: 'SELECT count(*) FROM big' },
+        timeoutMs: 30_000, ipKey: null, caps: { perCenv: 10_000, perIp: 10_000 },
+      }).then(() => order.push(target)));
+      const many = flood(A, 1500);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const doneBefore = order.length;
+      const other = flood(B, 1);
+      await Promise.all([...many, ...other]);
+      const behind = order.indexOf(B) - doneBefore;
+      assert.ok(doneBefore < 1000, `A's flood was still waiting when B came (${doneBefore} done)`);
+      // At most the child's pipe (16) and the jobs already on their way to it come first.
+      assert.ok(behind >= 0 && behind <= 40, `B waited for ${behind} of A's jobs`);
+    } finally {
+      await single.close();
+    }
+  });
+});

@@ -156,7 +156,10 @@ export class SandboxPool {
         let next: Pending | undefined;
         if (inflight.length === 0) {
           next = this.queue.next(this.eligible);
-        } else if (inflight.length < this.options.pipeline && inflight[0].startedAt >= young && !this.drains.isDraining(inflight[0].cenvId)) {
+        } else if (inflight.length < this.options.pipeline && inflight[0].startedAt >= young && !this.drains.isDraining(inflight[0].cenvId) &&
+            !this.queue.othersWaiting(inflight[0].cenvId, this.eligible)) {
+          // Only while no other cenv waits: a child that keeps taking one cenv's jobs never
+          // empties, and the next cenv in rotation would wait for a burst child instead.
           next = this.queue.nextOf(inflight[0].cenvId);
         }
         if (next && this.dispatch(child, next)) moved = true;

@@ -113,6 +113,12 @@ export class FairQueue<T extends Queueable> {
     return job;
   }
 
+  /** True when a cenv other than `cenvId` has a first waiting job that `eligible` accepts. */
+  othersWaiting(cenvId: string, eligible: (job: T) => boolean): boolean {
+    for (const [id, queue] of this.queues) if (id !== cenvId && eligible(queue[0])) return true;
+    return false;
+  }
+
   /** True when some cenv's first waiting job is one `eligible` accepts. */
   hasEligible(eligible: (job: T) => boolean): boolean {
     for (const queue of this.queues.values()) if (eligible(queue[0])) return true;
