@@ -8,7 +8,8 @@
  * that matches rarely in a large log yields a short (even empty) page whose cursor continues
  * below what was scanned, rather than one long scan. No index per filter is needed for that,
  * and none is added: every tenant write inserts an audit row, and each index on the log costs
- * that write about 5 µs (measured). Time bounds become id bounds through the `at` index.
+ * that write about 5 µs (measured). Time bounds become id bounds by a binary search over the
+ * ids (audit-ids.ts); the time terms are still checked on each row.
  *
  * @example
  *   const page = auditPage(db, { action: 'login_failed', since: '2026-01-01T00:00:00.000Z' }, 50, null);
@@ -16,6 +17,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuditRecord } from './audit.ts';
+import { auditIdBounds, firstIdAtOrAfter } from './audit-ids.ts';
 
 export interface AuditFilter {
   /** A user id or a username. */
@@ -64,12 +66,14 @@ function filters(filter: AuditFilter): { sql: string; params: string[] } {
   return { sql: terms.join(''), params };
 }
 
-/** The ids a filtered read may cover, from the time bounds (the `at` index) and the log's ends. */
+/** The ids a filtered read may cover, from the time bounds (audit-ids.ts) and the log's ends. */
 function idRange(db: DatabaseSync, filter: AuditFilter): { low: number; high: number } {
-  const one = (sql: string, ...params: string[]) => (db.prepare(sql).get(...params) as { v: number | null }).v;
-  const high = filter.until !== undefined ? one('SELECT max(id) AS v FROM _wce_audit_log WHERE at < ?', filter.until) : one('SELECT max(id) AS v FROM _wce_audit_log');
-  const low = filter.since !== undefined ? one('SELECT min(id) AS v FROM _wce_audit_log WHERE at >= ?', filter.since) : one('SELECT min(id) AS v FROM _wce_audit_log');
-  return { low: low ?? 1, high: high ?? 0 };
+  const bounds = auditIdBounds(db);
+  if (!bounds) return { low: 1, high: 0 };
+  let { low, high } = bounds;
+  if (filter.since !== undefined) low = firstIdAtOrAfter(db, filter.since) ?? high + 1;
+  if (filter.until !== undefined) high = (firstIdAtOrAfter(db, filter.until) ?? high + 1) - 1;
+  return { low, high };
 }
 
 /**

@@ -6,6 +6,7 @@
  * @example purgeAuditBatch(db, cutoff(90)) // entries deleted in this batch
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { auditIdBounds, firstIdAtOrAfter } from './audit-ids.ts';
 
 /** Entries deleted per batch. */
 export const PURGE_BATCH = 5000;
@@ -15,9 +16,16 @@ export function retentionCutoff(days: number, now = Date.now()): string {
   return new Date(now - days * 86_400_000).toISOString();
 }
 
-/** Deletes up to PURGE_BATCH entries written before `cutoff`, oldest first; returns how many. */
+/**
+ * Deletes up to PURGE_BATCH entries written before `cutoff`, oldest first; returns how many.
+ * The log is in time order (audit-ids.ts), so only ids below the cutoff's are looked at: a
+ * sweep with nothing to delete reads a few rows, not the whole log.
+ */
 export function purgeAuditBatch(db: DatabaseSync, cutoff: string): number {
+  const bounds = auditIdBounds(db);
+  if (!bounds) return 0;
+  const end = firstIdAtOrAfter(db, cutoff) ?? bounds.high + 1;
   const result = db.prepare(`DELETE FROM _wce_audit_log WHERE id IN
-    (SELECT id FROM _wce_audit_log WHERE at < ? ORDER BY id LIMIT ${PURGE_BATCH})`).run(cutoff);
+    (SELECT id FROM _wce_audit_log WHERE id < ? AND at < ? ORDER BY id LIMIT ${PURGE_BATCH})`).run(end, cutoff);
   return Number(result.changes);
 }
