@@ -37,7 +37,7 @@ export class Children {
     const { childFile, dataDir, server, maxConnections, memoryMb, execArgv } = this.options;
     const proc = spawnChild({ childFile, dataDir, server, maxConnections, memoryMb, execArgv });
     const child: Child = {
-      proc, ready: false, retired: false, inflight: [], timer: null, extra, idleTimer: null, acks: new Set(),
+      proc, ready: false, retired: false, inflight: [], timer: null, timerAt: 0, extra, idleTimer: null, acks: new Set(),
       outbox: new Outbox(proc, (message, error) => this.events.unsendable(child, message, error)),
     };
     this.all.add(child);

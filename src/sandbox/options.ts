@@ -87,7 +87,9 @@ export interface Child {
   ready: boolean;
   retired: boolean;
   inflight: Pending[];
+  /** The deadline watch of the job at the front (pool.ts `arm`), and when it fires. */
   timer: NodeJS.Timeout | null;
+  timerAt: number;
   /** Started for a burst; leaves when idle for a while, is not replaced. */
   extra: boolean;
   /** Evictions it has not acknowledged yet (drain.ts). */

@@ -211,6 +211,30 @@ describe('sandbox pool with every child stuck', () => {
   });
 });
 
+describe('sandbox pool deadlines on one child', () => {
+  test('each job at the front gets its own deadline: a longer limit after a short one, a shorter after a long one', async () => {
+    const single = new SandboxPool({ dataDir: dir, server: SERVER, size: 1, graceMs: 300, burstAfterMs: 60_000 });
+    try {
+      // A's limit is 800 ms: its quick job leaves the child's deadline watch set for ~1.1 s.
+      assert.deepEqual(JSON.parse((await run(single, A, { sql: 'SELECT 1' })).body).rows, [[1]]);
+      let started = Date.now();
+      const long = await failure(run(single, C, { sql: RUNAWAYS[0][1] }));
+      const tookLong = Date.now() - started;
+      assert.equal(long.statusCode, 504);
+      assert.ok(tookLong >= 3000, `C's 3,000 ms limit held, not A's: stopped after ${tookLong} ms`);
+      // Now a job with a long limit answered first, and a runaway with A's short limit follows.
+      assert.deepEqual(JSON.parse((await run(single, B, { sql: 'SELECT 2' })).body).rows, [[2]]);
+      started = Date.now();
+      const short = await failure(run(single, A, { sql: RUNAWAYS[0][1] }));
+      const tookShort = Date.now() - started;
+      assert.equal(short.statusCode, 504);
+      assert.ok(tookShort >= 800 && tookShort < 3000, `A's 800 ms limit held, not B's 30 s: stopped after ${tookShort} ms`);
+    } finally {
+      await single.close();
+    }
+  });
+});
+
 describe('sandbox pool pipelining', () => {
   test("a cenv that keeps a child's pipe full does not keep another cenv waiting for it", async () => {
     // One child and no burst child: the only way B is served early is the child taking the
