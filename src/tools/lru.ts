@@ -1,9 +1,17 @@
 /**
- * A Map bounded to `limit` entries that forgets the least recently used one first.
+ * A Map bounded to `limit` entries that forgets first an entry not read since it was last
+ * passed over ("second chance", the CLOCK approximation of least-recently-used).
+ *
+ * Why not exact LRU: that moves an entry to the back of the Map on every read (a delete and a
+ * set), and the hot caches here (sessions, settings, prepared statements) are read on every
+ * request. A read now only marks the entry; the moving happens at eviction, which is rare.
+ *
  * @example const c = new BoundedCache<string, number>(2); c.set('a', 1); c.get('a') // 1
  */
+interface Entry<V> { value: V; used: boolean }
+
 export class BoundedCache<K, V> {
-  private readonly map = new Map<K, V>();
+  private readonly map = new Map<K, Entry<V>>();
   private readonly limit: number;
 
   constructor(limit: number) {
@@ -11,19 +19,22 @@ export class BoundedCache<K, V> {
   }
 
   get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      // Re-insert to move the entry to the most recently used end of the Map's order.
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = true;
+    return entry.value;
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as K);
+    const entry = this.map.get(key);
+    if (entry !== undefined) {
+      entry.value = value;
+      entry.used = true;
+      return;
+    }
+    // Room first, so the entry being added is never the one that goes.
+    if (this.map.size >= this.limit) this.evict();
+    this.map.set(key, { value, used: false });
   }
 
   delete(key: K): boolean {
@@ -44,5 +55,16 @@ export class BoundedCache<K, V> {
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** Drops the oldest entry not read since it was last passed over; read ones go to the back, unmarked. */
+  private evict(): void {
+    for (;;) {
+      const [key, entry] = this.map.entries().next().value as [K, Entry<V>];
+      this.map.delete(key);
+      if (!entry.used) return;
+      entry.used = false;
+      this.map.set(key, entry);
+    }
   }
 }
