@@ -226,6 +226,7 @@ export class SandboxPool {
     const head = child.inflight[0];
     if (!head || head.message.id !== message.id) return;
     child.inflight.shift();
+    child.outbox.answered();
     if (child.inflight.length > 0) this.arm(child);
     this.settle(head);
     if (message.kind === 'reply') head.resolve(message.reply as ReplyOf<OpName>);
