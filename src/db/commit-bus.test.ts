@@ -45,3 +45,21 @@ test('commit bus: a data event without writes (a read) is not published; an admi
   assert.equal(bus.published.get('data'), undefined);
   assert.equal(bus.published.get('access'), 1);
 });
+
+test('commit bus: the commits of one turn are delivered together and in order; one published meanwhile comes next', async () => {
+  const bus = new CommitBus();
+  const seen: string[] = [];
+  const write = (cenvId: string): CommitEvent => ({ cenvId, principal: OWNER, kind: 'data', writes: [{ table: 't', action: 'insert', rows: 1 }] });
+  bus.subscribe(async (event) => {
+    seen.push(event.cenvId);
+    if (event.cenvId === 'b') void bus.publish(write('late'));
+  });
+  const first = bus.publish(write('a'));
+  const second = bus.publish(write('b'));
+  assert.equal(first, second, 'one delivery for the turn');
+  await first;
+  assert.deepEqual(seen, ['a', 'b']);
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(seen, ['a', 'b', 'late']);
+});

@@ -45,7 +45,10 @@ export type CommitListener = (event: CommitEvent) => void | Promise<void>;
 export interface BusLogger { error(details: object, message: string): void }
 
 /** Sums the writes of one commit per (table, action). */
+const DONE = Promise.resolve();
+
 function summarise(writes: Write[]): Write[] {
+  if (writes.length === 1) return [{ ...writes[0] }];
   const byKey = new Map<string, Write>();
   for (const w of writes) {
     const key = `${w.action}\u0000${w.table ?? ''}`;
@@ -62,6 +65,9 @@ export class CommitBus {
   private readonly logger: BusLogger;
   /** Events published since start, by kind (metrics read it). */
   readonly published = new Map<CommitKind, number>();
+  /** Events of this turn, and the delivery that will run their listeners after it. */
+  private waiting: CommitEvent[] = [];
+  private delivery: Promise<void> | null = null;
 
   constructor(logger: BusLogger = { error: (details, message) => console.error(message, details) }) {
     this.logger = logger;
@@ -78,22 +84,31 @@ export class CommitBus {
 
   /**
    * Schedules every listener for one commit; returns a promise that settles when all have
-   * run. A `data` event with no writes (a read) is not published.
+   * run. A `data` event with no writes (a read) is not published. The commits of one turn of
+   * the event loop are delivered together, in order, after it: under write load that is one
+   * scheduled delivery for many commits instead of one each.
    */
   publish(event: CommitEvent): Promise<void> {
-    if (event.kind === 'data' && event.writes.length === 0) return Promise.resolve();
+    if (event.kind === 'data' && event.writes.length === 0) return DONE;
     this.published.set(event.kind, (this.published.get(event.kind) ?? 0) + 1);
-    if (this.listeners.length === 0) return Promise.resolve();
-    const summary: CommitEvent = { ...event, writes: summarise(event.writes) };
+    if (this.listeners.length === 0) return DONE;
+    this.waiting.push({ ...event, writes: summarise(event.writes) });
+    return (this.delivery ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver()));
+  }
+
+  private async deliver(): Promise<void> {
+    const events = this.waiting;
+    this.waiting = [];
+    this.delivery = null;
     const listeners = [...this.listeners];
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    for (const event of events) {
       for (const listener of listeners) {
         try {
-          await listener(summary);
+          await listener(event);
         } catch (error) {
           this.logger.error({ err: error, cenvId: event.cenvId }, 'commit listener failed; the commit stands');
         }
       }
-    });
+    }
   }
 }
