@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import { createHistogram } from 'node:perf_hooks';
 import { measureWrk, WRK_AVAILABLE } from './wrk.ts';
-import { treeCpuMs } from './cpu.ts';
+import { ownCpuMs, treeCpuMs } from './cpu.ts';
 
 /** Which generator throughput runs use. */
 export const LOADER = WRK_AVAILABLE && process.env.BENCH_LOADER !== 'autocannon' ? 'wrk' : 'autocannon';
@@ -40,14 +40,19 @@ export interface Figures {
   failures: number;
   /** CPU time of the server's process tree per 2xx response, in µs (when `pid` was given). */
   cpuUs?: number;
+  /** The part of `cpuUs` spent in the server process itself (the rest: its sandbox children). */
+  cpuMainUs?: number;
 }
 
 export async function measure(load: Load): Promise<Figures> {
   if (load.pid === undefined) return generate(load);
   const before = treeCpuMs(load.pid);
+  const ownBefore = ownCpuMs(load.pid);
   const figures = await generate(load);
   const usedMs = treeCpuMs(load.pid) - before;
-  return { ...figures, cpuUs: (usedMs * 1000) / Math.max(1, figures.rps * load.seconds) };
+  const ownMs = ownCpuMs(load.pid) - ownBefore;
+  const served = Math.max(1, figures.rps * load.seconds);
+  return { ...figures, cpuUs: (usedMs * 1000) / served, cpuMainUs: (ownMs * 1000) / served };
 }
 
 async function generate(load: Load): Promise<Figures> {
@@ -103,7 +108,10 @@ export function formatRow(label: string, figures: Figures, ratioTo?: Figures): s
   const ratio = ratioTo ? `${((figures.rps / ratioTo.rps) * 100).toFixed(0)}%` : '';
   const failed = figures.failures ? ` (${figures.failures} failed!)` : '';
   const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(0));
-  const cpu = figures.cpuUs === undefined ? '' : ` ${figures.cpuUs.toFixed(0)} |`;
+  // A server with sandbox children: the main process's share too (it is the one that saturates).
+  const main = figures.cpuMainUs !== undefined && figures.cpuUs !== undefined && figures.cpuUs - figures.cpuMainUs >= 1
+    ? ` (main ${figures.cpuMainUs.toFixed(0)})` : '';
+  const cpu = figures.cpuUs === undefined ? '' : ` ${figures.cpuUs.toFixed(0)}${main} |`;
   return `| ${label} | ${figures.rps.toFixed(0)}${failed} | ${ms(figures.p50)} | ${ms(figures.p99)} | ${ms(figures.max)} |${cpu} ${ratio} |`;
 }
 

@@ -105,7 +105,7 @@ export const DEFAULT_MEMORY_MB = 512;
 
 /**
  * Fills in the defaults: up to 2 children (the cores of a small server), 512 MB each, 1 s of
- * grace, a burst after 200 ms, 6 jobs per child.
+ * grace, a burst after 200 ms, 16 jobs per child.
  * @example withDefaults({ dataDir, server }).size // 2 on a 2-core machine
  */
 export function withDefaults(options: SandboxOptions): ResolvedOptions {
