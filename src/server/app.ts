@@ -18,6 +18,7 @@ import { installCookies } from './plugins/cookies.ts';
 import { installSecurityHeaders } from './plugins/headers.ts';
 import { installRequestLog } from './plugins/request-log.ts';
 import { requestLogger } from './request-logger.ts';
+import { accessLogger } from './logger.ts';
 import { routeConfig } from './route-config.ts';
 import { installRequestMetrics } from './plugins/metrics.ts';
 import { cenvScope, type CenvRoutePlugin } from './plugins/cenv-scope.ts';
@@ -103,7 +104,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyBaseLogger, options
   app.decorateRequest('caller', null as never);
   app.decorateRequest('routeConfig', null);
   installSecurityHeaders(app);
-  installRequestLog(app);
+  installRequestLog(app, accessLogger(logger));
   installRequestMetrics(app);
   installCookies(app);
   installErrorHandlers(app);
