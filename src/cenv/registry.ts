@@ -70,8 +70,9 @@ export class Registry implements CenvRegistry {
   }
 
   async resolve(ref: CenvRef): Promise<CenvRecord | null> {
-    const cached = ref.kind === 'id' ? this.byId.get(ref.id) : this.byName.get(ref.name);
-    const record = cached ?? this.load(ref);
+    const known = this.peek(ref);
+    if (known !== undefined) return known;
+    const record = this.load(ref);
     return record && record.status === 'active' ? record : null;
   }
 

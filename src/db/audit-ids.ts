@@ -34,9 +34,11 @@ export function auditIdBounds(db: DatabaseSync): { low: number; high: number } |
   return low === null || high === null ? null : { low, high };
 }
 
-/** The id of the first entry written at or after `at` (an ISO time), or null when there is none. */
-export function firstIdAtOrAfter(db: DatabaseSync, at: string): number | null {
-  const bounds = auditIdBounds(db);
+/**
+ * The id of the first entry written at or after `at` (an ISO time), or null when there is none.
+ * `bounds` are the log's ends, when the caller has read them already.
+ */
+export function firstIdAtOrAfter(db: DatabaseSync, at: string, bounds = auditIdBounds(db)): number | null {
   if (!bounds) return null;
   const from = prepared(db).from;
   const entryFrom = (id: number) => from.get(id) as { id: number; at: string };

@@ -71,8 +71,8 @@ function idRange(db: DatabaseSync, filter: AuditFilter): { low: number; high: nu
   const bounds = auditIdBounds(db);
   if (!bounds) return { low: 1, high: 0 };
   let { low, high } = bounds;
-  if (filter.since !== undefined) low = firstIdAtOrAfter(db, filter.since) ?? high + 1;
-  if (filter.until !== undefined) high = (firstIdAtOrAfter(db, filter.until) ?? high + 1) - 1;
+  if (filter.since !== undefined) low = firstIdAtOrAfter(db, filter.since, bounds) ?? bounds.high + 1;
+  if (filter.until !== undefined) high = (firstIdAtOrAfter(db, filter.until, bounds) ?? bounds.high + 1) - 1;
   return { low, high };
 }
 

@@ -24,7 +24,7 @@ export function retentionCutoff(days: number, now = Date.now()): string {
 export function purgeAuditBatch(db: DatabaseSync, cutoff: string): number {
   const bounds = auditIdBounds(db);
   if (!bounds) return 0;
-  const end = firstIdAtOrAfter(db, cutoff) ?? bounds.high + 1;
+  const end = firstIdAtOrAfter(db, cutoff, bounds) ?? bounds.high + 1;
   const result = db.prepare(`DELETE FROM _wce_audit_log WHERE id IN
     (SELECT id FROM _wce_audit_log WHERE id < ? AND at < ? ORDER BY id LIMIT ${PURGE_BATCH})`).run(end, cutoff);
   return Number(result.changes);

@@ -13,6 +13,15 @@ function fakeChild() {
 
 const job = (id: number) => ({ kind: 'job', id }) as unknown as ParentMessage;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** An outbox whose child was just sent HOLD_AHEAD jobs (jobs 1…HOLD_AHEAD, in one write). */
+async function fullChild() {
+  const { proc, writes } = fakeChild();
+  const outbox = new Outbox(proc, () => assert.fail('unsendable'));
+  for (let i = 1; i <= HOLD_AHEAD; i++) outbox.push(job(i));
+  await turn();
+  return { outbox, writes };
+}
+
 const ids = (write: unknown) => (write as { kind: string; messages?: Array<{ id: number }>; id?: number }).messages?.map((m) => m.id) ?? [(write as { id: number }).id];
 
 test('outbox: the jobs of one turn go out in one write', async () => {
@@ -24,10 +33,7 @@ test('outbox: the jobs of one turn go out in one write', async () => {
 });
 
 test('outbox: with HOLD_AHEAD jobs unanswered, new jobs wait for an answer, then go out together', async () => {
-  const { proc, writes } = fakeChild();
-  const outbox = new Outbox(proc, () => assert.fail('unsendable'));
-  for (let i = 1; i <= HOLD_AHEAD; i++) outbox.push(job(i));
-  await turn();
+  const { outbox, writes } = await fullChild();
   outbox.push(job(100));
   await turn();
   outbox.push(job(101));
@@ -39,10 +45,7 @@ test('outbox: with HOLD_AHEAD jobs unanswered, new jobs wait for an answer, then
 });
 
 test('outbox: an eviction is never held, and takes the held jobs with it', async () => {
-  const { proc, writes } = fakeChild();
-  const outbox = new Outbox(proc, () => assert.fail('unsendable'));
-  for (let i = 1; i <= HOLD_AHEAD; i++) outbox.push(job(i));
-  await turn();
+  const { outbox, writes } = await fullChild();
   outbox.push(job(100));
   outbox.push({ kind: 'evict', cenvId: 'c', generation: 1, ack: 7 } as ParentMessage);
   await turn();

@@ -192,7 +192,12 @@ export class SandboxPool {
   private arm(child: Child): void {
     const head = child.inflight[0];
     head.startedAt = Date.now();
-    this.watch(child, head.startedAt + head.message.timeoutMs + this.options.graceMs);
+    this.watch(child, this.deadlineOf(head));
+  }
+
+  /** When a job at the front is stopped: its time limit plus the grace, from when it got there. */
+  private deadlineOf(job: Pending): number {
+    return job.startedAt + job.message.timeoutMs + this.options.graceMs;
   }
 
   private watch(child: Child, at: number): void {
@@ -207,7 +212,7 @@ export class SandboxPool {
     child.timer = null;
     const head = child.inflight[0];
     if (!head) return;
-    const deadline = head.startedAt + head.message.timeoutMs + this.options.graceMs;
+    const deadline = this.deadlineOf(head);
     if (Date.now() >= deadline) this.onDeadline(child);
     else this.watch(child, deadline);
   }

@@ -13,6 +13,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyRequest, preParsingHookHandler, RequestPayload, RouteOptions } from 'fastify';
 import { ceilingOf, type ServerSettings } from '../../cenv/settings.ts';
 import { PayloadTooLargeError } from '../../errors.ts';
+import { addRouteHook } from '../route-hooks.ts';
 
 function tooLarge(max: number): Error {
   return new PayloadTooLargeError(`the request body is larger than this cenv accepts: ${max} bytes (body_limit_bytes)`);
@@ -38,7 +39,7 @@ export function setRouteBodyLimit(route: RouteOptions, server: ServerSettings, b
       done(error as Error);
     }
   };
-  route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), hook];
+  addRouteHook(route, 'preParsing', hook);
 }
 
 /** The payload as is, or wrapped in a counter, or a 413. */

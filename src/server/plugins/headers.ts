@@ -21,6 +21,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { RouteKind } from '../types.ts';
 import { routeConfig } from '../route-config.ts';
+import { addRouteHook } from '../route-hooks.ts';
 
 /** Every answer: what a browser obeys for any response, JSON included. */
 const BASE: Readonly<Record<string, string>> = {
@@ -105,6 +106,6 @@ export function installSecurityHeaders(app: FastifyInstance): void {
       reply.headers(HEADERS_BY_KIND.tenant);
       done(null, payload);
     };
-    route.onSend = [...(route.onSend === undefined ? [] : [route.onSend].flat()), restore];
+    addRouteHook(route, 'onSend', restore);
   });
 }

@@ -6,6 +6,7 @@
  * its route; requests no route matched (404s) are counted by one hook as `unmatched`.
  */
 import type { FastifyInstance, onResponseHookHandler } from 'fastify';
+import { addRouteHook } from '../route-hooks.ts';
 
 /** Call before any route is registered: routes registered earlier are not counted. */
 export function installRequestMetrics(app: FastifyInstance): void {
@@ -15,7 +16,7 @@ export function installRequestMetrics(app: FastifyInstance): void {
       record(request.method, reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
-    route.onResponse = [...(route.onResponse === undefined ? [] : [route.onResponse].flat()), hook];
+    addRouteHook(route, 'onResponse', hook);
   });
   app.addHook('onResponse', (request, reply, done) => {
     if (request.is404) app.deps.metrics.request(request.method, '', reply.statusCode, reply.elapsedTime / 1000);
