@@ -1,4 +1,4 @@
-/** Small formatters the pages share: sizes, durations, times, counts. */
+/** Small formatters the pages share: sizes, durations, times, counts, user names. */
 
 /** 1536 → "1.5 KB". */
 export function formatBytes(bytes: number): string {
@@ -43,4 +43,9 @@ export function sentence(message: string): string {
   const text = message.trim();
   if (!text) return text;
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}
+
+/** A user's name from a loaded list, else the start of their id ("unknown" for none). */
+export function userNameIn(users: Array<{ id: string; username: string }> | null | undefined, id: string | null): string {
+  return id ? users?.find((u) => u.id === id)?.username ?? id.slice(0, 8) : 'unknown';
 }

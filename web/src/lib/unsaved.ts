@@ -1,6 +1,6 @@
 /**
- * The editors' guards around unsaved work: the browser asks before the page is closed or
- * left while `hasUnsaved()` is true; and a user id shown as the user's name in version lists.
+ * The editors' guard around unsaved work: the browser asks before the page is closed or
+ * left while `hasUnsaved()` is true.
  *
  * @example useUnsavedWarning(() => drafts.current.size > 0);
  */
@@ -14,9 +14,4 @@ export function useUnsavedWarning(hasUnsaved: () => boolean): void {
     window.addEventListener('beforeunload', beforeUnload);
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, []);
-}
-
-/** A user's name from a loaded list, else the start of their id ("unknown" for none). */
-export function userNameIn(users: Array<{ id: string; username: string }> | null | undefined, id: string | null): string {
-  return id ? users?.find((u) => u.id === id)?.username ?? id.slice(0, 8) : 'unknown';
 }

@@ -11,10 +11,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api.ts';
 import { boot } from '../../lib/boot.ts';
-import { formatAgo, formatTime, sentence } from '../../lib/format.ts';
+import { formatAgo, formatTime, sentence, userNameIn } from '../../lib/format.ts';
 import { registerShortcut } from '../../lib/shortcuts.ts';
 import { useLoad } from '../../lib/use-load.ts';
-import { userNameIn, useUnsavedWarning } from '../../lib/unsaved.ts';
+import { useUnsavedWarning } from '../../lib/unsaved.ts';
 import { CodeEditor, type EditorHandle } from '../../editor/CodeEditor.tsx';
 import { VersionsDialog } from '../../editor/VersionsDialog.tsx';
 import 'monaco-editor/languages/definitions/liquid/register';
